@@ -1,0 +1,76 @@
+"""The one interface every model provider implements, and what it returns.
+
+Backends import only this module. Everything a provider needs that others do not (grammar
+formats, instructor modes, server error quirks) stays inside that provider's own file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+
+class BackendError(RuntimeError):
+    """A model call that failed in a way the user must act on (no server, no model file...)."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Raw text continuing a prompt (the slot-filling strategy's unit of work)."""
+
+    text: str
+    usage: Usage = Usage()
+
+
+@dataclass(frozen=True)
+class StructuredAnswer:
+    """A model's answer as the JSON of a pydantic model (the structured strategy's unit of work)."""
+
+    data: dict[str, Any]
+    usage: Usage = Usage()
+
+
+def request_key(request: dict[str, Any]) -> str:
+    """The identity of a request: its canonical JSON. Recordings and the response cache are keyed by it."""
+    return json.dumps(request, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def completion_request(prompt: str, max_tokens: int, stop: list[str]) -> dict[str, Any]:
+    return {"kind": "complete", "prompt": prompt, "max_tokens": max_tokens, "stop": list(stop)}
+
+
+def fill_request(response_model: type[BaseModel], system: str, user: str) -> dict[str, Any]:
+    return {
+        "kind": "fill",
+        "schema": response_model.model_json_schema(),
+        "system": system,
+        "user": user,
+    }
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A language model that can continue a prompt and, if it can, fill a pydantic model."""
+
+    name: str
+    model_id: str  # what produced the answers: goes into the manifest and the response cache key
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Completion:
+        """Greedy continuation of `prompt`, cut at the first stop string."""
+        ...
+
+    def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
+        """Ask the model for one `response_model`, validated (with bounded re-asks where supported)."""
+        ...

@@ -1,0 +1,118 @@
+"""Every model answer a run gets is cached on disk and recorded in the run folder.
+
+The cache makes a second run over unchanged inputs nearly free. Its key is the backend's model
+id plus the full request (prompt text, or schema and messages), so changing the model, a prompt
+file, a few-shot example or a schema invalidates exactly the answers that depended on it.
+The recording (`responses.jsonl`) lets `--backend replay` re-run a run exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.backends.base import (
+    Backend,
+    Completion,
+    StructuredAnswer,
+    Usage,
+    completion_request,
+    fill_request,
+    request_key,
+)
+
+
+def default_cache_path() -> Path:
+    base = os.environ.get("EXTRACT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "extract"
+    )
+    return Path(base) / "responses.sqlite3"
+
+
+class ResponseCache:
+    """A persistent map from (model, request) to answer."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
+
+    @staticmethod
+    def _key(model_id: str, request: dict[str, Any]) -> str:
+        return hashlib.sha256(f"{model_id}\n{request_key(request)}".encode()).hexdigest()
+
+    def get(self, model_id: str, request: dict[str, Any]) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (self._key(model_id, request),)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, model_id: str, request: dict[str, Any], answer: dict[str, Any]) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers (key, answer) VALUES (?, ?)",
+                (self._key(model_id, request), json.dumps(answer, ensure_ascii=False)),
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+@dataclass
+class CallStats:
+    calls: int = 0
+    cache_hits: int = 0
+    usage: Usage = Usage()
+
+
+@dataclass
+class RecordingBackend:
+    """Wraps a backend: answers from the cache when it can, records every answer it gives."""
+
+    inner: Backend
+    cache: ResponseCache | None = None
+    recorded: list[dict[str, Any]] = field(default_factory=list)
+    stats: CallStats = field(default_factory=CallStats)
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def _answer(self, request: dict[str, Any], ask: Any) -> dict[str, Any]:
+        self.stats.calls += 1
+        answer = self.cache.get(self.model_id, request) if self.cache else None
+        if answer is not None:
+            self.stats.cache_hits += 1
+        else:
+            answer = ask()
+            self.stats.usage = self.stats.usage + Usage(**answer["usage"])
+            if self.cache:
+                self.cache.put(self.model_id, request, answer)
+        self.recorded.append({"model": self.model_id, "request": request, "response": answer})
+        return answer
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Completion:
+        def ask() -> dict[str, Any]:
+            result = self.inner.complete(prompt, max_tokens=max_tokens, stop=stop)
+            return {"text": result.text, "usage": vars(result.usage)}
+
+        answer = self._answer(completion_request(prompt, max_tokens, stop), ask)
+        return Completion(text=answer["text"], usage=Usage(**answer["usage"]))
+
+    def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
+        def ask() -> dict[str, Any]:
+            result = self.inner.fill(response_model, system, user)
+            return {"data": result.data, "usage": vars(result.usage)}
+
+        answer = self._answer(fill_request(response_model, system, user), ask)
+        return StructuredAnswer(data=answer["data"], usage=Usage(**answer["usage"]))
