@@ -135,7 +135,7 @@ def parse_header(text: str) -> dict[str, str]:
     if not matches or matches[0].start() != 0:
         return {}
     header: dict[str, str] = {}
-    for match, following in zip(matches, [*matches[1:], None]):
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
         key = match.group(1).strip().lower()
         if key not in _HEADER_KEYS:
             return {}

@@ -68,7 +68,7 @@ class ResponseCache:
 class CallStats:
     calls: int = 0
     cache_hits: int = 0
-    usage: Usage = Usage()
+    usage: Usage = field(default_factory=Usage)
 
 
 @dataclass

@@ -62,7 +62,7 @@ class Actor(StrictModel):
 class DateRef(StrictModel):
     """A date as written, with its normalized ISO 8601 range."""
 
-    text: str = Field(min_length=1, description="The date exactly as written, e.g. 'On May 18', 'June 15-16'.")
+    text: str = Field(min_length=1, description="The date exactly as written, e.g. 'May 18', 'June 15-16'.")
     start: str | None = Field(
         default=None,
         pattern=PARTIAL_ISO_DATE,
@@ -111,5 +111,7 @@ class Evidence(StrictModel):
 class Item(StrictModel):
     """One kind of thing handed over."""
 
-    description: str = Field(min_length=1, description="What was handed over, as written: 'rapid reaction patrol boats'.")
+    description: str = Field(
+        min_length=1, description="What was handed over, as written: 'rapid reaction patrol boats'."
+    )
     quantity: int | None = Field(default=None, ge=0, description="How many, if the text says: 3.")

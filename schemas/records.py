@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
@@ -21,6 +21,7 @@ class Record(StrictModel):
     """What every emitted record carries besides its own fields."""
 
     id: str = Field(description="Stable id: a hash of document, type and content, the same on every run.")
+    record_type: str = Field(description="Which record type this is: exercise, aid_delivery, agreement or quote.")
     doc_id: str = Field(min_length=1, description="The source document's id (its file stem).")
     evidence: list[Evidence] = Field(
         min_length=1, description="Verbatim spans of the document that state this record."
@@ -37,7 +38,9 @@ class Exercise(Record):
     """A military, border-guard, police or rescue exercise or drill that the text says took place or will."""
 
     record_type: Literal["exercise"] = "exercise"
-    name: str | None = Field(default=None, description="The exercise's name, e.g. 'Steppe Eagle 2019'; null if unnamed.")
+    name: str | None = Field(
+        default=None, description="The exercise's name, e.g. 'Steppe Eagle 2019'; null if unnamed."
+    )
     description: str | None = Field(
         default=None, description="What kind of exercise, in the text's words: 'joint command-staff exercise'."
     )
@@ -67,7 +70,7 @@ class AidDelivery(Record):
 
 
 class Agreement(Record):
-    """An agreement, memorandum, accord, treaty or plan between parties that the text says was signed, agreed or announced."""
+    """An agreement, memorandum, accord, treaty or plan between parties, signed, agreed or announced."""
 
     record_type: Literal["agreement"] = "agreement"
     parties: list[Actor] = Field(default_factory=list, description="Who is party to it.")
@@ -100,7 +103,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "quote": Quote,
 }
 
-AnyRecord = Annotated[Union[Exercise, AidDelivery, Agreement, Quote], Field(discriminator="record_type")]
+AnyRecord = Annotated[Exercise | AidDelivery | Agreement | Quote, Field(discriminator="record_type")]
 ANY_RECORD: TypeAdapter[Any] = TypeAdapter(AnyRecord)
 
 

@@ -64,8 +64,15 @@ def fill_request(response_model: type[BaseModel], system: str, user: str) -> dic
 class Backend(Protocol):
     """A language model that can continue a prompt and, if it can, fill a pydantic model."""
 
-    name: str
-    model_id: str  # what produced the answers: goes into the manifest and the response cache key
+    @property
+    def name(self) -> str:
+        """The backend's registry name."""
+        ...
+
+    @property
+    def model_id(self) -> str:
+        """What produced the answers: goes into the manifest and into the response cache key."""
+        ...
 
     def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Completion:
         """Greedy continuation of `prompt`, cut at the first stop string."""

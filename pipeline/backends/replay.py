@@ -34,6 +34,7 @@ class ReplayBackend:
             raise BackendError(f"{recording}: no recorded responses there (record them with `extract run`)")
         self._answers: dict[str, dict[str, Any]] = {}
         models: set[str] = set()
+        kinds: set[str] = set()
         for line_no, line in enumerate(recording.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
@@ -41,10 +42,13 @@ class ReplayBackend:
                 entry = json.loads(line)
                 self._answers[request_key(entry["request"])] = entry["response"]
                 models.add(entry["model"])
+                kinds.add(entry["request"]["kind"])
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise BackendError(f"{recording}:{line_no}: not a recorded response ({exc})") from exc
         self.recording = recording
         self.model_id = ",".join(sorted(models)) or "empty-recording"
+        # Replaying needs the strategy that made the recording: fill requests mean instructor.
+        self.preferred_strategy = "structured" if "fill" in kinds else "slots"
 
     def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         try:

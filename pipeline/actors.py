@@ -1,0 +1,172 @@
+"""Actors by rule: what kind of party a name is, its country, a person's full name and title.
+
+A 270M model names parties well enough but cannot be trusted with ISO codes or titles; these
+rules can, because they only ever return text that is in the document or codes from a table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas import Actor
+
+# Country names and demonyms (the forms articles on security cooperation use) to ISO 3166-1.
+COUNTRIES: dict[str, str] = {
+    "Afghanistan": "AF", "Afghan": "AF", "Armenia": "AM", "Armenian": "AM", "Azerbaijan": "AZ",
+    "Azerbaijani": "AZ", "Azeri": "AZ", "Belarus": "BY", "Belarusian": "BY", "Britain": "GB",
+    "Great Britain": "GB", "British": "GB", "United Kingdom": "GB", "UK": "GB", "U.K.": "GB", "Bulgaria": "BG",
+    "Bulgarian": "BG", "Canada": "CA", "Canadian": "CA", "China": "CN", "Chinese": "CN", "Estonia": "EE",
+    "Estonian": "EE", "France": "FR", "French": "FR", "Georgia": "GE", "Georgian": "GE", "Germany": "DE",
+    "German": "DE", "India": "IN", "Indian": "IN", "Iran": "IR", "Iranian": "IR", "Iraq": "IQ", "Iraqi": "IQ",
+    "Israel": "IL", "Israeli": "IL", "Italy": "IT", "Italian": "IT", "Japan": "JP", "Japanese": "JP",
+    "Kazakhstan": "KZ", "Kazakh": "KZ", "Kazakhstani": "KZ", "Kyrgyzstan": "KG", "Kyrgyz": "KG", "Latvia": "LV",
+    "Latvian": "LV", "Lithuania": "LT", "Lithuanian": "LT", "Moldova": "MD", "Moldovan": "MD", "Mongolia": "MN",
+    "Mongolian": "MN", "Netherlands": "NL", "Dutch": "NL", "North Korea": "KP", "Norway": "NO",
+    "Norwegian": "NO", "Pakistan": "PK", "Pakistani": "PK", "Poland": "PL", "Polish": "PL", "Romania": "RO",
+    "Romanian": "RO", "Russia": "RU", "Russian": "RU", "Russian Federation": "RU", "Saudi Arabia": "SA",
+    "South Korea": "KR", "South Korean": "KR", "Korea": "KR", "Korean": "KR", "Spain": "ES", "Spanish": "ES",
+    "Sweden": "SE", "Swedish": "SE", "Syria": "SY", "Syrian": "SY", "Tajikistan": "TJ", "Tajik": "TJ",
+    "Turkey": "TR", "Turkish": "TR", "Türkiye": "TR", "Turkmenistan": "TM", "Turkmen": "TM", "Ukraine": "UA",
+    "Ukrainian": "UA", "United States": "US", "U.S.": "US", "US": "US", "USA": "US", "America": "US",
+    "American": "US", "Uzbekistan": "UZ", "Uzbek": "UZ", "Finland": "FI", "Finnish": "FI", "Greece": "GR",
+    "Greek": "GR", "Hungary": "HU", "Hungarian": "HU", "Czech Republic": "CZ", "Czech": "CZ", "Slovakia": "SK",
+    "Austria": "AT", "Switzerland": "CH", "Swiss": "CH", "Belgium": "BE", "Denmark": "DK", "Danish": "DK",
+    "Serbia": "RS", "Serbian": "RS", "Croatia": "HR", "Egypt": "EG", "Egyptian": "EG", "Qatar": "QA",
+    "United Arab Emirates": "AE", "UAE": "AE", "Australia": "AU", "Australian": "AU", "Brazil": "BR",
+}
+# Names of countries themselves (not demonyms): "Russia" is a country, "Russian Navy" is not.
+COUNTRY_NAMES = {
+    name for name in COUNTRIES
+    if not re.search(r"(an|ish|ese|i|ic|ch|ek|en|kh|yz|ik)$", name) or name in {
+        "Iran", "Oman", "Japan", "Afghanistan", "Pakistan", "Kazakhstan", "Uzbekistan", "Tajikistan",
+        "Kyrgyzstan", "Turkmenistan", "Azerbaijan", "Sweden", "Britain", "Great Britain", "Bahrain",
+        "United Arab Emirates", "UAE", "Czech Republic",
+    }
+}
+# Bodies known by acronym, with their country where they have one.
+ACRONYMS: dict[str, tuple[str, str | None]] = {
+    "FSB": ("security_service", "RU"), "KNB": ("security_service", "KZ"), "SBU": ("security_service", "UA"),
+    "GRU": ("military_unit", "RU"), "CIA": ("security_service", "US"), "NATO": ("international_org", None),
+    "SCO": ("international_org", None), "CSTO": ("international_org", None), "CIS": ("international_org", None),
+    "OSCE": ("international_org", None), "EU": ("international_org", None), "UN": ("international_org", None),
+    "IRGC": ("military_unit", "IR"), "MVD": ("government_body", "RU"), "MChS": ("government_body", "RU"),
+}
+
+_KIND_KEYWORDS: list[tuple[str, str]] = [
+    (r"\b(security service|security committee|intelligence|border (guard )?service|border guards? service|"
+     r"secret service|counterintelligence|national guard)\b", "security_service"),
+    (r"\b(organi[sz]ation|alliance|union|united nations|council of europe|commonwealth|treaty organization)\b",
+     "international_org"),
+    (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces|brigade|battalion|regiment|"
+     r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|"
+     r"border guards?|military)\b", "military_unit"),
+    (r"\b(ministry|ministries|minister|department|government|parliament|presidential|administration|"
+     r"agency|committee|office|cabinet|state duma|senate|center|centre|institute|academy|service|police|"
+     r"customs)\b", "government_body"),
+    (r"\b(company|corporation|corp|inc|ltd|llc|jsc|group|shipyard|plant|holding|industries|systems)\b", "company"),
+]
+
+# Words that make a capitalized phrase a title rather than part of a name.
+TITLE_WORDS = (
+    "president", "prime minister", "minister", "deputy", "chief", "head", "director", "chairman", "commander",
+    "general", "colonel", "col.", "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson",
+    "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
+    "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché",
+)
+_TITLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in TITLE_WORDS) + r")\b", re.IGNORECASE)
+_NAME_TOKEN = r"[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?"
+_PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
+
+
+@dataclass(frozen=True)
+class ActorRules:
+    """The rule-based view of one document's people: full names and the titles it gives them."""
+
+    text: str
+
+    def full_name(self, name: str) -> str:
+        """The fullest form of a person's name in the text: 'Putin' -> 'Vladimir Putin'."""
+        if not looks_like_person(name):
+            return name
+        surname = name.split()[-1]
+        best = name
+        for match in re.finditer(rf"((?:{_NAME_TOKEN}\s+){{1,2}}){re.escape(surname)}\b", self.text):
+            candidate = match.group(0)
+            tokens = candidate.split()
+            # Drop leading words that are titles or nationalities ("President", "Kazakh").
+            while tokens and (tokens[0].lower() in TITLE_WORDS or tokens[0] in COUNTRIES or tokens[0] == "Col."):
+                tokens = tokens[1:]
+            candidate = " ".join(tokens)
+            if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
+                best = candidate
+        return best
+
+    def role(self, name: str) -> str | None:
+        """The title the text gives a person, from an appositive or a title before the name."""
+        escaped = re.escape(name)
+        appositive = re.search(rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?[^,;:“”\"]{{3,120}}?),", self.text)
+        if appositive and _TITLE_RE.search(appositive.group(1)):
+            return _strip_article(appositive.group(1))
+        before = re.search(rf"((?:[A-Z][\w’'.\-]*\s+){{1,6}}){escaped}\b", self.text)
+        if before:
+            tokens = before.group(1).split()
+            # Keep the capitalized run that ends in a title word: "Kazakh Interior Minister".
+            while tokens and not _TITLE_RE.search(tokens[-1]):
+                tokens = tokens[:-1]
+            while tokens and tokens[0] in {"The", "On", "In", "At", "By", "And", "As", "When", "While", "But"}:
+                tokens = tokens[1:]
+            if tokens and _TITLE_RE.search(" ".join(tokens)):
+                return " ".join(tokens)
+        return None
+
+    def actor(self, name: str, role: str | None = None) -> Actor:
+        """An Actor for a verbatim name, with kind, country and (for a person) full name and title."""
+        name = name.strip(" ,.;:")
+        kind, country = classify(name)
+        if kind == "person":
+            name = self.full_name(name)
+            if role is None or role not in self.text:
+                role = self.role(name)
+            country = country or (classify(role)[1] if role else None)
+        else:
+            role = None
+        return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", text.strip())
+
+
+def _country_in(text: str) -> str | None:
+    for name in sorted(COUNTRIES, key=len, reverse=True):
+        if re.search(rf"(?<![\w.]){re.escape(name)}(?:’s|'s)?(?![\w])", text):
+            return COUNTRIES[name]
+    return None
+
+
+def looks_like_person(name: str) -> bool:
+    if name in COUNTRIES or name.upper() == name:
+        return False
+    if any(re.search(pattern, name, re.IGNORECASE) for pattern, _ in _KIND_KEYWORDS):
+        return False
+    return bool(_PERSON_RE.match(name)) and not _country_in(name)
+
+
+def classify(name: str) -> tuple[str, str | None]:
+    """(kind, ISO country) of an actor name, by table and keyword."""
+    bare = re.sub(r"^(the)\s+", "", name.strip(), flags=re.IGNORECASE)
+    if bare in COUNTRY_NAMES:
+        return "country", COUNTRIES[bare]
+    for acronym, (kind, country) in ACRONYMS.items():
+        if re.search(rf"\b{acronym}\b", bare):
+            return kind, country or _country_in(bare)
+    country = _country_in(bare)
+    for pattern, kind in _KIND_KEYWORDS:
+        if re.search(pattern, bare, re.IGNORECASE):
+            return kind, country
+    if looks_like_person(bare):
+        return "person", None
+    if bare in COUNTRIES:  # a bare demonym used as a party: "the Kazakh side"
+        return "country", COUNTRIES[bare]
+    return "other", country

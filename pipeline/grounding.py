@@ -1,0 +1,148 @@
+"""Stage 4, ground: nothing a model says reaches the output unless the source says it too.
+
+Evidence the model cites is aligned to the document (exact, then ignoring quote styles, case
+and spacing, then fuzzy) and its offsets are computed here. Every verbatim value (names,
+roles, quoted words, dates, amounts, places, items) must be found in the candidate's context;
+a value that is not is dropped and counted, with the reason. A value that is missing from the
+source but present in a few-shot example is reported as copied from the example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from pipeline.normalize import count_words
+from pipeline.strategies import Candidate
+from pipeline.text import Span, find_all, fold
+from schemas import Evidence
+
+FUZZY_EVIDENCE_MIN_SCORE = 90.0
+# Fields whose values are labels chosen from a closed list, not text copied from the source.
+LABEL_FIELDS = {"kind", "country", "status", "quantity"}
+
+
+@dataclass(frozen=True)
+class Dropped:
+    field: str
+    value: str
+    reason: str
+
+
+def locate(value: str, text: str) -> Span | None:
+    """Where `value` occurs in `text`: exactly, else ignoring quote style, case and spacing."""
+    at = text.find(value)
+    if at != -1:
+        return Span(at, at + len(value), value)
+    tokens = fold(value).split()
+    if not tokens:
+        return None
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(token) for token in tokens) + r"(?!\w)"
+    match = re.search(pattern, fold(text))
+    if match is None:
+        return None
+    return Span(match.start(), match.end(), text[match.start() : match.end()])
+
+
+def align_evidence(cited: str, document: str, near: int = 0) -> Evidence | None:
+    """The document span a cited passage stands for, with offsets computed from the document."""
+    cited = cited.strip()
+    if not cited:
+        return None
+    exact = find_all(document, cited)
+    if exact:
+        start = min(exact, key=lambda at: abs(at - near))
+        return Evidence(text=cited, start=start, end=start + len(cited))
+    loose = locate(cited, document)
+    if loose is not None:
+        return Evidence(text=loose.text, start=loose.start, end=loose.end)
+    if len(cited) < 20:
+        return None  # too short for fuzzy alignment to mean anything
+    alignment = fuzz.partial_ratio_alignment(cited, document, score_cutoff=FUZZY_EVIDENCE_MIN_SCORE)
+    if alignment is None:
+        return None
+    start, end = _to_word_bounds(document, alignment.dest_start, alignment.dest_end)
+    return Evidence(text=document[start:end], start=start, end=end)
+
+
+def _to_word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+@dataclass
+class Grounded:
+    fields: dict[str, Any]
+    evidence: list[Evidence]
+    dropped: list[Dropped]
+
+
+class Grounder:
+    """Grounds candidates against one document. `example_texts` are the few-shot examples' texts."""
+
+    def __init__(self, document: str, example_texts: list[str]) -> None:
+        self.document = document
+        self.example_text = "\n".join(example_texts)
+
+    def ground(self, candidate: Candidate) -> Grounded:
+        dropped: list[Dropped] = []
+        evidence: list[Evidence] = []
+        for cited in candidate.evidence:
+            aligned = align_evidence(cited, self.document, near=candidate.context.start)
+            if aligned is None:
+                dropped.append(Dropped("evidence", cited, "not found in the source text"))
+            elif all((e.start, e.end) != (aligned.start, aligned.end) for e in evidence):
+                evidence.append(aligned)
+        context = candidate.context.text
+        fields = self._ground_value(candidate.fields, context, "", dropped)
+        return Grounded(fields=fields or {}, evidence=sorted(evidence, key=lambda e: e.start), dropped=dropped)
+
+    def _ground_value(self, value: Any, context: str, path: str, dropped: list[Dropped]) -> Any:
+        name = path.rsplit(".", 1)[-1].split("[", 1)[0]
+        if value is None or name in LABEL_FIELDS:
+            return value
+        if isinstance(value, str):
+            return self._ground_text(value, context, path, dropped)
+        if isinstance(value, list):
+            kept = []
+            for index, item in enumerate(value):
+                grounded = self._ground_value(item, context, f"{path}[{index}]", dropped)
+                if grounded is not None:
+                    kept.append(grounded)
+            return kept
+        if isinstance(value, dict):
+            return self._ground_object(value, context, path, dropped)
+        return value
+
+    def _ground_object(self, value: dict[str, Any], context: str, path: str, dropped: list[Dropped]) -> Any:
+        grounded = {key: self._ground_value(item, context, f"{path}.{key}".lstrip("."), dropped)
+                    for key, item in value.items()}
+        # An actor without a grounded name, or an item without a grounded description, is gone.
+        for required in ("name", "description"):
+            if required in value and grounded.get(required) is None:
+                return None
+        quantity = value.get("quantity")
+        if quantity is not None and not any(
+            re.search(rf"(?<![\w.,]){re.escape(w)}(?![\w])", context, re.IGNORECASE)
+            for w in count_words(int(quantity))
+        ):
+            dropped.append(Dropped(f"{path}.quantity", str(quantity), "number not in the source text"))
+            grounded["quantity"] = None
+        return grounded
+
+    def _ground_text(self, value: str, context: str, path: str, dropped: list[Dropped]) -> str | None:
+        if not path:
+            return value
+        found = locate(value.strip(), context)
+        if found is not None:
+            return found.text  # the source's own spelling: curly quotes, case
+        in_example = locate(value.strip(), self.example_text) is not None
+        reason = "copied from a few-shot example" if in_example else "not in the source text"
+        dropped.append(Dropped(path, value, reason))
+        return None

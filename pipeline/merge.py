@@ -1,0 +1,141 @@
+"""Stage 6, merge: one record per event, however many sentences or chunks it was found in.
+
+Slot filling sees one sentence at a time, so an exercise described over a paragraph arrives as
+fragments ("The scenario involved ...", "... observed the exercise"); chunked documents repeat
+records found in the overlap. Records of one type in one document merge when they do not
+contradict each other on their identifying fields and either describe the same event or one is
+a fragment of the other (it lacks the fields that identify an event, and stands close by).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.text import squash
+from schemas import Record, with_stable_id
+
+FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it continues
+
+# Fields that, when both records have them and they differ, mean two different events.
+IDENTIFYING: dict[str, tuple[str, ...]] = {
+    "exercise": ("name", "date.start"),
+    "aid_delivery": ("donor.name", "recipient.name", "date.start", "status"),
+    "agreement": ("kind", "date.start", "status"),
+    "quote": ("text",),
+}
+
+
+def _get(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return squash(value) if isinstance(value, str) else value
+
+
+def _names(values: list[Any]) -> set[str]:
+    names = set()
+    for value in values or []:
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("description")
+        if isinstance(value, str):
+            names.add(squash(value))
+    return names
+
+
+def _is_fragment(record_type: str, data: dict[str, Any]) -> bool:
+    if record_type == "exercise":
+        return not data.get("name")
+    if record_type == "aid_delivery":
+        return not data.get("donor") and not data.get("items")
+    if record_type == "agreement":
+        return not data.get("parties")
+    return False
+
+
+def _same_event(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if record_type == "quote":
+        return _get(a, "text") == _get(b, "text")
+    if record_type == "exercise":
+        return bool(a.get("name")) and _get(a, "name") == _get(b, "name")
+    if record_type == "aid_delivery":
+        return bool(_names(a.get("items", [])) & _names(b.get("items", []))) and _get(a, "donor.name") == _get(
+            b, "donor.name"
+        )
+    if record_type == "agreement":
+        return bool(_names(a.get("parties", [])) & _names(b.get("parties", [])))
+    return False
+
+
+def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
+    for path in IDENTIFYING[record_type]:
+        left, right = _get(a, path), _get(b, path)
+        if left is not None and right is not None and left != right:
+            return False
+    return True
+
+
+def _distance(a: Record, b: Record) -> int:
+    return min(abs(x.start - y.start) for x in a.evidence for y in b.evidence)
+
+
+def _union(left: list[Any], right: list[Any]) -> list[Any]:
+    merged = list(left)
+    seen = _names(left) | {repr(v) for v in left if not isinstance(v, (dict, str))}
+    for value in right:
+        key = next(iter(_names([value])), repr(value))
+        if key not in seen:
+            merged.append(value)
+            seen.add(key)
+    return merged
+
+
+def combine(a: Record, b: Record) -> Record:
+    """`a` completed from `b`: a's values win, lists and evidence are united."""
+    data = a.model_dump(mode="json")
+    other = b.model_dump(mode="json")
+    for key, value in other.items():
+        if key in ("id", "doc_id", "record_type"):
+            continue
+        if key == "evidence":
+            spans = {(e["start"], e["end"]): e for e in data["evidence"] + value}
+            data["evidence"] = [spans[k] for k in sorted(spans)]
+        elif isinstance(value, list):
+            data[key] = _union(data.get(key) or [], value)
+        elif data.get(key) is None:
+            data[key] = value
+    return with_stable_id(type(a).model_validate(data))
+
+
+def merge_records(records: list[Record], on_merge: Callable[[Record, Record], None] | None = None) -> list[Record]:
+    """Records of one document, duplicates and fragments merged, in order of first evidence."""
+    ordered = sorted(records, key=lambda r: (r.evidence[0].start, r.record_type))
+    merged: list[Record] = []
+    for record in ordered:
+        target = _merge_target(record, merged)
+        if target is None:
+            merged.append(record)
+            continue
+        if on_merge:
+            on_merge(merged[target], record)
+        merged[target] = combine(merged[target], record)
+    return merged
+
+
+def _merge_target(record: Record, merged: list[Record]) -> int | None:
+    data = record.model_dump(mode="json")
+    record_type = data["record_type"]
+    for index in range(len(merged) - 1, -1, -1):
+        existing = merged[index]
+        if existing.record_type != record_type:
+            continue
+        other = existing.model_dump(mode="json")
+        if not _compatible(record_type, other, data):
+            continue
+        if _same_event(record_type, other, data):
+            return index
+        fragment = _is_fragment(record_type, data) or _is_fragment(record_type, other)
+        # An article rarely describes two exercises at once: an unnamed fragment joins the last one.
+        if fragment and (record_type == "exercise" or _distance(existing, record) <= FRAGMENT_DISTANCE):
+            return index
+    return None

@@ -1,0 +1,166 @@
+"""Dates and money: found and normalized by rule from grounded text, never by the model."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from schemas import DateRef, Money
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_DASH = r"\s*[-–—]\s*"
+
+# Most specific first: the finder keeps the first pattern that matches at a position.
+_DATE_PATTERNS = [
+    # May 15-17, 2006 / May 15-17 / June 15 to 16
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # May 30 - June 2
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # May 18, 2006 / May 18
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # 15-17 May 2006 / 18 May
+    rf"\b(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # this October / last May / in October 2006 / October 2006
+    rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
+    # 2006 / in 2004
+    rf"\b(?P<y>{_YEAR})\b",
+]
+_DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    text: str
+
+
+def find_dates(text: str) -> list[Found]:
+    """Date expressions in `text`, longest match first at each position, non-overlapping."""
+    taken: list[Found] = []
+    for pattern in _DATE_RES:
+        for match in pattern.finditer(text):
+            is_bare_may = match.group("m") is not None and match.group("m").lower().rstrip(".") == "may"
+            if pattern is _DATE_RES[4] and is_bare_may and not (match.group("y") or match.group("rel")):
+                continue  # the modal verb "may", unless a year or "this/last" says it is the month
+            if any(f.start < match.end() and match.start() < f.end for f in taken):
+                continue
+            taken.append(Found(match.start(), match.end(), match.group()))
+    return sorted(taken, key=lambda f: f.start)
+
+
+def normalize_date(text: str, doc_date: str | None) -> DateRef:
+    """A DateRef for a verbatim date expression, its year taken from `doc_date` when the text has none."""
+    for pattern in _DATE_RES:
+        match = pattern.search(text)
+        if match:
+            return _date_from_match(text, match, doc_date)
+    return DateRef(text=text, precision="unknown")
+
+
+def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> DateRef:
+    groups = {k: v for k, v in match.groupdict().items() if v}
+    year = groups.get("y") or (doc_date[:4] if doc_date else None)
+    if "m" not in groups:
+        return DateRef(text=text, start=year, end=year, precision="year" if year else "unknown")
+    month = MONTHS[groups["m"].lower().rstrip(".")]
+    if year is None:
+        return DateRef(text=text, precision="unknown")
+    if "d1" not in groups:
+        value = f"{year}-{month:02d}"
+        return DateRef(text=text, start=value, end=value, precision="month")
+    end_month = MONTHS[groups["m2"].lower().rstrip(".")] if "m2" in groups else month
+    day1 = int(re.sub(r"\D", "", groups["d1"]))
+    day2 = int(re.sub(r"\D", "", groups["d2"])) if "d2" in groups else day1
+    try:
+        start = f"{year}-{month:02d}-{day1:02d}"
+        end = f"{year}-{end_month:02d}-{day2:02d}"
+        calendar.weekday(int(year), month, day1)
+        calendar.weekday(int(year), end_month, day2)
+    except ValueError:
+        return DateRef(text=text, precision="unknown")
+    if end < start:
+        return DateRef(text=text, precision="unknown")
+    return DateRef(text=text, start=start, end=end, precision="day")
+
+
+_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₸": "KZT"}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP", "gbp": "GBP",
+    "ruble": "RUB", "rouble": "RUB", "rub": "RUB", "tenge": "KZT", "kzt": "KZT", "yen": "JPY", "yuan": "CNY",
+    "won": "KRW", "manat": "AZN", "lari": "GEL", "som": "KGS", "hryvnia": "UAH",
+}
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
+_HEDGES = r"(?:around|about|approximately|nearly|almost|some|roughly|up to|over|more than|less than|an estimated)"
+_CURRENCY_WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_RE = r"thousand|million|billion|mln|bn|[mkb]\b"
+_MONEY_RES = [
+    re.compile(
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>[$€£¥₽₸]|US\$|USD|EUR)\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\s*(?:U\.S\.\s+)?"
+        rf"(?P<word>{_CURRENCY_WORD_RE})s?\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def find_money(text: str) -> list[Found]:
+    taken: list[Found] = []
+    for pattern in _MONEY_RES:
+        for match in pattern.finditer(text):
+            if not any(f.start < match.end() and match.start() < f.end for f in taken):
+                taken.append(Found(match.start(), match.end(), match.group()))
+    return sorted(taken, key=lambda f: f.start)
+
+
+def normalize_money(text: str) -> Money:
+    """Money for a verbatim amount: '$2 million' -> 2000000 USD; hedged amounts are approximate."""
+    for pattern in _MONEY_RES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        amount = float(groups["num"].replace(",", ""))
+        if groups.get("scale"):
+            amount *= _SCALE[groups["scale"].lower()]
+        symbol = (groups.get("sym") or "").upper()
+        currency = _CURRENCY_SYMBOLS.get(symbol) or {"US$": "USD"}.get(symbol) or symbol or None
+        if groups.get("word"):
+            currency = _CURRENCY_WORDS[groups["word"].lower()]
+        hedged = bool(groups.get("hedge")) or bool(re.search(_HEDGES, text, re.IGNORECASE))
+        return Money(text=text, amount=amount, currency=currency, approximate=hedged)
+    return Money(text=text)
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "a dozen": 12, "dozen": 12, "a pair of": 2, "a": 1, "an": 1,
+}
+
+
+def parse_count(text: str) -> int | None:
+    """The number a count phrase states: '3', 'three', '1,200'; None when it states none."""
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", cleaned):
+        return int(cleaned.replace(",", ""))
+    return _NUMBER_WORDS.get(cleaned)
+
+
+def count_words(value: int) -> list[str]:
+    """How a count may be written: digits, or the number word."""
+    words = [str(value), f"{value:,}"]
+    words += [word for word, number in _NUMBER_WORDS.items() if number == value and word not in {"a", "an"}]
+    return words

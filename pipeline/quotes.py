@@ -1,0 +1,115 @@
+"""Quotations by rule: the quoted words from the quotation marks, and the citation after them.
+
+Curly and straight marks are both handled, and so is a quotation that runs over several
+paragraphs (each continued paragraph opens with a mark, only the last one closes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.text import Span, paragraphs, sentences
+
+MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
+_CITATION = re.compile(
+    r"\(((?:[A-Z][\w.’'\-]*)(?:[\s\-][\w.’'\-]+){0,5},\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{4}))\)"
+)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    start: int  # offset of the opening mark
+    end: int  # offset after the closing mark
+    text_start: int  # the quoted words, marks and trailing comma excluded
+    text_end: int
+
+    def words(self, document: str) -> str:
+        return document[self.text_start : self.text_end]
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    found = _curly_quotations(text) + _straight_quotations(text)
+    found.sort(key=lambda q: q.start)
+    result: list[Quotation] = []
+    for quotation in found:
+        if result and quotation.start < result[-1].end:
+            continue
+        if len(text[quotation.text_start : quotation.text_end].split()) >= MIN_QUOTE_WORDS:
+            result.append(quotation)
+    return result
+
+
+def _curly_quotations(text: str) -> list[Quotation]:
+    quotations = []
+    opened: int | None = None
+    for match in re.finditer(r"[“”]|\n\s*\n", text):
+        token = match.group()
+        if token == "“":
+            if opened is None:
+                opened = match.start()
+            # A second opening mark while open continues a multi-paragraph quotation.
+        elif token == "”":
+            if opened is not None:
+                quotations.append(_quotation(text, opened, match.end()))
+                opened = None
+        elif opened is not None and not text.startswith("“", match.end()):
+            # A quotation continues past a paragraph break only if the next paragraph opens with a mark.
+            opened = None
+    return quotations
+
+
+def _straight_quotations(text: str) -> list[Quotation]:
+    quotations = []
+    for paragraph in paragraphs(text):
+        marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
+        for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
+            quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
+    return quotations
+
+
+def _quotation(text: str, start: int, end: int) -> Quotation:
+    text_start, text_end = start + 1, end - 1
+    while text_end > text_start and text[text_end - 1] in " ,\n":
+        text_end -= 1
+    while text_start < text_end and text[text_start] in " \n":
+        text_start += 1
+    return Quotation(start, end, text_start, text_end)
+
+
+def cited_source(text: str, quotation: Quotation, following: list[Quotation]) -> Span | None:
+    """The news-agency citation that closes the quotation's paragraph, before any other quotation."""
+    paragraph_end = text.find("\n", quotation.end)
+    limit = len(text) if paragraph_end == -1 else paragraph_end
+    next_starts = [q.start for q in following if q.start >= quotation.end]
+    if next_starts:
+        limit = min(limit, next_starts[0])
+    match = _CITATION.search(text, quotation.end, limit)
+    if not match:
+        return None
+    return Span(match.start(1), match.end(1), match.group(1))
+
+
+def attribution_context(text: str, quotation: Quotation, max_quote_words: int = 10) -> Span:
+    """The sentences around a quotation, where its speaker is named."""
+    spans = sentences(text)
+    inside = [s for s in spans if s.end > quotation.start and s.start < quotation.end]
+    if not inside:
+        return Span(quotation.start, quotation.end, text[quotation.start : quotation.end])
+    first, last = inside[0], inside[-1]
+    index = spans.index(first)
+    # A quotation that opens its sentence is often introduced by the sentence before ("He said:").
+    if index > 0 and text[first.start : quotation.start].strip() == "" and spans[index - 1].text.rstrip().endswith(":"):
+        first = spans[index - 1]
+    return Span(first.start, last.end, text[first.start : last.end])
+
+
+def shorten_quotation(context: Span, text: str, quotation: Quotation, max_words: int = 8) -> str:
+    """The context with a long quotation cut to its first words: the model needs the frame, not the words."""
+    words = text[quotation.text_start : quotation.text_end].split()
+    if len(words) <= max_words:
+        return context.text
+    short = " ".join(words[:max_words]) + " ..."
+    before = text[context.start : quotation.text_start]
+    after = text[quotation.text_end : context.end]
+    return before + short + after

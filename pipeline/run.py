@@ -1,0 +1,233 @@
+"""`extract run`, top to bottom: load -> ask the model -> ground -> assemble -> merge -> write.
+
+This file is the pipeline's straight line; each stage lives in the module named after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.actors import ActorRules
+from pipeline.assemble import AssemblyError, assemble_record
+from pipeline.backends import Backend, BackendError, create_backend
+from pipeline.documents import Document, LoadError, load_documents
+from pipeline.grounding import Grounder
+from pipeline.merge import merge_records
+from pipeline.output import Reject, RunOutput, write_run
+from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
+from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
+from pipeline.strategies import Candidate
+from pipeline.strategies.slots import extract_by_slots
+from pipeline.strategies.structured import extract_structured
+from schemas import RECORD_TYPES, SCHEMA_VERSION, Record
+
+STRATEGIES = ("auto", "slots", "structured")
+VERSION = "0.1.0"
+
+
+@dataclass
+class RunSettings:
+    backend: str = "local"
+    model: str | None = None
+    base_url: str | None = None
+    record_types: list[str] = field(default_factory=lambda: list(RECORD_TYPES))
+    doc_date: str | None = None
+    recursive: bool = False
+    strategy: str = "auto"
+    use_cache: bool = True
+    cache_path: Path | None = None
+    prompts_dir: Path = PROMPTS_DIR
+    backend_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentResult:
+    doc_id: str
+    path: str
+    records: int
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    manifest: dict[str, Any]
+    documents: list[DocumentResult]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.manifest["counts"])
+
+    @property
+    def failed_documents(self) -> int:
+        return sum(1 for d in self.documents if d.error)
+
+
+def choose_strategy(requested: str, backend: Backend) -> str:
+    """Small completion models get slot filling; chat models that follow a schema get instructor."""
+    if requested not in STRATEGIES:
+        raise ValueError(f"unknown strategy {requested!r}; choose one of: {', '.join(STRATEGIES)}")
+    if requested != "auto":
+        return requested
+    return str(getattr(backend, "preferred_strategy", "structured"))
+
+
+def run_extraction(
+    folder: Path,
+    run_dir: Path,
+    settings: RunSettings,
+    on_document: Callable[[DocumentResult], None] | None = None,
+    backend: Backend | None = None,
+) -> RunResult:
+    """Extract records from every article in `folder` into `run_dir`. One bad document never stops the rest."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: not a folder")
+    unknown = [t for t in settings.record_types if t not in RECORD_TYPES]
+    if unknown:
+        raise ValueError(f"unknown record type(s) {', '.join(unknown)}; choose from {', '.join(RECORD_TYPES)}")
+    prompts = load_prompts(settings.prompts_dir)  # checks every few-shot example before any model call
+    inner = backend or create_backend(
+        settings.backend, model=settings.model, base_url=settings.base_url, **settings.backend_options
+    )
+    strategy = choose_strategy(settings.strategy, inner)
+    cache = ResponseCache(settings.cache_path or default_cache_path()) if settings.use_cache else None
+    model = RecordingBackend(inner, cache)
+    output = RunOutput()
+    results: list[DocumentResult] = []
+    inputs: list[dict[str, Any]] = []
+    try:
+        for loaded in load_documents(folder, recursive=settings.recursive, doc_date=settings.doc_date):
+            if isinstance(loaded, LoadError):
+                output.rejects.append(Reject("document", None, str(loaded.path), loaded.reason, stage="load"))
+                result = DocumentResult(loaded.path.stem, str(loaded.path), 0, 0.0, loaded.reason)
+                inputs.append({"path": str(loaded.path), "status": "rejected", "reason": loaded.reason})
+            else:
+                result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
+                inputs.append(_input_entry(loaded, result))
+            results.append(result)
+            if on_document:
+                on_document(result)
+    finally:
+        if cache:
+            cache.close()
+    output.responses = model.recorded
+    manifest = _manifest(
+        settings, model, strategy, prompts, output, inputs, started_at, time.perf_counter() - started
+    )
+    write_run(run_dir, output, manifest)
+    return RunResult(run_dir, manifest, results)
+
+
+def _extract_document(
+    document: Document,
+    model: RecordingBackend,
+    strategy: str,
+    prompts: dict[str, SlotPrompt],
+    record_types: list[str],
+    output: RunOutput,
+) -> DocumentResult:
+    started = time.perf_counter()
+    path = str(document.path)
+    try:
+        candidates: list[Candidate] = list(
+            extract_by_slots(document, model, prompts, record_types)
+            if strategy == "slots"
+            else extract_structured(document, model, record_types)
+        )
+    except BackendError as exc:
+        output.rejects.append(Reject("document", document.doc_id, path, str(exc), stage="model"))
+        return DocumentResult(document.doc_id, path, 0, time.perf_counter() - started, str(exc))
+
+    grounder = Grounder(document.text, [e.text for p in prompts.values() for e in p.examples])
+    actors = ActorRules(document.text)
+    records: list[Record] = []
+    for candidate in candidates:
+        grounded = grounder.ground(candidate)
+        for dropped in grounded.dropped:
+            output.rejects.append(
+                Reject("value", document.doc_id, path, dropped.reason, candidate.record_type, dropped.field,
+                       dropped.value, stage="grounding")
+            )
+        if not grounded.evidence:
+            output.rejects.append(
+                Reject("record", document.doc_id, path, "no evidence found in the source text",
+                       candidate.record_type, value=candidate.evidence, stage="grounding")
+            )
+            continue
+        try:
+            records.append(assemble_record(candidate.record_type, grounded.fields, grounded.evidence, document, actors))
+        except AssemblyError as exc:
+            output.rejects.append(
+                Reject("record", document.doc_id, path, f"invalid record: {exc}", candidate.record_type,
+                       value=grounded.fields, stage="assembly")
+            )
+    merged = merge_records(records)
+    output.records.extend(merged)
+    return DocumentResult(document.doc_id, path, len(merged), time.perf_counter() - started)
+
+
+def _input_entry(document: Document, result: DocumentResult) -> dict[str, Any]:
+    return {
+        "doc_id": document.doc_id,
+        "path": str(document.path),
+        "sha256": document.sha256,
+        "characters": len(document.text),
+        "metadata": document.metadata,
+        "doc_date": document.doc_date,
+        "status": "failed" if result.error else "ok",
+        "records": result.records,
+        "seconds": round(result.seconds, 3),
+        **({"reason": result.error} if result.error else {}),
+    }
+
+
+def _manifest(
+    settings: RunSettings,
+    model: RecordingBackend,
+    strategy: str,
+    prompts: dict[str, SlotPrompt],
+    output: RunOutput,
+    inputs: list[dict[str, Any]],
+    started_at: dt.datetime,
+    seconds: float,
+) -> dict[str, Any]:
+    counts = Counter(r.record_type for r in output.records)
+    rejects = Counter(r.kind for r in output.rejects)
+    dropped = Counter(r.reason for r in output.rejects if r.kind == "value")
+    return {
+        "extract_version": VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 3),
+        "backend": {"name": model.name, "model": model.model_id, "base_url": settings.base_url},
+        "strategy": strategy,
+        "record_types": settings.record_types,
+        "prompts": {
+            t: {"version": p.version, "sha256": p.sha256, "file": p.path.name}
+            for t, p in prompts.items()
+            if t in settings.record_types
+        } if strategy == "slots" else {},
+        "doc_date": settings.doc_date,
+        "inputs": inputs,
+        "counts": {t: counts.get(t, 0) for t in settings.record_types},
+        "rejects": {"documents": rejects.get("document", 0), "records": rejects.get("record", 0),
+                    "values": rejects.get("value", 0)},
+        "dropped_values_by_reason": dict(dropped),
+        "model_calls": {
+            "calls": model.stats.calls,
+            "cache_hits": model.stats.cache_hits,
+            "prompt_tokens": model.stats.usage.prompt_tokens,
+            "completion_tokens": model.stats.usage.completion_tokens,
+        },
+        "python": platform.python_version(),
+    }
