@@ -162,7 +162,7 @@ def validate(
     """Check JSONL files against the record schemas; prints file:line for every invalid line."""
     report = validate_files(files)
     for error in report.errors:
-        out.print(str(error), highlight=False, soft_wrap=True)
+        out.print(str(error), markup=False, highlight=False, soft_wrap=True)
     out.print(f"{report.valid} valid, {len(report.errors)} invalid in {len(files)} file(s)", highlight=False)
     if report.errors:
         raise typer.Exit(EXIT_FAILED)
@@ -190,7 +190,7 @@ def evaluate_command(
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
-        out.print(format_report(report, worst=worst), highlight=False, soft_wrap=True)
+        out.print(format_report(report, worst=worst), markup=False, highlight=False, soft_wrap=True)
     if min_f1 is not None and report.micro_field_f1 < min_f1:
         console.print(f"micro field F1 {report.micro_field_f1:.3f} is below --min-f1 {min_f1}")
         raise typer.Exit(EXIT_FAILED)
