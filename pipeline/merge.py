@@ -53,6 +53,22 @@ def _is_fragment(record_type: str, data: dict[str, Any]) -> bool:
     return False
 
 
+def missing_core(record: Record) -> str | None:
+    """Why a merged record is too incomplete to be an event, or None if it is complete enough."""
+    data = record.model_dump(mode="json")
+    if data["record_type"] == "aid_delivery" and not (data.get("donor") or data.get("recipient")):
+        return "no donor or recipient"
+    if data["record_type"] == "aid_delivery" and not (data.get("items") or data.get("value")):
+        return "nothing handed over (no items or value)"
+    if data["record_type"] == "agreement" and not data.get("parties"):
+        return "no parties"
+    if data["record_type"] == "exercise" and not (
+        data.get("name") or data.get("description") or data.get("participants")
+    ):
+        return "no name, description or participants"
+    return None
+
+
 def _same_event(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     if record_type == "quote":
         return _get(a, "text") == _get(b, "text")

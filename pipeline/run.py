@@ -19,7 +19,7 @@ from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
 from pipeline.documents import Document, LoadError, load_documents
 from pipeline.grounding import Grounder
-from pipeline.merge import merge_records
+from pipeline.merge import merge_records, missing_core
 from pipeline.output import Reject, RunOutput, write_run
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
 from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
@@ -171,7 +171,16 @@ def _extract_document(
                 Reject("record", document.doc_id, path, f"invalid record: {exc}", candidate.record_type,
                        value=grounded.fields, stage="assembly")
             )
-    merged = merge_records(records)
+    merged = []
+    for record in merge_records(records):
+        problem = missing_core(record)
+        if problem:
+            output.rejects.append(
+                Reject("record", document.doc_id, path, f"incomplete record: {problem}", record.record_type,
+                       value=record.model_dump(mode="json", exclude={"id", "doc_id"}), stage="merge")
+            )
+        else:
+            merged.append(record)
     output.records.extend(merged)
     return DocumentResult(document.doc_id, path, len(merged), time.perf_counter() - started)
 

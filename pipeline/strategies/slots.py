@@ -8,7 +8,7 @@ reuses its KV cache for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pipeline.backends.base import Backend
@@ -16,10 +16,22 @@ from pipeline.documents import Document
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
 from pipeline.quotes import attribution_context, cited_source, find_quotations, shorten_quotation
 from pipeline.strategies import Candidate
+from pipeline.strategies.sentence_rules import (
+    agreement_parties,
+    correct_exercise_roles,
+    donor_and_recipient,
+    donor_is_giver,
+    plausible_exercise_name,
+    states_agreement,
+    states_specific_aid,
+)
 from pipeline.text import Span, sentences
 
 MAX_SLOT_TOKENS = 160
 STOP = [END, "\nText:"]
+
+# Sentences with a cue word must also pass these before the model is asked about them.
+GATES: dict[str, Callable[[str], bool]] = {"aid_delivery": states_specific_aid, "agreement": states_agreement}
 
 
 def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
@@ -28,8 +40,9 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
         return []
     spans = [s for s in sentences(document.text) if not _is_header(document, s)]
     chosen: dict[int, Span] = {}
+    gate = GATES.get(prompt.record_type, lambda _: True)
     for index, span in enumerate(spans):
-        if not prompt.cues.search(span.text):
+        if not (prompt.cues.search(span.text) and gate(span.text)):
             continue
         chosen[span.start] = span
         for following in spans[index + 1 : index + 1 + prompt.follow]:
@@ -55,7 +68,8 @@ def extract_by_slots(
             completion = backend.complete(prompt.render(unit.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
             is_record, values = prompt.parse(completion.text)
             if is_record:
-                yield Candidate(record_type, slot_fields(prompt, values), [unit.text], unit, "slots")
+                fields = apply_sentence_rules(record_type, unit.text, slot_fields(prompt, values))
+                yield Candidate(record_type, fields, [unit.text], unit, "slots")
 
 
 def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate]:
@@ -75,6 +89,29 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         # Values must come from the attribution context or the citation after it.
         where = Span(context.start, evidence_end, text[context.start : evidence_end])
         yield Candidate("quote", fields, [text[quotation.start : quotation.end], context.text], where, "slots")
+
+
+def apply_sentence_rules(record_type: str, sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Correct what the wording of the sentence contradicts (see sentence_rules)."""
+    if record_type == "exercise":
+        if fields.get("name") and not plausible_exercise_name(fields["name"], sentence):
+            fields.pop("name")
+        return correct_exercise_roles(sentence, fields)
+    if record_type == "aid_delivery":
+        if fields.get("donor") and not donor_is_giver(sentence, fields["donor"]["name"]):
+            fields.pop("donor")
+        donor, recipient = donor_and_recipient(sentence)
+        if donor and not fields.get("donor"):
+            fields["donor"] = {"name": donor}
+        if recipient and not fields.get("recipient"):
+            fields["recipient"] = {"name": recipient}
+        return fields
+    if record_type == "agreement":
+        named = {p["name"] for p in fields.get("parties", [])}
+        extra = [{"name": name} for name in agreement_parties(sentence) if name not in named]
+        if extra:
+            fields["parties"] = [*fields.get("parties", []), *extra]
+    return fields
 
 
 def slot_fields(prompt: SlotPrompt, values: dict[str, str]) -> dict[str, Any]:
