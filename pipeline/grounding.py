@@ -124,9 +124,10 @@ class Grounder:
         grounded = {key: self._ground_value(item, context, f"{path}.{key}".lstrip("."), dropped)
                     for key, item in value.items()}
         # An actor without a grounded name, or an item without a grounded description, is gone.
-        for required in ("name", "description"):
-            if required in value and grounded.get(required) is None:
-                return None
+        if path:  # a nested object: an actor or an item
+            for required in ("name", "description"):
+                if required in value and grounded.get(required) is None:
+                    return None
         quantity = value.get("quantity")
         if quantity is not None and not any(
             re.search(rf"(?<![\w.,]){re.escape(w)}(?![\w])", context, re.IGNORECASE)

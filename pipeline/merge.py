@@ -20,8 +20,8 @@ FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it conti
 # Fields that, when both records have them and they differ, mean two different events.
 IDENTIFYING: dict[str, tuple[str, ...]] = {
     "exercise": ("name", "date.start"),
-    "aid_delivery": ("donor.name", "recipient.name", "date.start", "status"),
-    "agreement": ("kind", "date.start", "status"),
+    "aid_delivery": ("donor.name", "recipient.name", "date.start"),
+    "agreement": ("kind", "date.start"),
     "quote": ("text",),
 }
 
@@ -47,7 +47,7 @@ def _is_fragment(record_type: str, data: dict[str, Any]) -> bool:
     if record_type == "exercise":
         return not data.get("name")
     if record_type == "aid_delivery":
-        return not data.get("donor") and not data.get("items")
+        return not data.get("donor")  # "the delivery was carried out through ..." continues the last one
     if record_type == "agreement":
         return not data.get("parties")
     return False

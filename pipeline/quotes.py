@@ -113,3 +113,39 @@ def shorten_quotation(context: Span, text: str, quotation: Quotation, max_words:
     before = text[context.start : quotation.text_start]
     after = text[quotation.text_end : context.end]
     return before + short + after
+
+
+SPEECH_VERBS = (
+    "said|says|say|saying|told|tells|added|adds|adding|explained|explains|explaining|stated|states|noted|notes|"
+    "noting|declared|declares|stressed|stresses|emphasized|emphasised|emphasizes|remarked|announced|announces|"
+    "insisted|insists|argued|argues|warned|warns|claimed|claims|asserted|observed|commented|continued|specified|"
+    "confirmed|reported|acknowledged|admitted|concluded|replied|answered|wrote|writes|recalled|pointed out|"
+    "underlined|underscored|affirmed|maintained|suggested"
+)
+_CUE_AFTER = [
+    re.compile(r"^\s*(according to)\b"),
+    re.compile(rf"^\s*({SPEECH_VERBS})\b"),
+    re.compile(rf"^\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{1,6}}({SPEECH_VERBS})\b"),
+    re.compile(rf"^\s*(?:he|she|they|it|we)\s+({SPEECH_VERBS})\b", re.IGNORECASE),
+]
+_CUE_BEFORE = [
+    re.compile(rf"\b({SPEECH_VERBS})\s*[,:]?\s*$"),
+    re.compile(r"\b([a-z]+ed)\b[^.“”\"]{0,60}:\s*$"),
+]
+
+
+def attribution_cue(text: str, quotation: Quotation) -> Span | None:
+    """The verb that attributes the quotation: ',” explained Putin' or 'he said: “'."""
+    after_start = quotation.end
+    after = text[after_start : after_start + 100]
+    for pattern in _CUE_AFTER:
+        match = pattern.search(after)
+        if match:
+            return Span(after_start + match.start(1), after_start + match.end(1), match.group(1))
+    before_start = max(0, quotation.start - 120)
+    before = text[before_start : quotation.start]
+    for pattern in _CUE_BEFORE:
+        match = pattern.search(before)
+        if match:
+            return Span(before_start + match.start(1), before_start + match.end(1), match.group(1))
+    return None

@@ -28,7 +28,8 @@ _CONCRETE = re.compile(
     r"stations?|devices?|simulators?|patrol|communications|instructors?)\b",
     re.IGNORECASE,
 )
-_HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perhaps)\b|\?\s*$", re.IGNORECASE)
+# Lower case only: "May 18" is a date, "may" a hedge.
+_HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perhaps)\b|\?\s*$")
 
 
 def states_specific_aid(sentence: str) -> bool:
@@ -55,7 +56,12 @@ def states_agreement(sentence: str) -> bool:
 
 
 _NAME = r"(?:the\s+)?(?P<{}>[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|and\s+the\s+)?[A-Z(][\w.’'\-)]*)*)"
-_FROM_TO = re.compile(r"\bfrom\s+" + _NAME.format("donor") + r"\s+to\s+" + _NAME.format("recipient"))
+# Organisation names run on in lower case ("Caspian naval division of the Border Service"): take
+# everything up to the next bracket, comma or sentence end.
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)"
+    r"(?=\s*[(,;]|\.\s|\.$|$)"
+)
 _BETWEEN = re.compile(r"\bbetween\s+" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b"))
 _PAIR_ACT = re.compile(
     r"^(?:[^,]*,\s*)?" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b")

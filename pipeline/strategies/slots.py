@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.backends.base import Backend
 from pipeline.documents import Document
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
-from pipeline.quotes import attribution_context, cited_source, find_quotations, shorten_quotation
+from pipeline.quotes import attribution_context, attribution_cue, cited_source, find_quotations, shorten_quotation
 from pipeline.strategies import Candidate
 from pipeline.strategies.sentence_rules import (
     agreement_parties,
@@ -85,6 +85,9 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         fields["text"] = quotation.words(text)
         source = cited_source(text, quotation, quotations)
         fields["cited_source"] = source.text if source else None
+        cue = attribution_cue(text, quotation)
+        if cue is not None:
+            fields["cue"] = cue.text
         evidence_end = max(context.end, source.end + 1 if source else 0)
         # Values must come from the attribution context or the citation after it.
         where = Span(context.start, evidence_end, text[context.start : evidence_end])
