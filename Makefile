@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SEEDS ?= seeds
 RUN_DIR ?= outputs/seeds
 
-.PHONY: run setup test lint bench clean
+.PHONY: run setup test lint bench record clean
 
 run: setup
 	$(BIN)/extract run $(SEEDS) --out $(RUN_DIR)
@@ -33,6 +33,11 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
+
+# After a prompt change: record the embedded model's answers on the seeds for the replay test.
+record: setup
+	$(BIN)/extract run $(SEEDS) --out outputs/record
+	cp outputs/record/responses.jsonl tests/recordings/seeds.responses.jsonl
 
 clean:
 	rm -rf $(VENV) outputs/run-* outputs/seeds
