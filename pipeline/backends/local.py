@@ -92,6 +92,7 @@ class LocalBackend:
 
     def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
         import instructor
+        from instructor.core import InstructorRetryException
 
         schema = response_model.model_json_schema()
         usage = Usage()
@@ -112,6 +113,6 @@ class LocalBackend:
                 max_retries=FILL_MAX_RETRIES,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             )
-        except instructor.core.InstructorRetryException as exc:
+        except InstructorRetryException as exc:
             raise BackendError(f"the model gave no valid {response_model.__name__} ({exc})") from exc
         return StructuredAnswer(data=answer.model_dump(mode="json"), usage=usage)

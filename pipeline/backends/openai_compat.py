@@ -21,6 +21,7 @@ StructuredMode = Literal["auto", "json_schema", "json_object", "tools"]
 STRUCTURED_MODES: tuple[str, ...] = StructuredMode.__args__  # type: ignore[attr-defined]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MAX_REASKS = 2
+MAX_FILL_TOKENS = 2048  # bounds a weak model that keeps extending a list
 
 
 class OpenAIBackend:
@@ -86,6 +87,8 @@ class OpenAIBackend:
 
     def _fill(self, response_model: type[BaseModel], system: str, user: str, mode: str) -> StructuredAnswer:
         import instructor
+        import openai
+        from instructor.core import InstructorRetryException
 
         instructor_mode = {
             "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -105,10 +108,13 @@ class OpenAIBackend:
                 response_model=response_model,
                 max_retries=MAX_REASKS,
                 temperature=0.0,
+                max_tokens=MAX_FILL_TOKENS,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 **extra,
             )
-        except instructor.core.InstructorRetryException as exc:
+        except InstructorRetryException as exc:
+            if isinstance(exc.__cause__, openai.APIError):
+                raise exc.__cause__ from None  # an HTTP error, not a failed re-ask: fill() decides
             raise BackendError(
                 f"{self.base_url}: no valid {response_model.__name__} after {MAX_REASKS} re-asks ({exc})"
             ) from exc
