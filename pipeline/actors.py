@@ -76,6 +76,8 @@ TITLE_WORDS = (
 )
 _TITLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in TITLE_WORDS) + r")\b", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?"
+# A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
+_ORG_WORD = r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
 
 
@@ -99,6 +101,21 @@ class ActorRules:
                 tokens = tokens[1:]
             candidate = " ".join(tokens)
             if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
+                best = candidate
+        return best
+
+    def full_org_name(self, name: str) -> str:
+        """The fullest form of an organisation's name in the text: 'FSB' -> 'Russia's Federal Security
+        Service' (from 'Russia's Federal Security Service (FSB)'), 'Military Institute' -> 'Kazakh Military
+        Institute of Foreign Languages'."""
+        if re.fullmatch(r"[A-Z]{2,6}", name):
+            expansion = re.search(rf"((?:{_ORG_WORD}\s+)*{_ORG_WORD})\s+\({name}\)", self.text)
+            return expansion.group(1) if expansion else name
+        best = name
+        pattern = rf"(?:{_ORG_WORD}\s+)*{re.escape(name)}(?:\s+of(?:\s+the)?(?:\s+{_ORG_WORD})+)?(?![\w’'])"
+        for match in re.finditer(pattern, self.text):
+            candidate = match.group(0)
+            if len(candidate) > len(best):
                 best = candidate
         return best
 
@@ -131,6 +148,8 @@ class ActorRules:
             country = country or (classify(role)[1] if role else None)
         else:
             role = None
+            if kind != "country":
+                name = self.full_org_name(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
 
 

@@ -18,9 +18,9 @@ from schemas.common import PARTIAL_ISO_DATE
 ARTICLE_SUFFIXES = (".txt", ".md")
 SIDECAR_SUFFIX = ".meta.json"
 
-# "Publication: Eurasia Daily Monitor Volume: 3 Issue: 124": keys are capitalized words before a colon.
-_HEADER_KEY = re.compile(r"(?:^|\s)([A-Z][A-Za-z ]{0,30}?):\s")
+# "Publication: Eurasia Daily Monitor Volume: 3 Issue: 124": known keys, each before a colon.
 _HEADER_KEYS = {"publication", "volume", "issue", "date", "title", "author", "source"}
+_HEADER_KEY = re.compile(r"(?:^|\s)(" + "|".join(k.capitalize() for k in sorted(_HEADER_KEYS)) + r"):\s")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,8 @@ def load_document(path: Path, *, doc_date: str | None = None) -> Document | Load
         decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return LoadError(path, f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded")
+    if not decoded.strip():
+        return LoadError(path, "is empty")
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     try:
         sidecar = read_sidecar(path)

@@ -9,6 +9,7 @@ source but present in a few-shot example is reported as copied from the example.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz
 
 from pipeline.normalize import count_words
 from pipeline.strategies import Candidate
-from pipeline.text import Span, find_all, fold
+from pipeline.text import Span, find_all, fold, sentences
 from schemas import Evidence
 
 FUZZY_EVIDENCE_MIN_SCORE = 90.0
@@ -64,15 +65,27 @@ def align_evidence(cited: str, document: str, near: int = 0) -> Evidence | None:
     alignment = fuzz.partial_ratio_alignment(cited, document, score_cutoff=FUZZY_EVIDENCE_MIN_SCORE)
     if alignment is None:
         return None
-    start, end = _to_word_bounds(document, alignment.dest_start, alignment.dest_end)
+    start, end = _snap_to_sentences(document, alignment.dest_start, alignment.dest_end)
     return Evidence(text=document[start:end], start=start, end=end)
 
 
-def _to_word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
+@functools.lru_cache(maxsize=8)
+def _sentences(document: str) -> tuple[Span, ...]:
+    return tuple(sentences(document))
+
+
+def _snap_to_sentences(document: str, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy match becomes the whole sentences it mostly covers: evidence is cited by sentence."""
+    covered = [
+        s for s in _sentences(document)
+        if min(end, s.end) - max(start, s.start) >= 0.5 * min(len(s.text), end - start)
+    ]
+    if covered:
+        return covered[0].start, covered[-1].end
+    while start < end and document[start].isspace():
+        start += 1
+    while end > start and document[end - 1].isspace():
+        end -= 1
     return start, end
 
 
@@ -100,8 +113,15 @@ class Grounder:
             elif all((e.start, e.end) != (aligned.start, aligned.end) for e in evidence):
                 evidence.append(aligned)
         context = candidate.context.text
-        fields = self._ground_value(candidate.fields, context, "", dropped)
-        return Grounded(fields=fields or {}, evidence=sorted(evidence, key=lambda e: e.start), dropped=dropped)
+        fields = self._ground_value(candidate.fields, context, "", dropped) or {}
+        for name, value in candidate.overrides.items():
+            if value is None:
+                fields.pop(name, None)
+                continue
+            grounded = self._ground_value(value, context, name, dropped)
+            if grounded not in (None, [], {}):
+                fields[name] = grounded
+        return Grounded(fields=fields, evidence=sorted(evidence, key=lambda e: e.start), dropped=dropped)
 
     def _ground_value(self, value: Any, context: str, path: str, dropped: list[Dropped]) -> Any:
         name = path.rsplit(".", 1)[-1].split("[", 1)[0]

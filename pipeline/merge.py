@@ -150,8 +150,10 @@ def _merge_target(record: Record, merged: list[Record]) -> int | None:
             continue
         if _same_event(record_type, other, data):
             return index
-        fragment = _is_fragment(record_type, data) or _is_fragment(record_type, other)
-        # An article rarely describes two exercises at once: an unnamed fragment joins the last one.
-        if fragment and (record_type == "exercise" or _distance(existing, record) <= FRAGMENT_DISTANCE):
+        # An article rarely describes two exercises at once: any unnamed part joins the named one.
+        if record_type == "exercise" and (_is_fragment(record_type, data) or _is_fragment(record_type, other)):
+            return index
+        # Otherwise a fragment continues the record before it ("the delivery was carried out ...").
+        if _is_fragment(record_type, data) and _distance(existing, record) <= FRAGMENT_DISTANCE:
             return index
     return None

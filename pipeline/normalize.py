@@ -48,7 +48,8 @@ def find_dates(text: str) -> list[Found]:
     taken: list[Found] = []
     for pattern in _DATE_RES:
         for match in pattern.finditer(text):
-            is_bare_may = match.group("m") is not None and match.group("m").lower().rstrip(".") == "may"
+            month = match.groupdict().get("m")
+            is_bare_may = month is not None and month.lower().rstrip(".") == "may"
             if pattern is _DATE_RES[4] and is_bare_may and not (match.group("y") or match.group("rel")):
                 continue  # the modal verb "may", unless a year or "this/last" says it is the month
             if any(f.start < match.end() and match.start() < f.end for f in taken):

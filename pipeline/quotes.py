@@ -77,13 +77,17 @@ def _quotation(text: str, start: int, end: int) -> Quotation:
     return Quotation(start, end, text_start, text_end)
 
 
-def cited_source(text: str, quotation: Quotation, following: list[Quotation]) -> Span | None:
-    """The news-agency citation that closes the quotation's paragraph, before any other quotation."""
+def mask_citations(text: str) -> str:
+    """The text with '(Interfax, June 21)' citations blanked out, same length: a citation's date
+    is when the news agency reported, not when the event happened."""
+    return _CITATION.sub(lambda m: " " * len(m.group()), text)
+
+
+def cited_source(text: str, quotation: Quotation) -> Span | None:
+    """The first news-agency citation after the quotation in its paragraph (GUIDE: a citation that
+    closes a paragraph covers every quotation in it)."""
     paragraph_end = text.find("\n", quotation.end)
     limit = len(text) if paragraph_end == -1 else paragraph_end
-    next_starts = [q.start for q in following if q.start >= quotation.end]
-    if next_starts:
-        limit = min(limit, next_starts[0])
     match = _CITATION.search(text, quotation.end, limit)
     if not match:
         return None

@@ -6,6 +6,7 @@ the language model, which sees them as prompt text. Keep them short and concrete
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -77,6 +78,12 @@ class DateRef(StrictModel):
 
     @model_validator(mode="after")
     def _start_not_after_end(self) -> DateRef:
+        for value in (self.start, self.end):
+            if value and len(value) == 10:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"{value} is not a calendar date") from None
         if self.start and self.end and len(self.start) == len(self.end) and self.start > self.end:
             raise ValueError(f"date start {self.start} is after end {self.end}")
         return self

@@ -24,4 +24,6 @@ class Candidate:
     evidence: list[str]  # text the model or the rules cite, aligned to the source by grounding
     context: Span  # where verbatim values must be found: the candidate sentence, or the chunk
     strategy: str
-    notes: list[str] = field(default_factory=list)
+    # Values read off the sentence by rule, applied after the model's values are grounded;
+    # None removes a model value the sentence contradicts.
+    overrides: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.actors import COUNTRIES, COUNTRY_NAMES
 from pipeline.normalize import find_money
 
 # A specific handover: a transfer verb, and something concrete handed over.
@@ -55,14 +56,16 @@ def states_agreement(sentence: str) -> bool:
     return bool(has_noun_and_act or _AGREED_TO.search(sentence))
 
 
-_NAME = r"(?:the\s+)?(?P<{}>[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|and\s+the\s+)?[A-Z(][\w.’'\-)]*)*)"
+_NAME = r"(?:[Tt]he\s+)?(?P<{}>[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|and\s+the\s+)?[A-Z(][\w.’'\-)]*)*)"
 # Organisation names run on in lower case ("Caspian naval division of the Border Service"): take
 # everything up to the next bracket, comma or sentence end.
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)"
     r"(?=\s*[(,;]|\.\s|\.$|$)"
 )
-_BETWEEN = re.compile(r"\bbetween\s+" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b"))
+_BETWEEN = re.compile(
+    r"\bbetween\s+" + _NAME.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)(?=\s*[(,;]|\.\s|\.$|$)"
+)
 _PAIR_ACT = re.compile(
     r"^(?:[^,]*,\s*)?" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b")
     + r"\s+(?:have\s+|has\s+)?(?:signed|agreed|concluded|initialed|ratified)\b"
@@ -100,7 +103,7 @@ def correct_exercise_roles(sentence: str, fields: dict[str, Any]) -> dict[str, A
     if not actors:
         return fields
     target = "observers" if _OBSERVE.search(sentence) else "organizers" if _ORGANIZE.search(sentence) else None
-    if target is None:
+    if target is None or re.search(rf"\b({_ROLE_VERBS['participants']})\b", sentence):
         return fields
     corrected = dict(fields)
     corrected[target] = [*(fields.get(target) or []), *actors]
@@ -128,3 +131,199 @@ def donor_is_giver(sentence: str, donor: str) -> bool:
         return False
     before = sentence[:at].rstrip().lower()
     return not re.search(r"\b(to|for|helped|help|helps|assist|assisted|with)$", before)
+
+
+# --- Noun-phrase lists: who took part, what was handed over -------------------------------------
+
+_CLAUSE_END = r"(?=\s*(?:[.;:()]|,\s*(?:supported|while|which|who|where|when|but|and\s+(?:the\s+)?[a-z]+ed)\b|$))"
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+)?|\s+(?:and|as well as|along with|together with)\s+")
+_LEADING = re.compile(
+    r"^(?:(?:the|a|an|some|its|their|several|other|new|additional|modern|personnel|equipment|forces|units|"
+    r"subunits|troops|officers|representatives|delegations?)\s+(?:and\s+\w+\s+)?(?:from|of)?\s*)+",
+    re.IGNORECASE,
+)
+# Lists of taking-part actors follow these: "involving A and B", "units from A, B and C".
+_ACTOR_TRIGGERS = re.compile(
+    r"\b(?:involving|involved|including|included|(?:personnel|equipment|forces|units|subunits|troops|servicemen|"
+    r"ships|vessels|crews|aircraft|detachments?|contingents?|teams?|officers)(?:\s+and\s+\w+)?\s+from)\s+",
+)
+_ROLE_VERBS = {
+    "observers": r"observed|watched|monitored|attended (?:it |the \w+ )?as observers",
+    "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
+    "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed",
+}
+
+
+_NOT_A_NAME = re.compile(r"(?i)^(?:in|on|at|by|for|to|with|as|that|which|who|it|this|these)\b|\b(?:that|which|who)$")
+
+
+def _capitalized(phrase: str) -> bool:
+    return bool(re.search(r"\b[A-Z][\w’'.\-]*", phrase)) and not re.fullmatch(r"[A-Z][a-z]+day", phrase)
+
+
+def _clean_phrase(phrase: str) -> str:
+    phrase = _LEADING.sub("", phrase.strip(" ,"))
+    # "Cutters of the Romanian Border Police" -> the body they belong to.
+    phrase = re.sub(r"^[A-Za-z]+s\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", "", phrase)
+    return re.sub(r"\s*\([A-Z]{2,6}\)$", "", phrase).strip(" ,")
+
+
+def _phrase_list(text: str) -> list[str]:
+    """'the A, B, the C, and the D' -> [A, B, C, D]; only parts that name something (capitalized)."""
+    parts = [_clean_phrase(p) for p in _LIST_SPLIT.split(text)]
+    return [
+        p for p in parts
+        if p and _capitalized(p) and len(p.split()) <= 14 and not re.match(r"^[a-z]+(?:ed|ing)\b", p)
+        and not _NOT_A_NAME.search(p) and not re.search(r"[“”\"]", p)
+    ]
+
+
+def listed_actors(sentence: str) -> list[str]:
+    """Actor names in the coordination lists after 'involving', 'from', 'by', 'with', 'between'."""
+    names: list[str] = []
+    for trigger in _ACTOR_TRIGGERS.finditer(sentence):
+        tail = sentence[trigger.end() :]
+        end = re.search(_CLAUSE_END, tail)
+        segment = tail[: end.start()] if end else tail
+        for name in _phrase_list(segment):
+            if name not in names and not any(name in longer for longer in names):
+                names.append(name)
+    return names
+
+
+_CLAUSE_SPLIT = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*")
+
+
+def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
+    """The role a clause's first role verb gives its subject, and the match that found it."""
+    best: tuple[str | None, re.Match[str] | None] = (None, None)
+    for role, verbs in _ROLE_VERBS.items():
+        match = re.search(rf"^(?P<subject>.+?)\s+(?:had\s+|has\s+|have\s+)?(?:{verbs})\b", clause)
+        if match and (best[1] is None or match.end("subject") < best[1].end("subject")):
+            best = (role, match)
+    return best
+
+
+def _subject_names(subject: str) -> list[str]:
+    # "Nikolai Patrushev, director of Russia's FSB," -> the name before the appositive.
+    person = re.match(r"^([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3}),\s+[a-z]", subject)
+    names = [person.group(1)] if person else _phrase_list(subject)
+    return [n for n in names if not re.match(r"(?i)^(the )?(exercise|drill|it|they|this|these)\b", n)]
+
+
+def exercise_actors(sentence: str) -> dict[str, list[str]]:
+    """Participants, organizers and observers a sentence names, clause by clause, by verbs and prepositions."""
+    roles: dict[str, list[str]] = {"participants": [], "organizers": [], "observers": []}
+
+    def add(role: str, name: str) -> None:
+        if not any(name in taken or taken in name for names in roles.values() for taken in names):
+            roles[role].append(name)
+
+    body = re.sub(r"^.*?\b(?:was|is)\s+that\s+", "", sentence)
+    body = re.split(r"[:“”\"]", body, maxsplit=1)[0]  # the frame, not the words of a quotation
+    for clause in _CLAUSE_SPLIT.split(body):
+        role, match = _clause_role(clause)
+        if match is not None and role is not None:
+            for name in _subject_names(match.group("subject")):
+                add(role, name)
+        rest = clause[match.end() :] if match else clause
+        cooperation = re.search(r"\bin (?:cooperation|conjunction|partnership) with\s+(?P<rest>.+)$", rest)
+        for name in listed_actors(rest):
+            if cooperation and name in cooperation.group("rest"):
+                add("organizers" if role == "organizers" else "participants", name)
+            else:
+                add(role if role in ("observers", "organizers") else "participants", name)
+    return roles
+
+
+_TRANSFER_OBJECT = re.compile(
+    r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
+    r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
+    r"(?:delivery|provision|transfer|donation|supply|handover) of)\s+(?P<objects>.+)$",
+    re.IGNORECASE,
+)
+_OBJECT_END = re.compile(
+    r"\s+(?:from|to|for|worth|valued|at|in|on|under|through|as|which|that|by|during|within|complement\w*)\b|[.;:(]|,\s"
+)
+_DIMENSION = re.compile(r"^(?:\d[\w.,]*(?:-[a-z]+)+|new|additional|modern|more|used|further|other)$", re.IGNORECASE)
+_QUANTITY_WORD = (
+    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|a dozen|dozens of|a pair of)"
+)
+
+
+def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
+    """(description, quantity as written) for what a sentence says is handed over."""
+    match = _TRANSFER_OBJECT.search(sentence)
+    if not match:
+        return []
+    objects = match.group("objects")
+    end = _OBJECT_END.search(objects)
+    segment = objects[: end.start()] if end else objects
+    items = []
+    for part in _LIST_SPLIT.split(segment):
+        part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
+        quantity_match = re.match(rf"^({_QUANTITY_WORD})\s+", part, re.IGNORECASE)
+        quantity = quantity_match.group(1) if quantity_match else None
+        words = part[quantity_match.end() :].split() if quantity_match else part.split()
+        while words and _DIMENSION.match(words[0]):
+            words = words[1:]
+        description = " ".join(words)
+        if description and len(words) <= 8 and not _capitalized(description.split()[0]):
+            items.append((description, quantity))
+    return items
+
+
+_STATUS_RULES = [
+    ("pledged", r"\b(will|would|shall) (deliver|provide|supply|donate|hand over|give|transfer|help|send|fund)|"
+                r"\b(pledg|promis)\w*"),
+    ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b"),
+    ("ongoing", r"\b(is|are) (being )?(support|fund|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
+    ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|"
+                  r"delivery was|was carried out)\b"),
+]
+
+
+def aid_status(sentence: str) -> str | None:
+    for status, pattern in _STATUS_RULES:
+        if re.search(pattern, sentence, re.IGNORECASE):
+            return status
+    return None
+
+
+_PLACE_PREPOSITION = r"(in|at|near|off|outside|on)"
+
+
+def place_after_preposition(place: str, sentence: str) -> bool:
+    """A location is where something happened: 'in Aktau', 'off Batumi', not any country named."""
+    if re.match(rf"{_PLACE_PREPOSITION}\s", place):
+        return place in sentence
+    return bool(re.search(rf"\b{_PLACE_PREPOSITION}\s+{re.escape(place)}", sentence))
+
+
+def first_place(sentence: str) -> str | None:
+    """The first 'in/at/off + the Capitalized Place' in a sentence that is not a date."""
+    for match in re.finditer(r"\b(?:in|at|off|near)\s+((?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})", sentence):
+        place = match.group(1)
+        if place.split()[-1] in COUNTRIES and place.split()[-1] not in COUNTRY_NAMES:
+            continue  # "in the Kazakh media": a demonym, not a place
+        if not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December|\d{4})\b", place):
+            return place
+    return None
+
+
+_NAMED_EXERCISE = [
+    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[”\"]"),
+    re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
+]
+
+
+def exercise_names(text: str) -> list[str]:
+    """Names of exercises in a text: quoted and carrying a year, or 'Name 2019 exercises'."""
+    names: list[str] = []
+    for pattern in _NAMED_EXERCISE:
+        for match in pattern.finditer(text):
+            if match.group(1) not in names:
+                names.append(match.group(1))
+    return names

@@ -13,17 +13,31 @@ from typing import Any
 
 from pipeline.backends.base import Backend
 from pipeline.documents import Document
+from pipeline.normalize import parse_count
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
-from pipeline.quotes import attribution_context, attribution_cue, cited_source, find_quotations, shorten_quotation
+from pipeline.quotes import (
+    attribution_context,
+    attribution_cue,
+    cited_source,
+    find_quotations,
+    mask_citations,
+    shorten_quotation,
+)
 from pipeline.strategies import Candidate
 from pipeline.strategies.sentence_rules import (
     agreement_parties,
+    aid_status,
     correct_exercise_roles,
     donor_and_recipient,
     donor_is_giver,
+    exercise_actors,
+    exercise_names,
+    first_place,
+    place_after_preposition,
     plausible_exercise_name,
     states_agreement,
     states_specific_aid,
+    transferred_items,
 )
 from pipeline.text import Span, sentences
 
@@ -41,8 +55,10 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
     spans = [s for s in sentences(document.text) if not _is_header(document, s)]
     chosen: dict[int, Span] = {}
     gate = GATES.get(prompt.record_type, lambda _: True)
+    names = exercise_names(document.text) if prompt.record_type == "exercise" else []
     for index, span in enumerate(spans):
-        if not (prompt.cues.search(span.text) and gate(span.text)):
+        named = any(name in span.text for name in names)  # "the Caspian 2006 exercises", later "Caspian 2006"
+        if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
             continue
         chosen[span.start] = span
         for following in spans[index + 1 : index + 1 + prompt.follow]:
@@ -65,11 +81,13 @@ def extract_by_slots(
             yield from _quotes(document, backend, prompt)
             continue
         for unit in candidate_units(document, prompt):
-            completion = backend.complete(prompt.render(unit.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
+            masked = Span(unit.start, unit.end, mask_citations(unit.text))
+            completion = backend.complete(prompt.render(masked.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
             is_record, values = prompt.parse(completion.text)
             if is_record:
-                fields = apply_sentence_rules(record_type, unit.text, slot_fields(prompt, values))
-                yield Candidate(record_type, fields, [unit.text], unit, "slots")
+                fields = slot_fields(prompt, values)
+                overrides = sentence_overrides(record_type, masked.text, fields)
+                yield Candidate(record_type, fields, [unit.text], masked, "slots", overrides)
 
 
 def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate]:
@@ -83,38 +101,68 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         _, values = prompt.parse(completion.text)
         fields = slot_fields(prompt, values)
         fields["text"] = quotation.words(text)
-        source = cited_source(text, quotation, quotations)
+        source = cited_source(text, quotation)
         fields["cited_source"] = source.text if source else None
         cue = attribution_cue(text, quotation)
-        if cue is not None:
-            fields["cue"] = cue.text
+        overrides = {"cue": cue.text} if cue else {}
         evidence_end = max(context.end, source.end + 1 if source else 0)
         # Values must come from the attribution context or the citation after it.
         where = Span(context.start, evidence_end, text[context.start : evidence_end])
-        yield Candidate("quote", fields, [text[quotation.start : quotation.end], context.text], where, "slots")
+        evidence = [text[quotation.start : quotation.end], context.text]
+        yield Candidate("quote", fields, evidence, where, "slots", overrides)
 
 
-def apply_sentence_rules(record_type: str, sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Correct what the wording of the sentence contradicts (see sentence_rules)."""
+def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """What the sentence's wording says against or beyond the model's slots (see sentence_rules).
+
+    Where a rule reads a value off the sentence's structure (a list after 'involving', the
+    objects of 'deliver', 'from X to Y'), it is more reliable than the 270M model and wins; a
+    None means the model's value is contradicted by the sentence and goes. Grounding checks the
+    model's values first (so copied and invented ones are counted) and applies these after.
+    """
+    overrides: dict[str, Any] = {}
+    if fields.get("location") and not place_after_preposition(fields["location"], sentence):
+        overrides["location"] = None
     if record_type == "exercise":
-        if fields.get("name") and not plausible_exercise_name(fields["name"], sentence):
-            fields.pop("name")
-        return correct_exercise_roles(sentence, fields)
-    if record_type == "aid_delivery":
+        model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
+        if fields.get("name") and not model_name_holds:
+            overrides["name"] = None
+        named = exercise_names(sentence)
+        if named and not model_name_holds:
+            overrides["name"] = named[0]
+        if not fields.get("location") and fields.get("date") and first_place(sentence):
+            overrides["location"] = first_place(sentence)
+        by_rule = exercise_actors(sentence)
+        if any(by_rule.values()):
+            for role, names in by_rule.items():
+                overrides[role] = [{"name": name} for name in names]
+        else:
+            corrected = correct_exercise_roles(sentence, fields)
+            for role in ("participants", "organizers", "observers"):
+                if corrected.get(role) != fields.get(role):
+                    overrides[role] = corrected.get(role) or None
+    elif record_type == "aid_delivery":
         if fields.get("donor") and not donor_is_giver(sentence, fields["donor"]["name"]):
-            fields.pop("donor")
+            overrides["donor"] = None
         donor, recipient = donor_and_recipient(sentence)
-        if donor and not fields.get("donor"):
-            fields["donor"] = {"name": donor}
-        if recipient and not fields.get("recipient"):
-            fields["recipient"] = {"name": recipient}
-        return fields
-    if record_type == "agreement":
-        named = {p["name"] for p in fields.get("parties", [])}
-        extra = [{"name": name} for name in agreement_parties(sentence) if name not in named]
+        if donor:
+            overrides["donor"] = {"name": donor}
+        if recipient:
+            overrides["recipient"] = {"name": recipient}
+        items = transferred_items(sentence)
+        if items:
+            overrides["items"] = [{"description": d, "quantity": parse_count(q) if q else None} for d, q in items]
+        status = aid_status(sentence)
+        if status:
+            overrides["status"] = status
+        if not fields.get("location") and first_place(sentence):
+            overrides["location"] = first_place(sentence)
+    elif record_type == "agreement":
+        party_names = {p["name"] for p in fields.get("parties", [])}
+        extra = [{"name": name} for name in agreement_parties(sentence) if name not in party_names]
         if extra:
-            fields["parties"] = [*fields.get("parties", []), *extra]
-    return fields
+            overrides["parties"] = [*fields.get("parties", []), *extra]
+    return overrides
 
 
 def slot_fields(prompt: SlotPrompt, values: dict[str, str]) -> dict[str, Any]:

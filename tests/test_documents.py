@@ -1,0 +1,296 @@
+"""Stage 1: loading a folder of articles, and every kind of file that cannot be used."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.documents import (
+    Document,
+    DocumentDateError,
+    LoadError,
+    find_articles,
+    load_document,
+    load_documents,
+    parse_header,
+)
+
+GOOD = "On March 12 Estonia delivered four thermal imaging cameras to the Georgian Border Police.\n"
+
+
+def _load_all(folder: Path, **kwargs: object) -> tuple[dict[str, Document], dict[str, LoadError]]:
+    documents: dict[str, Document] = {}
+    errors: dict[str, LoadError] = {}
+    for loaded in load_documents(folder, **kwargs):  # type: ignore[arg-type]
+        if isinstance(loaded, LoadError):
+            errors[loaded.path.name] = loaded
+        else:
+            documents[loaded.doc_id] = loaded
+    return documents, errors
+
+
+def _folder_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    """A folder holding two good articles and one file under test."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a_good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "z_good.md").write_text("# Drill\n\nA two-day drill ended off Poti.\n", encoding="utf-8")
+    (folder / name).write_bytes(content)
+    return folder
+
+
+def _assert_rejected_alone(folder: Path, name: str, reason_words: list[str]) -> LoadError:
+    documents, errors = _load_all(folder)
+    assert name in errors, f"{name} should be rejected, got documents {sorted(documents)}"
+    assert set(errors) == {name}
+    assert set(documents) == {"a_good", "z_good"}, "the other documents must still load"
+    error = errors[name]
+    assert error.path == folder / name
+    message = str(error)
+    assert name in message
+    for word in reason_words:
+        assert word.lower() in error.reason.lower(), f"reason {error.reason!r} should mention {word!r}"
+    return error
+
+
+# --- Good files ------------------------------------------------------------------------------------
+
+
+def test_loads_articles_in_a_stable_order_with_hash_and_text(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "m_middle.txt", b"Officers of the Turkish Navy watched.\n")
+    (folder / "notes.csv").write_text("not,an,article\n")
+    (folder / ".hidden.txt").write_text(GOOD)
+    loaded = list(load_documents(folder))
+    assert [d.doc_id for d in loaded if isinstance(d, Document)] == ["a_good", "m_middle", "z_good"]
+    first = loaded[0]
+    assert isinstance(first, Document)
+    assert first.text == GOOD
+    assert first.sha256 == hashlib.sha256(GOOD.encode()).hexdigest()
+    assert first.path == folder / "a_good.txt"
+
+
+def test_find_articles_is_not_recursive_by_default(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "top.txt").write_text(GOOD)
+    (tmp_path / "sub" / "deep.txt").write_text(GOOD)
+    assert [p.name for p in find_articles(tmp_path)] == ["top.txt"]
+    assert [p.name for p in find_articles(tmp_path, recursive=True)] == ["deep.txt", "top.txt"]
+
+
+def test_crlf_and_lone_cr_are_normalized(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"First line.\r\n\r\nSecond paragraph.\rThird line.\r\n")
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert document.text == "First line.\n\nSecond paragraph.\nThird line.\n"
+    assert "\r" not in document.text
+    # Offsets are meant to slice what Python reads with universal newlines.
+    assert document.text == path.read_text(encoding="utf-8")
+    assert document.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()  # the hash is of the file itself
+
+
+def test_bom_is_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + b"Officers of the Turkish Navy watched.\n")
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert document.text.startswith("Officers")
+    assert "\ufeff" not in document.text
+
+
+def test_non_ascii_text_is_decoded_as_utf8(tmp_path: Path) -> None:
+    text = "Садахло crossing 🚧: the café’s “guards” watched.\n"
+    path = tmp_path / "unicode.txt"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert document.text == text
+
+
+# --- Bad files -------------------------------------------------------------------------------------
+
+
+def test_empty_file_is_rejected_and_others_load(tmp_path: Path) -> None:
+    _assert_rejected_alone(_folder_with(tmp_path, "empty.txt", b""), "empty.txt", ["empty"])
+
+
+def test_whitespace_only_file_is_rejected(tmp_path: Path) -> None:
+    _assert_rejected_alone(_folder_with(tmp_path, "blank.txt", b"  \n\t\r\n  \n"), "blank.txt", ["empty"])
+
+
+def test_bom_only_file_is_rejected_as_empty(tmp_path: Path) -> None:
+    _assert_rejected_alone(_folder_with(tmp_path, "bom_only.txt", b"\xef\xbb\xbf\n"), "bom_only.txt", ["empty"])
+
+
+def test_binary_file_is_rejected(tmp_path: Path) -> None:
+    content = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"
+    _assert_rejected_alone(_folder_with(tmp_path, "image.txt", content), "image.txt", ["binary"])
+
+
+def test_utf16_file_is_rejected_not_decoded_as_garbage(tmp_path: Path) -> None:
+    content = "A two-day drill ended off Poti.".encode("utf-16")
+    documents, errors = _load_all(_folder_with(tmp_path, "wide.txt", content))
+    assert "wide" not in documents
+    assert "wide.txt" in errors
+
+
+def test_latin1_file_is_rejected_with_the_offending_byte(tmp_path: Path) -> None:
+    content = "The café at Poti was closed.".encode("latin-1")
+    error = _assert_rejected_alone(_folder_with(tmp_path, "latin.txt", content), "latin.txt", ["UTF-8"])
+    assert "0xe9" in error.reason
+    assert str(content.index(b"\xe9")) in error.reason  # where in the file
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read a chmod 000 file")
+def test_unreadable_file_is_rejected(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "locked.txt", GOOD.encode())
+    locked = folder / "locked.txt"
+    locked.chmod(0)
+    try:
+        _assert_rejected_alone(folder, "locked.txt", ["read"])
+    finally:
+        locked.chmod(0o644)
+
+
+def test_unreadable_file_is_rejected_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root reads a chmod 000 file, so simulate the permission error the OS gives everyone else."""
+    folder = _folder_with(tmp_path, "locked.txt", GOOD.encode())
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    error = _assert_rejected_alone(folder, "locked.txt", ["read", "permission denied"])
+    assert error.path == folder / "locked.txt"
+
+
+def test_load_document_reports_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    error = load_document(tmp_path / "vanished.txt")
+    assert isinstance(error, LoadError)
+    assert "vanished.txt" in str(error)
+    assert "read" in error.reason
+
+
+def test_duplicate_doc_ids_across_subfolders_with_recursive(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "report.txt").write_text(GOOD)
+    (tmp_path / "b" / "other.txt").write_text(GOOD)
+    loaded = list(load_documents(tmp_path, recursive=True))
+    documents = [d for d in loaded if isinstance(d, Document)]
+    errors = [e for e in loaded if isinstance(e, LoadError)]
+    assert sorted(d.doc_id for d in documents) == ["other", "report"]
+    assert len(errors) == 1
+    assert errors[0].path == tmp_path / "b" / "report.txt"
+    assert "report" in errors[0].reason
+    assert str(tmp_path / "a" / "report.txt") in errors[0].reason  # names the file that has the id
+
+
+def test_same_stem_with_two_suffixes_is_a_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "report.md").write_text(GOOD)
+    (tmp_path / "report.txt").write_text(GOOD)
+    documents, errors = _load_all(tmp_path)
+    assert list(documents) == ["report"]
+    assert list(errors) == ["report.txt"]
+
+
+def test_a_bad_file_does_not_claim_its_doc_id(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "report.txt").write_bytes(b"")
+    (tmp_path / "b" / "report.txt").write_text(GOOD)
+    documents, errors = _load_all(tmp_path, recursive=True)
+    assert list(documents) == ["report"]
+    assert documents["report"].path == tmp_path / "b" / "report.txt"
+    assert "empty" in errors["report.txt"].reason
+
+
+# --- Sidecars and document dates --------------------------------------------------------------------
+
+
+def test_sidecar_sets_the_document_date_and_metadata(tmp_path: Path) -> None:
+    (tmp_path / "drill.txt").write_text(GOOD)
+    (tmp_path / "drill.meta.json").write_text('{"date": "2007-05-20", "desk": "Constanta", "page": 4}')
+    document = load_document(tmp_path / "drill.txt", doc_date="2001")
+    assert isinstance(document, Document)
+    assert document.doc_date == "2007-05-20"  # the sidecar overrides --doc-date
+    assert document.metadata["desk"] == "Constanta"
+    assert document.metadata["page"] == "4"
+    assert [p.name for p in find_articles(tmp_path)] == ["drill.txt"]  # a sidecar is not an article
+
+
+def test_doc_date_setting_applies_without_a_sidecar(tmp_path: Path) -> None:
+    (tmp_path / "drill.txt").write_text(GOOD)
+    document = load_document(tmp_path / "drill.txt", doc_date="2008-03")
+    assert isinstance(document, Document)
+    assert document.doc_date == "2008-03"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "reason_word"),
+    [
+        ('{"date": "2007-05-20",', "JSON"),
+        ("[1, 2]", "object"),
+        ('{"date": "May 2007"}', "date"),
+        ('{"date": "2007-13-01"}', "date"),
+    ],
+)
+def test_malformed_sidecar_rejects_its_article_only(tmp_path: Path, sidecar: str, reason_word: str) -> None:
+    folder = _folder_with(tmp_path, "drill.txt", GOOD.encode())
+    (folder / "drill.meta.json").write_text(sidecar)
+    error = _assert_rejected_alone(folder, "drill.txt", [reason_word])
+    assert "drill.meta.json" in error.reason  # names the sidecar at fault
+
+
+def test_bad_doc_date_setting_is_an_error_before_loading(tmp_path: Path) -> None:
+    (tmp_path / "drill.txt").write_text(GOOD)
+    with pytest.raises(DocumentDateError, match="--doc-date"):
+        list(load_documents(tmp_path, doc_date="20/05/2007"))
+
+
+# --- Header line -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Publication: Pontic Security Review Volume: 3 Issue: 124",
+            {"publication": "Pontic Security Review", "volume": "3", "issue": "124"},
+        ),
+        (
+            "Publication: Eurasia Daily Monitor Volume: 3 Issue: 124",
+            {"publication": "Eurasia Daily Monitor", "volume": "3", "issue": "124"},
+        ),
+        ("Publication: Monitor Volume: 3 Issue: 124", {"publication": "Monitor", "volume": "3", "issue": "124"}),
+    ],
+)
+def test_seed_style_header_is_parsed(line: str, expected: dict[str, str]) -> None:
+    assert parse_header(line + "\n\nOn May 18 a drill ended off Constanta.\n") == expected
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "On May 18 a two-day drill ended off Constanta.",
+        "Warning: the drill was cancelled. Officials said: nothing more.",
+        "",
+    ],
+)
+def test_ordinary_first_lines_are_not_headers(first_line: str) -> None:
+    assert parse_header(first_line + "\nMore text.\n") == {}
+
+
+def test_header_metadata_reaches_the_document(tmp_path: Path) -> None:
+    path = tmp_path / "drill.txt"
+    path.write_text("Publication: Pontic Security Review Volume: 3 Issue: 124\n\n" + GOOD)
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert document.metadata.get("publication") == "Pontic Security Review"
+    assert document.metadata.get("issue") == "124"

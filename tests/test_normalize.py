@@ -1,0 +1,121 @@
+"""Dates and money, normalized by rule from grounded text."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import count_words, find_dates, find_money, normalize_date, normalize_money, parse_count
+
+# --- Dates ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_date", "start", "end", "precision"),
+    [
+        ("On May 18", "2006", "2006-05-18", "2006-05-18", "day"),
+        ("May 18", "2006-06-26", "2006-05-18", "2006-05-18", "day"),
+        ("on 18 May", "2006", "2006-05-18", "2006-05-18", "day"),
+        ("May 18, 2004", "2006", "2004-05-18", "2004-05-18", "day"),  # the text's own year wins
+        ("May 15-17", "2006", "2006-05-15", "2006-05-17", "day"),
+        ("May 15–17, 2007", None, "2007-05-15", "2007-05-17", "day"),  # en dash
+        ("June 15 to 16", "2006", "2006-06-15", "2006-06-16", "day"),
+        ("May 30 - June 2", "2006", "2006-05-30", "2006-06-02", "day"),
+        ("this October", "2006", "2006-10", "2006-10", "month"),
+        ("in October 2005", "2006", "2005-10", "2005-10", "month"),
+        ("Sept. 4", "2007", "2007-09-04", "2007-09-04", "day"),
+        ("2004", None, "2004", "2004", "year"),
+        ("in 2004", "2006", "2004", "2004", "year"),
+    ],
+)
+def test_normalize_date(text: str, doc_date: str | None, start: str, end: str, precision: str) -> None:
+    date = normalize_date(text, doc_date)
+    assert (date.start, date.end, date.precision) == (start, end, precision)
+    assert date.text == text  # verbatim
+
+
+def test_date_without_a_year_and_no_document_date_is_unknown() -> None:
+    date = normalize_date("May 18", None)
+    assert (date.start, date.end, date.precision) == (None, None, "unknown")
+    assert date.text == "May 18"
+
+
+@pytest.mark.parametrize("text", ["may", "next spring", "recently", "February 30"])
+def test_text_that_is_not_a_resolvable_date_is_unknown(text: str) -> None:
+    date = normalize_date(text, "2006")
+    assert (date.start, date.end, date.precision) == (None, None, "unknown")
+
+
+def test_the_verb_may_is_not_a_date() -> None:
+    sentence = "Officials may attend the drill, which may be held near Poti."
+    assert find_dates(sentence) == []
+
+
+def test_the_month_may_is_a_date_in_the_same_sentence_as_the_verb() -> None:
+    sentence = "The cutters may sail on May 18 and return in late May 2007."
+    found = [f.text for f in find_dates(sentence)]
+    assert found == ["May 18", "late May 2007"]
+    assert all(sentence[f.start : f.end] == f.text for f in find_dates(sentence))
+
+
+def test_find_dates_prefers_the_longest_expression() -> None:
+    sentence = "The drill ran May 15-17, 2007 off Varna; a second one followed in 2008."
+    assert [f.text for f in find_dates(sentence)] == ["May 15-17, 2007", "2008"]
+
+
+def test_a_date_range_never_ends_before_it_starts() -> None:
+    date = normalize_date("May 17-15", "2006")
+    assert date.precision == "unknown"
+    assert date.start is None
+
+
+# --- Money ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "approximate"),
+    [
+        ("around $2 million", 2_000_000, "USD", True),
+        ("$100 million", 100_000_000, "USD", False),
+        ("5 million euros", 5_000_000, "EUR", False),
+        ("€5 million", 5_000_000, "EUR", False),
+        ("about 3.5 million rubles", 3_500_000, "RUB", True),
+        ("$1,250,000", 1_250_000, "USD", False),
+        ("nearly 40 million lari", 40_000_000, "GEL", True),
+        ("US$2.5bn", 2_500_000_000, "USD", False),
+    ],
+)
+def test_normalize_money(text: str, amount: float, currency: str, approximate: bool) -> None:
+    money = normalize_money(text)
+    assert money.amount == pytest.approx(amount)
+    assert money.currency == currency
+    assert money.approximate is approximate
+    assert money.text == text
+
+
+def test_text_without_an_amount_has_no_value() -> None:
+    money = normalize_money("an undisclosed sum")
+    assert (money.amount, money.currency, money.approximate) == (None, None, False)
+
+
+def test_find_money_in_a_sentence() -> None:
+    sentence = "Estonia gave cameras worth around $2 million and 5 million euros in spare parts in 2008."
+    found = find_money(sentence)
+    assert [f.text for f in found] == ["around $2 million", "5 million euros"]
+    assert all(sentence[f.start : f.end] == f.text for f in found)
+
+
+# --- Counts -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("3", 3), ("three", 3), ("1,200", 1200), ("a dozen", 12)])
+def test_parse_count(text: str, value: int) -> None:
+    assert parse_count(text) == value
+
+
+def test_parse_count_of_a_non_number_is_none() -> None:
+    assert parse_count("several") is None
+
+
+def test_count_words_lists_digits_and_the_number_word() -> None:
+    assert {"4", "four"} <= set(count_words(4))
+    assert "1,200" in count_words(1200)

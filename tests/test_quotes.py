@@ -1,0 +1,174 @@
+"""Quotations by rule: the words inside the marks, and the citation that follows."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.quotes import Quotation, attribution_cue, cited_source, find_quotations
+
+
+def _words(text: str) -> list[str]:
+    return [q.words(text) for q in find_quotations(text)]
+
+
+def _only(text: str) -> Quotation:
+    quotations = find_quotations(text)
+    assert len(quotations) == 1, [q.words(text) for q in quotations]
+    return quotations[0]
+
+
+def test_curly_quotation_words_exclude_the_marks_and_the_trailing_comma() -> None:
+    text = "“We will send two more cutters to Poti next spring,” said Colonel Irakli Tsereteli.\n"
+    quotation = _only(text)
+    assert quotation.words(text) == "We will send two more cutters to Poti next spring"
+    assert text[quotation.start] == "“"
+    assert text[quotation.end - 1] == "”"
+    assert text[quotation.text_start : quotation.text_end] == quotation.words(text)
+
+
+def test_sentence_final_period_inside_the_marks_is_kept() -> None:
+    text = "The captain told reporters: “Our crews practised boarding a burning tanker.”\n"
+    assert _words(text) == ["Our crews practised boarding a burning tanker."]
+
+
+def test_straight_quote_quotation() -> None:
+    text = 'The minister added: "the crews will train together at sea all summer," before leaving Batumi.\n'
+    quotation = _only(text)
+    assert quotation.words(text) == "the crews will train together at sea all summer"
+    assert text[quotation.start] == text[quotation.end - 1] == '"'
+
+
+def test_quotation_running_over_two_paragraphs() -> None:
+    text = (
+        "The admiral described the plan at length.\n"
+        "\n"
+        "“Our sailors will train with Georgian crews in the spring.\n"
+        "\n"
+        "“Afterwards the vessels will return to Poti for repairs,” he said.\n"
+        "\n"
+        "Nobody asked about the costs.\n"
+    )
+    quotation = _only(text)
+    assert quotation.start == text.index("“Our")
+    assert quotation.end == text.index("” he said") + 1
+    words = quotation.words(text)
+    assert words.startswith("Our sailors will train")
+    assert words.endswith("return to Poti for repairs")
+    assert "Afterwards the vessels" in words
+
+
+def test_an_unclosed_quotation_does_not_swallow_the_next_paragraph() -> None:
+    text = (
+        "“We will never stop patrolling the estuary at night, the captain said.\n"
+        "\n"
+        "A later paragraph speaks of “Sea Wolf” and ends here.\n"
+    )
+    assert find_quotations(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials praised the “Blue Harbor” drill off Constanta.\n",
+        "The “Sea Wolf 2007” exercise was hailed a success.\n",
+        'The so-called "Coastal Guard" unit and the "Black Sea Harmony" operation were named.\n',
+        "Ankara calls it a “purely defensive” step.\n",
+    ],
+)
+def test_short_scare_quoted_names_are_not_quotations(text: str) -> None:
+    assert find_quotations(text) == []
+
+
+def test_quotations_and_scare_quotes_in_one_paragraph() -> None:
+    text = (
+        "The “Blue Harbor” group met in Varna. “Our cutters are ready for the winter storms,” said the captain, "
+        'and the admiral added "we will double the patrols next year."\n'
+    )
+    assert _words(text) == [
+        "Our cutters are ready for the winter storms",
+        "we will double the patrols next year.",
+    ]
+
+
+def test_apostrophes_inside_a_quotation_do_not_end_it() -> None:
+    text = "“We’re sending the Navy’s best crews to the drill,” the spokesman said.\n"
+    assert _words(text) == ["We’re sending the Navy’s best crews to the drill"]
+
+
+# --- Citations --------------------------------------------------------------------------------------
+
+
+def test_cited_source_after_the_quotation() -> None:
+    text = "“The crews rehearsed towing a disabled ferry,” the captain said (Interfax, June 21).\n"
+    quotations = find_quotations(text)
+    source = cited_source(text, quotations[0])
+    assert source is not None
+    assert source.text == "Interfax, June 21"
+    assert text[source.start : source.end] == source.text
+
+
+@pytest.mark.parametrize(
+    "citation",
+    ["Civil Georgia, May 4", "Interpressnews, March 2, 2008", "Kommersant-Vlast, 2006", "RIA Novosti, Sept. 3"],
+)
+def test_cited_source_forms(citation: str) -> None:
+    text = f"“Our cutters will patrol the estuary every night,” the captain said ({citation}).\n"
+    quotations = find_quotations(text)
+    source = cited_source(text, quotations[0])
+    assert source is not None
+    assert source.text == citation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Our cutters will patrol the estuary every night,” the captain said.\n",
+        "“Our cutters will patrol the estuary every night,” said sources (within the ministry).\n",
+        # A citation in the next paragraph belongs to that paragraph.
+        "“Our cutters will patrol the estuary every night,” the captain said.\n\nThe drill ended (Agerpres, May 19).\n",
+    ],
+)
+def test_no_cited_source(text: str) -> None:
+    quotations = find_quotations(text)
+    assert cited_source(text, quotations[0]) is None
+
+
+def test_citation_after_the_next_quotation_belongs_to_the_paragraph() -> None:
+    """GUIDE §9: a citation at the end of a paragraph covers every quotation in that paragraph."""
+    text = (
+        "“We will patrol the estuary every night,” said the captain. "
+        "“The cutters are ready for the winter storms,” he added (Agerpres, May 19).\n"
+    )
+    quotations = find_quotations(text)
+    assert len(quotations) == 2
+    sources = [cited_source(text, q) for q in quotations]
+    assert [s.text if s else None for s in sources] == ["Agerpres, May 19", "Agerpres, May 19"]
+
+
+def test_a_parenthesis_right_after_a_quotation_applies_to_it_alone() -> None:
+    text = (
+        "“We will patrol the estuary every night” (Civil Georgia, May 4), said the captain, who later added "
+        "“the cutters are ready for the winter storms” (Agerpres, May 19).\n"
+    )
+    quotations = find_quotations(text)
+    sources = [cited_source(text, q) for q in quotations]
+    assert [s.text if s else None for s in sources] == ["Civil Georgia, May 4", "Agerpres, May 19"]
+
+
+# --- Attribution cue --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("“Our cutters will patrol the estuary every night,” said Colonel Tsereteli.\n", "said"),
+        ("“Our cutters will patrol the estuary every night,” Colonel Tsereteli explained.\n", "explained"),
+        ("“Our cutters will patrol the estuary every night,” according to Tsereteli.\n", "according to"),
+        ("The colonel added: “Our cutters will patrol the estuary every night.”\n", "added"),
+    ],
+)
+def test_attribution_cue(text: str, cue: str) -> None:
+    found = attribution_cue(text, _only(text))
+    assert found is not None
+    assert found.text == cue
+    assert text[found.start : found.end] == cue
