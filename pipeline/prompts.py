@@ -20,6 +20,7 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 SLOT_KINDS = ("text", "list", "actor", "actors", "date", "money", "items", "enum")
 VERBATIM_KINDS = ("text", "list", "actor", "actors", "date", "money", "items")
 NONE = "none"
+_NO_VALUE = {NONE, "no", "yes", "n/a", "unknown", "null", "-"}
 END = "###"
 LIST_SEPARATOR = ";"
 ITEM_QUANTITY = re.compile(r"^(?P<quantity>\d[\d,]*)\s*x\s+(?P<description>.+)$")
@@ -91,7 +92,7 @@ class SlotPrompt:
             if sep and key in keys and key not in values:
                 values[key] = value
         is_record = values.pop(self.decision, "").lower().startswith("yes") if self.decision else True
-        return is_record, {k: v for k, v in values.items() if v and v.lower() != NONE}
+        return is_record, {k: v for k, v in values.items() if v and v.lower().strip(" .") not in _NO_VALUE}
 
 
 def _one_line(text: str) -> str:

@@ -23,7 +23,7 @@ _TRANSFER = re.compile(
     re.IGNORECASE,
 )
 _CONCRETE = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozen|boats?|ships?|vessels?|helicopters?|"
+    r"\b((?!(?:19|20)\d\d\b)\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|boats?|ships?|vessels?|helicopters?|"
     r"aircraft|planes?|vehicles?|trucks?|radars?|equipment|hardware|weapons?|arms|rifles|ammunition|uniforms|"
     r"trailers?|spare parts|facilities|training|courses?|funds?|grants?|computers?|scanners?|gear|kits?|"
     r"stations?|devices?|simulators?|patrol|communications|instructors?)\b",
@@ -56,15 +56,23 @@ def states_agreement(sentence: str) -> bool:
     return bool(has_noun_and_act or _AGREED_TO.search(sentence))
 
 
+# Where a name in running text ends: a bracket, comma or semicolon, or a sentence-final period
+# (not the period of an abbreviation such as "U.S.").
+_PHRASE_END = r"(?=\s*[(,;]|(?<![A-Z])\.(?:\s|$)|$)"
 _NAME = r"(?:[Tt]he\s+)?(?P<{}>[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|and\s+the\s+)?[A-Z(][\w.’'\-)]*)*)"
 # Organisation names run on in lower case ("Caspian naval division of the Border Service"): take
 # everything up to the next bracket, comma or sentence end.
 _FROM_TO = re.compile(
-    r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)"
-    r"(?=\s*[(,;]|\.\s|\.$|$)"
+    r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)" + _PHRASE_END
+)
+# "South Korea will help Kazakhstan's Navy by delivering ...": the helper gives, the helped receives.
+_HELPS = re.compile(
+    r"^(?:[^,]*,\s*)?(?:[Tt]he\s+)?(?P<donor>[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)\s+(?:\w+\s+){0,4}?"
+    r"(?:help|helps|helped|assist|assists|assisted|support|supports|supported|equip|equips|equipped)\s+"
+    r"(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)\s+(?=by|with|in|to|through)\b"
 )
 _BETWEEN = re.compile(
-    r"\bbetween\s+" + _NAME.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)(?=\s*[(,;]|\.\s|\.$|$)"
+    r"\bbetween\s+" + _NAME.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)" + _PHRASE_END
 )
 _PAIR_ACT = re.compile(
     r"^(?:[^,]*,\s*)?" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b")
@@ -74,7 +82,7 @@ _PAIR_ACT = re.compile(
 
 def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
     """'... from the United States to the Kazakh Border Service' -> both names, verbatim."""
-    match = _FROM_TO.search(sentence)
+    match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
     if not match:
         return None, None
     return match.group("donor"), match.group("recipient")
@@ -150,7 +158,8 @@ _ACTOR_TRIGGERS = re.compile(
 _ROLE_VERBS = {
     "observers": r"observed|watched|monitored|attended (?:it |the \w+ )?as observers",
     "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
-    "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed",
+    "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed|"
+                    r"held|staged|launched|began|started|completed|carried out",
 }
 
 
@@ -327,3 +336,89 @@ def exercise_names(text: str) -> list[str]:
             if match.group(1) not in names:
                 names.append(match.group(1))
     return names
+
+
+_AGREEMENT_KINDS = [
+    ("memorandum", r"memorand(?:um|a)"), ("treaty", r"treat(?:y|ies)"), ("accord", r"accords?"),
+    ("plan", r"plans?"), ("other", r"protocols?|pacts?|deals?"), ("agreement", r"agreements?|agreed"),
+]
+_AGREEMENT_STATUSES = [
+    ("signed", r"sign(?:s|ed|ing)?|ratif\w+|initial(?:l)?ed"), ("negotiating", r"negotiat\w+|talks on"),
+    ("proposed", r"propos\w+|suggest\w+|offer\w*"), ("agreed", r"agreed|conclud\w+|reached"),
+]
+_SUBJECT_PATTERNS = [
+    re.compile(rf"\b(?:{'|'.join(p for _, p in _AGREEMENT_KINDS[:5])}|agreements?)\s+(?:on|about|concerning|regarding|"
+               r"for)\s+(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed)\b|(?:on|in|at)\s+[A-Z])|"
+               r"\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
+    re.compile(r"\bagreements?\s+to\s+(?:set up|establish|create|build|form|develop|launch)\s+(?:a\s+|an\s+|the\s+)?"
+               r"(?P<subject>[^,;()]+?)(?=\s+(?:with|between)\b|\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
+    re.compile(r"\bagreed\s+(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
+]
+
+
+def agreement_facts(sentence: str) -> dict[str, str]:
+    """Kind, status and subject as the sentence words them: 'signed a memorandum on military cooperation'."""
+    facts: dict[str, str] = {}
+    for kind, pattern in _AGREEMENT_KINDS:
+        if re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            facts["kind"] = kind
+            break
+    for status, pattern in _AGREEMENT_STATUSES:
+        if re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            facts["status"] = status
+            break
+    for subject_pattern in _SUBJECT_PATTERNS:
+        match = subject_pattern.search(sentence)
+        if match:
+            facts["subject"] = match.group("subject").strip()
+            break
+    return facts
+
+
+_SCENARIO = re.compile(
+    r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on)|rehearsed|practi[cs]ed|simulated|"
+    r"trained\s+(?:in|for)|drilled|exercised)\s+(?P<tasks>[^.;:()“”\"]+)",
+    re.IGNORECASE,
+)
+_TASK_FRAME = re.compile(
+    r"^(?:joint\s+)?(?:actions|operations|measures|procedures|tactics|skills|ways)\s+(?:to|for|on|in)\s+|^how\s+to\s+",
+    re.IGNORECASE,
+)
+
+
+def exercise_scenario(sentence: str) -> list[str]:
+    """What an exercise rehearsed: 'the scenario involved countering terrorism and illegal immigration'."""
+    match = _SCENARIO.search(sentence)
+    if not match:
+        return []
+    tasks = _TASK_FRAME.sub("", match.group("tasks").strip())
+    parts: list[str] = []
+    for part in re.split(r",\s*(?:and\s+)?(?:to\s+)?|\s+and\s+to\s+", tasks):
+        pieces = [p.strip() for p in re.split(r"\s+and\s+", part)]
+        # "search and rescue" stays whole; "countering terrorism and illegal immigration" splits.
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            parts.extend(pieces)
+        else:
+            parts.append(part.strip())
+    return [re.sub(r"^to\s+", "", p) for p in parts if p and len(p.split()) <= 12]
+
+
+_PROGRAM = re.compile(
+    r"\b(?P<program>(?:[A-Z][\w’'\-]*\s+)(?:(?:[A-Z][\w’'\-]*|and|of|for|the|on)\s+){0,8}"
+    r"(?:[Pp]rogram|[Pp]rogramme|[Ii]nitiative|[Pp]roject|[Ff]und))\b"
+)
+
+
+def aid_program(sentence: str) -> str | None:
+    """'... through the U.S. State Department's Export Control and Related Border Security program'."""
+    match = _PROGRAM.search(sentence)
+    if not match:
+        return None
+    program = match.group("program")
+    return re.split(r"’s\s+|'s\s+", program)[-1]
+
+
+def says_who_took_part(sentence: str) -> bool:
+    """Whether a sentence has a verb or list that assigns exercise roles at all."""
+    verbs = "|".join(_ROLE_VERBS.values())
+    return bool(re.search(rf"\b(?:{verbs})\b", sentence) or _ACTOR_TRIGGERS.search(sentence))

@@ -13,7 +13,7 @@ from typing import Any
 
 from pipeline.backends.base import Backend
 from pipeline.documents import Document
-from pipeline.normalize import parse_count
+from pipeline.normalize import find_dates, parse_count
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
 from pipeline.quotes import (
     attribution_context,
@@ -25,16 +25,20 @@ from pipeline.quotes import (
 )
 from pipeline.strategies import Candidate
 from pipeline.strategies.sentence_rules import (
+    agreement_facts,
     agreement_parties,
+    aid_program,
     aid_status,
     correct_exercise_roles,
     donor_and_recipient,
     donor_is_giver,
     exercise_actors,
     exercise_names,
+    exercise_scenario,
     first_place,
     place_after_preposition,
     plausible_exercise_name,
+    says_who_took_part,
     states_agreement,
     states_specific_aid,
     transferred_items,
@@ -123,6 +127,11 @@ def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) 
     overrides: dict[str, Any] = {}
     if fields.get("location") and not place_after_preposition(fields["location"], sentence):
         overrides["location"] = None
+    dates = find_dates(sentence)
+    # Exercises are excluded: their follow-up sentences often date something else, and a second
+    # date would split the exercise in two.
+    if not fields.get("date") and dates and record_type in ("aid_delivery", "agreement"):
+        overrides["date"] = dates[0].text
     if record_type == "exercise":
         model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
         if fields.get("name") and not model_name_holds:
@@ -132,10 +141,16 @@ def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) 
             overrides["name"] = named[0]
         if not fields.get("location") and fields.get("date") and first_place(sentence):
             overrides["location"] = first_place(sentence)
+        scenario = exercise_scenario(sentence)
+        if scenario:
+            overrides["scenario"] = scenario
         by_rule = exercise_actors(sentence)
         if any(by_rule.values()):
             for role, names in by_rule.items():
                 overrides[role] = [{"name": name} for name in names]
+        elif not says_who_took_part(sentence):
+            # The sentence has no verb or list that says who did what: the model's names are guesses.
+            overrides.update({role: None for role in ("participants", "organizers", "observers")})
         else:
             corrected = correct_exercise_roles(sentence, fields)
             for role in ("participants", "organizers", "observers"):
@@ -155,13 +170,16 @@ def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) 
         status = aid_status(sentence)
         if status:
             overrides["status"] = status
+        program = aid_program(sentence)
+        if program:
+            overrides["program"] = program
         if not fields.get("location") and first_place(sentence):
             overrides["location"] = first_place(sentence)
     elif record_type == "agreement":
-        party_names = {p["name"] for p in fields.get("parties", [])}
-        extra = [{"name": name} for name in agreement_parties(sentence) if name not in party_names]
-        if extra:
-            overrides["parties"] = [*fields.get("parties", []), *extra]
+        parties = agreement_parties(sentence)
+        if parties:
+            overrides["parties"] = [{"name": name} for name in parties]
+        overrides.update(agreement_facts(sentence))
     return overrides
 
 
