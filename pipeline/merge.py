@@ -9,7 +9,6 @@ a fragment of the other (it lacks the fields that identify an event, and stands 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pipeline.text import squash
@@ -56,8 +55,8 @@ def _is_fragment(record_type: str, data: dict[str, Any]) -> bool:
 def missing_core(record: Record) -> str | None:
     """Why a merged record is too incomplete to be an event, or None if it is complete enough."""
     data = record.model_dump(mode="json")
-    if data["record_type"] == "aid_delivery" and not (data.get("donor") or data.get("recipient")):
-        return "no donor or recipient"
+    if data["record_type"] == "aid_delivery" and not data.get("donor"):
+        return "no donor"
     if data["record_type"] == "aid_delivery" and not (data.get("items") or data.get("value")):
         return "nothing handed over (no items or value)"
     if data["record_type"] == "agreement" and not data.get("parties"):
@@ -123,22 +122,24 @@ def combine(a: Record, b: Record) -> Record:
     return with_stable_id(type(a).model_validate(data))
 
 
-def merge_records(records: list[Record], on_merge: Callable[[Record, Record], None] | None = None) -> list[Record]:
-    """Records of one document, duplicates and fragments merged, in order of first evidence."""
+def merge_records(records: list[Record], new_events: set[str] | None = None) -> list[Record]:
+    """Records of one document, duplicates and fragments merged, in order of first evidence.
+
+    A record whose id is in `new_events` was stated as an event of its own ("a two-day drill took
+    place"): it merges only with a record of the same event, never as a fragment.
+    """
     ordered = sorted(records, key=lambda r: (r.evidence[0].start, r.record_type))
     merged: list[Record] = []
     for record in ordered:
-        target = _merge_target(record, merged)
+        target = _merge_target(record, merged, record.id in (new_events or set()))
         if target is None:
             merged.append(record)
             continue
-        if on_merge:
-            on_merge(merged[target], record)
         merged[target] = combine(merged[target], record)
     return merged
 
 
-def _merge_target(record: Record, merged: list[Record]) -> int | None:
+def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> int | None:
     data = record.model_dump(mode="json")
     record_type = data["record_type"]
     for index in range(len(merged) - 1, -1, -1):
@@ -150,6 +151,8 @@ def _merge_target(record: Record, merged: list[Record]) -> int | None:
             continue
         if _same_event(record_type, other, data):
             return index
+        if starts_event:
+            continue
         # An article rarely describes two exercises at once: any unnamed part joins the named one.
         if record_type == "exercise" and (_is_fragment(record_type, data) or _is_fragment(record_type, other)):
             return index

@@ -151,6 +151,7 @@ def _extract_document(
     grounder = Grounder(document.text, [e.text for p in prompts.values() for e in p.examples])
     actors = ActorRules(document.text)
     records: list[Record] = []
+    new_events: set[str] = set()
     for candidate in candidates:
         grounded = grounder.ground(candidate)
         for dropped in grounded.dropped:
@@ -165,14 +166,18 @@ def _extract_document(
             )
             continue
         try:
-            records.append(assemble_record(candidate.record_type, grounded.fields, grounded.evidence, document, actors))
+            record = assemble_record(candidate.record_type, grounded.fields, grounded.evidence, document, actors)
         except AssemblyError as exc:
             output.rejects.append(
                 Reject("record", document.doc_id, path, f"invalid record: {exc}", candidate.record_type,
                        value=grounded.fields, stage="assembly")
             )
+            continue
+        records.append(record)
+        if candidate.starts_event:
+            new_events.add(record.id)
     merged = []
-    for record in merge_records(records):
+    for record in merge_records(records, new_events):
         problem = missing_core(record)
         if problem:
             output.rejects.append(

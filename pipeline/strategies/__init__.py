@@ -27,3 +27,6 @@ class Candidate:
     # Values read off the sentence by rule, applied after the model's values are grounded;
     # None removes a model value the sentence contradicts.
     overrides: dict[str, Any] = field(default_factory=dict)
+    # The sentence introduces an event of its own ("a five-day exercise took place"), so its
+    # record is not merged into an earlier one as a fragment.
+    starts_event: bool = False

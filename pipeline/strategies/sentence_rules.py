@@ -35,6 +35,8 @@ _HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perh
 
 def states_specific_aid(sentence: str) -> bool:
     """A transfer verb with a concrete object, and not a hedged or rhetorical sentence."""
+    if trains(sentence):
+        return True
     return bool(_TRANSFER.search(sentence) and (_CONCRETE.search(sentence) or find_money(sentence))) and not (
         _HEDGED.search(sentence)
     )
@@ -80,12 +82,61 @@ _PAIR_ACT = re.compile(
 )
 
 
+_CAP_NP = r"[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+)?[A-Z][\w.’'\-]*)*"
+_GIVING = (
+    r"hand(?:s|ed)? over|hand over|deliver(?:s|ed)?|donat(?:e|es|ed)|suppl(?:y|ies|ied)|transfer(?:s|red)?|gave|"
+    r"give[sn]?|provid(?:e|es|ed)|sen[dt]|pledg(?:e|es|ed)|promis(?:e|es|ed)|grant(?:s|ed)?|financ(?:e|es|ed|ing)|"
+    r"fund(?:s|ed|ing)?"
+)
+# "the United States handed over ...", "Russia plans to hand over ...", "China ..., handing over ...".
+_GIVER = re.compile(
+    rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{_CAP_NP})(?:,[^,]+,)?\s+"
+    rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to)\s+)*(?:{_GIVING})\b"
+    rf"|^(?:[Tt]he\s+)?(?P<participle_donor>{_CAP_NP})\s+[^.]*?,\s+(?:handing over|delivering|donating|supplying)\b"
+)
+_TO_RECIPIENT = re.compile(
+    rf"\b(?:to|for)\s+(?:the\s+)?(?P<recipient>{_CAP_NP})(?=\s+(?:at|in|on|during|under|through|as|once|when|after|"
+    r"before|by|with|every|each)\s|\s*[(,;]|(?<![A-Z])\.(?:\s|$)|$)"
+)
+# "Lithuania is training officers of the Georgian Border Police": the trainer gives, the trained receive.
+_TRAINS = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<donor>{_CAP_NP})(?:,[^,]+,)?\s+(?:is|are|has been|have been|will be|will)\s+train(?:ing)?\s+"
+    rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{_CAP_NP})"
+)
+_GENERIC_ACTOR = re.compile(
+    r"(?i)^(?:the\s+)?(?:western|foreign|international|regional|local|other|some|many|several|all|its|their)?\s*"
+    r"(?:donors?|governments?|partners?|officials?|analysts?|countries|states|neighbou?rs|allies|sponsors|capitals)$"
+)
+
+
+def is_specific_actor(name: str) -> bool:
+    """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' are not."""
+    return not _GENERIC_ACTOR.match(name.strip())
+
+
+def trains(sentence: str) -> tuple[str, str] | None:
+    match = _TRAINS.search(_LEADING_DATE.sub("", sentence))
+    return (match.group("donor"), match.group("recipient")) if match else None
+
+
 def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
-    """'... from the United States to the Kazakh Border Service' -> both names, verbatim."""
+    """Giver and receiver by the sentence's structure, verbatim: 'from X to Y', 'X handed over ... to Y'."""
     match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
-    if not match:
-        return None, None
-    return match.group("donor"), match.group("recipient")
+    if match:
+        return match.group("donor"), match.group("recipient")
+    trained = trains(sentence)
+    if trained:
+        return trained
+    body = _LEADING_DATE.sub("", sentence)
+    giver = _GIVER.search(body)
+    donor = (giver.group("donor") or giver.group("participle_donor")) if giver else None
+    recipient = None
+    after = body[giver.end() :] if giver else body
+    for candidate in _TO_RECIPIENT.finditer(after):
+        recipient = candidate.group("recipient")  # the last "to/for X" names who receives
+    if donor and not is_specific_actor(donor):
+        donor = None
+    return donor, recipient
 
 
 def agreement_parties(sentence: str) -> list[str]:
@@ -152,18 +203,32 @@ _LEADING = re.compile(
 )
 # Lists of taking-part actors follow these: "involving A and B", "units from A, B and C".
 _ACTOR_TRIGGERS = re.compile(
-    r"\b(?:involving|involved|including|included|(?:personnel|equipment|forces|units|subunits|troops|servicemen|"
+    r"\b(?:involving|involved|including|included|brought together|gathered|"
+    r"(?:personnel|equipment|forces|units|subunits|troops|servicemen|"
     r"ships|vessels|crews|aircraft|detachments?|contingents?|teams?|officers)(?:\s+and\s+\w+)?\s+from)\s+",
 )
 _ROLE_VERBS = {
     "observers": r"observed|watched|monitored|attended (?:it |the \w+ )?as observers",
     "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
     "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed|"
-                    r"held|staged|launched|began|started|completed|carried out",
+                    r"held|staged|launched|began|started|completed|carried out|brought together|will hold|"
+                    r"will take part|hold",
 }
 
 
-_NOT_A_NAME = re.compile(r"(?i)^(?:in|on|at|by|for|to|with|as|that|which|who|it|this|these)\b|\b(?:that|which|who)$")
+_NOT_A_NAME = re.compile(
+    r"(?i)^(?:in|on|at|by|for|to|with|as|that|which|who|it|this|these|neither|none|both|all|each|some|most|many|few)\b"
+    r"|\b(?:that|which|who)$"
+)
+# What units bring to an exercise, not who they are: "a Bulgarian Navy corvette" -> "Bulgarian Navy".
+_MEMBERS = (
+    r"(?:corvettes?|frigates?|minesweepers?|boats?|ships?|vessels?|cutters?|helicopters?|aircraft|planes?|jets?|"
+    r"tanks?|vehicles?|crews?|personnel|troops|servicemen|sailors|marines|soldiers|officers|teams?|detachments?|"
+    r"contingents?|units?|subunits?|delegations?|representatives)"
+)
+_EQUIPMENT_TAIL = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}{_MEMBERS}$")
+# "two frigates and a minesweeper of the Romanian Navy", "officers of the Ukrainian Navy": the body.
+_MEMBERS_OF = re.compile(rf"^(?:[\w-]+\s+){{0,3}}?{_MEMBERS}\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
 
 
 def _capitalized(phrase: str) -> bool:
@@ -172,8 +237,12 @@ def _capitalized(phrase: str) -> bool:
 
 def _clean_phrase(phrase: str) -> str:
     phrase = _LEADING.sub("", phrase.strip(" ,"))
-    # "Cutters of the Romanian Border Police" -> the body they belong to.
-    phrase = re.sub(r"^[A-Za-z]+s\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", "", phrase)
+    # "Cutters of the Romanian Border Police", "two frigates and a minesweeper of the Romanian Navy"
+    # -> the body they belong to.
+    phrase = _MEMBERS_OF.sub("", phrase)
+    phrase = re.sub(r"^(?:a|an|one|two|three|four|five|\d+)\s+(?=[A-Z])", "", phrase)
+    if re.match(r"^[A-Z]", phrase):
+        phrase = _EQUIPMENT_TAIL.sub("", phrase)
     return re.sub(r"\s*\([A-Z]{2,6}\)$", "", phrase).strip(" ,")
 
 
@@ -200,6 +269,25 @@ def listed_actors(sentence: str) -> list[str]:
     return names
 
 
+def _reported_clause(sentence: str) -> str:
+    """The part of a sentence that states the event: after 'X announced that', before a quotation."""
+    body = re.sub(
+        r"^.*?\b(?:was|is|announced|said|stated|reported|noted|added|confirmed|revealed|declared)\b[^.“”\"]*?\bthat\s+",
+        "", sentence,
+    )
+    # Cut at a quotation (four or more words in marks), not at a quoted name like “Sea Breeze 2019”.
+    for match in re.finditer(r"[“\"]([^”\"]*)[”\"]?", body):
+        if len(match.group(1).split()) >= 4 or match.group().endswith(("“", '"')):
+            return body[: match.start()]
+    return re.sub(r"[“”\"]", "", body)
+
+
+_GATHERING_VERBS = r"brought together|gathered|involved|included"
+_COOPERATION = r"\s+in (?:cooperation|conjunction|partnership) with\s+"
+_PASSIVE_ROLE_VERBS = {
+    "organizers": r"organi[sz]ed|initiated|hosted|led|conducted|planned|commanded|directed|run",
+    "observers": r"observed|watched|monitored",
+}
 _CLAUSE_SPLIT = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*")
 
 
@@ -207,16 +295,41 @@ def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
     """The role a clause's first role verb gives its subject, and the match that found it."""
     best: tuple[str | None, re.Match[str] | None] = (None, None)
     for role, verbs in _ROLE_VERBS.items():
-        match = re.search(rf"^(?P<subject>.+?)\s+(?:had\s+|has\s+|have\s+)?(?:{verbs})\b", clause)
+        match = re.search(
+            rf"^(?P<subject>.+?)\s+(?:(?:also|then|later|jointly|together|had|has|have|was|were)\s+)*(?:{verbs})\b",
+            clause,
+        )
         if match and (best[1] is None or match.end("subject") < best[1].end("subject")):
             best = (role, match)
     return best
 
 
+_LEADING_DATE = re.compile(
+    r"^(?:On|In|From|By|Between)\s+(?:(?:early|late|mid-?)\s*)?[A-Z][a-z]+\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?,?\s+"
+)
+_TITLED_PERSON = re.compile(
+    r"^(?:[A-Z][\w’'.\-]*\s+)*?(?:Minister|President|Chief|Director|Commander|commander|General|Colonel|Col\.|"
+    r"Admiral|Ambassador|Secretary|Spokesman|Head|Chairman)\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2})$"
+)
+
+
+def person_without_title(phrase: str) -> str:
+    """'Latvian Defense Minister Andris Kalniņš' -> 'Andris Kalniņš' (the title is the role)."""
+    match = _TITLED_PERSON.match(phrase)
+    return match.group("name") if match else phrase
+
+
 def _subject_names(subject: str) -> list[str]:
+    subject = _LEADING_DATE.sub("", subject)
     # "Nikolai Patrushev, director of Russia's FSB," -> the name before the appositive.
     person = re.match(r"^([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3}),\s+[a-z]", subject)
-    names = [person.group(1)] if person else _phrase_list(subject)
+    if person:
+        names = [person.group(1)]
+    elif _ACTOR_TRIGGERS.search(subject):
+        names = listed_actors(subject)  # "more than 1,500 troops from Estonia, Latvia and Poland"
+    else:
+        names = [person_without_title(n) for n in _phrase_list(subject)]
     return [n for n in names if not re.match(r"(?i)^(the )?(exercise|drill|it|they|this|these)\b", n)]
 
 
@@ -228,27 +341,42 @@ def exercise_actors(sentence: str) -> dict[str, list[str]]:
         if not any(name in taken or taken in name for names in roles.values() for taken in names):
             roles[role].append(name)
 
-    body = re.sub(r"^.*?\b(?:was|is)\s+that\s+", "", sentence)
-    body = re.split(r"[:“”\"]", body, maxsplit=1)[0]  # the frame, not the words of a quotation
+    body = _reported_clause(sentence)
+    for passive_role, verbs in _PASSIVE_ROLE_VERBS.items():
+        passive = re.search(rf"\b(?:was|were|is|are|will be|has been)\s+(?:{verbs})\s+by\s+(?P<rest>.+)$", body)
+        if passive:
+            # "organized by A in cooperation with B": both led it.
+            partners = re.split(_COOPERATION, passive.group("rest"), maxsplit=1)
+            for segment in partners:
+                end = re.search(_CLAUSE_END, segment)
+                for name in _phrase_list(segment[: end.start()] if end else segment):
+                    add(passive_role, person_without_title(name))
+            return roles
     for clause in _CLAUSE_SPLIT.split(body):
         role, match = _clause_role(clause)
-        if match is not None and role is not None:
+        gathers = bool(match) and bool(re.search(rf"(?:{_GATHERING_VERBS})$", match.group(0) if match else ""))
+        if match is not None and role is not None and not gathers:  # "X brought together ...": X is the event
             for name in _subject_names(match.group("subject")):
                 add(role, name)
         rest = clause[match.end() :] if match else clause
-        cooperation = re.search(r"\bin (?:cooperation|conjunction|partnership) with\s+(?P<rest>.+)$", rest)
-        for name in listed_actors(rest):
-            if cooperation and name in cooperation.group("rest"):
+        if gathers:
+            end = re.search(_CLAUSE_END, rest)
+            for name in _phrase_list(rest[: end.start()] if end else rest):
+                add("participants", name)
+        cooperation = re.search(r"\bin (?:cooperation|conjunction|partnership) with\s+(?P<with>.+)$", rest)
+        if cooperation:
+            for name in _phrase_list(re.split(_CLAUSE_END, cooperation.group("with"))[0]):
                 add("organizers" if role == "organizers" else "participants", name)
-            else:
-                add(role if role in ("observers", "organizers") else "participants", name)
+        for name in listed_actors(rest):
+            add(role if role in ("observers", "organizers") else "participants", name)
     return roles
 
 
 _TRANSFER_OBJECT = re.compile(
     r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
     r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
-    r"(?:delivery|provision|transfer|donation|supply|handover) of)\s+(?P<objects>.+)$",
+    r"(?:delivery|provision|transfer|donation|supply|handover|construction|purchase) of|arrived with|came with|"
+    r"pledg(?:e|es|ed)\s+[^;]*?\bfor)\s+(?P<objects>.+)$",
     re.IGNORECASE,
 )
 _OBJECT_END = re.compile(
@@ -261,10 +389,21 @@ _QUANTITY_WORD = (
 )
 
 
+# "a year's supply of spare parts" -> "spare parts"; assistance in general is not an item.
+_PORTION_OF = re.compile(
+    r"^(?:[\w’']+\s+)?(?:supply|set|batch|shipment|consignment|number|range|variety|package)\s+of\s+"
+)
+_VAGUE_ITEMS = {"assistance", "aid", "help", "support", "cooperation", "expertise", "advice", "security assistance"}
+
+
 def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
     """(description, quantity as written) for what a sentence says is handed over."""
-    match = _TRANSFER_OBJECT.search(sentence)
+    matches = [m for m in _TRANSFER_OBJECT.finditer(sentence) if not find_money(m.group("objects")[:30])]
+    # An object that is money ("pledged €4.8 million for three radars") is the value, not an item.
+    match = matches[0] if matches else None
     if not match:
+        if trains(sentence):
+            return [("training", None)]
         return []
     objects = match.group("objects")
     end = _OBJECT_END.search(objects)
@@ -277,7 +416,9 @@ def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
         words = part[quantity_match.end() :].split() if quantity_match else part.split()
         while words and _DIMENSION.match(words[0]):
             words = words[1:]
-        description = " ".join(words)
+        description = _PORTION_OF.sub("", " ".join(words))
+        if description.lower() in _VAGUE_ITEMS:
+            continue
         if description and len(words) <= 8 and not _capitalized(description.split()[0]):
             items.append((description, quantity))
     return items
@@ -287,7 +428,7 @@ _STATUS_RULES = [
     ("pledged", r"\b(will|would|shall) (deliver|provide|supply|donate|hand over|give|transfer|help|send|fund)|"
                 r"\b(pledg|promis)\w*"),
     ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b"),
-    ("ongoing", r"\b(is|are) (being )?(support|fund|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
+    ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
     ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|"
                   r"delivery was|was carried out)\b"),
 ]
@@ -310,20 +451,35 @@ def place_after_preposition(place: str, sentence: str) -> bool:
     return bool(re.search(rf"\b{_PLACE_PREPOSITION}\s+{re.escape(place)}", sentence))
 
 
+_PLACE_WORDS = (
+    r"waters|island|region|coast|port|city|town|area|province|district|gulf|sea|bay|shore|shores|border|valley|"
+    r"training ground|range|base|peninsula|harbor|harbour|northern|southern|eastern|western|central|east|west|north|"
+    r"south|of|off|near"
+)
+_PLACE = re.compile(
+    rf"\b(?:in|at|off|near|on)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
+    rf"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*(?:\s+(?:{_PLACE_WORDS.split('|of|')[0]}))?)"
+)
+_MONTHS_OR_YEAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|\d{4})\b"
+)
+
+
 def first_place(sentence: str) -> str | None:
-    """The first 'in/at/off + the Capitalized Place' in a sentence that is not a date."""
-    for match in re.finditer(r"\b(?:in|at|off|near)\s+((?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})", sentence):
-        place = match.group(1)
-        if place.split()[-1] in COUNTRIES and place.split()[-1] not in COUNTRY_NAMES:
+    """The first 'in/at/off + place' in a sentence that is not a date: 'in the waters east of Constanta'."""
+    for match in _PLACE.finditer(sentence):
+        place = match.group("place")
+        words = place.split()
+        if words[-1] in COUNTRIES and words[-1] not in COUNTRY_NAMES:
             continue  # "in the Kazakh media": a demonym, not a place
-        if not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December|\d{4})\b", place):
-            return place
+        if _MONTHS_OR_YEAR.search(place):
+            continue
+        return place
     return None
 
 
 _NAMED_EXERCISE = [
-    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[”\"]"),
+    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
     re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
 ]
 
@@ -422,3 +578,38 @@ def says_who_took_part(sentence: str) -> bool:
     """Whether a sentence has a verb or list that assigns exercise roles at all."""
     verbs = "|".join(_ROLE_VERBS.values())
     return bool(re.search(rf"\b(?:{verbs})\b", sentence) or _ACTOR_TRIGGERS.search(sentence))
+
+
+_EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
+_FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
+_DESCRIPTION = re.compile(
+    rf"\b(?:a|an)\s+(?P<description>(?:(?!{_FUNCTION_WORDS}\b)[\w-]+\s+(?:and\s+)?){{0,5}}?{_EXERCISE_NOUN})\b"
+)
+_DURATION = re.compile(
+    r"\b(?P<duration>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|"
+    r"day-long|month-long)\b"
+)
+_NOT_DESCRIPTIVE = re.compile(
+    r"^(?:(?:smaller|larger|large|small|major|new|first|second|annual|regular|big|latest|further|another|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|day-long)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def introduces_exercise(sentence: str) -> bool:
+    """'a five-day joint naval exercise took place': an indefinite mention starts a new exercise."""
+    return bool(_DESCRIPTION.search(sentence))
+
+
+def exercise_description(sentence: str) -> str | None:
+    """'a five-day joint naval exercise' -> 'joint naval exercise'."""
+    match = _DESCRIPTION.search(sentence)
+    if not match:
+        return None
+    description = _NOT_DESCRIPTIVE.sub("", match.group("description"))
+    return description if len(description.split()) >= 2 else None
+
+
+def exercise_duration(sentence: str) -> str | None:
+    match = _DURATION.search(sentence)
+    return match.group("duration") if match else None
