@@ -34,10 +34,14 @@ test: lint
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
 
-# After a prompt change: record the embedded model's answers on the seeds for the replay test.
+# After a prompt change: record the embedded model's answers for the replay regression tests.
 record: setup
-	$(BIN)/extract run $(SEEDS) --out outputs/record
-	cp outputs/record/responses.jsonl tests/recordings/seeds.responses.jsonl
+	$(BIN)/extract run $(SEEDS) --out outputs/record-seeds
+	cp outputs/record-seeds/responses.jsonl tests/recordings/seeds.responses.jsonl
+	$(BIN)/extract run tests/articles --out outputs/record-articles
+	cp outputs/record-articles/responses.jsonl tests/recordings/articles.responses.jsonl
+	$(BIN)/extract eval outputs/record-seeds --gold tests/gold | grep Headline
+	$(BIN)/extract eval outputs/record-articles --gold tests/articles/gold | grep Headline
 
 clean:
 	rm -rf $(VENV) outputs/run-* outputs/seeds

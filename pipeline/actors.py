@@ -74,8 +74,9 @@ TITLE_WORDS = (
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché",
 )
+_LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
 _TITLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in TITLE_WORDS) + r")\b", re.IGNORECASE)
-_NAME_TOKEN = r"[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?"
+_NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _ORG_WORD = r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
@@ -125,7 +126,7 @@ class ActorRules:
         appositive = re.search(rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?[^,;:“”\"]{{3,120}}?),", self.text)
         if appositive and _TITLE_RE.search(appositive.group(1)):
             return _strip_article(appositive.group(1))
-        before = re.search(rf"((?:[A-Z][\w’'.\-]*\s+){{1,6}}){escaped}\b", self.text)
+        before = re.search(rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+){{1,7}}){escaped}\b", self.text)
         if before:
             tokens = before.group(1).split()
             # Keep the capitalized run that ends in a title word: "Kazakh Interior Minister".
@@ -139,18 +140,33 @@ class ActorRules:
 
     def actor(self, name: str, role: str | None = None) -> Actor:
         """An Actor for a verbatim name, with kind, country and (for a person) full name and title."""
-        name = name.strip(" ,.;:")
+        name = person_without_title(name.strip(" ,.;:"))
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)
-            if role is None or role not in self.text:
-                role = self.role(name)
+            # The title the text gives wins over the model's; a model "role" without a title word is no role.
+            role = self.role(name) or (role if role and role in self.text and _TITLE_RE.search(role) else None)
             country = country or (classify(role)[1] if role else None)
         else:
             role = None
             if kind != "country":
                 name = self.full_org_name(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
+
+
+_TITLE_ALTERNATIVES = "|".join(
+    sorted({w.capitalize() for w in TITLE_WORDS} | {w for w in TITLE_WORDS if " " not in w}, key=len, reverse=True)
+)
+_TITLED_PERSON = re.compile(
+    rf"^(?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
+    r"(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2})$"
+)
+
+
+def person_without_title(phrase: str) -> str:
+    """'Latvian Defense Minister Andris Kalniņš' -> 'Andris Kalniņš' (the title is the role)."""
+    match = _TITLED_PERSON.match(phrase)
+    return match.group("name") if match else phrase
 
 
 def _strip_article(text: str) -> str:

@@ -19,7 +19,8 @@ FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it conti
 # Fields that, when both records have them and they differ, mean two different events.
 IDENTIFYING: dict[str, tuple[str, ...]] = {
     "exercise": ("name", "date.start"),
-    "aid_delivery": ("donor.name", "recipient.name", "date.start"),
+    # Status is read off the sentence by rule: "handed over two boats" and "will deliver three more" differ.
+    "aid_delivery": ("donor.name", "recipient.name", "date.start", "status"),
     "agreement": ("kind", "date.start"),
     "quote": ("text",),
 }
@@ -142,21 +143,23 @@ def merge_records(records: list[Record], new_events: set[str] | None = None) -> 
 def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> int | None:
     data = record.model_dump(mode="json")
     record_type = data["record_type"]
-    for index in range(len(merged) - 1, -1, -1):
-        existing = merged[index]
-        if existing.record_type != record_type:
-            continue
-        other = existing.model_dump(mode="json")
-        if not _compatible(record_type, other, data):
-            continue
+    candidates = [
+        (index, existing.model_dump(mode="json"))
+        for index, existing in reversed(list(enumerate(merged)))
+        if existing.record_type == record_type
+    ]
+    candidates = [(index, other) for index, other in candidates if _compatible(record_type, other, data)]
+    # The same event first, wherever it is ("Caspian 2006" named again three paragraphs on) ...
+    for index, other in candidates:
         if _same_event(record_type, other, data):
             return index
-        if starts_event:
-            continue
+    if starts_event:
+        return None
+    # ... then the nearest record a fragment continues.
+    for index, other in candidates:
         # An article rarely describes two exercises at once: any unnamed part joins the named one.
         if record_type == "exercise" and (_is_fragment(record_type, data) or _is_fragment(record_type, other)):
             return index
-        # Otherwise a fragment continues the record before it ("the delivery was carried out ...").
-        if _is_fragment(record_type, data) and _distance(existing, record) <= FRAGMENT_DISTANCE:
+        if _is_fragment(record_type, data) and _distance(merged[index], record) <= FRAGMENT_DISTANCE:
             return index
     return None

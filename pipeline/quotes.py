@@ -13,7 +13,7 @@ from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
 _CITATION = re.compile(
-    r"\(((?:[A-Z][\w.’'\-]*)(?:[\s\-][\w.’'\-]+){0,5},\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{4}))\)"
+    r"\(((?:[A-Z0-9][\w.’'\-]*)(?:[\s\-][\w.’'\-]+){0,5},\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{4}))\)"
 )
 
 
@@ -126,30 +126,68 @@ SPEECH_VERBS = (
     "confirmed|reported|acknowledged|admitted|concluded|replied|answered|wrote|writes|recalled|pointed out|"
     "underlined|underscored|affirmed|maintained|suggested"
 )
-_CUE_AFTER = [
-    re.compile(r"^\s*(according to)\b"),
-    re.compile(rf"^\s*({SPEECH_VERBS})\b"),
-    re.compile(rf"^\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{1,6}}({SPEECH_VERBS})\b"),
-    re.compile(rf"^\s*(?:he|she|they|it|we)\s+({SPEECH_VERBS})\b", re.IGNORECASE),
+_NAME = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,5}"
+_APPOSITIVE = r"(?:,\s+[^,“”\"]{3,120},)?"
+_AFTER = [
+    re.compile(rf"^\s*(?P<cue>[Aa]ccording to)\s+(?P<speaker>{_NAME})"),
+    re.compile(rf"^\s*(?P<cue>{SPEECH_VERBS})\s+(?P<speaker>{_NAME})"),
+    re.compile(rf"^\s*(?:the\s+)?(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?P<cue>{SPEECH_VERBS})\b"),
+    re.compile(rf"^\s*(?P<speaker>he|she|they|we)\s+(?P<cue>{SPEECH_VERBS})\b", re.IGNORECASE),
 ]
-_CUE_BEFORE = [
-    re.compile(rf"\b({SPEECH_VERBS})\s*[,:]?\s*$"),
-    re.compile(r"\b([a-z]+ed)\b[^.“”\"]{0,60}:\s*$"),
+_BEFORE = [
+    re.compile(rf"(?P<cue>[Aa]ccording to)\s+(?P<speaker>{_NAME})\s*,?\s*$"),
+    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?:\w+\s+){{0,2}}?(?P<cue>{SPEECH_VERBS})\b[^.“”\"]{{0,80}}[:,]?\s*$"),
+    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?:\w+\s+){{0,4}}?(?P<cue>[a-z]+ed)\b[^.“”\"]{{0,80}}:\s*$"),
+    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+[^.“”\"]{{0,80}}\b(?P<cue>saying),?\s*$"),
 ]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who said a quotation and how, as the text around it words it."""
+
+    cue: Span | None = None
+    speaker: str | None = None  # verbatim; a pronoun is resolved to the last person named before it
+    frame: str = ""  # the attribution words outside the quotation, where a date may be given
+
+
+def attribute(text: str, quotation: Quotation) -> Attribution:
+    """The cue verb and speaker of a quotation: ',” explained Putin', 'X, a spokesman, said: “'."""
+    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
+    after_end = min(len(text), quotation.end + 160)
+    after = mask_citations(text[quotation.end : after_end]).split("\n", 1)[0]
+    sentence_end = re.search(r"(?<![A-Z])[.!?](?:\s|$)", after)
+    after = after[: sentence_end.start()] if sentence_end else after
+    before_start = max(paragraph_start, quotation.start - 240)
+    before = text[before_start : quotation.start]
+    before = before[max(before.rfind(". "), before.rfind("” "), -1) + 1 :]  # this sentence only
+    before_start = quotation.start - len(before)
+    for pattern, frame, offset in [(p, after, quotation.end) for p in _AFTER] + [
+        (p, before, before_start) for p in _BEFORE
+    ]:
+        match = pattern.search(frame)
+        if match:
+            cue = Span(offset + match.start("cue"), offset + match.end("cue"), match.group("cue"))
+            speaker = match.group("speaker")
+            if speaker.lower() in {"he", "she", "they", "we"}:
+                speaker = _last_person_before(text, paragraph_start, quotation.start)
+            return Attribution(cue, speaker, frame)
+    return Attribution()
+
+
+def _last_person_before(text: str, paragraph_start: int, end: int) -> str | None:
+    """The person a pronoun after a quotation refers to: the last full name before it."""
+    from pipeline.actors import looks_like_person
+
+    window = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: " " * len(m.group()), text[max(0, paragraph_start - 400) : end])
+    names = [
+        m.group() for m in re.finditer(rf"{_NAME}", window)
+        if looks_like_person(m.group())
+        # a full name, or the surname of one: not a capital city standing alone
+        and (len(m.group().split()) >= 2 or re.search(rf"[A-Z][\w’'\-]+\s+{re.escape(m.group())}\b", text))
+    ]
+    return names[-1] if names else None
 
 
 def attribution_cue(text: str, quotation: Quotation) -> Span | None:
-    """The verb that attributes the quotation: ',” explained Putin' or 'he said: “'."""
-    after_start = quotation.end
-    after = text[after_start : after_start + 100]
-    for pattern in _CUE_AFTER:
-        match = pattern.search(after)
-        if match:
-            return Span(after_start + match.start(1), after_start + match.end(1), match.group(1))
-    before_start = max(0, quotation.start - 120)
-    before = text[before_start : quotation.start]
-    for pattern in _CUE_BEFORE:
-        match = pattern.search(before)
-        if match:
-            return Span(before_start + match.start(1), before_start + match.end(1), match.group(1))
-    return None
+    return attribute(text, quotation).cue

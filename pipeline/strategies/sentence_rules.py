@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.actors import COUNTRIES, COUNTRY_NAMES
+from pipeline.actors import COUNTRIES, COUNTRY_NAMES, person_without_title
 from pipeline.normalize import find_money
 
 # A specific handover: a transfer verb, and something concrete handed over.
@@ -78,7 +78,8 @@ _BETWEEN = re.compile(
 )
 _PAIR_ACT = re.compile(
     r"^(?:[^,]*,\s*)?" + _NAME.format("a") + r"\s+and\s+" + _NAME.format("b")
-    + r"\s+(?:have\s+|has\s+)?(?:signed|agreed|concluded|initialed|ratified)\b"
+    + r"\s+(?:(?:have|has|had|are|were|also|meanwhile|now|been|jointly)\s+)*"
+    r"(?:signed|agreed|concluded|initialed|ratified|negotiat\w+|discuss\w*|finaliz\w+)\b"
 )
 
 
@@ -106,12 +107,14 @@ _TRAINS = re.compile(
 _GENERIC_ACTOR = re.compile(
     r"(?i)^(?:the\s+)?(?:western|foreign|international|regional|local|other|some|many|several|all|its|their)?\s*"
     r"(?:donors?|governments?|partners?|officials?|analysts?|countries|states|neighbou?rs|allies|sponsors|capitals)$"
+    r"|^[A-Z][a-z]+s$"  # a lone capitalized plural is a sentence-initial common noun: "Exercises", "Crews"
 )
 
 
 def is_specific_actor(name: str) -> bool:
     """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' are not."""
-    return not _GENERIC_ACTOR.match(name.strip())
+    name = name.strip()
+    return name in COUNTRIES or not _GENERIC_ACTOR.match(name)
 
 
 def trains(sentence: str) -> tuple[str, str] | None:
@@ -139,12 +142,25 @@ def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
     return donor, recipient
 
 
+_AGREED_WITH = re.compile(r"\bagreed\s+with\s+(?:the\s+)?(?P<b>[A-Z][^,;()]*?)\s+(?:to|on)\b")
+_PLAN_BY = re.compile(
+    rf"\b{_AGREEMENT_NOUN}\b[^.;]*?\bby\s+(?P<list>[A-Z][^.;()]*?)" + r"(?=\s*[(;]|(?<![A-Z])\.(?:\s|$)|$)"
+)
+
+
 def agreement_parties(sentence: str) -> list[str]:
-    """'X and Y signed ...' or '... between X and Y' -> [X, Y], verbatim."""
+    """'X and Y signed ...', '... between X and Y', 'agreed with Y to', 'a plan ... by X, Y and Z'."""
+    body = _LEADING_DATE.sub("", re.sub(r"^(?:At|In|During)\s+[^,]+,\s*", "", sentence))
     for pattern in (_PAIR_ACT, _BETWEEN):
-        match = pattern.search(sentence)
+        match = pattern.search(body)
         if match:
             return [match.group("a"), match.group("b")]
+    with_party = _AGREED_WITH.search(body)
+    if with_party:
+        return [with_party.group("b")]
+    plan = _PLAN_BY.search(body)
+    if plan:
+        return _phrase_list(plan.group("list"))
     return []
 
 
@@ -182,7 +198,7 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
 
 def donor_is_giver(sentence: str, donor: str) -> bool:
     """The donor stands where a giver stands: after 'from'/'by', or before the transfer verb and not its object."""
-    if re.search(rf"\b(from|by)\s+(the\s+)?{re.escape(donor)}", sentence):
+    if re.search(rf"\b(from|by)\s+(the\s+)?{re.escape(donor)}(?![\w’'])", sentence):
         return True
     at = sentence.find(donor)
     verb = _TRANSFER.search(sentence)
@@ -218,7 +234,7 @@ _ROLE_VERBS = {
 
 _NOT_A_NAME = re.compile(
     r"(?i)^(?:in|on|at|by|for|to|with|as|that|which|who|it|this|these|neither|none|both|all|each|some|most|many|few)\b"
-    r"|\b(?:that|which|who)$"
+    r"|\b(?:that|which|who|is|are|was|were)$|\b(?:exercises?|drills?)\b"
 )
 # What units bring to an exercise, not who they are: "a Bulgarian Navy corvette" -> "Bulgarian Navy".
 _MEMBERS = (
@@ -252,7 +268,7 @@ def _phrase_list(text: str) -> list[str]:
     return [
         p for p in parts
         if p and _capitalized(p) and len(p.split()) <= 14 and not re.match(r"^[a-z]+(?:ed|ing)\b", p)
-        and not _NOT_A_NAME.search(p) and not re.search(r"[“”\"]", p)
+        and not _NOT_A_NAME.search(p) and not re.search(r"[“”\"]", p) and is_specific_actor(p)
     ]
 
 
@@ -267,6 +283,11 @@ def listed_actors(sentence: str) -> list[str]:
             if name not in names and not any(name in longer for longer in names):
                 names.append(name)
     return names
+
+
+def event_clause(sentence: str) -> str:
+    """The part of a sentence that states the event, without 'according to ...' tails."""
+    return re.split(r",\s*according to\b", _reported_clause(sentence), maxsplit=1)[0]
 
 
 def _reported_clause(sentence: str) -> str:
@@ -308,18 +329,6 @@ _LEADING_DATE = re.compile(
     r"^(?:On|In|From|By|Between)\s+(?:(?:early|late|mid-?)\s*)?[A-Z][a-z]+\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?"
     r"(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?,?\s+"
 )
-_TITLED_PERSON = re.compile(
-    r"^(?:[A-Z][\w’'.\-]*\s+)*?(?:Minister|President|Chief|Director|Commander|commander|General|Colonel|Col\.|"
-    r"Admiral|Ambassador|Secretary|Spokesman|Head|Chairman)\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2})$"
-)
-
-
-def person_without_title(phrase: str) -> str:
-    """'Latvian Defense Minister Andris Kalniņš' -> 'Andris Kalniņš' (the title is the role)."""
-    match = _TITLED_PERSON.match(phrase)
-    return match.group("name") if match else phrase
-
-
 def _subject_names(subject: str) -> list[str]:
     subject = _LEADING_DATE.sub("", subject)
     # "Nikolai Patrushev, director of Russia's FSB," -> the name before the appositive.
@@ -504,11 +513,13 @@ _AGREEMENT_STATUSES = [
 ]
 _SUBJECT_PATTERNS = [
     re.compile(rf"\b(?:{'|'.join(p for _, p in _AGREEMENT_KINDS[:5])}|agreements?)\s+(?:on|about|concerning|regarding|"
-               r"for)\s+(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed)\b|(?:on|in|at)\s+[A-Z])|"
+               r"for)\s+(?:the\s+)?(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed|by|without|since|until|for\s+"
+               r"(?:more|over|about|nearly|almost))\b|(?:on|in|at)\s+[A-Z])|"
                r"\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
     re.compile(r"\bagreements?\s+to\s+(?:set up|establish|create|build|form|develop|launch)\s+(?:a\s+|an\s+|the\s+)?"
                r"(?P<subject>[^,;()]+?)(?=\s+(?:with|between)\b|\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
-    re.compile(r"\bagreed\s+(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
+    re.compile(r"\bagreed\s+(?:with\s+[^,;()]+?\s+)?(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
+               r"\s+along\b|\s+and\s+(?:our|their|the|its)\b)", re.IGNORECASE),
 ]
 
 

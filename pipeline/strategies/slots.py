@@ -17,8 +17,8 @@ from pipeline.documents import Document
 from pipeline.normalize import find_dates, find_money, parse_count
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
 from pipeline.quotes import (
+    attribute,
     attribution_context,
-    attribution_cue,
     cited_source,
     find_quotations,
     mask_citations,
@@ -32,6 +32,7 @@ from pipeline.strategies.sentence_rules import (
     aid_status,
     donor_and_recipient,
     donor_is_giver,
+    event_clause,
     exercise_actors,
     exercise_description,
     exercise_duration,
@@ -92,31 +93,42 @@ def extract_by_slots(
             masked = Span(unit.start, unit.end, mask_citations(unit.text))
             completion = backend.complete(prompt.render(masked.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
             is_record, values = prompt.parse(completion.text)
-            if is_record:
-                fields = slot_fields(prompt, values)
-                overrides = sentence_overrides(record_type, masked.text, fields)
+            fields = slot_fields(prompt, values) if is_record else {}
+            overrides = sentence_overrides(record_type, masked.text, fields)
+            if is_record or complete_by_rule(record_type, overrides):
                 starts_event = record_type == "exercise" and introduces_exercise(masked.text)
                 yield Candidate(record_type, fields, [unit.text], masked, "slots", overrides, starts_event)
 
 
 def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate]:
+    """Quotations, their words, cue, citation and date by rule; the model is asked for the speaker
+    only when the wording around a quotation does not name one."""
     text = document.text
-    quotations = find_quotations(text)
-    for quotation in quotations:
+    for quotation in find_quotations(text):
         context = attribution_context(text, quotation)
-        completion = backend.complete(
-            prompt.render(shorten_quotation(context, text, quotation)), max_tokens=MAX_SLOT_TOKENS, stop=STOP
-        )
-        _, values = prompt.parse(completion.text)
-        fields = slot_fields(prompt, values)
+        attribution = attribute(text, quotation)
+        fields: dict[str, Any] = {}
+        if attribution.speaker is None:
+            completion = backend.complete(
+                prompt.render(shorten_quotation(context, text, quotation)), max_tokens=MAX_SLOT_TOKENS, stop=STOP
+            )
+            fields = slot_fields(prompt, prompt.parse(completion.text)[1])
         fields["text"] = quotation.words(text)
         source = cited_source(text, quotation)
         fields["cited_source"] = source.text if source else None
-        cue = attribution_cue(text, quotation)
-        overrides = {"cue": cue.text} if cue else {}
-        evidence_end = max(context.end, source.end + 1 if source else 0)
-        # Values must come from the attribution context or the citation after it.
-        where = Span(context.start, evidence_end, text[context.start : evidence_end])
+        overrides: dict[str, Any] = {}
+        if attribution.cue:
+            overrides["cue"] = attribution.cue.text
+        start = context.start
+        if attribution.speaker:
+            overrides["speaker"] = {"name": attribution.speaker}
+            # A pronoun's speaker was named earlier in the paragraph: values may come from there.
+            start = min(start, max(0, text.rfind(attribution.speaker, 0, quotation.start)))
+        said_on = find_dates(mask_citations(attribution.frame))
+        if said_on:
+            overrides["date"] = said_on[0].text
+        end = max(context.end, source.end + 1 if source else 0)
+        where = Span(start, end, text[start:end])
         evidence = [text[quotation.start : quotation.end], context.text]
         yield Candidate("quote", fields, evidence, where, "slots", overrides)
 
@@ -130,69 +142,100 @@ def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) 
     model's values first (so copied and invented ones are counted) and applies these after.
     """
     overrides: dict[str, Any] = {}
-    if fields.get("location") and not place_after_preposition(fields["location"], sentence):
-        overrides["location"] = None
-    dates = find_dates(sentence)
-    # Exercises are excluded: their follow-up sentences often date something else, and a second
-    # date would split the exercise in two.
-    if not fields.get("date") and dates and record_type in ("aid_delivery", "agreement"):
-        overrides["date"] = dates[0].text
+    event = event_clause(sentence)
+    introduces = record_type != "exercise" or introduces_exercise(sentence)
+    overrides.update(_place_and_date(fields, event, introduces))
     if record_type == "exercise":
-        model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
-        if fields.get("name") and not model_name_holds:
-            overrides["name"] = None
-        named = exercise_names(sentence)
-        if named and not model_name_holds:
-            overrides["name"] = named[0]
-        introduces = introduces_exercise(sentence)
-        if introduces and not fields.get("location") and first_place(sentence):
-            overrides["location"] = first_place(sentence)
-        description = exercise_description(sentence)
-        if description:
-            overrides["description"] = description
-        elif fields.get("description") and not re.search(_EXERCISE_WORDS, fields["description"]):
-            overrides["description"] = None  # the model's "description" is not a kind of exercise
-        duration = exercise_duration(sentence)
-        if duration and not fields.get("duration"):
-            overrides["duration"] = duration
-        scenario = exercise_scenario(sentence)
-        if scenario:
-            overrides["scenario"] = scenario
-        # Who took part, led or watched is read off the sentence's verbs and lists. Measured on the
-        # seeds and tests/articles, the 270M model's own names for these roles were mostly wrong
-        # (observers as participants, fragments of names), so they are not used.
-        by_rule = exercise_actors(sentence)
-        for role, names in by_rule.items():
-            overrides[role] = [{"name": name} for name in names] if names else None
+        overrides.update(_exercise_overrides(sentence, fields))
     elif record_type == "aid_delivery":
-        model_donor = (fields.get("donor") or {}).get("name")
-        if model_donor and not (donor_is_giver(sentence, model_donor) and is_specific_actor(model_donor)):
-            overrides["donor"] = None
-        money = find_money(sentence)
-        if money:
-            overrides["value"] = money[0].text
-        donor, recipient = donor_and_recipient(sentence)
-        if donor:
-            overrides["donor"] = {"name": donor}
-        if recipient:
-            overrides["recipient"] = {"name": recipient}
-        items = transferred_items(sentence)
-        if items:
-            overrides["items"] = [{"description": d, "quantity": parse_count(q) if q else None} for d, q in items]
-        status = aid_status(sentence)
-        if status:
-            overrides["status"] = status
-        program = aid_program(sentence)
-        if program:
-            overrides["program"] = program
-        if not fields.get("location") and first_place(sentence):
-            overrides["location"] = first_place(sentence)
+        overrides.update(_aid_overrides(sentence, fields))
     elif record_type == "agreement":
         parties = agreement_parties(sentence)
         if parties:
             overrides["parties"] = [{"name": name} for name in parties]
         overrides.update(agreement_facts(sentence))
     return overrides
+
+
+def _place_and_date(fields: dict[str, Any], event: str, introduces: bool) -> dict[str, Any]:
+    """Where and when, from the clause that states the event: the rule's fuller expression wins
+    ('the waters off Turkmenbashi' over 'Turkmenbashi', 'February 22-23' over 'February 22')."""
+    overrides: dict[str, Any] = {}
+    model_place, model_date = fields.get("location"), fields.get("date")
+    if model_place and not place_after_preposition(model_place, event):
+        overrides["location"] = model_place = None
+    place = first_place(event)
+    if place and introduces and (model_place is None or model_place in place):
+        overrides["location"] = place
+    dates = find_dates(event)
+    if dates and introduces and (model_date is None or model_date in dates[0].text):
+        overrides["date"] = dates[0].text
+    return overrides
+
+
+def _exercise_overrides(sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
+    if fields.get("name") and not model_name_holds:
+        overrides["name"] = None
+    named = exercise_names(sentence)
+    if named and not model_name_holds:
+        overrides["name"] = named[0]
+    description = exercise_description(sentence)
+    if description:
+        overrides["description"] = description
+    elif fields.get("description") and not re.search(_EXERCISE_WORDS, fields["description"]):
+        overrides["description"] = None  # the model's "description" is not a kind of exercise
+    duration = exercise_duration(sentence)
+    if duration:
+        overrides["duration"] = duration
+    # Scenarios and who took part, led or watched are read off the sentence's verbs and lists.
+    # Measured on the seeds and tests/articles, the 270M model's own answers for these were mostly
+    # wrong (observers as participants, fragments of names, countries as scenarios): not used.
+    overrides["scenario"] = exercise_scenario(sentence) or None
+    for role, names in exercise_actors(sentence).items():
+        overrides[role] = [{"name": name} for name in names] if names else None
+    return overrides
+
+
+def _aid_overrides(sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    model_donor = (fields.get("donor") or {}).get("name")
+    if model_donor and not (donor_is_giver(sentence, model_donor) and is_specific_actor(model_donor)):
+        overrides["donor"] = None
+    money = find_money(sentence)
+    if money:
+        overrides["value"] = money[0].text
+    donor, recipient = donor_and_recipient(sentence)
+    if donor:
+        overrides["donor"] = {"name": donor}
+    if recipient:
+        overrides["recipient"] = {"name": recipient}
+    items = transferred_items(sentence)
+    if items:
+        overrides["items"] = [{"description": d, "quantity": parse_count(q) if q else None} for d, q in items]
+    status = aid_status(sentence)
+    if status:
+        overrides["status"] = status
+    program = aid_program(sentence)
+    if program:
+        overrides["program"] = program
+    elif fields.get("program") and not re.search(r"[A-Z]", fields["program"]):
+        overrides["program"] = None  # a program has a name
+    return overrides
+
+
+def complete_by_rule(record_type: str, overrides: dict[str, Any]) -> bool:
+    """Whether the sentence rules alone found a record, whatever the model answered: a follow-up
+    sentence of an exercise that names roles or a scenario, a handover with giver and goods, an
+    agreement with its parties."""
+    if record_type == "exercise":
+        return any(overrides.get(k) for k in ("participants", "organizers", "observers", "scenario"))
+    if record_type == "aid_delivery":
+        return bool(overrides.get("donor") and overrides.get("items"))
+    if record_type == "agreement":
+        return bool(overrides.get("parties") and overrides.get("kind"))
+    return False
 
 
 def slot_fields(prompt: SlotPrompt, values: dict[str, str]) -> dict[str, Any]:
