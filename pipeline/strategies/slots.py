@@ -25,28 +25,25 @@ from pipeline.quotes import (
     shorten_quotation,
 )
 from pipeline.strategies import Candidate
-from pipeline.strategies.sentence_rules import (
-    agreement_facts,
-    agreement_parties,
+from pipeline.strategies.rules.agreement import agreement_facts, agreement_parties, states_agreement
+from pipeline.strategies.rules.aid import (
     aid_program,
     aid_status,
     donor_and_recipient,
     donor_is_giver,
-    event_clause,
+    states_specific_aid,
+    transferred_items,
+)
+from pipeline.strategies.rules.exercise import (
     exercise_actors,
     exercise_description,
     exercise_duration,
     exercise_names,
     exercise_scenario,
-    first_place,
     introduces_exercise,
-    is_specific_actor,
-    place_after_preposition,
     plausible_exercise_name,
-    states_agreement,
-    states_specific_aid,
-    transferred_items,
 )
+from pipeline.strategies.rules.phrases import event_clause, first_place, is_specific_actor, place_after_preposition
 from pipeline.text import Span, sentences
 
 _EXERCISE_WORDS = r"(?i)\b(exercises?|drills?|maneuvers|manoeuvres|games|training|rehearsal)\b"
@@ -134,7 +131,7 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
 
 
 def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """What the sentence's wording says against or beyond the model's slots (see sentence_rules).
+    """What the sentence's wording says against or beyond the model's slots (see strategies/rules).
 
     Where a rule reads a value off the sentence's structure (a list after 'involving', the
     objects of 'deliver', 'from X to Y'), it is more reliable than the 270M model and wins; a

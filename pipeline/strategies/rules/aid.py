@@ -1,0 +1,220 @@
+"""Aid by the sentence's wording: who gives what to whom, how much, in which program, in which status."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.normalize import find_money
+from pipeline.strategies.rules.phrases import (
+    CAPITALIZED_PHRASE,
+    LEADING_DATE,
+    LIST_SPLIT,
+    PHRASE_END,
+    is_capitalized,
+    is_specific_actor,
+)
+
+# A specific handover: a transfer verb, and something concrete handed over.
+_TRANSFER = re.compile(
+    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
+    r"provid(?:e|es|ed|ing)|provision|transfer(?:s|red|ring)?|grant(?:s|ed|ing)?|gave|give[sn]?|gift(?:ed)?|"
+    r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|assist(?:s|ed|ing)?|help(?:s|ed|ing)?|fund(?:s|ed|ing)?|"
+    r"financ(?:e|es|ed|ing)|equip(?:s|ped|ping)?|train(?:s|ed)?)\b",
+    re.IGNORECASE,
+)
+
+
+_CONCRETE = re.compile(
+    r"\b((?!(?:19|20)\d\d\b)\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|boats?|ships?|vessels?|helicopters?|"
+    r"aircraft|planes?|vehicles?|trucks?|radars?|equipment|hardware|weapons?|arms|rifles|ammunition|uniforms|"
+    r"trailers?|spare parts|facilities|training|courses?|funds?|grants?|computers?|scanners?|gear|kits?|"
+    r"stations?|devices?|simulators?|patrol|communications|instructors?)\b",
+    re.IGNORECASE,
+)
+
+
+# Lower case only: "May 18" is a date, "may" a hedge.
+_HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perhaps)\b|\?\s*$")
+
+
+def states_specific_aid(sentence: str) -> bool:
+    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence."""
+    if trains(sentence):
+        return True
+    return bool(_TRANSFER.search(sentence) and (_CONCRETE.search(sentence) or find_money(sentence))) and not (
+        _HEDGED.search(sentence)
+    )
+
+
+# Organisation names run on in lower case ("Caspian naval division of the Border Service"): take
+# everything up to the next bracket, comma or sentence end.
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)" + PHRASE_END
+)
+
+
+# "South Korea will help Kazakhstan's Navy by delivering ...": the helper gives, the helped receives.
+_HELPS = re.compile(
+    r"^(?:[^,]*,\s*)?(?:[Tt]he\s+)?(?P<donor>[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)\s+(?:\w+\s+){0,4}?"
+    r"(?:help|helps|helped|assist|assists|assisted|support|supports|supported|equip|equips|equipped)\s+"
+    r"(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)\s+(?=by|with|in|to|through)\b"
+)
+
+
+_GIVING = (
+    r"hand(?:s|ed)? over|hand over|deliver(?:s|ed)?|donat(?:e|es|ed)|suppl(?:y|ies|ied)|transfer(?:s|red)?|gave|"
+    r"give[sn]?|provid(?:e|es|ed)|sen[dt]|pledg(?:e|es|ed)|promis(?:e|es|ed)|grant(?:s|ed)?|financ(?:e|es|ed|ing)|"
+    r"fund(?:s|ed|ing)?"
+)
+
+
+# "the United States handed over ...", "Russia plans to hand over ...", "China ..., handing over ...".
+_GIVER = re.compile(
+    rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
+    rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to)\s+)*(?:{_GIVING})\b"
+    rf"|^(?:[Tt]he\s+)?(?P<participle_donor>{CAPITALIZED_PHRASE})\s+[^.]*?,\s+"
+    r"(?:handing over|delivering|donating|supplying)\b"
+)
+
+
+_TO_RECIPIENT = re.compile(
+    rf"\b(?:to|for)\s+(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})(?=\s+(?:at|in|on|during|under|through|as|once|when|after|"
+    r"before|by|with|every|each)\s|\s*[(,;]|(?<![A-Z])\.(?:\s|$)|$)"
+)
+
+
+# "Lithuania is training officers of the Georgian Border Police": the trainer gives, the trained receive.
+_TRAINS = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
+    r"(?:is|are|has been|have been|will be|will)\s+train(?:ing)?\s+"
+    rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})"
+)
+
+
+def trains(sentence: str) -> tuple[str, str] | None:
+    match = _TRAINS.search(LEADING_DATE.sub("", sentence))
+    return (match.group("donor"), match.group("recipient")) if match else None
+
+
+def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
+    """Giver and receiver by the sentence's structure, verbatim: 'from X to Y', 'X handed over ... to Y'."""
+    match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
+    if match:
+        return match.group("donor"), match.group("recipient")
+    trained = trains(sentence)
+    if trained:
+        return trained
+    body = LEADING_DATE.sub("", sentence)
+    giver = _GIVER.search(body)
+    donor = (giver.group("donor") or giver.group("participle_donor")) if giver else None
+    recipient = None
+    after = body[giver.end() :] if giver else body
+    for candidate in _TO_RECIPIENT.finditer(after):
+        recipient = candidate.group("recipient")  # the last "to/for X" names who receives
+    if donor and not is_specific_actor(donor):
+        donor = None
+    return donor, recipient
+
+
+def donor_is_giver(sentence: str, donor: str) -> bool:
+    """The donor stands where a giver stands: after 'from'/'by', or before the transfer verb and not its object."""
+    if re.search(rf"\b(from|by)\s+(the\s+)?{re.escape(donor)}(?![\w’'])", sentence):
+        return True
+    at = sentence.find(donor)
+    verb = _TRANSFER.search(sentence)
+    if at == -1 or verb is None or at > verb.start():
+        return False
+    before = sentence[:at].rstrip().lower()
+    return not re.search(r"\b(to|for|helped|help|helps|assist|assisted|with)$", before)
+
+
+_TRANSFER_OBJECT = re.compile(
+    r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
+    r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
+    r"(?:delivery|provision|transfer|donation|supply|handover|construction|purchase) of|arrived with|came with|"
+    r"pledg(?:e|es|ed)\s+[^;]*?\bfor)\s+(?P<objects>.+)$",
+    re.IGNORECASE,
+)
+
+
+_OBJECT_END = re.compile(
+    r"\s+(?:from|to|for|worth|valued|at|in|on|under|through|as|which|that|by|during|within|complement\w*)\b|[.;:(]|,\s"
+)
+
+
+_DIMENSION = re.compile(r"^(?:\d[\w.,]*(?:-[a-z]+)+|new|additional|modern|more|used|further|other)$", re.IGNORECASE)
+
+
+_QUANTITY_WORD = (
+    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|a dozen|dozens of|a pair of)"
+)
+
+
+# "a year's supply of spare parts" -> "spare parts"; assistance in general is not an item.
+_PORTION_OF = re.compile(
+    r"^(?:[\w’']+\s+)?(?:supply|set|batch|shipment|consignment|number|range|variety|package)\s+of\s+"
+)
+
+
+_VAGUE_ITEMS = {"assistance", "aid", "help", "support", "cooperation", "expertise", "advice", "security assistance"}
+
+
+def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
+    """(description, quantity as written) for what a sentence says is handed over."""
+    matches = [m for m in _TRANSFER_OBJECT.finditer(sentence) if not find_money(m.group("objects")[:30])]
+    # An object that is money ("pledged €4.8 million for three radars") is the value, not an item.
+    match = matches[0] if matches else None
+    if not match:
+        if trains(sentence):
+            return [("training", None)]
+        return []
+    objects = match.group("objects")
+    end = _OBJECT_END.search(objects)
+    segment = objects[: end.start()] if end else objects
+    items = []
+    for part in LIST_SPLIT.split(segment):
+        part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
+        quantity_match = re.match(rf"^({_QUANTITY_WORD})\s+", part, re.IGNORECASE)
+        quantity = quantity_match.group(1) if quantity_match else None
+        words = part[quantity_match.end() :].split() if quantity_match else part.split()
+        while words and _DIMENSION.match(words[0]):
+            words = words[1:]
+        description = _PORTION_OF.sub("", " ".join(words))
+        if description.lower() in _VAGUE_ITEMS:
+            continue
+        if description and len(words) <= 8 and not is_capitalized(description.split()[0]):
+            items.append((description, quantity))
+    return items
+
+
+_STATUS_RULES = [
+    ("pledged", r"\b(will|would|shall) (deliver|provide|supply|donate|hand over|give|transfer|help|send|fund)|"
+                r"\b(pledg|promis)\w*"),
+    ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b"),
+    ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
+    ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|"
+                  r"delivery was|was carried out)\b"),
+]
+
+
+def aid_status(sentence: str) -> str | None:
+    for status, pattern in _STATUS_RULES:
+        if re.search(pattern, sentence, re.IGNORECASE):
+            return status
+    return None
+
+
+_PROGRAM = re.compile(
+    r"\b(?P<program>(?:[A-Z][\w’'\-]*\s+)(?:(?:[A-Z][\w’'\-]*|and|of|for|the|on)\s+){0,8}"
+    r"(?:[Pp]rogram|[Pp]rogramme|[Ii]nitiative|[Pp]roject|[Ff]und))\b"
+)
+
+
+def aid_program(sentence: str) -> str | None:
+    """'... through the U.S. State Department's Export Control and Related Border Security program'."""
+    match = _PROGRAM.search(sentence)
+    if not match:
+        return None
+    program = match.group("program")
+    return re.split(r"’s\s+|'s\s+", program)[-1]

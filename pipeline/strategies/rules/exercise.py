@@ -1,0 +1,222 @@
+"""Exercises by the sentence's wording: who took part, led or watched; names, kinds, scenarios."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.actors import person_without_title
+from pipeline.strategies.rules.phrases import (
+    CLAUSE_END,
+    LEADING_DATE,
+    phrase_list,
+    reported_clause,
+)
+
+
+def plausible_exercise_name(name: str, sentence: str) -> bool:
+    """A name is quoted, or stands before 'exercise', or carries a year or number: not a place."""
+    escaped = re.escape(name)
+    return bool(
+        re.search(rf"[“\"]{escaped}[”\"]", sentence)
+        or re.search(rf"{escaped}\s+(exercises?|drills?|maneuvers|war games)", sentence, re.IGNORECASE)
+        or re.search(r"\d", name)
+    )
+
+
+# Lists of taking-part actors follow these: "involving A and B", "units from A, B and C".
+_ACTOR_TRIGGERS = re.compile(
+    r"\b(?:involving|involved|including|included|brought together|gathered|"
+    r"(?:personnel|equipment|forces|units|subunits|troops|servicemen|"
+    r"ships|vessels|crews|aircraft|detachments?|contingents?|teams?|officers)(?:\s+and\s+\w+)?\s+from)\s+",
+)
+
+
+_ROLE_VERBS = {
+    "observers": r"observed|watched|monitored|attended (?:it |the \w+ )?as observers",
+    "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
+    "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed|"
+                    r"held|staged|launched|began|started|completed|carried out|brought together|will hold|"
+                    r"will take part|hold",
+}
+
+
+def listed_actors(sentence: str) -> list[str]:
+    """Actor names in the coordination lists after 'involving', 'from', 'by', 'with', 'between'."""
+    names: list[str] = []
+    for trigger in _ACTOR_TRIGGERS.finditer(sentence):
+        tail = sentence[trigger.end() :]
+        end = re.search(CLAUSE_END, tail)
+        segment = tail[: end.start()] if end else tail
+        for name in phrase_list(segment):
+            if name not in names and not any(name in longer for longer in names):
+                names.append(name)
+    return names
+
+
+_GATHERING_VERBS = r"brought together|gathered|involved|included"
+
+
+_COOPERATION = r"\s+in (?:cooperation|conjunction|partnership) with\s+"
+
+
+_PASSIVE_ROLE_VERBS = {
+    "organizers": r"organi[sz]ed|initiated|hosted|led|conducted|planned|commanded|directed|run",
+    "observers": r"observed|watched|monitored",
+}
+
+
+_CLAUSE_SPLIT = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*")
+
+
+def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
+    """The role a clause's first role verb gives its subject, and the match that found it."""
+    best: tuple[str | None, re.Match[str] | None] = (None, None)
+    for role, verbs in _ROLE_VERBS.items():
+        match = re.search(
+            rf"^(?P<subject>.+?)\s+(?:(?:also|then|later|jointly|together|had|has|have|was|were)\s+)*(?:{verbs})\b",
+            clause,
+        )
+        if match and (best[1] is None or match.end("subject") < best[1].end("subject")):
+            best = (role, match)
+    return best
+
+
+def _subject_names(subject: str) -> list[str]:
+    subject = LEADING_DATE.sub("", subject)
+    # "Nikolai Patrushev, director of Russia's FSB," -> the name before the appositive.
+    person = re.match(r"^([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3}),\s+[a-z]", subject)
+    if person:
+        names = [person.group(1)]
+    elif _ACTOR_TRIGGERS.search(subject):
+        names = listed_actors(subject)  # "more than 1,500 troops from Estonia, Latvia and Poland"
+    else:
+        names = [person_without_title(n) for n in phrase_list(subject)]
+    return [n for n in names if not re.match(r"(?i)^(the )?(exercise|drill|it|they|this|these)\b", n)]
+
+
+def exercise_actors(sentence: str) -> dict[str, list[str]]:
+    """Participants, organizers and observers a sentence names, clause by clause, by verbs and prepositions."""
+    roles: dict[str, list[str]] = {"participants": [], "organizers": [], "observers": []}
+
+    def add(role: str, name: str) -> None:
+        if not any(name in taken or taken in name for names in roles.values() for taken in names):
+            roles[role].append(name)
+
+    body = reported_clause(sentence)
+    for passive_role, verbs in _PASSIVE_ROLE_VERBS.items():
+        passive = re.search(rf"\b(?:was|were|is|are|will be|has been)\s+(?:{verbs})\s+by\s+(?P<rest>.+)$", body)
+        if passive:
+            # "organized by A in cooperation with B": both led it.
+            partners = re.split(_COOPERATION, passive.group("rest"), maxsplit=1)
+            for segment in partners:
+                end = re.search(CLAUSE_END, segment)
+                for name in phrase_list(segment[: end.start()] if end else segment):
+                    add(passive_role, person_without_title(name))
+            return roles
+    for clause in _CLAUSE_SPLIT.split(body):
+        role, match = _clause_role(clause)
+        gathers = bool(match) and bool(re.search(rf"(?:{_GATHERING_VERBS})$", match.group(0) if match else ""))
+        if match is not None and role is not None and not gathers:  # "X brought together ...": X is the event
+            for name in _subject_names(match.group("subject")):
+                add(role, name)
+        rest = clause[match.end() :] if match else clause
+        if gathers:
+            end = re.search(CLAUSE_END, rest)
+            for name in phrase_list(rest[: end.start()] if end else rest):
+                add("participants", name)
+        cooperation = re.search(r"\bin (?:cooperation|conjunction|partnership) with\s+(?P<with>.+)$", rest)
+        if cooperation:
+            for name in phrase_list(re.split(CLAUSE_END, cooperation.group("with"))[0]):
+                add("organizers" if role == "organizers" else "participants", name)
+        for name in listed_actors(rest):
+            add(role if role in ("observers", "organizers") else "participants", name)
+    return roles
+
+
+_NAMED_EXERCISE = [
+    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
+    re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
+]
+
+
+def exercise_names(text: str) -> list[str]:
+    """Names of exercises in a text: quoted and carrying a year, or 'Name 2019 exercises'."""
+    names: list[str] = []
+    for pattern in _NAMED_EXERCISE:
+        for match in pattern.finditer(text):
+            if match.group(1) not in names:
+                names.append(match.group(1))
+    return names
+
+
+_SCENARIO = re.compile(
+    r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on)|rehearsed|practi[cs]ed|simulated|"
+    r"trained\s+(?:in|for)|drilled|exercised)\s+(?P<tasks>[^.;:()“”\"]+)",
+    re.IGNORECASE,
+)
+
+
+_TASK_FRAME = re.compile(
+    r"^(?:joint\s+)?(?:actions|operations|measures|procedures|tactics|skills|ways)\s+(?:to|for|on|in)\s+|^how\s+to\s+",
+    re.IGNORECASE,
+)
+
+
+def exercise_scenario(sentence: str) -> list[str]:
+    """What an exercise rehearsed: 'the scenario involved countering terrorism and illegal immigration'."""
+    match = _SCENARIO.search(sentence)
+    if not match:
+        return []
+    tasks = _TASK_FRAME.sub("", match.group("tasks").strip())
+    parts: list[str] = []
+    for part in re.split(r",\s*(?:and\s+)?(?:to\s+)?|\s+and\s+to\s+", tasks):
+        pieces = [p.strip() for p in re.split(r"\s+and\s+", part)]
+        # "search and rescue" stays whole; "countering terrorism and illegal immigration" splits.
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            parts.extend(pieces)
+        else:
+            parts.append(part.strip())
+    return [re.sub(r"^to\s+", "", p) for p in parts if p and len(p.split()) <= 12]
+
+
+_EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
+
+
+_FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
+
+
+_DESCRIPTION = re.compile(
+    rf"\b(?:a|an)\s+(?P<description>(?:(?!{_FUNCTION_WORDS}\b)[\w-]+\s+(?:and\s+)?){{0,5}}?{_EXERCISE_NOUN})\b"
+)
+
+
+_DURATION = re.compile(
+    r"\b(?P<duration>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|"
+    r"day-long|month-long)\b"
+)
+
+
+_NOT_DESCRIPTIVE = re.compile(
+    r"^(?:(?:smaller|larger|large|small|major|new|first|second|annual|regular|big|latest|further|another|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|day-long)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def introduces_exercise(sentence: str) -> bool:
+    """'a five-day joint naval exercise took place': an indefinite mention starts a new exercise."""
+    return bool(_DESCRIPTION.search(sentence))
+
+
+def exercise_description(sentence: str) -> str | None:
+    """'a five-day joint naval exercise' -> 'joint naval exercise'."""
+    match = _DESCRIPTION.search(sentence)
+    if not match:
+        return None
+    description = _NOT_DESCRIPTIVE.sub("", match.group("description"))
+    return description if len(description.split()) >= 2 else None
+
+
+def exercise_duration(sentence: str) -> str | None:
+    match = _DURATION.search(sentence)
+    return match.group("duration") if match else None
