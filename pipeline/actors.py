@@ -129,6 +129,11 @@ class ActorRules:
         before = re.search(rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+){{1,7}}){escaped}\b", self.text)
         if before:
             tokens = before.group(1).split()
+            # Not across a sentence end ("... for September. Kyrgyz Emergencies Minister X").
+            abbreviation = r"(?:[A-Z]\.)+|[A-Z][a-z]{1,3}\."  # "U.S.", "Col."
+            ends = [i for i, t in enumerate(tokens) if t.endswith(".") and not re.fullmatch(abbreviation, t)]
+            if ends:
+                tokens = tokens[ends[-1] + 1 :]
             # Keep the capitalized run that ends in a title word: "Kazakh Interior Minister".
             while tokens and not _TITLE_RE.search(tokens[-1]):
                 tokens = tokens[:-1]

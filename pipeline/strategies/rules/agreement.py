@@ -16,11 +16,11 @@ _AGREEMENT_NOUN = r"(agreements?|memorand(?:um|a)|accords?|treat(?:y|ies)|protoc
 
 _AGREEMENT_ACT = (
     r"(sign(?:s|ed|ing)?|conclud(?:e|ed|ing)|ratif(?:y|ied|ies)|initial(?:l)?ed|reach(?:ed)?|negotiat\w*|"
-    r"propos(?:e|ed|al)|adopt(?:ed)?|approv(?:e|ed)|agreed on)"
+    r"propos\w*|adopt(?:ed)?|approv(?:e|ed)|agreed on)"
 )
 
 
-_AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on)\b", re.IGNORECASE)
+_AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on|with)\b", re.IGNORECASE)
 
 
 def states_agreement(sentence: str) -> bool:
@@ -82,12 +82,12 @@ _AGREEMENT_STATUSES = [
 _SUBJECT_PATTERNS = [
     re.compile(rf"\b(?:{'|'.join(p for _, p in _AGREEMENT_KINDS[:5])}|agreements?)\s+(?:on|about|concerning|regarding|"
                r"for)\s+(?:the\s+)?(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed|by|without|since|until|for\s+"
-               r"(?:more|over|about|nearly|almost))\b|(?:on|in|at)\s+[A-Z])|"
+               r"(?:more|over|about|nearly|almost))\b|(?:on|in|at)\s+(?-i:[A-Z]))|"
                r"\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
     re.compile(r"\bagreements?\s+to\s+(?:set up|establish|create|build|form|develop|launch)\s+(?:a\s+|an\s+|the\s+)?"
                r"(?P<subject>[^,;()]+?)(?=\s+(?:with|between)\b|\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
     re.compile(r"\bagreed\s+(?:with\s+[^,;()]+?\s+)?(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
-               r"\s+along\b|\s+and\s+(?:our|their|the|its)\b)", re.IGNORECASE),
+               r"\s+and\s+(?:our|their|the|its)\b)", re.IGNORECASE),
 ]
 
 

@@ -97,7 +97,15 @@ def trains(sentence: str) -> tuple[str, str] | None:
 
 
 def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
-    """Giver and receiver by the sentence's structure, verbatim: 'from X to Y', 'X handed over ... to Y'."""
+    """Giver and receiver by the sentence's structure, verbatim: 'from X to Y', 'X handed over ... to Y'.
+
+    A giver that is no one in particular ('These', 'Western governments') is no giver.
+    """
+    donor, recipient = _giver_and_receiver(sentence)
+    return (donor if donor and is_specific_actor(donor) else None), recipient
+
+
+def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
     match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
     if match:
         return match.group("donor"), match.group("recipient")
@@ -111,9 +119,14 @@ def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
     after = body[giver.end() :] if giver else body
     for candidate in _TO_RECIPIENT.finditer(after):
         recipient = candidate.group("recipient")  # the last "to/for X" names who receives
-    if donor and not is_specific_actor(donor):
-        donor = None
     return donor, recipient
+
+
+_GIVING_VERB = re.compile(
+    rf"\b(?:{_GIVING}|help(?:s|ed|ing)?|assist(?:s|ed|ing)?|train(?:s|ed|ing)?|equip(?:s|ped|ping)?|"
+    r"handing over|delivering|donating|supplying|providing)\b",
+    re.IGNORECASE,
+)
 
 
 def donor_is_giver(sentence: str, donor: str) -> bool:
@@ -121,7 +134,7 @@ def donor_is_giver(sentence: str, donor: str) -> bool:
     if re.search(rf"\b(from|by)\s+(the\s+)?{re.escape(donor)}(?![\w’'])", sentence):
         return True
     at = sentence.find(donor)
-    verb = _TRANSFER.search(sentence)
+    verb = _GIVING_VERB.search(sentence)  # a verb: "every delivery" names no giver
     if at == -1 or verb is None or at > verb.start():
         return False
     before = sentence[:at].rstrip().lower()

@@ -25,6 +25,7 @@ _GENERIC_ACTOR = re.compile(
     r"(?i)^(?:the\s+)?(?:western|foreign|international|regional|local|other|some|many|several|all|its|their)?\s*"
     r"(?:donors?|governments?|partners?|officials?|analysts?|countries|states|neighbou?rs|allies|sponsors|capitals)$"
     r"|^[A-Z][a-z]+s$"  # a lone capitalized plural is a sentence-initial common noun: "Exercises", "Crews"
+    r"|^(?:These|Those|They|It|This|That|Such|Both|All|Some|Others|Many|Most|We|He|She)$"
 )
 
 
@@ -96,8 +97,9 @@ def phrase_list(text: str) -> list[str]:
 
 
 def event_clause(sentence: str) -> str:
-    """The part of a sentence that states the event, without 'according to ...' tails."""
-    return re.split(r",\s*according to\b", reported_clause(sentence), maxsplit=1)[0]
+    """The part of a sentence that states the event, without 'according to ...' tails or relative
+    clauses about something else (', which is to be held in Kazakhstan this October')."""
+    return re.split(r",\s*(?:according to|which|where|who)\b", reported_clause(sentence), maxsplit=1)[0]
 
 
 def reported_clause(sentence: str) -> str:
@@ -154,7 +156,7 @@ def first_place(sentence: str) -> str | None:
         words = place.split()
         if words[-1] in COUNTRIES and words[-1] not in COUNTRY_NAMES:
             continue  # "in the Kazakh media": a demonym, not a place
-        if _MONTHS_OR_YEAR.search(place):
-            continue
+        if _MONTHS_OR_YEAR.search(place) or re.match(r"\s+\d{4}", sentence[match.end() :]):
+            continue  # a date, or an exercise name ("in Baltic Guardian 2013")
         return place
     return None
