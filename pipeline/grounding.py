@@ -167,3 +167,34 @@ class Grounder:
         reason = "copied from a few-shot example" if in_example else "not in the source text"
         dropped.append(Dropped(path, value, reason))
         return None
+
+
+# Keys whose values are labels or numbers the pipeline computes, not text taken from the source.
+_COMPUTED_KEYS = {
+    "id", "doc_id", "record_type", "kind", "country", "status", "precision", "currency", "start", "end", "amount",
+    "approximate", "quantity",
+}
+
+
+def values_missing_from_source(record: dict[str, Any], source: str) -> list[str]:
+    """Every text value of an output record that is not, character for character, in its source.
+
+    The pipeline's promise is that this is always empty; the benchmark and the tests check it.
+    """
+    missing: list[str] = []
+
+    def walk(value: Any, key: str) -> None:
+        if key in _COMPUTED_KEYS or value is None:
+            return
+        if isinstance(value, str):
+            if value not in source:
+                missing.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, dict):
+            for child_key, child in value.items():
+                walk(child, child_key)
+
+    walk(record, "")
+    return missing

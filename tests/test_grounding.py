@@ -293,3 +293,19 @@ def test_evidence_not_in_the_source_is_dropped_and_duplicates_collapse() -> None
     grounded = Grounder(DOC, []).ground(_candidate({}, [DRILL, invented, DRILL], DOC, DRILL))
     assert [e.text for e in grounded.evidence] == [DRILL]
     assert [(d.field, d.reason) for d in grounded.dropped] == [("evidence", "not found in the source text")]
+
+
+def test_values_missing_from_source_names_every_text_value_not_in_the_source() -> None:
+    from pipeline.grounding import values_missing_from_source
+
+    source = "On May 3 Latvia delivered two radars to the Estonian Navy."
+    record = {
+        "record_type": "aid_delivery",
+        "donor": {"name": "Latvia", "kind": "country", "country": "LV", "role": None},
+        "recipient": {"name": "Estonian Navy", "kind": "military_unit", "country": "EE", "role": None},
+        "items": [{"description": "radars", "quantity": 2}, {"description": "sonars", "quantity": 1}],
+        "date": {"text": "May 3", "start": "2010-05-03", "end": "2010-05-03", "precision": "day"},
+        "program": "Baltic Shield program",
+        "status": "delivered",
+    }
+    assert values_missing_from_source(record, source) == ["sonars", "Baltic Shield program"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluate import evaluate
+from pipeline.grounding import values_missing_from_source
 from pipeline.jsonl import read_records
 from pipeline.output import record_file
 from pipeline.run import RunResult, RunSettings, run_extraction
@@ -57,6 +58,7 @@ def test_replayed_records_are_valid_and_grounded(name: str, tmp_path: Path) -> N
             seen_docs.add(record.doc_id)
             for evidence in record.evidence:
                 assert sources[record.doc_id][evidence.start : evidence.end] == evidence.text
+            assert values_missing_from_source(record.model_dump(mode="json"), sources[record.doc_id]) == []
     assert seen_docs == set(sources)
 
 
