@@ -163,7 +163,7 @@ def validate(
     report = validate_files(files)
     for error in report.errors:
         out.print(str(error), markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{report.valid} valid, {len(report.errors)} invalid in {len(files)} file(s)", highlight=False)
+    out.print(f"{report.valid} valid, {len(report.errors)} invalid in {report.files} file(s)", highlight=False)
     if report.errors:
         raise typer.Exit(EXIT_FAILED)
 

@@ -12,6 +12,7 @@ from pipeline.output import MANIFEST, REJECTS, RESPONSES
 @dataclass
 class ValidationReport:
     valid: int = 0
+    files: int = 0
     errors: list[LineError] = field(default_factory=list)
 
 
@@ -29,6 +30,7 @@ def record_files(paths: list[Path]) -> list[Path]:
 def validate_files(paths: list[Path]) -> ValidationReport:
     report = ValidationReport()
     for path in record_files(paths):
+        report.files += 1
         if not path.exists():
             report.errors.append(LineError(path, 0, "no such file"))
             continue

@@ -184,9 +184,13 @@ def test_validate_a_whole_run_folder(articles_dir: Path, tmp_path: Path, make_fa
     assert f"{sum(run.counts.values())} valid, 0 invalid" in result.output
 
 
-def test_validate_accepts_the_gold_files() -> None:
-    result = _invoke("validate", *(str(p) for p in sorted(GOLD.glob("*.jsonl"))))
+@pytest.mark.parametrize("gold", [GOLD, GOLD.parent / "articles" / "gold"])
+def test_validate_accepts_the_gold_files(gold: Path) -> None:
+    files = sorted(gold.glob("*.jsonl"))
+    assert files
+    result = _invoke("validate", *(str(p) for p in files))
     assert result.exit_code == 0, result.output
+    assert f"{sum(len(p.read_text().splitlines()) for p in files)} valid, 0 invalid" in result.output
 
 
 # --- run --------------------------------------------------------------------------------------------
