@@ -128,12 +128,12 @@ GEORGIAN_AID = (
 )
 
 # What a well-behaved model would answer for each sentence, with two planted mistakes:
-# "OSCE" is copied from the exercise prompt's few-shot example, and "6 x" is an invented count.
+# "off Batumi" is copied from the exercise prompt's few-shot example, and "6 x" is an invented count.
 ARTICLE_ANSWERS: dict[str, str] = {
     "Harbor Shield": "Exercise: yes\nName: Harbor Shield 2007\nDescription: search and rescue drill\n"
     "Location: off Constanta\nDate: May 18\nDuration: two-day\n###",
     "Cutters of the": "Exercise: yes\nParticipants: Romanian Border Police; Bulgarian Navy\n###",
-    "Officers of the Turkish Navy": "Exercise: yes\nObservers: Turkish Navy; OSCE\n###",
+    "Officers of the Turkish Navy": "Exercise: yes\nLocation: off Batumi\n###",
     "The scenario involved": "Exercise: yes\nScenario: towing a disabled ferry; evacuating its passengers\n###",
     "Our crews practised": "Speaker: Radu Ionescu\nRole: commander of the Romanian coast guard flotilla\n"
     "Cue: told\n###",

@@ -93,7 +93,7 @@ def test_records_hold_what_the_articles_say(first_run: tuple[RunResult, Any]) ->
     assert exercise["duration"] == "two-day"
     assert exercise["date"]["start"] == exercise["date"]["end"] == "2007-05-18"  # year from the sidecar
     assert [a["name"] for a in exercise["participants"]] == ["Romanian Border Police", "Bulgarian Navy"]
-    assert [a["name"] for a in exercise["observers"]] == ["Turkish Navy"]  # "OSCE" was copied from an example
+    assert [a["name"] for a in exercise["observers"]] == ["Turkish Navy"]  # by rule, from the sentence's verb
     assert exercise["scenario"] == ["towing a disabled ferry", "evacuating its passengers"]
     assert len(exercise["evidence"]) == 4  # four sentences merged into one record
 
@@ -170,10 +170,10 @@ def test_manifest_describes_the_run(first_run: tuple[RunResult, Any], articles_d
 def test_rejects_list_dropped_values_with_their_reasons(first_run: tuple[RunResult, Any]) -> None:
     rejects = _rejects(first_run[0].run_dir)
     values = {(r["doc_id"], r["value"]): r for r in rejects if r["kind"] == "value"}
-    copied = values[("black_sea_drill", "OSCE")]
+    copied = values[("black_sea_drill", "off Batumi")]
     assert copied["reason"] == "copied from a few-shot example"
     assert copied["record_type"] == "exercise"
-    assert copied["field"].startswith("observers")
+    assert copied["field"] == "location"
     invented = values[("georgian_aid", "6")]
     assert invented["reason"] == "number not in the source text"
     assert invented["field"].endswith("quantity")
