@@ -38,10 +38,13 @@ bench: setup
 record: setup
 	$(BIN)/extract run $(SEEDS) --out outputs/record-seeds
 	cp outputs/record-seeds/responses.jsonl tests/recordings/seeds.responses.jsonl
-	$(BIN)/extract run tests/articles --out outputs/record-articles
-	cp outputs/record-articles/responses.jsonl tests/recordings/articles.responses.jsonl
+	for set in articles articles2; do \
+		$(BIN)/extract run tests/$$set --out outputs/record-$$set && \
+		cp outputs/record-$$set/responses.jsonl tests/recordings/$$set.responses.jsonl || exit 1; \
+	done
 	$(BIN)/extract eval outputs/record-seeds --gold tests/gold | grep Headline
 	$(BIN)/extract eval outputs/record-articles --gold tests/articles/gold | grep Headline
+	$(BIN)/extract eval outputs/record-articles2 --gold tests/articles2/gold | grep Headline
 
 clean:
 	rm -rf $(VENV) outputs/run-* outputs/seeds

@@ -123,7 +123,10 @@ class ActorRules:
     def role(self, name: str) -> str | None:
         """The title the text gives a person, from an appositive or a title before the name."""
         escaped = re.escape(name)
-        appositive = re.search(rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?[^,;:“”\"]{{3,120}}?),", self.text)
+        # The appositive stops at its comma and never crosses a sentence end ("Ministry. She added").
+        appositive = re.search(
+            rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?(?:[^,;:“”\".]|(?<=[A-Z])\.){{3,120}}?),", self.text
+        )
         if appositive and _TITLE_RE.search(appositive.group(1)):
             return _strip_article(appositive.group(1))
         before = re.search(rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+){{1,7}}){escaped}\b", self.text)

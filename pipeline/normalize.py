@@ -23,7 +23,8 @@ _DATE_PATTERNS = [
     # May 15-17, 2006 / May 15-17 / June 15 to 16
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # May 30 - June 2
-    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through|until)\s+)(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
     # May 18, 2006 / May 18
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # 15-17 May 2006 / 18 May

@@ -35,7 +35,10 @@ def find_quotations(text: str) -> list[Quotation]:
     for quotation in found:
         if result and quotation.start < result[-1].end:
             continue
-        if len(text[quotation.text_start : quotation.text_end].split()) >= MIN_QUOTE_WORDS:
+        words = text[quotation.text_start : quotation.text_end].split()
+        # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
+        is_title = all(w[0].isupper() or w[0].isdigit() for w in words)
+        if len(words) >= MIN_QUOTE_WORDS and not is_title:
             result.append(quotation)
     return result
 
@@ -142,6 +145,14 @@ _BEFORE = [
 ]
 
 
+# Capitalized words that begin a sentence or a date, not a name: "From October, ..." names no one.
+_NOT_A_SPEAKER = re.compile(r"^(?:(?:From|In|On|At|By|Since|After|Before|During|But|And|Then|Later|Still|Yet)\b\s*)+")
+_MONTH_NAMES = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+}
+
+
 @dataclass(frozen=True)
 class Attribution:
     """Who said a quotation and how, as the text around it words it."""
@@ -168,10 +179,12 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
         match = pattern.search(frame)
         if match:
             cue = Span(offset + match.start("cue"), offset + match.end("cue"), match.group("cue"))
-            speaker = match.group("speaker")
-            if speaker.lower() in {"he", "she", "they", "we"}:
-                speaker = _last_person_before(text, paragraph_start, quotation.start)
-            return Attribution(cue, speaker, frame)
+            named = _NOT_A_SPEAKER.sub("", match.group("speaker"))
+            if not named or named.split()[0] in _MONTH_NAMES:
+                continue
+            if named.lower() in {"he", "she", "they", "we"}:
+                return Attribution(cue, _last_person_before(text, paragraph_start, quotation.start), frame)
+            return Attribution(cue, named, frame)
     return Attribution()
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "seeds": (ROOT / "seeds", ROOT / "tests" / "gold"),
     "articles": (ROOT / "tests" / "articles", ROOT / "tests" / "articles" / "gold"),
+    "articles2": (ROOT / "tests" / "articles2", ROOT / "tests" / "articles2" / "gold"),
 }
 
 

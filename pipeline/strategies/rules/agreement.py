@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.actors import person_without_title
 from pipeline.strategies.rules.phrases import (
     LEADING_DATE,
     NAME_SLOT,
@@ -16,11 +17,11 @@ _AGREEMENT_NOUN = r"(agreements?|memorand(?:um|a)|accords?|treat(?:y|ies)|protoc
 
 _AGREEMENT_ACT = (
     r"(sign(?:s|ed|ing)?|conclud(?:e|ed|ing)|ratif(?:y|ied|ies)|initial(?:l)?ed|reach(?:ed)?|negotiat\w*|"
-    r"propos\w*|adopt(?:ed)?|approv(?:e|ed)|agreed on)"
+    r"propos\w*|adopt(?:ed)?|approv(?:e|ed)|agreed)"
 )
 
 
-_AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on|with)\b", re.IGNORECASE)
+_AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on|with|a|an|the)\b", re.IGNORECASE)
 
 
 def states_agreement(sentence: str) -> bool:
@@ -32,13 +33,18 @@ def states_agreement(sentence: str) -> bool:
 
 
 _BETWEEN = re.compile(
-    r"\bbetween\s+" + NAME_SLOT.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)" + PHRASE_END
+    r"\bbetween\s+" + NAME_SLOT.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)"
+    r"(?=\s+(?:on|about|concerning|for|to)\s+[a-z]|\s+(?:remains?|is|was|were|has|have|had)\b|"
+    + PHRASE_END[3:]
 )
 
 
-_PAIR_ACT = re.compile(
-    r"^(?:[^,]*,\s*)?" + NAME_SLOT.format("a") + r"\s+and\s+" + NAME_SLOT.format("b")
-    + r"\s+(?:(?:have|has|had|are|were|also|meanwhile|now|been|jointly)\s+)*"
+# "Estonia, Latvia and Lithuania agreed", "that Kyrgyzstan and China signed": names and connectors only
+# before the act, so "The pledge builds on ..." is never taken for a party.
+_NAMES_LIST = r"[A-Z][\w’'.\-]*(?:(?:\s+|,\s*)(?:of|the|for|and|[A-Z][\w’'.\-]*))*"
+_PARTIES_ACT = re.compile(
+    rf"(?:^|\b(?:that|which|when)\s+|,\s+)(?:[Tt]he\s+)?(?P<subject>{_NAMES_LIST})\s+"
+    r"(?:(?:have|has|had|are|were|is|also|meanwhile|now|been|jointly|finally)\s+)*"
     r"(?:signed|agreed|concluded|initialed|ratified|negotiat\w+|discuss\w*|finaliz\w+)\b"
 )
 
@@ -54,10 +60,14 @@ _PLAN_BY = re.compile(
 def agreement_parties(sentence: str) -> list[str]:
     """'X and Y signed ...', '... between X and Y', 'agreed with Y to', 'a plan ... by X, Y and Z'."""
     body = LEADING_DATE.sub("", re.sub(r"^(?:At|In|During)\s+[^,]+,\s*", "", sentence))
-    for pattern in (_PAIR_ACT, _BETWEEN):
-        match = pattern.search(body)
-        if match:
-            return [match.group("a"), match.group("b")]
+    acting = _PARTIES_ACT.search(body)
+    if acting:
+        names = [person_without_title(n) for n in phrase_list(acting.group("subject"))]
+        if len(names) >= 2:
+            return names
+    between = _BETWEEN.search(body)
+    if between:
+        return [between.group("a"), between.group("b")]
     with_party = _AGREED_WITH.search(body)
     if with_party:
         return [with_party.group("b")]
@@ -74,7 +84,8 @@ _AGREEMENT_KINDS = [
 
 
 _AGREEMENT_STATUSES = [
-    ("signed", r"sign(?:s|ed|ing)?|ratif\w+|initial(?:l)?ed"), ("negotiating", r"negotiat\w+|talks on"),
+    ("signed", r"sign(?:s|ed|ing)?|ratif\w+|initial(?:l)?ed"),
+    ("negotiating", r"negotiat\w+|talks on|under discussion"),
     ("proposed", r"propos\w+|suggest\w+|offer\w*"), ("agreed", r"agreed|conclud\w+|reached"),
 ]
 
@@ -83,11 +94,22 @@ _SUBJECT_PATTERNS = [
     re.compile(rf"\b(?:{'|'.join(p for _, p in _AGREEMENT_KINDS[:5])}|agreements?)\s+(?:on|about|concerning|regarding|"
                r"for)\s+(?:the\s+)?(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed|by|without|since|until|for\s+"
                r"(?:more|over|about|nearly|almost))\b|(?:on|in|at)\s+(?-i:[A-Z]))|"
-               r"\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
+               r"\s*[,;(]|\.(?:\s|$)|$|\s+(?:remains?|remained|is|was|are|were|has|have)\b)", re.IGNORECASE),
     re.compile(r"\bagreements?\s+to\s+(?:set up|establish|create|build|form|develop|launch)\s+(?:a\s+|an\s+|the\s+)?"
                r"(?P<subject>[^,;()]+?)(?=\s+(?:with|between)\b|\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
     re.compile(r"\bagreed\s+(?:with\s+[^,;()]+?\s+)?(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
                r"\s+and\s+(?:our|their|the|its)\b)", re.IGNORECASE),
+    # "agreed a plan to merge ... by 2014"
+    re.compile(r"\b(?:plan|agreement|decision|deal)s?\s+to\s+(?P<subject>[a-z][^,;()]+?)(?=\s+by\s+\d{4}|\s*[,;(]|"
+               r"\.(?:\s|$)|$)"),
+    # "signed an agreement in Khujand on May 12 on joint patrols of ..."
+    re.compile(r"\b(?:agreements?|memorand(?:um|a)|accords?|treat(?:y|ies)|protocols?)\b[^.;]*?\s(?:on|about|concerning)"
+               r"\s+(?P<subject>(?!the\b)[a-z][^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
+               r"\s+(?:remains?|remained|is|was|are|were|has|have)\b)"),
+    # "a border-security cooperation agreement"
+    re.compile(r"\b(?:a|an|the)\s+(?!(?:new|bilateral|trilateral|formal|preliminary|framework|final|separate|similar|"
+               r"further|parallel|first|second|previous|earlier|landmark|broader|wider)\b)"
+               r"(?P<subject>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s+(?:agreement|memorandum|accord|treaty|protocol|pact)\b"),
 ]
 
 

@@ -10,13 +10,13 @@ from pipeline.strategies.rules.phrases import (
     LEADING_DATE,
     LIST_SPLIT,
     PHRASE_END,
-    is_capitalized,
     is_specific_actor,
 )
 
 # A specific handover: a transfer verb, and something concrete handed over.
 _TRANSFER = re.compile(
-    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
+    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|"
+    r"suppl(?:y|ies|ied|ying)(?!\s+(?:vessels?|ships?|chains?|routes?|lines?|depots?|bases?|convoys?))|"
     r"provid(?:e|es|ed|ing)|provision|transfer(?:s|red|ring)?|grant(?:s|ed|ing)?|gave|give[sn]?|gift(?:ed)?|"
     r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|assist(?:s|ed|ing)?|help(?:s|ed|ing)?|fund(?:s|ed|ing)?|"
     r"financ(?:e|es|ed|ing)|equip(?:s|ped|ping)?|train(?:s|ed)?)\b",
@@ -64,14 +64,15 @@ _HELPS = re.compile(
 _GIVING = (
     r"hand(?:s|ed)? over|hand over|deliver(?:s|ed)?|donat(?:e|es|ed)|suppl(?:y|ies|ied)|transfer(?:s|red)?|gave|"
     r"give[sn]?|provid(?:e|es|ed)|sen[dt]|pledg(?:e|es|ed)|promis(?:e|es|ed)|grant(?:s|ed)?|financ(?:e|es|ed|ing)|"
-    r"fund(?:s|ed|ing)?"
+    r"fund(?:s|ed|ing)?|delivering|donating|supplying|transferring|providing|handing over|sending|granting"
 )
 
 
 # "the United States handed over ...", "Russia plans to hand over ...", "China ..., handing over ...".
 _GIVER = re.compile(
     rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
-    rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to)\s+)*(?:{_GIVING})\b"
+    rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to|considering|planning|"
+    rf"preparing|expected|set|due|going|about)\s+)*(?:{_GIVING})\b"
     rf"|^(?:[Tt]he\s+)?(?P<participle_donor>{CAPITALIZED_PHRASE})\s+[^.]*?,\s+"
     r"(?:handing over|delivering|donating|supplying)\b"
 )
@@ -166,7 +167,8 @@ _QUANTITY_WORD = (
 
 # "a year's supply of spare parts" -> "spare parts"; assistance in general is not an item.
 _PORTION_OF = re.compile(
-    r"^(?:[\w’']+\s+)?(?:supply|set|batch|shipment|consignment|number|range|variety|package)\s+of\s+"
+    r"^(?:[\w’']+\s+)?(?:supply|supplies|sets?|batch(?:es)?|shipments?|consignments?|number|range|variety|"
+    r"packages?|lots?|kits?)\s+of\s+"
 )
 
 
@@ -196,7 +198,9 @@ def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
         description = _PORTION_OF.sub("", " ".join(words))
         if description.lower() in _VAGUE_ITEMS:
             continue
-        if description and len(words) <= 8 and not is_capitalized(description.split()[0]):
+        # Goods have a common noun at their head ("BTR-80 armored personnel carriers"); a name
+        # throughout ("the Georgian Border Police") is a recipient, not an item.
+        if description and len(words) <= 8 and re.search(r"\b[a-z][\w-]*$", description):
             items.append((description, quantity))
     return items
 
@@ -204,7 +208,8 @@ def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
 _STATUS_RULES = [
     ("pledged", r"\b(will|would|shall) (deliver|provide|supply|donate|hand over|give|transfer|help|send|fund)|"
                 r"\b(pledg|promis)\w*"),
-    ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b"),
+    ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b|"
+                r"\b(considering|preparing|weighing)\b"),
     ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
     ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|"
                   r"delivery was|was carried out)\b"),

@@ -26,13 +26,13 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
 # Lists of taking-part actors follow these: "involving A and B", "units from A, B and C".
 _ACTOR_TRIGGERS = re.compile(
     r"\b(?:involving|involved|including|included|brought together|gathered|"
-    r"(?:personnel|equipment|forces|units|subunits|troops|servicemen|"
-    r"ships|vessels|crews|aircraft|detachments?|contingents?|teams?|officers)(?:\s+and\s+\w+)?\s+from)\s+",
+    r"(?:[a-z]+s|personnel|equipment|aircraft|team|crew|unit|detachment|contingent|delegation|squadron|battalion|"
+    r"brigade|company)(?:\s+and\s+\w+)?\s+from)\s+",
 )
 
 
 _ROLE_VERBS = {
-    "observers": r"observed|watched|monitored|attended (?:it |the \w+ )?as observers",
+    "observers": r"observed|watched|monitored|(?:attended|followed|joined|watched)\s+(?:\w+\s+){0,3}?as observers",
     "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
     "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed|"
                     r"held|staged|launched|began|started|completed|carried out|brought together|will hold|"
@@ -60,11 +60,13 @@ _COOPERATION = r"\s+in (?:cooperation|conjunction|partnership) with\s+"
 
 
 _PASSIVE_ROLE_VERBS = {
-    "organizers": r"organi[sz]ed|initiated|hosted|led|conducted|planned|commanded|directed|run",
+    "organizers": r"organi[sz]ed|initiated|hosted|led|conducted|planned|commanded|directed|run|"
+                  r"(?:hosted|organi[sz]ed|planned|initiated) and (?:directed|led|run|conducted|commanded)",
     "observers": r"observed|watched|monitored",
 }
 
 
+_LEADERSHIP = r"(?:direction|command|leadership|auspices|guidance)"
 _CLAUSE_SPLIT = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*")
 
 
@@ -73,7 +75,8 @@ def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
     best: tuple[str | None, re.Match[str] | None] = (None, None)
     for role, verbs in _ROLE_VERBS.items():
         match = re.search(
-            rf"^(?P<subject>.+?)\s+(?:(?:also|then|later|jointly|together|had|has|have|was|were)\s+)*(?:{verbs})\b",
+            rf"^(?P<subject>.+?)\s+(?:(?:also|then|later|jointly|together|had|has|have|was|were|would|will|"
+            rf"shall|plan to|plans to|are to|is to)\s+)*(?:{verbs})\b",
             clause,
         )
         if match and (best[1] is None or match.end("subject") < best[1].end("subject")):
@@ -99,20 +102,31 @@ def exercise_actors(sentence: str) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = {"participants": [], "organizers": [], "observers": []}
 
     def add(role: str, name: str) -> None:
-        if not any(name in taken or taken in name for names in roles.values() for taken in names):
+        if name in names:
+            return  # the exercise's own name, not a party to it
+        if not any(name in taken or taken in name for taken_names in roles.values() for taken in taken_names):
             roles[role].append(name)
 
     body = reported_clause(sentence)
+    names = set(exercise_names(sentence))
+    led_by = re.search(rf"\bunder the {_LEADERSHIP} of\s+(?:the\s+)?(?P<who>.+)$", body)
+    if led_by:
+        end = re.search(CLAUSE_END, led_by.group("who"))
+        for name in phrase_list(led_by.group("who")[: end.start()] if end else led_by.group("who")):
+            add("organizers", name)
     for passive_role, verbs in _PASSIVE_ROLE_VERBS.items():
         passive = re.search(rf"\b(?:was|were|is|are|will be|has been)\s+(?:{verbs})\s+by\s+(?P<rest>.+)$", body)
         if passive:
-            # "organized by A in cooperation with B": both led it.
-            partners = re.split(_COOPERATION, passive.group("rest"), maxsplit=1)
-            for segment in partners:
-                end = re.search(CLAUSE_END, segment)
-                for name in phrase_list(segment[: end.start()] if end else segment):
+            # "hosted by A in cooperation with B and drew minehunters from C": A and B led it; the
+            # clause after "and <verb>" is read on like any other.
+            rest = passive.group("rest")
+            end = re.search(rf"\s+and\s+(?=(?!the\b|an?\b)[a-z]+\s)|{CLAUSE_END}", rest)
+            leaders, remainder = (rest[: end.start()], rest[end.end() :]) if end else (rest, "")
+            for segment in re.split(_COOPERATION, leaders, maxsplit=1):
+                for name in phrase_list(segment):
                     add(passive_role, person_without_title(name))
-            return roles
+            body = body[: passive.start()] + " " + remainder
+            break
     for clause in _CLAUSE_SPLIT.split(body):
         role, match = _clause_role(clause)
         gathers = bool(match) and bool(re.search(rf"(?:{_GATHERING_VERBS})$", match.group(0) if match else ""))
@@ -136,7 +150,15 @@ def exercise_actors(sentence: str) -> dict[str, list[str]]:
 _NAMED_EXERCISE = [
     re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
     re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
+    # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
+    re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed)\s+|^|,\s+)[“\"]?((?:[A-Z][\w\-]+\s+){1,3}"
+               r"(?:19|20)\d{2})\b(?=[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))"),
 ]
+_NOT_NAME_WORDS = {
+    "In", "On", "Since", "By", "From", "The", "Until", "Before", "After", "During", "Of", "Volume", "Issue",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+}
 
 
 def exercise_names(text: str) -> list[str]:
@@ -144,14 +166,17 @@ def exercise_names(text: str) -> list[str]:
     names: list[str] = []
     for pattern in _NAMED_EXERCISE:
         for match in pattern.finditer(text):
-            if match.group(1) not in names:
-                names.append(match.group(1))
+            name = match.group(1)
+            if name.split()[0] in _NOT_NAME_WORDS or name in names:
+                continue
+            names.append(name)
     return names
 
 
 _SCENARIO = re.compile(
-    r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on)|rehearsed|practi[cs]ed|simulated|"
-    r"trained\s+(?:in|for)|drilled|exercised)\s+(?P<tasks>[^.;:()“”\"]+)",
+    r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on|called for)|rehearsed|practi[cs]ed|"
+    r"simulated|trained\s+(?:in|for)|drilled|exercised)\s+[“\"]?(?P<tasks>[^.;:()“”\"]+?)"
+    r"(?=\s+(?:during|while|before|after|as part of|under|in the course of)\b|[.;:()“”\"]|$)",
     re.IGNORECASE,
 )
 

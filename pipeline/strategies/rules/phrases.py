@@ -75,8 +75,19 @@ def is_capitalized(phrase: str) -> bool:
     return bool(re.search(r"\b[A-Z][\w’'.\-]*", phrase)) and not re.fullmatch(r"[A-Z][a-z]+day", phrase)
 
 
+_VERB_OR_MODAL = re.compile(
+    r"\s+(?:(?!training\b)[a-z]+(?:ed|ing)|would|will|shall|can|could|may|might|must|had|has|have|was|were|is|are|"
+    r"did|does|do)\b.*$"
+)
+_PLACE_TAIL = re.compile(r"\s+(?:in|at|near|from|based in|stationed in)\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*$")
+
+
 def clean_phrase(phrase: str) -> str:
-    phrase = _LEADING.sub("", phrase.strip(" ,"))
+    """A list element as an actor's name: without leading quantities and member nouns, trailing
+    equipment, a following verb ("Kazakhstan practiced ...") or a place ("... Base in Gyumri")."""
+    phrase = _VERB_OR_MODAL.sub("", phrase.strip(" ,"))
+    phrase = _PLACE_TAIL.sub("", phrase)
+    phrase = _LEADING.sub("", phrase)
     # "Cutters of the Romanian Border Police", "two frigates and a minesweeper of the Romanian Navy"
     # -> the body they belong to.
     phrase = _MEMBERS_OF.sub("", phrase)
@@ -121,7 +132,7 @@ LEADING_DATE = re.compile(
 )
 
 
-_PLACE_PREPOSITION = r"(in|at|near|off|outside|on)"
+_PLACE_PREPOSITION = r"(in|at|near|off|outside|on|over)"
 
 
 def place_after_preposition(place: str, sentence: str) -> bool:
@@ -133,13 +144,13 @@ def place_after_preposition(place: str, sentence: str) -> bool:
 
 _PLACE_WORDS = (
     r"waters|island|region|coast|port|city|town|area|province|district|gulf|sea|bay|shore|shores|border|valley|"
-    r"training ground|range|base|peninsula|harbor|harbour|northern|southern|eastern|western|central|east|west|north|"
+    r"training|ground|range|base|peninsula|harbor|harbour|northern|southern|eastern|western|central|east|west|north|"
     r"south|of|off|near"
 )
 
 
 _PLACE = re.compile(
-    rf"\b(?:in|at|off|near|on)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
+    rf"\b(?:in|at|off|near|on|over)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
     rf"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*(?:\s+(?:{_PLACE_WORDS.split('|of|')[0]}))?)"
 )
 
