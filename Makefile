@@ -31,8 +31,10 @@ lint: setup
 test: lint
 	$(BIN)/pytest
 
+# Quality and speed of the embedded default on every set with gold (prints, never asserts).
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
+	for set in tests/articles tests/articles2; do $(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; done
 
 # After a prompt change: record the embedded model's answers for the replay regression tests.
 record: setup
