@@ -113,12 +113,39 @@ class ActorRules:
             expansion = re.search(rf"((?:{_ORG_WORD}\s+)*{_ORG_WORD})\s+\({name}\)", self.text)
             return expansion.group(1) if expansion else name
         best = name
-        pattern = rf"(?:{_ORG_WORD}\s+)*{re.escape(name)}(?:\s+of(?:\s+the)?(?:\s+{_ORG_WORD})+)?(?![\w’'])"
+        pattern = rf"(?:{_ORG_WORD}\s+)*{re.escape(name)}(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_ORG_WORD})+)*(?![\w’'])"
         for match in re.finditer(pattern, self.text):
             candidate = match.group(0)
             if len(candidate) > len(best):
                 best = candidate
         return best
+
+    def person_titled(self, description: str) -> str | None:
+        """The person a title stands for: 'The Kazakh president' -> 'Nursultan Nazarbayev', when the
+        text gives exactly one person a title with that word and country."""
+        words = description.lower().split()
+        title = next((w for w in reversed(words) if _TITLE_RE.fullmatch(w)), None)
+        if title is None:
+            return None
+        country = _country_in(description)
+        found = set()
+        # Every pair of capitalized words, overlapping: "President Nursultan Nazarbayev" holds one.
+        for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+{_NAME_TOKEN}))", self.text):
+            name = match.group(1)
+            if not looks_like_person(name) or name.split()[0].lower() in TITLE_WORDS:
+                continue
+            role = self.role(name) or ""
+            same_country = country is None or country in (classify(role)[1], _country_in(role))
+            if title in role.lower() and same_country:
+                found.add(self.full_name(name))
+        return found.pop() if len(found) == 1 else None
+
+    def body_of(self, person: str) -> str | None:
+        """The organisation a person's title names: 'deputy chief of the FSB Federal Border Guard
+        Service' -> 'FSB Federal Border Guard Service' (what "we" means in their quotation)."""
+        role = self.role(self.full_name(person)) or ""
+        match = re.search(r"\b(?:of|for|at)\s+(?:the\s+)?(?P<org>[A-Z][^,;]*)$", role)
+        return self.full_org_name(match.group("org")) if match else None
 
     def role(self, name: str) -> str | None:
         """The title the text gives a person, from an appositive or a title before the name."""

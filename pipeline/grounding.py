@@ -118,7 +118,8 @@ class Grounder:
             if value is None:
                 fields.pop(name, None)
                 continue
-            grounded = self._ground_value(value, context, name, dropped)
+            where = candidate.override_context.text if candidate.override_context else context
+            grounded = self._ground_value(value, where, name, dropped)
             if grounded not in (None, [], {}):
                 fields[name] = grounded
         return Grounded(fields=fields, evidence=sorted(evidence, key=lambda e: e.start), dropped=dropped)

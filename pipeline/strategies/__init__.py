@@ -27,6 +27,9 @@ class Candidate:
     # Values read off the sentence by rule, applied after the model's values are grounded;
     # None removes a model value the sentence contradicts.
     overrides: dict[str, Any] = field(default_factory=dict)
+    # Where override values were read, when wider than `context`: a speaker named before the
+    # quotation their "I" and "we" come from.
+    override_context: Span | None = None
     # The sentence introduces an event of its own ("a five-day exercise took place"), so its
     # record is not merged into an earlier one as a fragment.
     starts_event: bool = False

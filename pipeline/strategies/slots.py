@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pipeline.actors import ActorRules
 from pipeline.backends.base import Backend
 from pipeline.documents import Document
 from pipeline.normalize import find_dates, find_money, parse_count
@@ -105,9 +106,10 @@ def extract_by_slots(
             is_record, values = prompt.parse(completion.text)
             fields = slot_fields(prompt, values) if is_record else {}
             overrides = sentence_overrides(record_type, masked.text, fields)
+            wider = resolve_speakers(document, unit, overrides) if record_type == "agreement" else None
             if is_record or complete_by_rule(record_type, overrides):
                 starts_event = record_type == "exercise" and introduces_exercise(masked.text)
-                yield Candidate(record_type, fields, [unit.text], masked, "slots", overrides, starts_event)
+                yield Candidate(record_type, fields, [unit.text], masked, "slots", overrides, wider, starts_event)
 
 
 def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate]:
@@ -238,6 +240,41 @@ def _aid_overrides(sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
     # the model's guesses here were places and topics.
     overrides["program"] = aid_program(sentence)
     return overrides
+
+
+_FIRST_PERSON = {"i", "we"}
+
+
+def resolve_speakers(document: Document, unit: Span, overrides: dict[str, Any]) -> Span | None:
+    """Parties named as "I", "we" or by a title inside a quotation become the speaker, the speaker's
+    body and the titled person ("The Kazakh president and I have agreed ..." -> Nazarbayev, Putin).
+    Returns the document span these names were read from, for grounding; None if nothing changed."""
+    parties = overrides.get("parties") or []
+    needs = [p for p in parties if p["name"].lower() in _FIRST_PERSON or not is_capitalized_name(p["name"])]
+    if not needs:
+        return None
+    text = document.text
+    quotation = next((q for q in find_quotations(text) if q.start <= unit.start < q.end), None)
+    speaker = attribute(text, quotation).speaker if quotation else None
+    actors = ActorRules(text)
+    resolved = []
+    for party in parties:
+        name = party["name"]
+        if name.lower() == "i" and speaker:
+            name = actors.full_name(speaker)
+        elif name.lower() == "we" and speaker:
+            name = actors.body_of(speaker) or name
+        elif not is_capitalized_name(name):
+            name = actors.person_titled(name) or name
+        if name.lower() not in _FIRST_PERSON:
+            resolved.append({"name": name})
+    overrides["parties"] = resolved
+    return Span(0, len(text), text)
+
+
+def is_capitalized_name(name: str) -> bool:
+    """'Vladimir Putin', 'Azerbaijan' are names; 'Kazakh president' is a description."""
+    return bool(re.fullmatch(r"(?:[A-Z][\w’'.\-]*|of|the|and|for|\s)+", name)) and name.lower() not in _FIRST_PERSON
 
 
 def complete_by_rule(record_type: str, overrides: dict[str, Any]) -> bool:

@@ -41,9 +41,12 @@ _BETWEEN = re.compile(
 
 # "Estonia, Latvia and Lithuania agreed", "that Kyrgyzstan and China signed": names and connectors only
 # before the act, so "The pledge builds on ..." is never taken for a party.
-_NAMES_LIST = r"[A-Z][\w’'.\-]*(?:(?:\s+|,\s*)(?:of|the|for|and|[A-Z][\w’'.\-]*))*"
+_NAMES_LIST = (
+    r"[A-Z][\w’'.\-]*(?:(?:\s+|,\s*)(?:of|the|for|and|[A-Z][\w’'.\-]*|"
+    r"president|minister|chief|commander|head|spokesman|director))*"  # "The Kazakh president and I"
+)
 _PARTIES_ACT = re.compile(
-    rf"(?:^|\b(?:that|which|when)\s+|,\s+)(?:[Tt]he\s+)?(?P<subject>{_NAMES_LIST})\s+"
+    rf"(?:^[“\"]?|\b(?:that|which|when)\s+|,\s+)(?:[Tt]he\s+)?(?P<subject>{_NAMES_LIST})\s+"
     r"(?:(?:have|has|had|are|were|is|also|meanwhile|now|been|jointly|finally)\s+)*"
     r"(?:signed|agreed|concluded|initialed|ratified|negotiat\w+|discuss\w*|finaliz\w+)\b"
 )
@@ -57,6 +60,14 @@ _PLAN_BY = re.compile(
 )
 
 
+# Inside a quotation: "we have concluded agreements ... with all the Caspian states", "We have
+# agreed with the Afghan Border Police to ...". "we" is resolved to the speaker's body later.
+_WE_WITH = re.compile(
+    r"\b(?P<we>[Ww]e)\s+(?:(?:have|had|also|now|already)\s+)*(?:concluded|signed|agreed|reached)\b[^.;]*?\bwith\s+"
+    r"(?:the\s+)?(?P<other>[^,;.]+?)(?=\s+to\b|\s*[,.;]|$)"
+)
+
+
 def agreement_parties(sentence: str) -> list[str]:
     """'X and Y signed ...', '... between X and Y', 'agreed with Y to', 'a plan ... by X, Y and Z'."""
     body = LEADING_DATE.sub("", re.sub(r"^(?:At|In|During)\s+[^,]+,\s*", "", sentence))
@@ -65,6 +76,9 @@ def agreement_parties(sentence: str) -> list[str]:
         names = [person_without_title(n) for n in phrase_list(acting.group("subject"))]
         if len(names) >= 2:
             return names
+    we_with = _WE_WITH.search(body)
+    if we_with:
+        return [we_with.group("we"), we_with.group("other")]
     between = _BETWEEN.search(body)
     if between:
         return [between.group("a"), between.group("b")]

@@ -102,8 +102,13 @@ def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
 
     A giver that is no one in particular ('These', 'Western governments') is no giver.
     """
-    donor, recipient = _giver_and_receiver(sentence)
+    donor, recipient = (_without_full_stop(name) for name in _giver_and_receiver(sentence))
     return (donor if donor and is_specific_actor(donor) else None), recipient
+
+
+def _without_full_stop(name: str | None) -> str | None:
+    """'Estonian Border Guard.' at a sentence end -> 'Estonian Border Guard'; 'U.S.' keeps its stop."""
+    return re.sub(r"(?<![A-Z])\.$", "", name) if name else name
 
 
 def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
