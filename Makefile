@@ -34,7 +34,9 @@ test: lint
 # Quality and speed of the embedded default on every set with gold (prints, never asserts).
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
-	for set in tests/articles tests/articles2; do $(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; done
+	for set in tests/articles tests/articles2 tests/holdout; do \
+		$(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; \
+	done
 
 # After a prompt change: record the embedded model's answers for the replay regression tests.
 record: setup
