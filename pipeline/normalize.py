@@ -98,8 +98,12 @@ _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": 
 _CURRENCY_WORDS = {
     "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP", "gbp": "GBP",
     "ruble": "RUB", "rouble": "RUB", "rub": "RUB", "tenge": "KZT", "kzt": "KZT", "yen": "JPY", "yuan": "CNY",
-    "won": "KRW", "manat": "AZN", "lari": "GEL", "som": "KGS", "hryvnia": "UAH",
+    "won": "KRW", "manat": "AZN", "lari": "GEL", "som": "KGS", "hryvnia": "UAH", "lira": "TRY", "zloty": "PLN",
 }
+# ISO 4217 codes written before an amount: "NOK 12 million", "EUR 3m".
+_ISO_CODES = (
+    "USD|EUR|GBP|NOK|SEK|DKK|CHF|RUB|KZT|CNY|JPY|TRY|UAH|GEL|AZN|KGS|TJS|UZS|AMD|PLN|CZK|KRW|INR|CAD|AUD"
+)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
 _HEDGES = r"(?:around|about|approximately|nearly|almost|some|roughly|up to|over|more than|less than|an estimated)"
 _CURRENCY_WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
@@ -107,8 +111,11 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"thousand|million|billion|mln|bn|[mkb]\b"
 _MONEY_RES = [
     re.compile(
-        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>[$€£¥₽₸]|US\$|USD|EUR)\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?",
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>[$€£¥₽₸]|US\$)\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?",
         re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>{_ISO_CODES})\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\b",
     ),
     re.compile(
         rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\s*(?:U\.S\.\s+)?"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.actors import looks_like_person
 from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
@@ -129,8 +130,9 @@ SPEECH_VERBS = (
     "confirmed|reported|acknowledged|admitted|concluded|replied|answered|wrote|writes|recalled|pointed out|"
     "underlined|underscored|affirmed|maintained|suggested"
 )
-_NAME = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,5}"
-_APPOSITIVE = r"(?:,\s+[^,“”\"]{3,120},)?"
+# A name, possibly with its title: "Romanian Border Police chief Ioan Dumitrache".
+_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|chief|commander|head|spokesman|spokeswoman|minister|director)){0,6}"
+_APPOSITIVE = r"(?:,\s+(?P<apposition>[^,“”\"]{3,120}),)?"
 _AFTER = [
     re.compile(rf"^\s*(?P<cue>[Aa]ccording to)\s+(?P<speaker>{_NAME})"),
     re.compile(rf"^\s*(?P<cue>{SPEECH_VERBS})\s+(?P<speaker>{_NAME})"),
@@ -180,6 +182,10 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
         if match:
             cue = Span(offset + match.start("cue"), offset + match.end("cue"), match.group("cue"))
             named = _NOT_A_SPEAKER.sub("", match.group("speaker"))
+            apposition = match.groupdict().get("apposition")
+            # "A spokesman for Azerbaijan's Foreign Ministry, Ramin Guliyev, said": the person speaks.
+            if apposition and looks_like_person(apposition.strip()) and not looks_like_person(named):
+                named = apposition.strip()
             if not named or named.split()[0] in _MONTH_NAMES:
                 continue
             if named.lower() in {"he", "she", "they", "we"}:
@@ -190,8 +196,6 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
 
 def _last_person_before(text: str, paragraph_start: int, end: int) -> str | None:
     """The person a pronoun after a quotation refers to: the last full name before it."""
-    from pipeline.actors import looks_like_person
-
     window = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: " " * len(m.group()), text[max(0, paragraph_start - 400) : end])
     names = [
         m.group() for m in re.finditer(rf"{_NAME}", window)

@@ -101,3 +101,24 @@ def test_event_clause_drops_relative_clauses_and_attributions() -> None:
     assert event_clause("Tajikistan received the boats, which will be based in Khorog, according to officials.") == (
         "Tajikistan received the boats"
     )
+
+
+def test_training_courses_and_double_objects() -> None:
+    from pipeline.strategies.rules.aid import trains
+
+    sentence = (
+        "In Kulob, the OSCE has been running weekly border-patrol courses for officers of the Tajik Border Troops."
+    )
+    assert trains(sentence) == ("OSCE", "Tajik Border Troops", "border-patrol courses")
+    assert aid_status(sentence) == "ongoing"
+    assert transferred_items("Japan promised the Uzbek Customs Committee mobile scanners and thermal cameras.") == [
+        ("mobile scanners", None),
+        ("thermal cameras", None),
+    ]
+
+
+def test_money_written_with_an_iso_code() -> None:
+    from pipeline.normalize import normalize_money
+
+    money = normalize_money("NOK 12 million")
+    assert (money.amount, money.currency) == (12_000_000, "NOK")

@@ -67,7 +67,7 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
         named = any(name in span.text for name in names)  # "the Caspian 2006 exercises", later "Caspian 2006"
         if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
             continue
-        for part in _clauses_stating(span, gate) if prompt.record_type == "agreement" else [span]:
+        for part in _clauses_stating(span, gate) if prompt.record_type in GATES else [span]:
             chosen[part.start] = part
         for following in spans[index + 1 : index + 1 + prompt.follow]:
             if "\n\n" in document.text[span.end : following.start]:
@@ -78,14 +78,14 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
 
 def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     """'X and Y signed a memorandum ..., but a protocol between Z and W remains under negotiation':
-    two agreements, one per clause, when each clause states one on its own."""
+    one candidate per clause that states a record on its own ('Georgia is watching closely;
+    Turkey handed over radio sets ...' keeps only the second)."""
     cuts = [m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+", span.text)]
     starts = [0] + [m.end() for m in cuts]
     ends = [m.start() for m in cuts] + [len(span.text)]
     parts = [Span(span.start + a, span.start + b, span.text[a:b]) for a, b in zip(starts, ends, strict=True)]
-    if len(parts) > 1 and all(gate(part.text) for part in parts):
-        return parts
-    return [span]
+    passing = [part for part in parts if gate(part.text)]
+    return passing if len(parts) > 1 and passing else [span]
 
 
 def _is_header(document: Document, span: Span) -> bool:
@@ -160,6 +160,9 @@ def sentence_overrides(record_type: str, sentence: str, fields: dict[str, Any]) 
     introduces = record_type != "exercise" or introduces_exercise(sentence)
     # Agreements are signed in named places ("in Almaty"); "in the northern Caspian" is their subject.
     overrides.update(_place_and_date(fields, event, introduces, named_place_only=record_type == "agreement"))
+    if record_type == "aid_delivery" and aid_status(sentence) != "delivered":
+        # Only a handover happens somewhere; "for its posts in the Batken region" is a destination.
+        overrides["location"] = None
     if record_type == "exercise":
         overrides.update(_exercise_overrides(sentence, fields))
     elif record_type == "aid_delivery":

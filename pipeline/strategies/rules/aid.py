@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.actors import classify
 from pipeline.normalize import find_money
 from pipeline.strategies.rules.phrases import (
     CAPITALIZED_PHRASE,
@@ -38,8 +39,11 @@ _HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perh
 
 
 def states_specific_aid(sentence: str) -> bool:
-    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence."""
+    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence; or what a
+    handover is worth ('put the value of the package at about $3.7 million'), which continues it."""
     if trains(sentence):
+        return True
+    if find_money(sentence) and re.search(r"\b(?:value|worth|cost|price)\b", sentence):
         return True
     return bool(_TRANSFER.search(sentence) and (_CONCRETE.search(sentence) or find_money(sentence))) and not (
         _HEDGED.search(sentence)
@@ -92,9 +96,28 @@ _TRAINS = re.compile(
 )
 
 
-def trains(sentence: str) -> tuple[str, str] | None:
-    match = _TRAINS.search(LEADING_DATE.sub("", sentence))
-    return (match.group("donor"), match.group("recipient")) if match else None
+# "the OSCE has been running monthly patrol-tactics courses for officers of the Kyrgyz Border Service"
+_RUNS_COURSES = re.compile(
+    rf"(?:^|,\s*)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
+    r"(?:(?:has|have|had)\s+been\s+|is\s+|are\s+|also\s+|now\s+)*"
+    r"(?:running|runs|ran|organi[sz](?:ing|es|ed)|holding|holds|held|conducting|conducts|conducted|completed|"
+    r"offering|offers|offered)\s+(?:a\s+|an\s+)?(?P<course>[^.;]*?\bcourses?)\s+for\s+(?:[\d,]+\s+)?"
+    rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})"
+)
+_FREQUENCY = re.compile(r"^(?:monthly|weekly|annual|yearly|regular|two-week|one-week|short)\s+", re.IGNORECASE)
+
+
+def trains(sentence: str) -> tuple[str, str, str] | None:
+    """(trainer, trained, what) for 'X is training Y' and 'X has been running courses for Y'."""
+    body = re.sub(r"^(?:In|At)\s+[^,]+,\s*(?:meanwhile,\s*)?", "", LEADING_DATE.sub("", sentence))
+    match = _TRAINS.search(body)
+    if match:
+        return match.group("donor"), _strip_full_stop(match.group("recipient")), "training"
+    course = _RUNS_COURSES.search(body)
+    if course:
+        what = _FREQUENCY.sub("", course.group("course"))
+        return course.group("donor"), _strip_full_stop(course.group("recipient")), what
+    return None
 
 
 def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
@@ -102,13 +125,13 @@ def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
 
     A giver that is no one in particular ('These', 'Western governments') is no giver.
     """
-    donor, recipient = (_without_full_stop(name) for name in _giver_and_receiver(sentence))
+    donor, recipient = (_strip_full_stop(name) if name else None for name in _giver_and_receiver(sentence))
     return (donor if donor and is_specific_actor(donor) else None), recipient
 
 
-def _without_full_stop(name: str | None) -> str | None:
+def _strip_full_stop(name: str) -> str:
     """'Estonian Border Guard.' at a sentence end -> 'Estonian Border Guard'; 'U.S.' keeps its stop."""
-    return re.sub(r"(?<![A-Z])\.$", "", name) if name else name
+    return re.sub(r"(?<![A-Z])\.$", "", name)
 
 
 def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
@@ -117,7 +140,7 @@ def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
         return match.group("donor"), match.group("recipient")
     trained = trains(sentence)
     if trained:
-        return trained
+        return trained[0], trained[1]
     body = LEADING_DATE.sub("", sentence)
     giver = _GIVER.search(body)
     donor = (giver.group("donor") or giver.group("participle_donor")) if giver else None
@@ -151,7 +174,7 @@ _TRANSFER_OBJECT = re.compile(
     r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
     r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
     r"(?:delivery|provision|transfer|donation|supply|handover|construction|purchase) of|arrived with|came with|"
-    r"pledg(?:e|es|ed)\s+[^;]*?\bfor)\s+(?P<objects>.+)$",
+    r"pledg(?:e|es|ed)\s+[^;]*?\bfor|promis(?:e|es|ed)|pledg(?:e|es|ed))\s+(?P<objects>.+)$",
     re.IGNORECASE,
 )
 
@@ -161,7 +184,11 @@ _OBJECT_END = re.compile(
 )
 
 
-_DIMENSION = re.compile(r"^(?:\d[\w.,]*(?:-[a-z]+)+|new|additional|modern|more|used|further|other)$", re.IGNORECASE)
+_DIMENSION = re.compile(
+    r"^(?:\d[\w.,]*(?:-[a-z]+)+|new|additional|modern|more|used|further|other|decommissioned|refurbished|"
+    r"second-hand|modernized|upgraded|surplus)$",
+    re.IGNORECASE,
+)
 
 
 _QUANTITY_WORD = (
@@ -186,15 +213,19 @@ def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
     # An object that is money ("pledged €4.8 million for three radars") is the value, not an item.
     match = matches[0] if matches else None
     if not match:
-        if trains(sentence):
-            return [("training", None)]
-        return []
+        trained = trains(sentence)
+        return [(trained[2], None)] if trained else []
     objects = match.group("objects")
     end = _OBJECT_END.search(objects)
     segment = objects[: end.start()] if end else objects
     items = []
-    for part in LIST_SPLIT.split(segment):
+    for index, part in enumerate(LIST_SPLIT.split(segment)):
         part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
+        if index == 0:
+            # "promised the Kyrgyz Border Service communications equipment": the receiver comes first.
+            receiver = re.match(r"^((?:[A-Z][\w’'.\-]*\s+)+)(?=[a-z])", part)
+            if receiver and classify(receiver.group(1).strip())[0] not in ("other", "person"):
+                part = part[receiver.end() :]
         quantity_match = re.match(rf"^({_QUANTITY_WORD})\s+", part, re.IGNORECASE)
         quantity = quantity_match.group(1) if quantity_match else None
         words = part[quantity_match.end() :].split() if quantity_match else part.split()
@@ -215,8 +246,9 @@ _STATUS_RULES = [
                 r"\b(pledg|promis)\w*"),
     ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b|"
                 r"\b(considering|preparing|weighing)\b"),
-    ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid)\w*|\bcontinues? to\b|\bongoing\b"),
-    ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|"
+    ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid|running)\w*|\bcontinues? to\b|"
+                r"\bongoing\b|\b(has|have) been (running|training|funding|supplying|providing)\b"),
+    ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|completed|"
                   r"delivery was|was carried out)\b"),
 ]
 

@@ -68,7 +68,10 @@ _EQUIPMENT_TAIL = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}{_MEMBERS}$")
 
 
 # "two frigates and a minesweeper of the Romanian Navy", "officers of the Ukrainian Navy": the body.
-_MEMBERS_OF = re.compile(rf"^(?:[\w-]+\s+){{0,3}}?{_MEMBERS}\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
+# Only unnamed members: "the Izmail detachment of ..." is a unit's own name and stays whole.
+_MEMBERS_OF = re.compile(
+    rf"^(?:(?-i:[a-z0-9][\w,-]*)\s+){{0,3}}?{_MEMBERS}\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", re.IGNORECASE
+)
 
 
 def is_capitalized(phrase: str) -> bool:
@@ -110,7 +113,9 @@ def phrase_list(text: str) -> list[str]:
 def event_clause(sentence: str) -> str:
     """The part of a sentence that states the event, without 'according to ...' tails or relative
     clauses about something else (', which is to be held in Kazakhstan this October')."""
-    return re.split(r",\s*(?:according to|which|where|who)\b", reported_clause(sentence), maxsplit=1)[0]
+    clause = re.split(r",\s*(?:according to|which|where|who)\b", reported_clause(sentence), maxsplit=1)[0]
+    # ", officials in Tallinn said" says who reported it, not where it happened.
+    return re.sub(r",\s*[^,]*\b(?:said|says|reported|announced|noted|added|told)\b[^,]*$", "", clause)
 
 
 def reported_clause(sentence: str) -> str:
@@ -121,7 +126,9 @@ def reported_clause(sentence: str) -> str:
     )
     # Cut at a quotation (four or more words in marks), not at a quoted name like “Sea Breeze 2019”.
     for match in re.finditer(r"[“\"]([^”\"]*)[”\"]?", body):
-        if len(match.group(1).split()) >= 4 or match.group().endswith(("“", '"')):
+        words = match.group(1).split()
+        is_title = bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words)  # “Tien Shan Frontier 2011,”
+        if (len(words) >= 4 and not is_title) or match.group().endswith(("“", '"')):
             return body[: match.start()]
     return re.sub(r"[“”\"]", "", body)
 
