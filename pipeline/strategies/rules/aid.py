@@ -39,11 +39,8 @@ _HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perh
 
 
 def states_specific_aid(sentence: str) -> bool:
-    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence; or what a
-    handover is worth ('put the value of the package at about $3.7 million'), which continues it."""
+    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence."""
     if trains(sentence):
-        return True
-    if find_money(sentence) and re.search(r"\b(?:value|worth|cost|price)\b", sentence):
         return True
     return bool(_TRANSFER.search(sentence) and (_CONCRETE.search(sentence) or find_money(sentence))) and not (
         _HEDGED.search(sentence)
