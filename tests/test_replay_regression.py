@@ -25,6 +25,7 @@ SETS = {
     "seeds": (ROOT / "seeds", ROOT / "tests" / "gold"),
     "articles": (ROOT / "tests" / "articles", ROOT / "tests" / "articles" / "gold"),
     "articles2": (ROOT / "tests" / "articles2", ROOT / "tests" / "articles2" / "gold"),
+    "articles3": (ROOT / "tests" / "articles3", ROOT / "tests" / "articles3" / "gold"),
 }
 
 

@@ -32,12 +32,17 @@ _ACTOR_TRIGGERS = re.compile(
 
 
 _ROLE_VERBS = {
-    "observers": r"observed|watched|monitored|(?:attended|followed|joined|watched)\s+(?:\w+\s+){0,3}?as observers",
-    "organizers": r"initiated|organi[sz]ed|led|hosted|conducted|planned|commanded|directed|ran",
+    "observers": r"observed|watched|monitored|(?:attended|followed|joined|watched)\s+(?:\w+\s+){0,3}?as observers|"
+                 r"sent (?:\w+\s+){0,2}?observers|attended the (?:\w+\s+)?(?:day|days|phase|stage|session)|"
+                 r"(?:was|were) invited to (?:the\s+)?(?:\w+\s+)?(?:phase|day|stage)",
+    "organizers": r"initiated|organi[sz]ed|led|hosted|planned|commanded|directed|ran",
+    # A force that held, staged or conducted an exercise took part in it (GUIDE).
     "participants": r"took part|participated|joined|sent|supplied|contributed|deployed|fielded|involved|rehearsed|"
-                    r"held|staged|launched|began|started|completed|carried out|brought together|will hold|"
+                    r"held|staged|conducted|launched|began|started|completed|carried out|brought together|will hold|"
                     r"will take part|hold",
 }
+# "Uzbekistan was invited to send observers but declined": a role refused is no role.
+_REFUSED = re.compile(r"\b(?:declined|refused|did not|didn't|turned down|failed to)\b")
 
 
 def listed_actors(sentence: str) -> list[str]:
@@ -60,14 +65,26 @@ _COOPERATION = r"\s+in (?:cooperation|conjunction|partnership) with\s+"
 
 
 _PASSIVE_ROLE_VERBS = {
-    "organizers": r"organi[sz]ed|initiated|hosted|led|conducted|planned|commanded|directed|run|"
+    "organizers": r"organi[sz]ed|initiated|hosted|led|planned|commanded|directed|run|"
                   r"(?:hosted|organi[sz]ed|planned|initiated) and (?:directed|led|run|conducted|commanded)",
+    "participants": r"conducted|carried out|staged|held",
     "observers": r"observed|watched|monitored",
 }
+# "hosted by the Estonian Navy", "Hosted by X, the drill ...": who led it, wherever it stands.
+_LEADING_VERB = r"(?:[Hh]osted|[Oo]rgani[sz]ed|[Ll]ed|[Ii]nitiated|[Cc]ommanded|[Dd]irected|[Pp]lanned|run)"
+_LED_BY = re.compile(
+    rf"(?:\b(?:was|were|is|are|will be|has been)\s+)?\b{_LEADING_VERB}(?:\s+and\s+{_LEADING_VERB})?\s+by\s+"
+    r"(?:the\s+)?(?P<who>[A-Z][^,;:()]*?)"
+    r"(?:\s+in (?:cooperation|conjunction|partnership) with\s+(?:the\s+)?(?P<partner>[A-Z][^,;:()]*?))?"
+    r"(?=\s+(?:in|on|at|off|from|near|with|between)\s|\s+and\s+[a-z]|\s*[,;:(]|\.(?:\s|$)|$)"
+)
 
 
 _LEADERSHIP = r"(?:direction|command|leadership|auspices|guidance)"
-_CLAUSE_SPLIT = re.compile(r",\s*(?:while|whereas|but)\s+|;\s*")
+_CLAUSE_SPLIT = re.compile(
+    r",\s*(?:while|whereas|but)\s+|;\s*|"
+    r",\s+and\s+(?=[^,]*\b(?:was|were|is|are|sent|attended|observed|watched|joined|took|held|staged)\b)"
+)
 
 
 def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
@@ -85,7 +102,8 @@ def _clause_role(clause: str) -> tuple[str | None, re.Match[str] | None]:
 
 
 def _subject_names(subject: str) -> list[str]:
-    subject = LEADING_DATE.sub("", subject)
+    # "Moscow has made its view plain: the Caspian Flotilla staged ...": the subject follows the colon.
+    subject = LEADING_DATE.sub("", re.split(r"[:;]\s*", subject)[-1])
     # "Nikolai Patrushev, director of Russia's FSB," -> the name before the appositive.
     person = re.match(r"^([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3}),\s+[a-z]", subject)
     if person:
@@ -97,6 +115,10 @@ def _subject_names(subject: str) -> list[str]:
     return [n for n in names if not re.match(r"(?i)^(the )?(exercise|drill|it|they|this|these)\b", n)]
 
 
+def _contains(longer: str, shorter: str) -> bool:
+    return bool(re.search(rf"(?<![\w’']){re.escape(shorter)}(?![\w’'])", longer))
+
+
 def exercise_actors(sentence: str) -> dict[str, list[str]]:
     """Participants, organizers and observers a sentence names, clause by clause, by verbs and prepositions."""
     roles: dict[str, list[str]] = {"participants": [], "organizers": [], "observers": []}
@@ -104,11 +126,16 @@ def exercise_actors(sentence: str) -> dict[str, list[str]]:
     def add(role: str, name: str) -> None:
         if name in names:
             return  # the exercise's own name, not a party to it
-        if not any(name in taken or taken in name for taken_names in roles.values() for taken in taken_names):
+        # Whole words: "Estonia" and the "Estonian Navy" are two parties.
+        if not any(_contains(taken, name) or _contains(name, taken) for names in roles.values() for taken in names):
             roles[role].append(name)
 
     body = reported_clause(sentence)
     names = set(exercise_names(sentence))
+    for led in _LED_BY.finditer(body):
+        for name in phrase_list(led.group("who")) + phrase_list(led.group("partner") or ""):
+            add("organizers", person_without_title(name))
+    body = _LED_BY.sub(" ", body)
     led_by = re.search(rf"\bunder the {_LEADERSHIP} of\s+(?:the\s+)?(?P<who>.+)$", body)
     if led_by:
         end = re.search(CLAUSE_END, led_by.group("who"))
@@ -128,6 +155,8 @@ def exercise_actors(sentence: str) -> dict[str, list[str]]:
             body = body[: passive.start()] + " " + remainder
             break
     for clause in _CLAUSE_SPLIT.split(body):
+        if _REFUSED.search(clause):
+            continue
         role, match = _clause_role(clause)
         gathers = bool(match) and bool(re.search(rf"(?:{_GATHERING_VERBS})$", match.group(0) if match else ""))
         if match is not None and role is not None and not gathers:  # "X brought together ...": X is the event
@@ -175,6 +204,7 @@ def exercise_names(text: str) -> list[str]:
 
 _SCENARIO = re.compile(
     r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on|called for)|rehearsed|practi[cs]ed|"
+    r"(?:drill|exercise)\s+tested|"
     r"simulated|trained\s+(?:in|for)|drilled|exercised)\s+[“\"]?(?P<tasks>[^.;:()“”\"]+?)"
     r"(?=\s+(?:during|while|before|after|as part of|under|in the course of)\b|[.;:()“”\"]|$)",
     re.IGNORECASE,
@@ -210,14 +240,16 @@ _EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
 _FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
 
 
+_DETERMINER = r"(?:a|an|its first|their first|its|their)"
 _DESCRIPTION = re.compile(
-    rf"\b(?:a|an)\s+(?P<description>(?:(?!{_FUNCTION_WORDS}\b)[\w-]+\s+(?:and\s+)?){{0,5}}?{_EXERCISE_NOUN})\b"
+    rf"\b{_DETERMINER}\s+(?P<description>(?:(?!{_FUNCTION_WORDS}\b)[\w-]+\s+(?:and\s+)?){{0,5}}?{_EXERCISE_NOUN})\b"
 )
 
 
 _DURATION = re.compile(
     r"\b(?P<duration>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|"
-    r"day-long|month-long)\b"
+    r"day-long|month-long)\b|\blasted\s+(?P<lasted>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:days|weeks|hours))\b"
 )
 
 
@@ -229,8 +261,13 @@ _NOT_DESCRIPTIVE = re.compile(
 
 
 def introduces_exercise(sentence: str) -> bool:
-    """'a five-day joint naval exercise took place': an indefinite mention starts a new exercise."""
-    return bool(_DESCRIPTION.search(sentence))
+    """'a five-day joint naval exercise took place', 'held its first live-fire exercise': an
+    indefinite (or first) mention starts a new exercise; 'its' alone refers back."""
+    for match in _DESCRIPTION.finditer(sentence):
+        determiner = sentence[match.start() : match.start("description")].strip()
+        if determiner in ("a", "an", "its first", "their first"):
+            return True
+    return False
 
 
 def exercise_description(sentence: str) -> str | None:
@@ -244,4 +281,4 @@ def exercise_description(sentence: str) -> str | None:
 
 def exercise_duration(sentence: str) -> str | None:
     match = _DURATION.search(sentence)
-    return match.group("duration") if match else None
+    return (match.group("duration") or match.group("lasted")) if match else None

@@ -125,17 +125,18 @@ def reported_clause(sentence: str) -> str:
         "", sentence,
     )
     # Cut at a quotation (four or more words in marks), not at a quoted name like “Sea Breeze 2019”.
-    for match in re.finditer(r"[“\"]([^”\"]*)[”\"]?", body):
+    for match in re.finditer(r"[“\"]([^”\"]*)([”\"]?)", body):
         words = match.group(1).split()
         is_title = bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words)  # “Tien Shan Frontier 2011,”
-        if (len(words) >= 4 and not is_title) or match.group().endswith(("“", '"')):
+        unclosed = not match.group(2)
+        if (len(words) >= 4 and not is_title) or unclosed:
             return body[: match.start()]
     return re.sub(r"[“”\"]", "", body)
 
 
 LEADING_DATE = re.compile(
     r"^(?:On|In|From|By|Between)\s+(?:(?:early|late|mid-?)\s*)?[A-Z][a-z]+\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?,?\s+"
+    r"(?:\s*(?:[-–]|to|and|until)\s*\d{1,2})?)?(?:,?\s+\d{4})?,?\s+"
 )
 
 
