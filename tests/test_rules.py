@@ -122,3 +122,12 @@ def test_money_written_with_an_iso_code() -> None:
 
     money = normalize_money("NOK 12 million")
     assert (money.amount, money.currency) == (12_000_000, "NOK")
+
+
+def test_receivers_first_and_passive_handovers() -> None:
+    received = "On May 2 the Azerbaijani Navy received two patrol boats from Turkey."
+    assert donor_and_recipient(received) == ("Turkey", "Azerbaijani Navy")
+    assert transferred_items(received) == [("patrol boats", "two")]
+    passive = "Six radars and 20 sets of night-vision goggles were delivered to the Armenian Border Guard by France."
+    assert donor_and_recipient(passive) == ("France", "Armenian Border Guard")
+    assert transferred_items(passive) == [("radars", "Six"), ("night-vision goggles", "20")]

@@ -80,7 +80,7 @@ def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     """'X and Y signed a memorandum ..., but a protocol between Z and W remains under negotiation':
     one candidate per clause that states a record on its own ('Georgia is watching closely;
     Turkey handed over radio sets ...' keeps only the second)."""
-    cuts = [m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+", span.text)]
+    cuts = [m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+|,\s+and\s+(?=[A-Z])", span.text)]
     starts = [0] + [m.end() for m in cuts]
     ends = [m.start() for m in cuts] + [len(span.text)]
     parts = [Span(span.start + a, span.start + b, span.text[a:b]) for a, b in zip(starts, ends, strict=True)]

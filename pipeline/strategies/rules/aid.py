@@ -16,7 +16,8 @@ from pipeline.strategies.rules.phrases import (
 
 # A specific handover: a transfer verb, and something concrete handed over.
 _TRANSFER = re.compile(
-    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|"
+    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|receiv(?:e|es|ed|ing)|"
+    r"offer(?:s|ed|ing)?|"
     r"suppl(?:y|ies|ied|ying)(?!\s+(?:vessels?|ships?|chains?|routes?|lines?|depots?|bases?|convoys?))|"
     r"provid(?:e|es|ed|ing)|provision|transfer(?:s|red|ring)?|grant(?:s|ed|ing)?|gave|give[sn]?|gift(?:ed)?|"
     r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|assist(?:s|ed|ing)?|help(?:s|ed|ing)?|fund(?:s|ed|ing)?|"
@@ -65,13 +66,15 @@ _HELPS = re.compile(
 _GIVING = (
     r"hand(?:s|ed)? over|hand over|deliver(?:s|ed)?|donat(?:e|es|ed)|suppl(?:y|ies|ied)|transfer(?:s|red)?|gave|"
     r"give[sn]?|provid(?:e|es|ed)|sen[dt]|pledg(?:e|es|ed)|promis(?:e|es|ed)|grant(?:s|ed)?|financ(?:e|es|ed|ing)|"
-    r"fund(?:s|ed|ing)?|delivering|donating|supplying|transferring|providing|handing over|sending|granting"
+    r"fund(?:s|ed|ing)?|delivering|donating|supplying|transferring|providing|handing over|sending|granting|"
+    r"offer(?:s|ed|ing)?"
 )
 
 
 # "the United States handed over ...", "Russia plans to hand over ...", "China ..., handing over ...".
 _GIVER = re.compile(
-    rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
+    rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?"
+    rf"(?:,?\s+which(?:\s+on\s+[A-Z][a-z]+\s+\d{{1,2}})?)?\s+"
     rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to|considering|planning|"
     rf"preparing|expected|set|due|going|about)\s+)*(?:{_GIVING})\b"
     rf"|^(?:[Tt]he\s+)?(?P<participle_donor>{CAPITALIZED_PHRASE})\s+[^.]*?,\s+"
@@ -131,14 +134,30 @@ def _strip_full_stop(name: str) -> str:
     return re.sub(r"(?<![A-Z])\.$", "", name)
 
 
+# "The Kazakh Navy received four diesel engines ... from Russia"; "Eight boats were delivered to the
+# coast guard by the United Kingdom": the receiver or the goods come first.
+_RECEIVED_FROM = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<recipient>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+(?:has\s+|had\s+|have\s+)?received\s+"
+    rf"(?P<objects>[^.;]+?)\s+from\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
+)
+_DELIVERED_BY = re.compile(
+    r"^(?P<objects>[^.;]+?)\s+(?:were|was|have been|has been)\s+(?:delivered|handed over|donated|supplied|"
+    rf"transferred|given|sent)\s+to\s+(?:the\s+)?(?P<recipient>[^,;.]+?)\s+by\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
+)
+
+
 def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
+    body = LEADING_DATE.sub("", sentence)
+    for pattern in (_RECEIVED_FROM, _DELIVERED_BY):
+        turned = pattern.search(body)
+        if turned:
+            return turned.group("donor"), turned.group("recipient")
     match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
     if match:
         return match.group("donor"), match.group("recipient")
     trained = trains(sentence)
     if trained:
         return trained[0], trained[1]
-    body = LEADING_DATE.sub("", sentence)
     giver = _GIVER.search(body)
     donor = (giver.group("donor") or giver.group("participle_donor")) if giver else None
     recipient = None
@@ -206,6 +225,11 @@ _VAGUE_ITEMS = {"assistance", "aid", "help", "support", "cooperation", "expertis
 
 def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
     """(description, quantity as written) for what a sentence says is handed over."""
+    body = LEADING_DATE.sub("", sentence)
+    for pattern in (_RECEIVED_FROM, _DELIVERED_BY):
+        turned = pattern.search(body)
+        if turned:
+            return _item_list(turned.group("objects"))
     matches = [m for m in _TRANSFER_OBJECT.finditer(sentence) if not find_money(m.group("objects")[:30])]
     # An object that is money ("pledged €4.8 million for three radars") is the value, not an item.
     match = matches[0] if matches else None
@@ -214,7 +238,13 @@ def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
         return [(trained[2], None)] if trained else []
     objects = match.group("objects")
     end = _OBJECT_END.search(objects)
-    segment = objects[: end.start()] if end else objects
+    return _item_list(objects[: end.start()] if end else objects)
+
+
+def _item_list(segment: str) -> list[tuple[str, str | None]]:
+    """'three new patrol boats and 40 sets of body armor' -> [('patrol boats', 'three'), ('body armor', '40')]."""
+    end = _OBJECT_END.search(segment)
+    segment = segment[: end.start()] if end else segment
     items = []
     for index, part in enumerate(LIST_SPLIT.split(segment)):
         part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
