@@ -204,7 +204,3 @@ def _last_person_before(text: str, paragraph_start: int, end: int) -> str | None
         and (len(m.group().split()) >= 2 or re.search(rf"[A-Z][\w’'\-]+\s+{re.escape(m.group())}\b", text))
     ]
     return names[-1] if names else None
-
-
-def attribution_cue(text: str, quotation: Quotation) -> Span | None:
-    return attribute(text, quotation).cue

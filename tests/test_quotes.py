@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.quotes import Quotation, attribution_cue, cited_source, find_quotations
+from pipeline.quotes import Quotation, attribute, cited_source, find_quotations
 
 
 def _words(text: str) -> list[str]:
@@ -168,7 +168,7 @@ def test_a_parenthesis_right_after_a_quotation_applies_to_it_alone() -> None:
     ],
 )
 def test_attribution_cue(text: str, cue: str) -> None:
-    found = attribution_cue(text, _only(text))
+    found = attribute(text, _only(text)).cue
     assert found is not None
     assert found.text == cue
     assert text[found.start : found.end] == cue
