@@ -1,7 +1,8 @@
 """`extract`: articles in, validated and grounded records out.
 
-The stages, in the order a document meets them (pipeline.run reads top to bottom):
-documents (load) -> candidates (what to ask about) -> prompts + strategies (ask a backend)
--> grounding (align to the source, drop what is not there) -> normalize (dates, money)
--> merge -> output (JSONL, manifest, rejects). evaluate scores a run against gold files.
+The stages, in the order a document meets them (pipeline/run.py reads top to bottom):
+documents (load) -> strategies (ask a backend: slots.py with prompts.py and the sentence
+rules in strategies/rules/, or structured.py with instructor) -> grounding (align to the
+source, drop what is not there) -> assemble (actors, dates, money; validate) -> merge ->
+output (JSONL, manifest, rejects). evaluate.py scores a run against gold files.
 """
