@@ -112,7 +112,12 @@ def run_extraction(
                 result = DocumentResult(loaded.path.stem, str(loaded.path), 0, 0.0, loaded.reason)
                 inputs.append({"path": str(loaded.path), "status": "rejected", "reason": loaded.reason})
             else:
-                result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
+                try:
+                    result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
+                except Exception as exc:  # a bug must not lose the other documents' results
+                    reason = f"internal error: {type(exc).__name__}: {exc}"
+                    output.rejects.append(Reject("document", loaded.doc_id, str(loaded.path), reason, stage="internal"))
+                    result = DocumentResult(loaded.doc_id, str(loaded.path), 0, 0.0, reason)
                 inputs.append(_input_entry(loaded, result))
             results.append(result)
             if on_document:

@@ -66,8 +66,10 @@ def test_fake_backend_implements_the_backend_protocol(make_fake: Callable[..., A
 
 
 def test_fake_backend_raises_when_its_answers_run_dry(articles_dir: Path, tmp_path: Path, strict_fake: Any) -> None:
-    with pytest.raises(AssertionError, match="no canned completion"):
-        run_extraction(articles_dir, tmp_path / "run", _settings(), backend=strict_fake)
+    # The run survives it (see test_an_unexpected_error_in_one_document_keeps_the_others) and names it.
+    result = run_extraction(articles_dir, tmp_path / "run", _settings(), backend=strict_fake)
+    assert result.failed_documents == len(result.documents) > 0
+    assert all("no canned completion" in (d.error or "") for d in result.documents)
 
 
 def test_run_writes_a_record_file_per_type_manifest_rejects_and_responses(first_run: tuple[RunResult, Any]) -> None:
@@ -415,3 +417,17 @@ def test_changing_a_prompt_invalidates_only_that_record_types_answers(
     assert _record_files(second.run_dir) == _record_files(first.run_dir)
     assert second.manifest["prompts"]["exercise"]["sha256"] != first.manifest["prompts"]["exercise"]["sha256"]
     assert second.manifest["prompts"]["quote"] == first.manifest["prompts"]["quote"]
+
+
+def test_an_unexpected_error_in_one_document_keeps_the_others(
+    articles_dir: Path, tmp_path: Path, make_fake: Callable[..., Any]
+) -> None:
+    # A bug (not a BackendError) while extracting one article rejects that article, not the run.
+    fake = make_fake(raise_on={"thermal imaging cameras": ZeroDivisionError("boom")})
+    result = run_extraction(articles_dir, tmp_path / "run", _settings(), backend=fake)
+    failed = [d for d in result.documents if d.error]
+    assert [d.doc_id for d in failed] == ["georgian_aid"]
+    assert "internal error: ZeroDivisionError: boom" in failed[0].error
+    assert _records(result.run_dir)["exercise"], "the other article's records were lost"
+    rejects = [json.loads(line) for line in (result.run_dir / "rejects.jsonl").read_text().splitlines()]
+    assert any(r["kind"] == "document" and r["stage"] == "internal" for r in rejects)

@@ -88,7 +88,7 @@ class OpenAIBackend:
     def _fill(self, response_model: type[BaseModel], system: str, user: str, mode: str) -> StructuredAnswer:
         import instructor
         import openai
-        from instructor.core import InstructorRetryException
+        from instructor.core import InstructorError, InstructorRetryException
 
         instructor_mode = {
             "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -112,8 +112,8 @@ class OpenAIBackend:
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 **extra,
             )
-        except InstructorRetryException as exc:
-            if isinstance(exc.__cause__, openai.APIError):
+        except InstructorError as exc:  # failed re-asks, output cut at max_tokens, ...
+            if isinstance(exc, InstructorRetryException) and isinstance(exc.__cause__, openai.APIError):
                 raise exc.__cause__ from None  # an HTTP error, not a failed re-ask: fill() decides
             raise BackendError(
                 f"{self.base_url}: no valid {response_model.__name__} after {MAX_REASKS} re-asks ({exc})"
