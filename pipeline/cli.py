@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,7 +34,7 @@ EXIT_FAILED = 1
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -110,7 +111,9 @@ def run(
 
         def advance(result: DocumentResult) -> None:
             if result.error:
-                progress.console.print(f"[yellow]rejected[/yellow] {result.path}: {result.error}", highlight=False)
+                # soft_wrap: a path or reason is never broken across lines (it is copied and grepped).
+                where = escape(f"{result.path}: {result.error}")
+                progress.console.print(f"[yellow]rejected[/yellow] {where}", highlight=False, soft_wrap=True)
             progress.update(task, advance=1, description=result.doc_id)
 
         try:

@@ -94,7 +94,9 @@ def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> D
     return DateRef(text=text, start=start, end=end, precision="day")
 
 
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₸": "KZT"}
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₸": "KZT", "C$": "CAD", "A$": "AUD", "US$": "USD",
+}
 _CURRENCY_WORDS = {
     "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP", "gbp": "GBP",
     "ruble": "RUB", "rouble": "RUB", "rub": "RUB", "tenge": "KZT", "kzt": "KZT", "yen": "JPY", "yuan": "CNY",
@@ -111,7 +113,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"thousand|million|billion|mln|bn|[mkb]\b"
 _MONEY_RES = [
     re.compile(
-        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>[$€£¥₽₸]|US\$)\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?",
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>US\$|C\$|A\$|[$€£¥₽₸])\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?",
         re.IGNORECASE,
     ),
     re.compile(
@@ -145,7 +147,7 @@ def normalize_money(text: str) -> Money:
         if groups.get("scale"):
             amount *= _SCALE[groups["scale"].lower()]
         symbol = (groups.get("sym") or "").upper()
-        currency = _CURRENCY_SYMBOLS.get(symbol) or {"US$": "USD"}.get(symbol) or symbol or None
+        currency = _CURRENCY_SYMBOLS.get(symbol) or symbol or None
         if groups.get("word"):
             currency = _CURRENCY_WORDS[groups["word"].lower()]
         hedged = bool(groups.get("hedge")) or bool(re.search(_HEDGES, text, re.IGNORECASE))

@@ -26,6 +26,7 @@ SETS = {
     "articles": (ROOT / "tests" / "articles", ROOT / "tests" / "articles" / "gold"),
     "articles2": (ROOT / "tests" / "articles2", ROOT / "tests" / "articles2" / "gold"),
     "articles3": (ROOT / "tests" / "articles3", ROOT / "tests" / "articles3" / "gold"),
+    "articles4": (ROOT / "tests" / "articles4", ROOT / "tests" / "articles4" / "gold"),
 }
 
 

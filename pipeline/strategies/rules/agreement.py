@@ -24,8 +24,17 @@ _AGREEMENT_ACT = (
 _AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on|with|a|an|the)\b", re.IGNORECASE)
 
 
+# "The United Kingdom has agreed to provide a course": one donor's promise is aid, not an agreement.
+_AGREED_TO_GIVE = re.compile(
+    r"\bagreed\s+to\s+(?:provide|supply|deliver|donate|give|fund|finance|train|send|hand over|transfer|grant)\b"
+)
+
+
 def states_agreement(sentence: str) -> bool:
     """An agreement noun with an act that makes or moves it, or parties that 'agreed to' something."""
+    names_a_document = re.search(r"\b(?:agreements?|memorand\w+|accords?|treat\w+)\b", sentence)
+    if _AGREED_TO_GIVE.search(sentence) and not names_a_document:
+        return False
     has_noun_and_act = re.search(rf"\b{_AGREEMENT_NOUN}\b", sentence, re.IGNORECASE) and re.search(
         rf"\b{_AGREEMENT_ACT}\b", sentence, re.IGNORECASE
     )

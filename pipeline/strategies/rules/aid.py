@@ -101,10 +101,13 @@ _RUNS_COURSES = re.compile(
     rf"(?:^|,\s*)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
     r"(?:(?:has|have|had)\s+been\s+|is\s+|are\s+|also\s+|now\s+)*"
     r"(?:running|runs|ran|organi[sz](?:ing|es|ed)|holding|holds|held|conducting|conducts|conducted|completed|"
-    r"offering|offers|offered)\s+(?:a\s+|an\s+)?(?P<course>[^.;]*?\bcourses?)\s+for\s+(?:[\d,]+\s+)?"
+    r"offering|offers|offered)\s+(?:a\s+|an\s+)?(?P<course>[^.;]*?\bcourses?)"
+    r"(?:\s+(?:in|at)\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*)?\s+for\s+(?:[\d,]+\s+)?"
     rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})"
 )
-_FREQUENCY = re.compile(r"^(?:monthly|weekly|annual|yearly|regular|two-week|one-week|short)\s+", re.IGNORECASE)
+_FREQUENCY = re.compile(
+    r"^(?:(?:monthly|weekly|annual|yearly|regular|short|[\w]+-(?:week|month|day|year)(?:-long)?)\s+)+", re.IGNORECASE
+)
 
 
 def trains(sentence: str) -> tuple[str, str, str] | None:
@@ -140,15 +143,30 @@ _RECEIVED_FROM = re.compile(
     rf"^(?:[Tt]he\s+)?(?P<recipient>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+(?:has\s+|had\s+|have\s+)?received\s+"
     rf"(?P<objects>[^.;]+?)\s+from\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
 )
+_PAID_BY = r"(?:by|paid for by|financed by|funded by)"
 _DELIVERED_BY = re.compile(
     r"^(?P<objects>[^.;]+?)\s+(?:were|was|have been|has been)\s+(?:delivered|handed over|donated|supplied|"
-    rf"transferred|given|sent)\s+to\s+(?:the\s+)?(?P<recipient>[^,;.]+?)\s+by\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
+    r"transferred|given|sent)\s+to\s+(?:the\s+)?(?P<recipient>[^,;.]+?)"
+    rf"(?:\s+on\s+[A-Z][a-z]+\s+\d{{1,2}})?,?\s+{_PAID_BY}\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
 )
+# "40 binoculars and six radars donated by Turkey" after "X had taken delivery of", and
+# "Thirty radios, financed by the United States ..., reached the Azov Sea detachment".
+_TOOK_DELIVERY = re.compile(
+    rf"^(?:[Tt]he\s+)?(?P<recipient>{CAPITALIZED_PHRASE})\b[^.;]*?\b(?:taken|took|takes|taking)\s+delivery\s+of\s+"
+    r"(?P<objects>[^.;]+?)\s+(?:donated|supplied|provided|delivered|sent|financed|paid for|funded)\s+by\s+"
+    rf"(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
+)
+_FINANCED_REACHED = re.compile(
+    r"^(?P<objects>[^.;]+?),\s+(?:donated|supplied|provided|financed|paid for|funded)\s+by\s+(?:the\s+)?"
+    rf"(?P<donor>{CAPITALIZED_PHRASE})[^.;]*?,\s+(?:reached|arrived at|went to|were delivered to|was delivered to)\s+"
+    rf"(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE}(?:\s+[a-z]+)?(?:\s+of\s+{CAPITALIZED_PHRASE})?)"
+)
+_TURNED = (_RECEIVED_FROM, _DELIVERED_BY, _TOOK_DELIVERY, _FINANCED_REACHED)
 
 
 def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
     body = LEADING_DATE.sub("", sentence)
-    for pattern in (_RECEIVED_FROM, _DELIVERED_BY):
+    for pattern in _TURNED:
         turned = pattern.search(body)
         if turned:
             return turned.group("donor"), turned.group("recipient")
@@ -190,7 +208,8 @@ _TRANSFER_OBJECT = re.compile(
     r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
     r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
     r"(?:delivery|provision|transfer|donation|supply|handover|construction|purchase) of|arrived with|came with|"
-    r"pledg(?:e|es|ed)\s+[^;]*?\bfor|promis(?:e|es|ed)|pledg(?:e|es|ed))\s+(?P<objects>.+)$",
+    r"pledg(?:e|es|ed)\s+[^;]*?\bfor|promis(?:e|es|ed)|pledg(?:e|es|ed)|grant(?:ed)?\s+of|"
+    r"financ(?:e|es|ed|ing)|fund(?:s|ed|ing)?|allocat(?:e|es|ed|ing))\s+(?P<objects>.+)$",
     re.IGNORECASE,
 )
 
@@ -201,7 +220,7 @@ _OBJECT_END = re.compile(
 
 
 _DIMENSION = re.compile(
-    r"^(?:\d[\w.,]*(?:-[a-z]+)+|new|additional|modern|more|used|further|other|decommissioned|refurbished|"
+    r"^(?:\d[\w.,]*(?:-[a-z]+)+|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)-[a-z]+(?:-long)?|new|additional|modern|more|used|further|other|decommissioned|refurbished|"
     r"second-hand|modernized|upgraded|surplus)$",
     re.IGNORECASE,
 )
@@ -215,8 +234,8 @@ _QUANTITY_WORD = (
 
 # "a year's supply of spare parts" -> "spare parts"; assistance in general is not an item.
 _PORTION_OF = re.compile(
-    r"^(?:[\w’']+\s+)?(?:supply|supplies|sets?|batch(?:es)?|shipments?|consignments?|number|range|variety|"
-    r"packages?|lots?|kits?)\s+of\s+"
+    r"^(?:(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b)[\w’']+\s+)?(?:supply|supplies|sets?|batch(?:es)?|shipments?|consignments?|number|range|variety|"
+    r"packages?|lots?|kits?|stocks?|construction|purchase|acquisition|delivery)\s+of\s+"
 )
 
 
@@ -226,12 +245,18 @@ _VAGUE_ITEMS = {"assistance", "aid", "help", "support", "cooperation", "expertis
 def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
     """(description, quantity as written) for what a sentence says is handed over."""
     body = LEADING_DATE.sub("", sentence)
-    for pattern in (_RECEIVED_FROM, _DELIVERED_BY):
+    for pattern in _TURNED:
         turned = pattern.search(body)
         if turned:
             return _item_list(turned.group("objects"))
-    matches = [m for m in _TRANSFER_OBJECT.finditer(sentence) if not find_money(m.group("objects")[:30])]
-    # An object that is money ("pledged €4.8 million for three radars") is the value, not an item.
+    found = list(_TRANSFER_OBJECT.finditer(sentence))
+    matches = [m for m in found if not find_money(m.group("objects")[:30])]
+    # An object that is money ("a grant of $3.6 million for fuel, tires and spare parts") is the
+    # value, not an item: the goods follow "for".
+    for money_first in (m for m in found if m not in matches):
+        paid_for = re.search(r"\bfor\s+(?P<goods>[^.;]+)", money_first.group("objects"))
+        if paid_for and not re.match(r"(?:the\s+)?[A-Z]", paid_for.group("goods")):
+            return _item_list(paid_for.group("goods"))
     match = matches[0] if matches else None
     if not match:
         trained = trains(sentence)
@@ -248,6 +273,7 @@ def _item_list(segment: str) -> list[tuple[str, str | None]]:
     items = []
     for index, part in enumerate(LIST_SPLIT.split(segment)):
         part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
+        part = _PORTION_OF.sub("", part)  # "the construction of five new border outposts"
         if index == 0:
             # "promised the Kyrgyz Border Service communications equipment": the receiver comes first.
             receiver = re.match(r"^((?:[A-Z][\w’'.\-]*\s+)+)(?=[a-z])", part)
