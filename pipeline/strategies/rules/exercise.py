@@ -180,7 +180,8 @@ _NAMED_EXERCISE = [
     re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
     re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
-    re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed)\s+|^|,\s+)[“\"]?((?:[A-Z][\w\-]+\s+){1,3}"
+    re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
+               r"((?:[A-Z][\w\-]+\s+){1,3}"
                r"(?:19|20)\d{2})\b(?=[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))"),
 ]
 _NOT_NAME_WORDS = {
@@ -204,9 +205,10 @@ def exercise_names(text: str) -> list[str]:
 
 _SCENARIO = re.compile(
     r"\b(?:scenario\s+(?:involved|included|was|envisaged|simulated|focused on|called for)|rehearsed|practi[cs]ed|"
-    r"(?:drill|exercise)\s+tested|"
+    r"(?:drill|exercise)\s+tested|rehearsing|practi[cs]ing|simulating|"
     r"simulated|trained\s+(?:in|for)|drilled|exercised)\s+[“\"]?(?P<tasks>[^.;:()“”\"]+?)"
-    r"(?=\s+(?:during|while|before|after|as part of|under|in the course of)\b|[.;:()“”\"]|$)",
+    r"(?=\s+(?:during|while|before|after|as part of|under|in the course of)\b|\s+in\s+(?-i:[A-Z])|,\s|"
+    r"[.;:()“”\"]|$)",
     re.IGNORECASE,
 )
 
@@ -248,7 +250,8 @@ _DESCRIPTION = re.compile(
 
 _DURATION = re.compile(
     r"\b(?P<duration>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|"
-    r"day-long|month-long)\b|\blasted\s+(?P<lasted>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"day-long|month-long)\b|\b(?:lasted|ran for|continued for)\s+"
+    r"(?P<lasted>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
     r"(?:days|weeks|hours))\b"
 )
 

@@ -152,14 +152,16 @@ def place_after_preposition(place: str, sentence: str) -> bool:
 
 _PLACE_WORDS = (
     r"waters|island|region|coast|port|city|town|area|province|district|gulf|sea|bay|shore|shores|border|valley|"
-    r"training|ground|range|base|peninsula|harbor|harbour|northern|southern|eastern|western|central|east|west|north|"
-    r"south|of|off|near"
+    r"training|ground|range|base|peninsula|harbor|harbour|oil|gas|field|river|lake|strait|pass|mountains|corridor|"
+    r"northern|southern|eastern|western|central|east|west|north|south|of|off|near"
 )
 
 
 _PLACE = re.compile(
-    rf"\b(?:in|at|off|near|on|over)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
-    rf"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*(?:\s+(?:{_PLACE_WORDS.split('|of|')[0]}))?)"
+    rf"\b(?:in|at|off|near|on|over|outside)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
+    rf"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*(?:\s+(?:{_PLACE_WORDS.split('|northern|')[0]})){{0,3}}"
+    # "the Momirak training ground in Khatlon province": a place within a place.
+    rf"(?:\s+in\s+[A-Z][\w’'\-]+\s+(?:province|region|district|oblast))?)"
 )
 
 
