@@ -106,7 +106,9 @@ def extract_by_slots(
             is_record, values = prompt.parse(completion.text)
             fields = slot_fields(prompt, values) if is_record else {}
             overrides = sentence_overrides(record_type, masked.text, fields)
-            wider = resolve_speakers(document, unit, overrides) if record_type == "agreement" else None
+            wider = None
+            if record_type == "agreement" and overrides.get("parties"):
+                overrides["parties"], wider = resolve_speakers(document, unit, overrides["parties"])
             if is_record or complete_by_rule(record_type, overrides):
                 starts_event = record_type == "exercise" and introduces_exercise(masked.text)
                 yield Candidate(record_type, fields, [unit.text], masked, "slots", overrides, wider, starts_event)
@@ -248,14 +250,16 @@ def _aid_overrides(sentence: str, fields: dict[str, Any]) -> dict[str, Any]:
 _FIRST_PERSON = {"i", "we"}
 
 
-def resolve_speakers(document: Document, unit: Span, overrides: dict[str, Any]) -> Span | None:
+def resolve_speakers(
+    document: Document, unit: Span, parties: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], Span | None]:
     """Parties named as "I", "we" or by a title inside a quotation become the speaker, the speaker's
     body and the titled person ("The Kazakh president and I have agreed ..." -> Nazarbayev, Putin).
-    Returns the document span these names were read from, for grounding; None if nothing changed."""
-    parties = overrides.get("parties") or []
+    Returns the parties and the document span their names were read from, for grounding (None when
+    nothing needed resolving)."""
     needs = [p for p in parties if p["name"].lower() in _FIRST_PERSON or not is_capitalized_name(p["name"])]
     if not needs:
-        return None
+        return parties, None
     text = document.text
     quotation = next((q for q in find_quotations(text) if q.start <= unit.start < q.end), None)
     speaker = attribute(text, quotation).speaker if quotation else None
@@ -271,8 +275,7 @@ def resolve_speakers(document: Document, unit: Span, overrides: dict[str, Any]) 
             name = actors.person_titled(name) or name
         if name.lower() not in _FIRST_PERSON:
             resolved.append({"name": name})
-    overrides["parties"] = resolved
-    return Span(0, len(text), text)
+    return resolved, Span(0, len(text), text)
 
 
 def is_capitalized_name(name: str) -> bool:
