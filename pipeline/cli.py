@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline.backends import BACKEND_NAMES, BackendError
+from pipeline.backends.openai_compat import STRUCTURED_MODES
 from pipeline.documents import DocumentDateError, find_articles
 from pipeline.prompts import PromptError
 from pipeline.run import STRATEGIES, DocumentResult, RunSettings, run_extraction
@@ -91,6 +92,8 @@ def run(
     record_types = [t.strip() for t in types.split(",")] if types else list(RECORD_TYPES)
     if strategy not in STRATEGIES:
         raise _fail(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
+    if structured_mode not in STRUCTURED_MODES:
+        raise _fail(f"unknown structured mode {structured_mode!r}; choose one of: {', '.join(STRUCTURED_MODES)}")
     settings = RunSettings(
         backend=backend,
         model=model,

@@ -328,3 +328,9 @@ def test_eval_of_a_folder_that_is_not_a_run_exits_2(tmp_path: Path) -> None:
     result = _invoke("eval", str(tmp_path / "empty_dir"), "--gold", str(GOLD))
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_run_with_an_unknown_structured_mode_exits_2() -> None:
+    result = _invoke("run", str(Path(__file__).parent.parent / "seeds"), "--structured-mode", "xml")
+    assert result.exit_code == 2
+    assert "unknown structured mode 'xml'" in result.output
