@@ -9,7 +9,6 @@ source but present in a few-shot example is reported as copied from the example.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -69,15 +68,10 @@ def align_evidence(cited: str, document: str, near: int = 0) -> Evidence | None:
     return Evidence(text=document[start:end], start=start, end=end)
 
 
-@functools.lru_cache(maxsize=8)
-def _sentences(document: str) -> tuple[Span, ...]:
-    return tuple(sentences(document))
-
-
 def _snap_to_sentences(document: str, start: int, end: int) -> tuple[int, int]:
     """A fuzzy match becomes the whole sentences it mostly covers: evidence is cited by sentence."""
     covered = [
-        s for s in _sentences(document)
+        s for s in sentences(document)
         if min(end, s.end) - max(start, s.start) >= 0.5 * min(len(s.text), end - start)
     ]
     if covered:

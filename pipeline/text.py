@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,8 +52,13 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-def sentences(text: str) -> list[Span]:
-    """Sentences in document order. Never crosses a paragraph break."""
+@functools.lru_cache(maxsize=8)
+def sentences(text: str) -> tuple[Span, ...]:
+    """Sentences in document order. Never crosses a paragraph break.
+
+    Cached: candidate selection, quotation attribution and evidence alignment all ask for the
+    same document's sentences, once per record type, quotation or cited passage.
+    """
     result = []
     for paragraph in paragraphs(text):
         start = paragraph.start
@@ -68,7 +74,7 @@ def sentences(text: str) -> list[Span]:
             start = paragraph.start + match.end()
         if start < paragraph.end:
             result.append(Span(start, paragraph.end, text[start : paragraph.end]))
-    return result
+    return tuple(result)
 
 
 def find_all(haystack: str, needle: str) -> list[int]:
