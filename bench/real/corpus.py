@@ -1,0 +1,239 @@
+"""The real-article benchmark: which public articles, and their gold, kept without their text.
+
+The repository holds only our own work. For each article, `bench/real/articles/<doc_id>.json`
+holds where it came from (URL, the `pages` search query that finds it, outlet), the sha256 of
+its text, its split (development or holdout, decided by a hash of the URL, not by us) and its
+gold records with every verbatim value replaced by character offsets into the text. The texts
+live in `bench/real/texts/` (git-ignored) and are pulled again with the search tool when missing.
+
+    python bench/real/corpus.py status               # which texts are present and unchanged
+    python bench/real/corpus.py add DOC_ID --url U --query Q --outlet O
+    python bench/real/corpus.py pack [DOC_ID ...]    # texts/gold/*.jsonl -> articles/*.json
+    python bench/real/corpus.py unpack               # articles/*.json + texts -> texts/gold/*.jsonl
+    python bench/real/corpus.py split dev|holdout    # texts of one split, as a folder to run on
+
+Annotators write gold as ordinary record JSONL (tests/gold/GUIDE.md) in `texts/gold/`; `pack`
+checks it against the schema and the text and stores it as offsets plus normalized values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ARTICLES = HERE / "articles"
+TEXTS = HERE / "texts"
+WORK_GOLD = TEXTS / "gold"
+SPLITS = TEXTS / "splits"
+
+sys.path.insert(0, str(HERE.parents[1]))
+from schemas import ANY_RECORD, with_stable_id  # noqa: E402
+
+# Values that are normalized, not verbatim: stored as they are.
+NORMALIZED_KEYS = {"id", "doc_id", "record_type", "kind", "country", "start", "end", "precision", "currency",
+                   "amount", "approximate", "quantity", "status"}
+HOLDOUT_SHARE = 3  # one article in three, by URL hash
+
+
+def split_of(url: str) -> str:
+    return "holdout" if int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % HOLDOUT_SHARE == 0 else "dev"
+
+
+def text_path(doc_id: str) -> Path:
+    return TEXTS / f"{doc_id}.txt"
+
+
+def read_text(doc_id: str) -> str | None:
+    path = text_path(doc_id)
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def sha256_of(doc_id: str) -> str | None:
+    path = text_path(doc_id)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def load_entry(doc_id: str) -> dict[str, Any]:
+    return json.loads((ARTICLES / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+def save_entry(entry: dict[str, Any]) -> None:
+    ARTICLES.mkdir(exist_ok=True)
+    path = ARTICLES / f"{entry['doc_id']}.json"
+    path.write_text(json.dumps(entry, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def all_entries() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ARTICLES.glob("*.json"))]
+
+
+def _pack_value(value: Any, key: str | None, text: str, near: tuple[int, int]) -> Any:
+    """Replace every verbatim string by {"span": [start, end]}: the occurrence nearest the evidence."""
+    if isinstance(value, dict):
+        return {k: _pack_value(v, k, text, near) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pack_value(v, key, text, near) for v in value]
+    if isinstance(value, str) and key not in NORMALIZED_KEYS:
+        starts = []
+        position = text.find(value)
+        while position >= 0:
+            starts.append(position)
+            position = text.find(value, position + 1)
+        if not starts:
+            raise ValueError(f"{key}={value!r} is not verbatim in the text")
+        best = min(starts, key=lambda s: 0 if near[0] <= s < near[1] else min(abs(s - near[0]), abs(s - near[1])))
+        return {"span": [best, best + len(value)]}
+    return value
+
+
+def _unpack_value(value: Any, text: str) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"span"}:
+            start, end = value["span"]
+            return text[start:end]
+        return {k: _unpack_value(v, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unpack_value(v, text) for v in value]
+    return value
+
+
+def check_record(line: str, text: str, where: str) -> dict[str, Any]:
+    record = ANY_RECORD.validate_json(line)
+    for evidence in record.evidence:
+        if text[evidence.start : evidence.end] != evidence.text:
+            raise ValueError(f"{where}: evidence {evidence.start}..{evidence.end} does not slice the text")
+    return dict(record.model_dump(mode="json"))
+
+
+def pack(doc_id: str) -> int:
+    entry = load_entry(doc_id)
+    text = read_text(doc_id)
+    if text is None or sha256_of(doc_id) != entry["sha256"]:
+        raise ValueError(f"{doc_id}: text missing or changed; pull it again first")
+    gold_path = WORK_GOLD / f"{doc_id}.jsonl"
+    packed = []
+    for number, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{gold_path}:{number}"
+        record = check_record(line, text, where)
+        if record["doc_id"] != doc_id:
+            raise ValueError(f"{where}: doc_id {record['doc_id']!r} is not {doc_id!r}")
+        evidence = record.pop("evidence")
+        near = (min(e["start"] for e in evidence), max(e["end"] for e in evidence))
+        record.pop("id")
+        try:
+            body = _pack_value(record, None, text, near)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        body["evidence"] = [[e["start"], e["end"]] for e in evidence]
+        packed.append(body)
+    entry["gold"] = packed
+    save_entry(entry)
+    return len(packed)
+
+
+def unpack(entry: dict[str, Any]) -> list[str]:
+    text = read_text(entry["doc_id"])
+    if text is None:
+        raise ValueError(f"{entry['doc_id']}: text missing")
+    lines = []
+    for body in entry["gold"]:
+        record = _unpack_value({k: v for k, v in body.items() if k != "evidence"}, text)
+        record["evidence"] = [{"text": text[s:e], "start": s, "end": e} for s, e in body["evidence"]]
+        record["id"] = "pending"
+        model = with_stable_id(ANY_RECORD.validate_python(record))
+        lines.append(model.model_dump_json())
+    return lines
+
+
+def status() -> int:
+    entries = all_entries()
+    missing = 0
+    for entry in entries:
+        found = sha256_of(entry["doc_id"])
+        state = "ok" if found == entry["sha256"] else ("missing" if found is None else "CHANGED")
+        missing += state != "ok"
+        counts: dict[str, int] = {}
+        for record in entry["gold"]:
+            counts[record["record_type"]] = counts.get(record["record_type"], 0) + 1
+        print(f"{entry['doc_id']:<40} {entry['split']:<8} {state:<8} {entry['outlet']:<22} {counts}")
+        if state != "ok":
+            print(f"    pull again: search pages for {entry['query']!r}, take {entry['url']}")
+    totals: dict[str, dict[str, int]] = {}
+    for entry in entries:
+        for record in entry["gold"]:
+            split = totals.setdefault(entry["split"], {})
+            split[record["record_type"]] = split.get(record["record_type"], 0) + 1
+    outlets = {e["outlet"] for e in entries}
+    print(f"{len(entries)} articles, {len(outlets)} outlets, {missing} without their text; records: {totals}")
+    return 1 if missing else 0
+
+
+def write_split(split: str) -> Path:
+    """`texts/splits/<split>/` with the split's texts and `gold/`, ready for `extract run` and `eval`."""
+    folder = SPLITS / split
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "gold").mkdir(parents=True)
+    for entry in all_entries():
+        if entry["split"] != split:
+            continue
+        if sha256_of(entry["doc_id"]) != entry["sha256"]:
+            raise ValueError(f"{entry['doc_id']}: text missing or changed; run `corpus.py status`")
+        shutil.copy(text_path(entry["doc_id"]), folder / f"{entry['doc_id']}.txt")
+        (folder / "gold" / f"{entry['doc_id']}.jsonl").write_text(
+            "".join(line + "\n" for line in unpack(entry)), encoding="utf-8"
+        )
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("status")
+    add = commands.add_parser("add")
+    add.add_argument("doc_id")
+    add.add_argument("--url", required=True)
+    add.add_argument("--query", required=True)
+    add.add_argument("--outlet", required=True)
+    pack_cmd = commands.add_parser("pack")
+    pack_cmd.add_argument("doc_ids", nargs="*")
+    commands.add_parser("unpack")
+    split_cmd = commands.add_parser("split")
+    split_cmd.add_argument("split", choices=["dev", "holdout"])
+    args = parser.parse_args()
+    try:
+        if args.command == "status":
+            return status()
+        if args.command == "add":
+            digest = sha256_of(args.doc_id)
+            if digest is None:
+                raise ValueError(f"save the text as {text_path(args.doc_id)} first")
+            save_entry({"doc_id": args.doc_id, "url": args.url, "query": args.query, "outlet": args.outlet,
+                        "sha256": digest, "split": split_of(args.url), "gold": []})
+            print(f"{args.doc_id}: added ({split_of(args.url)})")
+        elif args.command == "pack":
+            for doc_id in args.doc_ids or [p.stem for p in sorted(WORK_GOLD.glob("*.jsonl"))]:
+                print(f"{doc_id}: {pack(doc_id)} records packed")
+        elif args.command == "unpack":
+            WORK_GOLD.mkdir(parents=True, exist_ok=True)
+            for entry in all_entries():
+                lines = unpack(entry)
+                (WORK_GOLD / f"{entry['doc_id']}.jsonl").write_text("".join(x + "\n" for x in lines), "utf-8")
+                print(f"{entry['doc_id']}: {len(lines)} records")
+        elif args.command == "split":
+            print(write_split(args.split))
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
