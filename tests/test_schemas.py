@@ -1,4 +1,4 @@
-"""The record contract (/work/shared/design/records.md) as the schemas implement it."""
+"""The record contract (docs/records.md) as the schemas implement it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from schemas import (
     with_stable_id,
 )
 
-# Every field the contract names, per record type (records.md, "Record types" and "Every emitted record").
+# Every field the contract names, per record type (docs/records.md, "Record types" and "Fields every record carries").
 COMMON_FIELDS = {"id", "doc_id", "evidence"}
 CONTRACT_FIELDS: dict[str, set[str]] = {
     "exercise": {
