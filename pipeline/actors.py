@@ -9,41 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
 from schemas import Actor
 
-# Country names and demonyms (the forms articles on security cooperation use) to ISO 3166-1.
-COUNTRIES: dict[str, str] = {
-    "Afghanistan": "AF", "Afghan": "AF", "Armenia": "AM", "Armenian": "AM", "Azerbaijan": "AZ",
-    "Azerbaijani": "AZ", "Azeri": "AZ", "Belarus": "BY", "Belarusian": "BY", "Britain": "GB",
-    "Great Britain": "GB", "British": "GB", "United Kingdom": "GB", "UK": "GB", "U.K.": "GB", "Bulgaria": "BG",
-    "Bulgarian": "BG", "Canada": "CA", "Canadian": "CA", "China": "CN", "Chinese": "CN", "Estonia": "EE",
-    "Estonian": "EE", "France": "FR", "French": "FR", "Georgia": "GE", "Georgian": "GE", "Germany": "DE",
-    "German": "DE", "India": "IN", "Indian": "IN", "Iran": "IR", "Iranian": "IR", "Iraq": "IQ", "Iraqi": "IQ",
-    "Israel": "IL", "Israeli": "IL", "Italy": "IT", "Italian": "IT", "Japan": "JP", "Japanese": "JP",
-    "Kazakhstan": "KZ", "Kazakh": "KZ", "Kazakhstani": "KZ", "Kyrgyzstan": "KG", "Kyrgyz": "KG", "Latvia": "LV",
-    "Latvian": "LV", "Lithuania": "LT", "Lithuanian": "LT", "Moldova": "MD", "Moldovan": "MD", "Mongolia": "MN",
-    "Mongolian": "MN", "Netherlands": "NL", "Dutch": "NL", "North Korea": "KP", "Norway": "NO",
-    "Norwegian": "NO", "Pakistan": "PK", "Pakistani": "PK", "Poland": "PL", "Polish": "PL", "Romania": "RO",
-    "Romanian": "RO", "Russia": "RU", "Russian": "RU", "Russian Federation": "RU", "Saudi Arabia": "SA",
-    "South Korea": "KR", "South Korean": "KR", "Korea": "KR", "Korean": "KR", "Spain": "ES", "Spanish": "ES",
-    "Sweden": "SE", "Swedish": "SE", "Syria": "SY", "Syrian": "SY", "Tajikistan": "TJ", "Tajik": "TJ",
-    "Turkey": "TR", "Turkish": "TR", "Türkiye": "TR", "Turkmenistan": "TM", "Turkmen": "TM", "Ukraine": "UA",
-    "Ukrainian": "UA", "United States": "US", "U.S.": "US", "US": "US", "USA": "US", "America": "US",
-    "American": "US", "Uzbekistan": "UZ", "Uzbek": "UZ", "Finland": "FI", "Finnish": "FI", "Greece": "GR",
-    "Greek": "GR", "Hungary": "HU", "Hungarian": "HU", "Czech Republic": "CZ", "Czech": "CZ", "Slovakia": "SK",
-    "Austria": "AT", "Switzerland": "CH", "Swiss": "CH", "Belgium": "BE", "Denmark": "DK", "Danish": "DK",
-    "Serbia": "RS", "Serbian": "RS", "Croatia": "HR", "Egypt": "EG", "Egyptian": "EG", "Qatar": "QA",
-    "United Arab Emirates": "AE", "UAE": "AE", "Australia": "AU", "Australian": "AU", "Brazil": "BR",
-}
-# Names of countries themselves (not demonyms): "Russia" is a country, "Russian Navy" is not.
-COUNTRY_NAMES = {
-    name for name in COUNTRIES
-    if not re.search(r"(an|ish|ese|i|ic|ch|ek|en|kh|yz|ik)$", name) or name in {
-        "Iran", "Oman", "Japan", "Afghanistan", "Pakistan", "Kazakhstan", "Uzbekistan", "Tajikistan",
-        "Kyrgyzstan", "Turkmenistan", "Azerbaijan", "Sweden", "Britain", "Great Britain", "Bahrain",
-        "United Arab Emirates", "UAE", "Czech Republic",
-    }
-}
 # Bodies known by acronym, with their country where they have one.
 ACRONYMS: dict[str, tuple[str, str | None]] = {
     "FSB": ("security_service", "RU"), "KNB": ("security_service", "KZ"), "SBU": ("security_service", "UA"),
@@ -98,7 +66,7 @@ class ActorRules:
             candidate = match.group(0)
             tokens = candidate.split()
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
-            while tokens and (tokens[0].lower() in TITLE_WORDS or tokens[0] in COUNTRIES or tokens[0] == "Col."):
+            while tokens and (tokens[0].lower() in TITLE_WORDS or is_country_word(tokens[0]) or tokens[0] == "Col."):
                 tokens = tokens[1:]
             candidate = " ".join(tokens)
             if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
@@ -127,7 +95,7 @@ class ActorRules:
         title = next((w for w in reversed(words) if _TITLE_RE.fullmatch(w)), None)
         if title is None:
             return None
-        country = _country_in(description)
+        country = country_in(description)
         found = set()
         # Every pair of capitalized words, overlapping: "President Nursultan Nazarbayev" holds one.
         for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+{_NAME_TOKEN}))", self.text):
@@ -135,7 +103,7 @@ class ActorRules:
             if not looks_like_person(name) or name.split()[0].lower() in TITLE_WORDS:
                 continue
             role = self.role(name) or ""
-            same_country = country is None or country in (classify(role)[1], _country_in(role))
+            same_country = country is None or country in (classify(role)[1], country_in(role))
             if title in role.lower() and same_country:
                 found.add(self.full_name(name))
         return found.pop() if len(found) == 1 else None
@@ -208,35 +176,32 @@ def _strip_article(text: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text.strip())
 
 
-def _country_in(text: str) -> str | None:
-    for name in sorted(COUNTRIES, key=len, reverse=True):
-        if re.search(rf"(?<![\w.]){re.escape(name)}(?:’s|'s)?(?![\w])", text):
-            return COUNTRIES[name]
-    return None
-
-
 def looks_like_person(name: str) -> bool:
-    if name in COUNTRIES or name.upper() == name:
+    if is_country_word(name) or name.upper() == name:
         return False
     if any(re.search(pattern, name, re.IGNORECASE) for pattern, _ in _KIND_KEYWORDS):
         return False
-    return bool(_PERSON_RE.match(name)) and not _country_in(name)
+    return bool(_PERSON_RE.match(name)) and not country_in(name)
 
 
 def classify(name: str) -> tuple[str, str | None]:
     """(kind, ISO country) of an actor name, by table and keyword."""
     bare = re.sub(r"^(the)\s+", "", name.strip(), flags=re.IGNORECASE)
-    if bare in COUNTRY_NAMES:
-        return "country", COUNTRIES[bare]
+    named = country_of_name(bare)
+    if named:
+        return "country", named
+    body = seat(bare)
+    if body:
+        return body
     for acronym, (kind, country) in ACRONYMS.items():
         if re.search(rf"\b{acronym}\b", bare):
-            return kind, country or _country_in(bare)
-    country = _country_in(bare)
+            return kind, country or country_in(bare)
+    country = country_in(bare)
     for pattern, kind in _KIND_KEYWORDS:
         if re.search(pattern, bare, re.IGNORECASE):
             return kind, country
     if looks_like_person(bare):
         return "person", None
-    if bare in COUNTRIES:  # a bare demonym used as a party: "the Kazakh side"
-        return "country", COUNTRIES[bare]
+    if demonym_country(bare):  # a bare demonym used as a party: "the Kazakh side"
+        return "country", demonym_country(bare)
     return "other", country

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.actors import COUNTRIES, COUNTRY_NAMES
+from pipeline.language.places import country_of_name, is_country_word
 
 # Where a name in running text ends: a bracket, comma or semicolon, or a sentence-final period
 # (not the period of an abbreviation such as "U.S.").
@@ -32,7 +32,7 @@ _GENERIC_ACTOR = re.compile(
 def is_specific_actor(name: str) -> bool:
     """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' are not."""
     name = name.strip()
-    return name in COUNTRIES or not _GENERIC_ACTOR.match(name)
+    return is_country_word(name) or not _GENERIC_ACTOR.match(name)
 
 
 # --- Noun-phrase lists: who took part, what was handed over -------------------------------------
@@ -175,7 +175,7 @@ def first_place(sentence: str) -> str | None:
     for match in _PLACE.finditer(sentence):
         place = match.group("place")
         words = place.split()
-        if words[-1] in COUNTRIES and words[-1] not in COUNTRY_NAMES:
+        if is_country_word(words[-1]) and not country_of_name(words[-1]):
             continue  # "in the Kazakh media": a demonym, not a place
         if _MONTHS_OR_YEAR.search(place) or re.match(r"\s+\d{4}", sentence[match.end() :]):
             continue  # a date, or an exercise name ("in Baltic Guardian 2013")

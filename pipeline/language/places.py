@@ -1,0 +1,76 @@
+"""Countries as news names them: every state pycountry knows, plus the short names, demonyms and
+seats of power in `prompts/lexicon/places.toml` ("Russia", "Kazakh", "the Kremlin").
+
+Only ISO codes come out of here; names always stay as the text writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+
+LEXICON = Path(__file__).resolve().parents[2] / "prompts" / "lexicon" / "places.toml"
+
+
+@dataclass(frozen=True)
+class Places:
+    names: dict[str, str]  # a state's own name -> alpha-2: "Russia", "Russian Federation", "Mexico"
+    demonyms: dict[str, str]  # "Russian", "Kazakh" -> alpha-2
+    seats: dict[str, tuple[str, str]]  # "Kremlin" -> (kind, alpha-2)
+    pattern: re.Pattern[str]  # any name or demonym as a whole word, longest first
+
+
+@functools.lru_cache(maxsize=1)
+def places() -> Places:
+    data = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names[value] = country.alpha_2
+                # "Iran, Islamic Republic of" is also written "Iran".
+                names.setdefault(value.split(",")[0], country.alpha_2)
+    names.update(data["names"])
+    demonyms = dict(data["demonyms"])
+    seats = {name: (kind, code) for name, (kind, code) in data["seats"].items()}
+    every = sorted({*names, *demonyms}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in every) + r")(?:’s|'s)?(?![\w])")
+    return Places(names, demonyms, seats, pattern)
+
+
+def country_of_name(name: str) -> str | None:
+    """The code when `name` is itself a state's name ("Mexico", "the Russian Federation"), else None."""
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    return places().names.get(bare)
+
+
+def demonym_country(word: str) -> str | None:
+    return places().demonyms.get(word)
+
+
+def is_country_word(word: str) -> bool:
+    """A state's name or demonym: "Russia", "Russian"."""
+    table = places()
+    return word in table.names or word in table.demonyms
+
+
+def seat(name: str) -> tuple[str, str] | None:
+    """(kind, code) of a body named by its seat: "the Kremlin" -> government_body, RU."""
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    return places().seats.get(bare)
+
+
+def country_in(text: str) -> str | None:
+    """The first state named or implied (by a demonym) in `text`, longest name first."""
+    match = places().pattern.search(text)
+    if match is None:
+        return None
+    found = match.group(1)
+    table = places()
+    return table.names.get(found) or table.demonyms.get(found)

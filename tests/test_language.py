@@ -1,0 +1,58 @@
+"""The language layer: the pinned spaCy pipeline, countries from pycountry and our table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.actors import classify
+from pipeline.language.parse import DEFAULT_PIPELINE, LanguageError, check_default_weights, load_pipeline, parse
+from pipeline.language.places import country_in, country_of_name, seat
+
+
+def test_the_default_pipeline_is_the_pinned_one() -> None:
+    nlp = load_pipeline(DEFAULT_PIPELINE)
+    assert nlp.meta["author"] == "Explosion"
+    assert nlp.meta["version"] == "3.8.0"
+    check_default_weights(Path(nlp.path))  # raises if a weight file differs from the pinned hashes
+
+
+def test_altered_weights_are_refused(tmp_path: Path) -> None:
+    for relative in ("ner/model", "parser/model", "tok2vec/model", "tagger/model"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(b"not the weights")
+    with pytest.raises(LanguageError, match="not the pinned"):
+        check_default_weights(tmp_path)
+
+
+def test_a_missing_pipeline_is_a_clear_error() -> None:
+    with pytest.raises(LanguageError, match="not installed"):
+        load_pipeline("en_no_such_pipeline")
+
+
+def test_a_text_is_parsed_once_and_shared() -> None:
+    text = "The coast guard received two cutters on Monday."
+    assert parse(text) is parse(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Mexico", "MX"), ("the Russian Federation", "RU"), ("Russia", "RU"), ("Mongolia", "MN"), ("Viet Nam", "VN"),
+     ("Turkey", "TR"), ("Türkiye", "TR"), ("U.S.", "US")],
+)
+def test_country_names_from_pycountry_and_our_table(name: str, code: str) -> None:
+    assert country_of_name(name) == code
+    assert classify(name) == ("country", code)
+
+
+def test_demonyms_and_possessives_give_the_country_of_a_body() -> None:
+    assert country_in("the Nigerian Navy") == "NG"
+    assert country_in("Georgia’s Coast Guard") == "GE"
+    assert country_of_name("Mongolian") is None  # a demonym is not a state's name
+
+
+def test_bodies_named_by_their_seat() -> None:
+    assert seat("the Kremlin") == ("government_body", "RU")
+    assert classify("Pentagon") == ("government_body", "US")
+    assert classify("Bundeswehr") == ("military_unit", "DE")
