@@ -6,10 +6,14 @@ paragraphs (each continued paragraph opens with a mark, only the last one closes
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from pipeline.actors import looks_like_person
+from pipeline.language.parse import parse
 from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
@@ -29,13 +33,19 @@ class Quotation:
         return document[self.text_start : self.text_end]
 
 
+# Opening and closing marks of the quotation styles news uses: English double and single marks,
+# guillemets (Russian, French and Central Asian agencies), German-style low-high marks.
+PAIRED_MARKS = (("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ("‘", "’"))
+
+
 def find_quotations(text: str) -> list[Quotation]:
-    found = _curly_quotations(text) + _straight_quotations(text)
-    found.sort(key=lambda q: q.start)
+    found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
+    found += _straight_quotations(text)
+    found.sort(key=lambda q: (q.start, -q.end))
     result: list[Quotation] = []
     for quotation in found:
         if result and quotation.start < result[-1].end:
-            continue
+            continue  # a quotation inside another ('he called it ‘historic’') is part of it
         words = text[quotation.text_start : quotation.text_end].split()
         # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
         is_title = all(w[0].isupper() or w[0].isdigit() for w in words)
@@ -44,23 +54,33 @@ def find_quotations(text: str) -> list[Quotation]:
     return result
 
 
-def _curly_quotations(text: str) -> list[Quotation]:
+def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]:
+    """Quotations between one style's marks. A quotation that runs over several paragraphs opens
+    each continued paragraph with a mark and closes only at its end."""
     quotations = []
     opened: int | None = None
-    for match in re.finditer(r"[“”]|\n\s*\n", text):
+    pattern = re.escape(opening) + "|" + re.escape(closing) + r"|\n\s*\n"
+    for match in re.finditer(pattern, text):
         token = match.group()
-        if token == "“":
+        if token == closing and opened is not None and _closes(text, match.start(), closing):
+            quotations.append(_quotation(text, opened, match.end()))
+            opened = None
+        elif token == opening:
             if opened is None:
                 opened = match.start()
             # A second opening mark while open continues a multi-paragraph quotation.
-        elif token == "”":
-            if opened is not None:
-                quotations.append(_quotation(text, opened, match.end()))
-                opened = None
-        elif opened is not None and not text.startswith("“", match.end()):
+        elif token.strip() == "" and opened is not None and not text.startswith(opening, match.end()):
             # A quotation continues past a paragraph break only if the next paragraph opens with a mark.
             opened = None
     return quotations
+
+
+def _closes(text: str, at: int, closing: str) -> bool:
+    """A right single mark is also the apostrophe ("Russia’s", "’90s"): it closes only before a non-letter."""
+    if closing != "’":
+        return True
+    following = text[at + 1 : at + 2]
+    return not (following.isalnum())
 
 
 def _straight_quotations(text: str) -> list[Quotation]:
@@ -123,36 +143,23 @@ def shorten_quotation(context: Span, text: str, quotation: Quotation, max_words:
     return before + short + after
 
 
-SPEECH_VERBS = (
-    "said|says|say|saying|told|tells|added|adds|adding|explained|explains|explaining|stated|states|noted|notes|"
-    "noting|declared|declares|stressed|stresses|emphasized|emphasised|emphasizes|remarked|announced|announces|"
-    "insisted|insists|argued|argues|warned|warns|claimed|claims|asserted|observed|commented|continued|specified|"
-    "confirmed|reported|acknowledged|admitted|concluded|replied|answered|wrote|writes|recalled|pointed out|"
-    "underlined|underscored|affirmed|maintained|suggested"
-)
-# A name, possibly with its title: "Romanian Border Police chief Ioan Dumitrache".
-_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|chief|commander|head|spokesman|spokeswoman|minister|director)){0,6}"
-_APPOSITIVE = r"(?:,\s+(?P<apposition>[^,“”\"]{3,120}),)?"
-_AFTER = [
-    re.compile(rf"^\s*(?P<cue>[Aa]ccording to)\s+(?P<speaker>{_NAME})"),
-    re.compile(rf"^\s*(?P<cue>{SPEECH_VERBS})\s+(?P<speaker>{_NAME})"),
-    re.compile(rf"^\s*(?:the\s+)?(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?P<cue>{SPEECH_VERBS})\b"),
-    re.compile(rf"^\s*(?P<speaker>he|she|they|we)\s+(?P<cue>{SPEECH_VERBS})\b", re.IGNORECASE),
-]
-_BEFORE = [
-    re.compile(rf"(?P<cue>[Aa]ccording to)\s+(?P<speaker>{_NAME})\s*,?\s*$"),
-    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?:\w+\s+){{0,2}}?(?P<cue>{SPEECH_VERBS})\b[^.“”\"]{{0,80}}[:,]?\s*$"),
-    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+(?:\w+\s+){{0,4}}?(?P<cue>[a-z]+ed)\b[^.“”\"]{{0,80}}:\s*$"),
-    re.compile(rf"(?P<speaker>{_NAME}){_APPOSITIVE}\s+[^.“”\"]{{0,80}}\b(?P<cue>saying),?\s*$"),
-]
+LEXICON = Path(__file__).resolve().parent.parent / "prompts" / "lexicon" / "speech.toml"
 
 
-# Capitalized words that begin a sentence or a date, not a name: "From October, ..." names no one.
-_NOT_A_SPEAKER = re.compile(r"^(?:(?:From|In|On|At|By|Since|After|Before|During|But|And|Then|Later|Still|Yet)\b\s*)+")
-_MONTH_NAMES = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-}
+@functools.lru_cache(maxsize=1)
+def _speech() -> dict[str, Any]:
+    data = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    return {
+        "lemmas": set(data["speech_lemmas"]),
+        "participles": set(data["participle_cues"]),
+        "reporting": set(data["reporting_nouns"]),
+        "outlets": {name.lower() for name in data["outlets"]},
+    }
+
+
+_PRONOUNS = {"he", "she", "they", "we", "i"}
+# Subjects that name no one.
+_NOT_SPEAKERS = {"it", "this", "that", "which", "who", "what", "there"}
 
 
 @dataclass(frozen=True)
@@ -165,42 +172,126 @@ class Attribution:
 
 
 def attribute(text: str, quotation: Quotation) -> Attribution:
-    """The cue verb and speaker of a quotation: ',” explained Putin', 'X, a spokesman, said: “'."""
-    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
-    after_end = min(len(text), quotation.end + 160)
-    after = mask_citations(text[quotation.end : after_end]).split("\n", 1)[0]
-    sentence_end = re.search(r"(?<![A-Z])[.!?](?:\s|$)", after)
-    after = after[: sentence_end.start()] if sentence_end else after
-    before_start = max(paragraph_start, quotation.start - 240)
-    before = text[before_start : quotation.start]
-    before = before[max(before.rfind(". "), before.rfind("” "), -1) + 1 :]  # this sentence only
-    before_start = quotation.start - len(before)
-    for pattern, frame, offset in [(p, after, quotation.end) for p in _AFTER] + [
-        (p, before, before_start) for p in _BEFORE
-    ]:
-        match = pattern.search(frame)
-        if match:
-            cue = Span(offset + match.start("cue"), offset + match.end("cue"), match.group("cue"))
-            named = _NOT_A_SPEAKER.sub("", match.group("speaker"))
-            apposition = match.groupdict().get("apposition")
-            # "A spokesman for Azerbaijan's Foreign Ministry, Ramin Guliyev, said": the person speaks.
-            if apposition and looks_like_person(apposition.strip()) and not looks_like_person(named):
-                named = apposition.strip()
-            if not named or named.split()[0] in _MONTH_NAMES:
-                continue
-            if named.lower() in {"he", "she", "they", "we"}:
-                return Attribution(cue, _last_person_before(text, paragraph_start, quotation.start), frame)
-            return Attribution(cue, named, frame)
+    """The cue and speaker of a quotation, read off the parse of the sentences around it: the
+    subject of the speech verb next to the quotation ('“…,” said US envoy Jane Doe' -> Jane Doe),
+    the object of 'according to', the person a pronoun refers to. Outlets that report the words
+    ('the agency learned', 'Interfax quoted') are never speakers."""
+    doc = parse(text)
+    frame_tokens = _frame(doc, text, quotation)
+    if not frame_tokens:
+        return Attribution()
+    # The attribution words with the quotation blanked out, same offsets: where a date may be said.
+    first, last = frame_tokens[0].idx, frame_tokens[-1].idx + len(frame_tokens[-1].text)
+    frame = "".join(
+        " " if quotation.start <= at < quotation.end else text[at] for at in range(first, last)
+    )
+    # The cue the quotation depends on in the parse, else the nearest: after the quotation first.
+    quoted = [t for t in doc if quotation.text_start <= t.idx < quotation.text_end]
+    governing = {a.i for t in quoted for a in t.ancestors if not quotation.start <= a.idx < quotation.end}
+    ordered = sorted(
+        frame_tokens,
+        key=lambda t: (t.i not in governing, t.idx < quotation.start,
+                       t.idx - quotation.end if t.idx >= quotation.end else quotation.start - t.idx),
+    )
+    for token in ordered:
+        found = _speaker_of_cue(doc, text, token, quotation)
+        if found is None:
+            continue
+        cue, speaker = found
+        return Attribution(cue, speaker, frame)
     return Attribution()
 
 
-def _last_person_before(text: str, paragraph_start: int, end: int) -> str | None:
-    """The person a pronoun after a quotation refers to: the last full name before it."""
-    window = re.sub(r"“[^”]*”|\"[^\"]*\"", lambda m: " " * len(m.group()), text[max(0, paragraph_start - 400) : end])
-    names = [
-        m.group() for m in re.finditer(rf"{_NAME}", window)
-        if looks_like_person(m.group())
-        # a full name, or the surname of one: not a capital city standing alone
-        and (len(m.group().split()) >= 2 or re.search(rf"[A-Z][\w’'\-]+\s+{re.escape(m.group())}\b", text))
+def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
+    """Tokens of the quotation's sentences outside its marks, and of the sentence that introduces it
+    ('He said:'). Never across a paragraph break."""
+    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
+    paragraph_end = text.find("\n", quotation.end)
+    paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+    sentences_around = [s for s in doc.sents if s.end_char > quotation.start and s.start_char < quotation.end]
+    if not sentences_around:
+        return []
+    first = sentences_around[0]
+    if first.start > 0 and text[first.start_char : quotation.start].strip() == "":
+        previous = doc[first.start - 1].sent
+        if previous.text.rstrip().endswith(":"):
+            sentences_around.insert(0, previous)
+    tokens = []
+    for sentence in sentences_around:
+        for token in sentence:
+            inside = quotation.start <= token.idx < quotation.end
+            if not inside and paragraph_start <= token.idx < paragraph_end:
+                tokens.append(token)
+    return tokens
+
+
+def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tuple[Span, str | None] | None:
+    speech = _speech()
+    lower = token.lower_
+    if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+        cue = Span(token.idx, doc[token.i + 1].idx + 2, text[token.idx : doc[token.i + 1].idx + 2])
+        return (cue, _name(doc, text, objects[0], quotation)) if objects else None
+    is_speech = token.lemma_.lower() in speech["lemmas"] and token.pos_ in ("VERB", "AUX")
+    if not (is_speech or lower in speech["participles"]):
+        return None
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # "Interfax quoted the minister as saying": the quoted person is the object of 'quote'.
+    head = token.head.head if token.head.lower_ == "as" else token.head
+    if not subjects and head.lemma_ == "quote":
+        subjects = [c for c in head.children if c.dep_ == "dobj"]
+    elif not subjects:
+        # "X assessed the results, saying: «…»": the participle's subject is its clause's.
+        clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+    if token.lemma_ == "quote":
+        return None  # the outlet quotes; the speaker comes with 'as saying'
+    cue = Span(token.idx, token.idx + len(token.text), token.text)
+    if not subjects:
+        return None
+    subject = subjects[0]
+    if subject.lower_ in _NOT_SPEAKERS or _reports(subject, speech):
+        return None
+    return cue, _name(doc, text, subject, quotation)
+
+
+def _reports(token: Any, speech: dict[str, Any]) -> bool:
+    """An outlet or reporter: 'TASS', 'the agency', 'Iranian media'."""
+    entity = _entity_of(token)
+    name = (entity.text if entity is not None else token.text).lower()
+    return token.lemma_.lower() in speech["reporting"] or name in speech["outlets"]
+
+
+def _entity_of(token: Any) -> Any:
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
+    """The speaker's words: a person's name from the entity the subject is in, a pronoun resolved to
+    the last person named before the quotation, else the subject's noun phrase without its article."""
+    if token.lower_ in _PRONOUNS:
+        return _last_person_before(doc, quotation.start)
+    entity = _entity_of(token)
+    if entity is not None and entity.label_ == "PERSON":
+        return str(entity.text)
+    # "Commander Colonel-General Alexander Lapin": a person among the subject's compounds.
+    for child in token.children:
+        child_entity = _entity_of(child)
+        if child.dep_ in ("compound", "appos") and child_entity is not None and child_entity.label_ == "PERSON":
+            return str(child_entity.text)
+    words = [t for t in token.subtree if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t is token]
+    words = [t for t in words if t.i <= token.i and not (t.idx >= quotation.start and t.idx < quotation.end)]
+    if not words:
+        return None
+    start, end = words[0].idx, token.idx + len(token.text)
+    return text[start:end]
+
+
+def _last_person_before(doc: Any, end: int) -> str | None:
+    """The person a pronoun refers to: the last person named before it, outside quotations."""
+    quoted = [(q.start, q.end) for q in find_quotations(doc.text)]
+    people = [
+        e for e in doc.ents
+        if e.label_ == "PERSON" and e.end_char <= end and not any(a <= e.start_char < b for a, b in quoted)
     ]
-    return names[-1] if names else None
+    return str(people[-1].text) if people else None

@@ -172,3 +172,52 @@ def test_attribution_cue(text: str, cue: str) -> None:
     assert found is not None
     assert found.text == cue
     assert text[found.start : found.end] == cue
+
+
+# --- Mark styles and attribution by the parse (sentences are our own) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "«Our cutters will patrol the estuary every night,» the captain said.\n",
+        "The captain said ‘our cutters will patrol the estuary every night’ and left.\n",
+        "Der Kapitän sagte „our cutters will patrol the estuary every night“ gestern.\n",
+    ],
+)
+def test_guillemets_single_and_low_high_marks(text: str) -> None:
+    assert [w.lower() for w in _words(text)] == ["our cutters will patrol the estuary every night"]
+
+
+def test_an_apostrophe_does_not_close_a_single_quotation() -> None:
+    text = "He called it ‘the Navy’s best answer to the smugglers’ in the end.\n"
+    assert _words(text) == ["the Navy’s best answer to the smugglers"]
+
+
+def test_a_guillemet_quotation_over_two_paragraphs() -> None:
+    text = "«Our crews trained for a week.\n\n«Next year they will train at sea,» the admiral said.\n"
+    assert _only(text).words(text).endswith("train at sea")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("“Our cutters will patrol the estuary every night,” said US envoy Jane Doe.\n", "Jane Doe", "said"),
+        ("But Ambassador Tom Lee said the boats “will patrol the estuary every night.”\n", "Tom Lee", "said"),
+        ("The agency quoted Colonel Ann Berg as saying “our cutters will patrol the estuary every night.”\n",
+         "Ann Berg", "saying"),
+        ("Admiral Ivo Tamm arrived on Monday. “Our cutters will patrol the estuary every night,” he said.\n",
+         "Ivo Tamm", "said"),
+        ("“Our cutters will patrol the estuary every night,” according to Ivo Tamm.\n", "Ivo Tamm",
+         "according to"),
+    ],
+)
+def test_speaker_is_the_subject_of_the_speech_verb(text: str, speaker: str, cue: str) -> None:
+    attribution = attribute(text, _only(text))
+    assert attribution.speaker == speaker
+    assert attribution.cue is not None and attribution.cue.text == cue
+
+
+def test_an_outlet_that_reports_is_not_the_speaker() -> None:
+    text = "“Our cutters will patrol the estuary every night,” the agency learned from the press office.\n"
+    assert attribute(text, _only(text)).speaker is None
