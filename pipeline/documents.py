@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.normalize import full_date
 from schemas.common import PARTIAL_ISO_DATE
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -31,6 +32,7 @@ class Document:
     sha256: str
     metadata: dict[str, str] = field(default_factory=dict)
     doc_date: str | None = None  # partial ISO 8601; resolves dates the text gives without a year
+    doc_date_source: str | None = None  # "sidecar", "--doc-date", "text: date line", "text: dateline"
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,12 @@ def load_document(path: Path, *, doc_date: str | None = None) -> Document | Load
         date = check_doc_date(sidecar.get("date") or doc_date, str(path.with_name(path.stem + SIDECAR_SUFFIX)))
     except (ValueError, OSError) as exc:
         return LoadError(path, str(exc))
+    source = "sidecar" if sidecar.get("date") else ("--doc-date" if date else None)
     metadata = {**parse_header(text), **{k: str(v) for k, v in sidecar.items()}}
+    if date is None:
+        found = date_in_text(text)
+        if found:
+            date, source = found
     return Document(
         doc_id=path.stem,
         path=path,
@@ -113,7 +120,36 @@ def load_document(path: Path, *, doc_date: str | None = None) -> Document | Load
         sha256=hashlib.sha256(raw).hexdigest(),
         metadata=metadata,
         doc_date=date,
+        doc_date_source=source,
     )
+
+
+# "date 2019-10-29", "Date: 3 June 2019", "published: 2021-03-04" on one of the first lines.
+_DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*(?P<value>.{6,40})", re.IGNORECASE)
+# A dateline opens a paragraph with a place in capitals: "ALMATY, 3 March 2021 (Agency) -".
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40}[,.]\s+")
+DATE_LINES_READ = 4  # lines at the top that may be a date line or front matter
+DATELINE_PARAGRAPHS = 3  # paragraphs at the top that may open with a dateline
+
+
+def date_in_text(text: str) -> tuple[str, str] | None:
+    """The document's own date as its text gives it, and where: a date line at the top (front
+    matter, "Date: 3 June 2019", a line that is only a date) or a dateline that names the year.
+    A dateline without a year ("ALMATY, March 3 -") does not date the document."""
+    lines = [line for line in text.split("\n")[: DATE_LINES_READ * 2] if line.strip() and line.strip() != "---"]
+    for line in lines[:DATE_LINES_READ]:
+        match = _DATE_LINE.match(line)
+        value = match.group("value") if match else (line if len(line.strip()) <= 32 else "")
+        found = full_date(value)
+        if found:
+            return found, "text: date line"
+    for paragraph in text.split("\n\n")[:DATELINE_PARAGRAPHS]:
+        opening = _DATELINE.match(paragraph.strip("\n"))
+        if opening:
+            found = full_date(paragraph.strip("\n")[: opening.end() + 40])
+            if found:
+                return found, "text: dateline"
+    return None
 
 
 def read_sidecar(path: Path) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,11 @@ _DATE_PATTERNS = [
     rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
     # 2006 / in 2004
     rf"\b(?P<y>{_YEAR})\b",
+    # Tuesday / yesterday: resolved against the document's own date when it is known to the day
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b",
 ]
+_ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
 
 
@@ -70,6 +75,8 @@ def normalize_date(text: str, doc_date: str | None) -> DateRef:
 
 def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> DateRef:
     groups = {k: v for k, v in match.groupdict().items() if v}
+    if "wd" in groups:
+        return _relative_day(text, groups["wd"].lower(), doc_date)
     year = groups.get("y") or (doc_date[:4] if doc_date else None)
     if "m" not in groups:
         return DateRef(text=text, start=year, end=year, precision="year" if year else "unknown")
@@ -92,6 +99,31 @@ def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> D
     if end < start:
         return DateRef(text=text, precision="unknown")
     return DateRef(text=text, start=start, end=end, precision="day")
+
+
+def _relative_day(text: str, word: str, doc_date: str | None) -> DateRef:
+    """'Tuesday' is the last Tuesday on or before the document's date; 'yesterday' the day before it.
+    Without a document date known to the day, the words are kept and the date is unknown."""
+    if not doc_date or len(doc_date) != 10:
+        return DateRef(text=text, precision="unknown")
+    day = dt.date.fromisoformat(doc_date)
+    if word == "yesterday":
+        day -= dt.timedelta(days=1)
+    elif word != "today":
+        day -= dt.timedelta(days=(day.weekday() - _WEEKDAYS.index(word)) % 7)
+    return DateRef(text=text, start=day.isoformat(), end=day.isoformat(), precision="day")
+
+
+def full_date(text: str) -> str | None:
+    """The first date in `text` that names its year, as ISO 8601 ('3 June 2019' -> 2019-06-03,
+    '2019-10-29', 'March 2021' -> 2021-03): what a date line or a dateline gives as the document's date."""
+    iso = _ISO_DATE.search(text)
+    found = [(iso.start(), iso.group())] if iso else []
+    for date in find_dates(text):
+        ref = normalize_date(date.text, None)
+        if ref.start and ref.precision in ("day", "month") and re.search(_YEAR, date.text):
+            found.append((date.start, ref.start))
+    return min(found)[1] if found else None
 
 
 _CURRENCY_SYMBOLS = {

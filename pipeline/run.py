@@ -203,6 +203,7 @@ def _input_entry(document: Document, result: DocumentResult) -> dict[str, Any]:
         "characters": len(document.text),
         "metadata": document.metadata,
         "doc_date": document.doc_date,
+        "doc_date_source": document.doc_date_source,
         "status": "failed" if result.error else "ok",
         "records": result.records,
         "seconds": round(result.seconds, 3),

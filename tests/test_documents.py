@@ -294,3 +294,40 @@ def test_header_metadata_reaches_the_document(tmp_path: Path) -> None:
     assert isinstance(document, Document)
     assert document.metadata.get("publication") == "Pontic Security Review"
     assert document.metadata.get("issue") == "124"
+
+
+# --- The document's own date, from its text -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "date", "source"),
+    [
+        ("date 2021-03-04\nALMATY - The coast guard received two cutters.", "2021-03-04", "text: date line"),
+        ("Date: 3 June 2019\n\nThe coast guard received two cutters.", "2019-06-03", "text: date line"),
+        ("---\ntitle: Cutters\ndate: 2020-11-19\n---\nThe coast guard received two cutters.", "2020-11-19",
+         "text: date line"),
+        ("ULAANBAATAR, 14 September 2022 — The coast guard received two cutters.", "2022-09-14", "text: dateline"),
+    ],
+)
+def test_document_date_found_in_the_text(tmp_path: Path, opening: str, date: str, source: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(opening + "\n", encoding="utf-8")
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert (document.doc_date, document.doc_date_source) == (date, source)
+
+
+def test_a_dateline_without_a_year_does_not_date_the_document(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("ALMATY, March 3 (Agency) - The coast guard received two cutters.\n", encoding="utf-8")
+    document = load_document(path)
+    assert isinstance(document, Document) and document.doc_date is None
+
+
+def test_a_sidecar_date_wins_over_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("date 2021-03-04\nThe coast guard received two cutters.\n", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"date": "2006"}', encoding="utf-8")
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert (document.doc_date, document.doc_date_source) == ("2006", "sidecar")

@@ -119,3 +119,18 @@ def test_parse_count_of_a_non_number_is_none() -> None:
 def test_count_words_lists_digits_and_the_number_word() -> None:
     assert {"4", "four"} <= set(count_words(4))
     assert "1,200" in count_words(1200)
+
+
+@pytest.mark.parametrize(
+    ("words", "doc_date", "day"),
+    [("Tuesday", "2019-10-31", "2019-10-29"), ("Thursday", "2019-10-31", "2019-10-31"),
+     ("yesterday", "2021-07-14", "2021-07-13"), ("today", "2021-07-14", "2021-07-14")],
+)
+def test_weekdays_and_relative_days_resolve_against_the_document_date(words: str, doc_date: str, day: str) -> None:
+    ref = normalize_date(words, doc_date)
+    assert (ref.start, ref.end, ref.precision) == (day, day, "day")
+
+
+def test_a_weekday_without_a_document_date_stays_unresolved() -> None:
+    assert normalize_date("Tuesday", "2019").start is None
+    assert normalize_date("Tuesday", None).precision == "unknown"
