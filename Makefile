@@ -39,7 +39,7 @@ test: lint
 # Quality and speed of the embedded default on every set with gold (prints, never asserts).
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
-	for set in tests/articles tests/articles2 tests/articles3 tests/articles4 tests/holdout; do \
+	for set in tests/articles tests/articles2 tests/articles3 tests/articles4 tests/articles5 tests/holdout; do \
 		$(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; \
 	done
 
@@ -47,7 +47,7 @@ bench: setup
 record: setup
 	$(BIN)/extract run $(SEEDS) --out outputs/record-seeds
 	cp outputs/record-seeds/responses.jsonl tests/recordings/seeds.responses.jsonl
-	for set in articles articles2 articles3 articles4; do \
+	for set in articles articles2 articles3 articles4 articles5; do \
 		$(BIN)/extract run tests/$$set --out outputs/record-$$set && \
 		cp outputs/record-$$set/responses.jsonl tests/recordings/$$set.responses.jsonl || exit 1; \
 	done
@@ -56,6 +56,7 @@ record: setup
 	$(BIN)/extract eval outputs/record-articles2 --gold tests/articles2/gold | grep Headline
 	$(BIN)/extract eval outputs/record-articles3 --gold tests/articles3/gold | grep Headline
 	$(BIN)/extract eval outputs/record-articles4 --gold tests/articles4/gold | grep Headline
+	$(BIN)/extract eval outputs/record-articles5 --gold tests/articles5/gold | grep Headline
 
 clean:
 	rm -rf $(VENV) outputs/run-* outputs/seeds

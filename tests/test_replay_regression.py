@@ -27,6 +27,7 @@ SETS = {
     "articles2": (ROOT / "tests" / "articles2", ROOT / "tests" / "articles2" / "gold"),
     "articles3": (ROOT / "tests" / "articles3", ROOT / "tests" / "articles3" / "gold"),
     "articles4": (ROOT / "tests" / "articles4", ROOT / "tests" / "articles4" / "gold"),
+    "articles5": (ROOT / "tests" / "articles5", ROOT / "tests" / "articles5" / "gold"),
 }
 
 
