@@ -11,19 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.record_types import entry
 from pipeline.text import squash
 from schemas import Record, with_stable_id
 
 FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it continues
-
-# Fields that, when both records have them and they differ, mean two different events.
-IDENTIFYING: dict[str, tuple[str, ...]] = {
-    "exercise": ("name", "date.start"),
-    # Status is read off the sentence by rule: "handed over two boats" and "will deliver three more" differ.
-    "aid_delivery": ("donor.name", "recipient.name", "date.start", "status"),
-    "agreement": ("kind", "date.start"),
-    "quote": ("text",),
-}
 
 
 def _get(record: dict[str, Any], path: str) -> Any:
@@ -43,48 +35,13 @@ def _names(values: list[Any]) -> set[str]:
     return names
 
 
-def _is_fragment(record_type: str, data: dict[str, Any]) -> bool:
-    if record_type == "exercise":
-        return not data.get("name")
-    if record_type == "aid_delivery":
-        return not data.get("donor")  # "the delivery was carried out through ..." continues the last one
-    if record_type == "agreement":
-        return not data.get("parties")
-    return False
-
-
 def missing_core(record: Record) -> str | None:
     """Why a merged record is too incomplete to be an event, or None if it is complete enough."""
-    data = record.model_dump(mode="json")
-    if data["record_type"] == "aid_delivery" and not data.get("donor"):
-        return "no donor"
-    if data["record_type"] == "aid_delivery" and not (data.get("items") or data.get("value")):
-        return "nothing handed over (no items or value)"
-    if data["record_type"] == "agreement" and not data.get("parties"):
-        return "no parties"
-    if data["record_type"] == "exercise" and not (
-        data.get("name") or data.get("description") or data.get("participants")
-    ):
-        return "no name, description or participants"
-    return None
-
-
-def _same_event(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if record_type == "quote":
-        return _get(a, "text") == _get(b, "text")
-    if record_type == "exercise":
-        return bool(a.get("name")) and _get(a, "name") == _get(b, "name")
-    if record_type == "aid_delivery":
-        return bool(_names(a.get("items", [])) & _names(b.get("items", []))) and _get(a, "donor.name") == _get(
-            b, "donor.name"
-        )
-    if record_type == "agreement":
-        return bool(_names(a.get("parties", [])) & _names(b.get("parties", [])))
-    return False
+    return entry(record.record_type).missing_core(record.model_dump(mode="json"))
 
 
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
-    for path in IDENTIFYING[record_type]:
+    for path in entry(record_type).identifying:
         left, right = _get(a, path), _get(b, path)
         if left is not None and right is not None and left != right:
             return False
@@ -148,18 +105,18 @@ def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> i
         for index, existing in reversed(list(enumerate(merged)))
         if existing.record_type == record_type
     ]
+    kind = entry(record_type)
     candidates = [(index, other) for index, other in candidates if _compatible(record_type, other, data)]
     # The same event first, wherever it is ("Caspian 2006" named again three paragraphs on) ...
     for index, other in candidates:
-        if _same_event(record_type, other, data):
+        if kind.same_event(other, data):
             return index
     if starts_event:
         return None
     # ... then the nearest record a fragment continues.
     for index, other in candidates:
-        # An article rarely describes two exercises at once: any unnamed part joins the named one.
-        if record_type == "exercise" and (_is_fragment(record_type, data) or _is_fragment(record_type, other)):
+        if kind.fragments_join_any_distance and (kind.is_fragment(data) or kind.is_fragment(other)):
             return index
-        if _is_fragment(record_type, data) and _distance(merged[index], record) <= FRAGMENT_DISTANCE:
+        if kind.is_fragment(data) and _distance(merged[index], record) <= FRAGMENT_DISTANCE:
             return index
     return None

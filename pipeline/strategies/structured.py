@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from pipeline.backends.base import Backend
 from pipeline.documents import Document
+from pipeline.record_types import entry
 from pipeline.strategies import Candidate
 from pipeline.text import Span, paragraphs
 from schemas import RECORD_TYPES, draft_list_model
@@ -57,6 +58,6 @@ def extract_structured(document: Document, backend: Backend, record_types: list[
             answer = backend.fill(model, SYSTEM, user)
             for draft in answer.data.get("records", []):
                 evidence = [e for e in draft.pop("evidence", []) if isinstance(e, str)]
-                if record_type == "quote" and draft.get("text"):
-                    evidence.append(draft["text"])
+                # A field that is itself a span of the text (a quotation's words) is evidence too.
+                evidence += [draft[name] for name in entry(record_type).evidence_fields if draft.get(name)]
                 yield Candidate(record_type, draft, evidence, chunk, "structured")

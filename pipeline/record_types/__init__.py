@@ -1,0 +1,96 @@
+"""One entry per record type: everything the pipeline knows about a type, in one place.
+
+An entry names the type's schema and prompt, how candidate sentences are chosen (cue words in
+the prompt, a gate, clause splitting), what the sentence's wording says about its fields (its
+reader), when the wording alone makes a record, and how fragments of one event are merged
+(identifying fields, what a fragment is, what makes two records the same event). The strategy
+and merge stages only ever ask the entry; adding a record type is adding an entry
+(`pipeline/record_types/<type>.py`), its schema, its prompt and its lexicon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.text import Span
+
+Fields = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a sentence's wording says about a record's fields. A value wins over the model's; None
+    removes a model value the sentence contradicts. `context` is where values were read when that is
+    wider than the sentence (a speaker named before the quotation their "we" comes from)."""
+
+    overrides: Fields
+    context: Span | None = None
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+def _no_mentions(_: str) -> list[str]:
+    return []
+
+
+def _no_reading(_document_text: str, _unit: Span, _sentence: str, _fields: Fields) -> Reading:
+    return Reading({})
+
+
+def _never_fragment(_: Fields) -> bool:
+    return False
+
+
+def _complete(_: Fields) -> str | None:
+    return None
+
+
+def _no_same_event(_a: Fields, _b: Fields) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class RecordTypeEntry:
+    record_type: str
+    # Candidates: "sentences" with cue words (the prompt's pattern) or "quotations" (by their marks).
+    candidates: str = "sentences"
+    # A sentence with a cue word must also pass this before the model is asked (None: no gate).
+    gate: Callable[[str], bool] | None = None
+    # Names the document gives the event ("Caspian 2006"): later sentences naming them are candidates.
+    mentions: Callable[[str], list[str]] = _no_mentions
+    # What the sentence's wording says about the fields (document text, sentence span, masked sentence, model fields).
+    read: Callable[[str, Span, str, Fields], Reading] = _no_reading
+    # Whether the wording alone found a record, whatever the model answered.
+    complete_by_rule: Callable[[Fields], bool] = lambda _: False
+    # Whether a sentence states an event of its own, so its record is never merged as a fragment.
+    starts_event: Callable[[str], bool] = _never
+    # Whether the sentence introduces the event (its place and date are the event's), else a detail.
+    introduces: Callable[[str], bool] = lambda _: True
+    # Places of this type are named places only ("in Almaty", not "in the northern Caspian").
+    named_places_only: bool = False
+    # Merge: fields that, when both records have them and differ, mean two different events.
+    identifying: tuple[str, ...] = ()
+    is_fragment: Callable[[Fields], bool] = _never_fragment
+    same_event: Callable[[Fields, Fields], bool] = _no_same_event
+    # An article rarely describes two events of this type at once: any fragment joins the nearest.
+    fragments_join_any_distance: bool = False
+    # Why a merged record is too incomplete to be an event, or None.
+    missing_core: Callable[[Fields], str | None] = _complete
+    # Fields whose value is itself a verbatim span of the document (a quotation's words): evidence too.
+    evidence_fields: tuple[str, ...] = ()
+
+
+def entries() -> dict[str, RecordTypeEntry]:
+    """Every record type's entry, by record type, in the schema's order."""
+    from pipeline.record_types import agreement, aid_delivery, exercise, quote
+
+    found = {e.ENTRY.record_type: e.ENTRY for e in (exercise, aid_delivery, agreement, quote)}
+    return found
+
+
+def entry(record_type: str) -> RecordTypeEntry:
+    return entries()[record_type]

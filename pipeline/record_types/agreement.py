@@ -1,0 +1,91 @@
+"""Agreement: parties, kind, status and subject by the sentence's wording; "I", "we" and titles inside
+a quotation resolved to the speaker, the speaker's body and the titled person."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.actors import ActorRules
+from pipeline.quotes import attribute, find_quotations
+from pipeline.record_types import Fields, Reading, RecordTypeEntry
+from pipeline.strategies.rules.agreement import agreement_facts, agreement_parties, states_agreement
+from pipeline.text import Span, squash
+
+_FIRST_PERSON = {"i", "we"}
+
+
+def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Reading:
+    overrides: Fields = {}
+    parties = agreement_parties(sentence)
+    context = None
+    if parties:
+        overrides["parties"], context = resolve_speakers(document_text, unit, [{"name": n} for n in parties])
+    overrides.update(agreement_facts(sentence))
+    return Reading(overrides, context)
+
+
+def resolve_speakers(
+    text: str, unit: Span, parties: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], Span | None]:
+    """Parties named as "I", "we" or by a title inside a quotation become the speaker, the speaker's
+    body and the titled person ("The Kazakh president and I have agreed ..." -> Nazarbayev, Putin).
+    Returns the parties and the document span their names were read from, for grounding (None when
+    nothing needed resolving)."""
+    needs = [p for p in parties if p["name"].lower() in _FIRST_PERSON or not is_capitalized_name(p["name"])]
+    if not needs:
+        return parties, None
+    quotation = next((q for q in find_quotations(text) if q.start <= unit.start < q.end), None)
+    speaker = attribute(text, quotation).speaker if quotation else None
+    actors = ActorRules(text)
+    resolved = []
+    for party in parties:
+        name = party["name"]
+        if name.lower() == "i" and speaker:
+            name = actors.full_name(speaker)
+        elif name.lower() == "we" and speaker:
+            name = actors.body_of(speaker) or name
+        elif not is_capitalized_name(name):
+            name = actors.person_titled(name) or name
+        if name.lower() not in _FIRST_PERSON:
+            resolved.append({"name": name})
+    return resolved, Span(0, len(text), text)
+
+
+def is_capitalized_name(name: str) -> bool:
+    """'Vladimir Putin', 'Azerbaijan' are names; 'Kazakh president' is a description."""
+    return bool(re.fullmatch(r"(?:[A-Z][\w’'.\-]*|of|the|and|for|\s)+", name)) and name.lower() not in _FIRST_PERSON
+
+
+def complete_by_rule(overrides: Fields) -> bool:
+    """An agreement with its parties and kind."""
+    return bool(overrides.get("parties") and overrides.get("kind"))
+
+
+def missing_core(data: Fields) -> str | None:
+    return None if data.get("parties") else "no parties"
+
+
+def is_fragment(data: Fields) -> bool:
+    return not data.get("parties")
+
+
+def same_event(a: Fields, b: Fields) -> bool:
+    def names(record: Fields) -> set[str]:
+        return {squash(p.get("name") or "") for p in record.get("parties") or []}
+
+    return bool(names(a) & names(b))
+
+
+ENTRY = RecordTypeEntry(
+    record_type="agreement",
+    gate=states_agreement,
+    read=read,
+    complete_by_rule=complete_by_rule,
+    # Agreements are signed in named places ("in Almaty"); "in the northern Caspian" is their subject.
+    named_places_only=True,
+    identifying=("kind", "date.start"),
+    is_fragment=is_fragment,
+    same_event=same_event,
+    missing_core=missing_core,
+)

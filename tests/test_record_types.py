@@ -1,0 +1,34 @@
+"""The registry: one entry per record type, and nothing about a type outside its entry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.prompts import PROMPTS_DIR, load_prompts
+from pipeline.record_types import entries
+from schemas import RECORD_TYPES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_schema_record_type_has_an_entry_and_a_prompt() -> None:
+    assert list(entries()) == list(RECORD_TYPES)
+    assert set(load_prompts(PROMPTS_DIR)) == set(RECORD_TYPES)
+
+
+def test_identifying_fields_are_fields_of_the_schema() -> None:
+    for record_type, kind in entries().items():
+        for path in kind.identifying:
+            assert path.split(".")[0] in RECORD_TYPES[record_type].model_fields, (record_type, path)
+
+
+def test_no_stage_branches_on_a_record_type_name() -> None:
+    """Type-specific behaviour lives in pipeline/record_types/: the stages ask the entry."""
+    pattern = re.compile(r"record_type\s*(?:==|!=|in)\s*[\"'(]")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "pipeline").rglob("*.py")
+        if "record_types" not in path.parts and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
