@@ -167,9 +167,23 @@ _TITLED_PERSON = re.compile(
 
 
 def person_without_title(phrase: str) -> str:
-    """'Latvian Defense Minister Andris Kalniņš' -> 'Andris Kalniņš' (the title is the role)."""
+    """'Latvian Defense Minister Andris Kalniņš' -> 'Andris Kalniņš', 'Colonel-General Ivan Petrov' ->
+    'Ivan Petrov' (the title is the role)."""
     match = _TITLED_PERSON.match(phrase)
-    return match.group("name") if match else phrase
+    if match:
+        return match.group("name")
+    words = phrase.split()
+    # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name.
+    while len(words) > 2 and all(
+        part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS
+        for part in re.split(r"-", words[0]) if part
+    ):
+        words = words[1:]
+    return " ".join(words) if len(words) < len(phrase.split()) else phrase
+
+
+_RANK_ABBREVIATIONS = {"gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
+                       "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first"}
 
 
 def _strip_article(text: str) -> str:

@@ -48,7 +48,7 @@ def find_quotations(text: str) -> list[Quotation]:
             continue  # a quotation inside another ('he called it ‘historic’') is part of it
         words = text[quotation.text_start : quotation.text_end].split()
         # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
-        is_title = all(w[0].isupper() or w[0].isdigit() for w in words)
+        is_title = all(w[0].isupper() or w[0].isdigit() or not w[0].isalnum() for w in words)
         if len(words) >= MIN_QUOTE_WORDS and not is_title:
             result.append(quotation)
     return result
@@ -158,6 +158,7 @@ def _speech() -> dict[str, Any]:
 
 
 _PRONOUNS = {"he", "she", "they", "we", "i"}
+_OUTLET = object()  # the cue's subject reports the words: an outlet, a reporter
 # Subjects that name no one.
 _NOT_SPEAKERS = {"it", "this", "that", "which", "who", "what", "there"}
 
@@ -169,13 +170,15 @@ class Attribution:
     cue: Span | None = None
     speaker: str | None = None  # verbatim; a pronoun is resolved to the last person named before it
     frame: str = ""  # the attribution words outside the quotation, where a date may be given
+    reported_only: bool = False  # only an outlet or reporter attributes it: no one is quoted as speaking
 
 
 def attribute(text: str, quotation: Quotation) -> Attribution:
     """The cue and speaker of a quotation, read off the parse of the sentences around it: the
     subject of the speech verb next to the quotation ('“…,” said US envoy Jane Doe' -> Jane Doe),
-    the object of 'according to', the person a pronoun refers to. Outlets that report the words
-    ('the agency learned', 'Interfax quoted') are never speakers."""
+    the agent of a passive one ('as noted by X'), the object of 'according to', the person a pronoun
+    refers to. Outlets that report the words ('the agency learned', 'Interfax quoted') are never
+    speakers: a quotation only they attribute is `reported_only`."""
     doc = parse(text)
     frame_tokens = _frame(doc, text, quotation)
     if not frame_tokens:
@@ -193,13 +196,41 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
         key=lambda t: (t.i not in governing, t.idx < quotation.start,
                        t.idx - quotation.end if t.idx >= quotation.end else quotation.start - t.idx),
     )
+    reported = False
     for token in ordered:
         found = _speaker_of_cue(doc, text, token, quotation)
         if found is None:
             continue
         cue, speaker = found
-        return Attribution(cue, speaker, frame)
-    return Attribution()
+        if speaker is _OUTLET:
+            reported = True
+            continue
+        return Attribution(cue, speaker if isinstance(speaker, str) else None, frame)
+    introduced = _introduced_before(doc, text, quotation)
+    if introduced is not None:
+        return introduced
+    return Attribution(frame=frame, reported_only=reported)
+
+
+def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
+    """A quotation that opens its paragraph with no attribution of its own continues the speaker the
+    sentence before it names with a speech verb ("As noted by Minister X, ...\n\n“...”")."""
+    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
+    if text[paragraph_start : quotation.start].strip() or paragraph_start == 0:
+        return None
+    previous = doc.char_span(0, paragraph_start - 1, alignment_mode="contract")
+    if previous is None or not len(previous):
+        return None
+    sentence = doc[previous.end - 1].sent
+    for token in sentence:
+        found = _speaker_of_cue(doc, text, token, quotation)
+        if found is not None and isinstance(found[1], str) and _is_person(doc, found[1]):
+            return Attribution(found[0], str(found[1]), "")
+    return None
+
+
+def _is_person(doc: Any, name: str) -> bool:
+    return any(e.label_ == "PERSON" and e.text in name for e in doc.ents)
 
 
 def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
@@ -225,17 +256,26 @@ def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
     return tokens
 
 
-def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tuple[Span, str | None] | None:
+def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tuple[Span, object] | None:
+    """(cue, speaker) when `token` introduces the quotation: the speaker is a name, None when the
+    words name no one, or _OUTLET when an outlet or reporter is the one saying."""
     speech = _speech()
     lower = token.lower_
     if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
         objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
         cue = Span(token.idx, doc[token.i + 1].idx + 2, text[token.idx : doc[token.i + 1].idx + 2])
-        return (cue, _name(doc, text, objects[0], quotation)) if objects else None
+        if not objects:
+            return None
+        return cue, (_OUTLET if _reports(objects[0], speech) else _name(doc, text, objects[0], quotation))
     is_speech = token.lemma_.lower() in speech["lemmas"] and token.pos_ in ("VERB", "AUX")
     if not (is_speech or lower in speech["participles"]):
         return None
-    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if token.lemma_ == "quote":
+        return None  # the outlet quotes; the speaker comes with 'as saying'
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    # A passive speech verb: "as noted by the minister" -> the agent speaks.
+    agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    subjects = agents or subjects
     # "Interfax quoted the minister as saying": the quoted person is the object of 'quote'.
     head = token.head.head if token.head.lower_ == "as" else token.head
     if not subjects and head.lemma_ == "quote":
@@ -244,14 +284,15 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         # "X assessed the results, saying: «…»": the participle's subject is its clause's.
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
-    if token.lemma_ == "quote":
-        return None  # the outlet quotes; the speaker comes with 'as saying'
     cue = Span(token.idx, token.idx + len(token.text), token.text)
     if not subjects:
         return None
-    subject = subjects[0]
-    if subject.lower_ in _NOT_SPEAKERS or _reports(subject, speech):
+    # Of two subjects ("Recall, Secretary-General X announced") the one naming a person or body.
+    subject = next((s for s in subjects if _entity_of(s) is not None), subjects[-1])
+    if subject.lower_ in _NOT_SPEAKERS:
         return None
+    if _reports(subject, speech):
+        return cue, _OUTLET
     return cue, _name(doc, text, subject, quotation)
 
 
@@ -267,24 +308,54 @@ def _entity_of(token: Any) -> Any:
 
 
 def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
-    """The speaker's words: a person's name from the entity the subject is in, a pronoun resolved to
-    the last person named before the quotation, else the subject's noun phrase without its article."""
+    """The speaker's words: a person's name from the entity the subject is in or holds ("US envoy
+    Jane Doe"), a pronoun resolved to the last person named before the quotation, a description
+    resolved to whom it describes ("the ministry" -> the ministry named before, "the Russian
+    general" -> the one person the text gives that title), else the subject's words."""
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
     entity = _entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
         return str(entity.text)
-    # "Commander Colonel-General Alexander Lapin": a person among the subject's compounds.
-    for child in token.children:
-        child_entity = _entity_of(child)
-        if child.dep_ in ("compound", "appos") and child_entity is not None and child_entity.label_ == "PERSON":
-            return str(child_entity.text)
-    words = [t for t in token.subtree if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t is token]
-    words = [t for t in words if t.i <= token.i and not (t.idx >= quotation.start and t.idx < quotation.end)]
+    # "Commander Colonel-General Alexander Lapin", "Recall, CSTO Secretary-General X": a person in the phrase.
+    phrase = [t for t in token.subtree if t.i <= token.i and not quotation.start <= t.idx < quotation.end]
+    people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in phrase)]
+    if people:
+        return str(people[-1].text)
+    # "the deputy commander, Jane Roe, said": a common noun's apposition names the person (never a
+    # bracketed citation after a name).
+    apposed = [
+        t for c in token.children if c.dep_ == "appos" and token.pos_ == "NOUN" and doc[c.left_edge.i - 1].text != "("
+        for t in c.subtree
+    ]
+    people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in apposed)]
+    if people:
+        return str(people[0].text)
+    words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t is token]
     if not words:
         return None
     start, end = words[0].idx, token.idx + len(token.text)
-    return text[start:end]
+    described = text[start:end]
+    if entity is None and token.pos_ == "NOUN":
+        return _described(doc, text, token, described) or described
+    return described
+
+
+def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
+    """Whom a description stands for: the last body named before it with the same head word
+    ("the ministry" -> "Ministry of Defense of Kazakhstan"), or the person given that title."""
+    from pipeline.actors import ActorRules  # actors needs no parse; imported here to keep layers one-way
+
+    person = ActorRules(text).person_titled(description)
+    if person:
+        return person
+    head = token.lemma_.lower()
+    bodies = [
+        e for e in doc.ents
+        if e.label_ in ("ORG", "NORP", "GPE", "FAC") and e.end_char <= token.idx
+        and any(t.lemma_.lower() == head for t in e)
+    ]
+    return str(bodies[-1].text) if bodies else None
 
 
 def _last_person_before(doc: Any, end: int) -> str | None:

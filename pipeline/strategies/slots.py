@@ -101,6 +101,8 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
     for quotation in find_quotations(text):
         context = attribution_context(text, quotation)
         attribution = attribute(text, quotation)
+        if attribution.reported_only:
+            continue  # words an outlet reports with no one named as saying them: not a Quote (GUIDE §1)
         fields: dict[str, Any] = {}
         if attribution.speaker is None:
             completion = backend.complete(
