@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.language.parse import parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
 from schemas import Actor
 
@@ -68,7 +69,7 @@ class ActorRules:
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
             while tokens and (tokens[0].lower() in TITLE_WORDS or is_country_word(tokens[0]) or tokens[0] == "Col."):
                 tokens = tokens[1:]
-            candidate = " ".join(tokens)
+            candidate = person_without_title(" ".join(tokens))
             if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
                 best = candidate
         return best
@@ -116,7 +117,43 @@ class ActorRules:
         return self.full_org_name(match.group("org")) if match else None
 
     def role(self, name: str) -> str | None:
-        """The title the text gives a person, from an appositive or a title before the name."""
+        """The title the text gives a person: from the parse where it has the person as a name, else
+        by the wording around the name."""
+        return self._role_from_parse(name) or self._role_from_wording(name)
+
+    def _role_from_parse(self, name: str) -> str | None:
+        """The person's first mention in the parse: the words that modify the name before it ("Russia’s
+        Central Military District Commander Colonel-General Ivan Petrov"), or its apposition ("Ivan
+        Petrov, head of the OSCE office in Bishkek,"), or the title it stands in apposition to ("the
+        deputy commander, Ivan Petrov,")."""
+        doc = parse(self.text)
+        for entity in doc.ents:
+            if entity.label_ != "PERSON" or name not in entity.text:
+                continue
+            head = entity.root
+            before = doc[head.left_edge.i : entity.start]
+            # Never across a line break or into another sentence ("Issue: 124\n\nKazakhstan’s President").
+            breaks = [t.i for t in before if "\n" in t.text or t.sent.start != entity.sent.start]
+            words = [t for t in before if not breaks or t.i > max(breaks)]
+            while words and (words[0].dep_ in ("det", "cc", "advmod", "punct") or words[0].lower_ in _HONORIFICS):
+                words = words[1:]
+            if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
+                return self.text[words[0].idx : entity.start_char].strip(" ,")
+            for child in head.children:
+                if child.dep_ == "appos" and child.i > head.i and doc[child.left_edge.i - 1].text != "(":
+                    phrase = doc[child.left_edge.i : child.right_edge.i + 1]
+                    text = _strip_article(phrase.text.strip(" ,"))
+                    if _TITLE_RE.search(text) and len(phrase) <= 20:
+                        return text
+            if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+                title = doc[head.head.left_edge.i : head.head.i + 1]
+                text = _strip_article(title.text)
+                if _TITLE_RE.search(text):
+                    return text
+            return None
+        return None
+
+    def _role_from_wording(self, name: str) -> str | None:
         escaped = re.escape(name)
         # The appositive stops at its comma and never crosses a sentence end ("Ministry. She added").
         appositive = re.search(
@@ -152,6 +189,7 @@ class ActorRules:
             country = country or (classify(role)[1] if role else None)
         else:
             role = None
+            name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
             if kind != "country":
                 name = self.full_org_name(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
@@ -182,12 +220,15 @@ def person_without_title(phrase: str) -> str:
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
 
 
-_RANK_ABBREVIATIONS = {"gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
-                       "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first"}
+_HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
+_RANK_ABBREVIATIONS = _HONORIFICS | {
+    "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
+    "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
+}
 
 
 def _strip_article(text: str) -> str:
-    return re.sub(r"^(the|a|an)\s+", "", text.strip())
+    return re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def looks_like_person(name: str) -> bool:

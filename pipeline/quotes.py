@@ -171,6 +171,7 @@ class Attribution:
     speaker: str | None = None  # verbatim; a pronoun is resolved to the last person named before it
     frame: str = ""  # the attribution words outside the quotation, where a date may be given
     reported_only: bool = False  # only an outlet or reporter attributes it: no one is quoted as speaking
+    source: Span | None = None  # an outlet named as the one quoting ("Interfax quoted X as saying")
 
 
 def attribute(text: str, quotation: Quotation) -> Attribution:
@@ -205,11 +206,29 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
         if speaker is _OUTLET:
             reported = True
             continue
-        return Attribution(cue, speaker if isinstance(speaker, str) else None, frame)
+        named = speaker if isinstance(speaker, str) else None
+        return Attribution(cue, named, frame, source=_outlet_quoting(text, token))
     introduced = _introduced_before(doc, text, quotation)
     if introduced is not None:
         return introduced
     return Attribution(frame=frame, reported_only=reported)
+
+
+def _outlet_quoting(text: str, cue: Any) -> Span | None:
+    """The outlet that quotes the speaker: the subject of 'quote' in "TASS quoted X as saying", the
+    addressee in "X told Interfax"."""
+    verb = cue.head.head if cue.head.lower_ == "as" else cue
+    if verb.lemma_ == "quote":
+        candidates = [c for c in verb.children if c.dep_ == "nsubj"]
+    elif cue.lemma_ == "tell":
+        candidates = [c for c in cue.children if c.dep_ in ("dobj", "dative")]
+    else:
+        return None
+    for candidate in candidates:
+        entity = _entity_of(candidate)
+        if entity is not None and entity.text.lower() in _speech()["outlets"]:
+            return Span(entity.start_char, entity.end_char, entity.text)
+    return None
 
 
 def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution | None:

@@ -56,3 +56,19 @@ def test_bodies_named_by_their_seat() -> None:
     assert seat("the Kremlin") == ("government_body", "RU")
     assert classify("Pentagon") == ("government_body", "US")
     assert classify("Bundeswehr") == ("military_unit", "DE")
+
+
+def test_a_persons_title_from_the_parse() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "Moldova’s Border Police Commander Colonel-General Ion Rusu opened the base. "
+        "Later Ana Popa, head of the EU mission in Chisinau, spoke. The deputy commander, Dan Lungu, left."
+    )
+    actors = ActorRules(text)
+    assert actors.actor("Colonel-General Ion Rusu").model_dump() == {
+        "name": "Ion Rusu", "kind": "person", "country": "MD",
+        "role": "Moldova’s Border Police Commander Colonel-General",
+    }
+    assert actors.role("Ana Popa") == "head of the EU mission in Chisinau"
+    assert actors.role("Dan Lungu") == "deputy commander"

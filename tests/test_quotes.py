@@ -221,3 +221,10 @@ def test_speaker_is_the_subject_of_the_speech_verb(text: str, speaker: str, cue:
 def test_an_outlet_that_reports_is_not_the_speaker() -> None:
     text = "“Our cutters will patrol the estuary every night,” the agency learned from the press office.\n"
     assert attribute(text, _only(text)).speaker is None
+
+
+def test_an_outlet_quoting_the_speaker_is_the_cited_source() -> None:
+    text = "Interfax quoted Colonel Ann Berg as saying “our cutters will patrol the estuary every night.”\n"
+    attribution = attribute(text, _only(text))
+    assert attribution.speaker == "Ann Berg"
+    assert attribution.source is not None and attribution.source.text == "Interfax"

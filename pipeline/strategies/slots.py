@@ -110,7 +110,7 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
             )
             fields = slot_fields(prompt, prompt.parse(completion.text)[1])
         fields["text"] = quotation.words(text)
-        source = cited_source(text, quotation)
+        source = cited_source(text, quotation) or attribution.source
         fields["cited_source"] = source.text if source else None
         overrides: dict[str, Any] = {}
         if attribution.cue:
