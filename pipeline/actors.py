@@ -122,15 +122,22 @@ class ActorRules:
         return self._role_from_parse(name) or self._role_from_wording(name)
 
     def _role_from_parse(self, name: str) -> str | None:
-        """The person's first mention in the parse: the words that modify the name before it ("Russia’s
-        Central Military District Commander Colonel-General Ivan Petrov"), or its apposition ("Ivan
-        Petrov, head of the OSCE office in Bishkek,"), or the title it stands in apposition to ("the
-        deputy commander, Ivan Petrov,")."""
+        """The person's first mention in the parse: its apposition ("Ivan Petrov, head of the OSCE office
+        in Bishkek,"), else the words that modify the name before it ("Russia’s Central Military District
+        Commander Colonel-General Ivan Petrov"), else the title it stands in apposition to ("the deputy
+        commander, Ivan Petrov,")."""
         doc = parse(self.text)
         for entity in doc.ents:
             if entity.label_ != "PERSON" or name not in entity.text:
                 continue
             head = entity.root
+            # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
+            for child in head.children:
+                if child.dep_ == "appos" and child.i > head.i and doc[child.left_edge.i - 1].text != "(":
+                    phrase = doc[child.left_edge.i : child.right_edge.i + 1]
+                    text = _strip_article(phrase.text.strip(" ,"))
+                    if _TITLE_RE.search(text) and len(phrase) <= 20:
+                        return text
             before = doc[head.left_edge.i : entity.start]
             # Never across a line break or into another sentence ("Issue: 124\n\nKazakhstan’s President").
             breaks = [t.i for t in before if "\n" in t.text or t.sent.start != entity.sent.start]
@@ -139,12 +146,6 @@ class ActorRules:
                 words = words[1:]
             if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
                 return self.text[words[0].idx : entity.start_char].strip(" ,")
-            for child in head.children:
-                if child.dep_ == "appos" and child.i > head.i and doc[child.left_edge.i - 1].text != "(":
-                    phrase = doc[child.left_edge.i : child.right_edge.i + 1]
-                    text = _strip_article(phrase.text.strip(" ,"))
-                    if _TITLE_RE.search(text) and len(phrase) <= 20:
-                        return text
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
                 title = doc[head.head.left_edge.i : head.head.i + 1]
                 text = _strip_article(title.text)

@@ -10,7 +10,7 @@ source but present in a few-shot example is reported as copied from the example.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -55,17 +55,17 @@ def align_evidence(cited: str, document: str, near: int = 0) -> Evidence | None:
     exact = find_all(document, cited)
     if exact:
         start = min(exact, key=lambda at: abs(at - near))
-        return Evidence(text=cited, start=start, end=start + len(cited))
+        return Evidence(text=cited, start=start, end=start + len(cited), alignment="exact")
     loose = locate(cited, document)
     if loose is not None:
-        return Evidence(text=loose.text, start=loose.start, end=loose.end)
+        return Evidence(text=loose.text, start=loose.start, end=loose.end, alignment="folded")
     if len(cited) < 20:
         return None  # too short for fuzzy alignment to mean anything
     alignment = fuzz.partial_ratio_alignment(cited, document, score_cutoff=FUZZY_EVIDENCE_MIN_SCORE)
     if alignment is None:
         return None
     start, end = _snap_to_sentences(document, alignment.dest_start, alignment.dest_end)
-    return Evidence(text=document[start:end], start=start, end=end)
+    return Evidence(text=document[start:end], start=start, end=end, alignment="fuzzy")
 
 
 def _snap_to_sentences(document: str, start: int, end: int) -> tuple[int, int]:
@@ -85,9 +85,14 @@ def _snap_to_sentences(document: str, start: int, end: int) -> tuple[int, int]:
 
 @dataclass
 class Grounded:
-    fields: dict[str, Any]
+    """What of a candidate the source supports. Grounding only aligns and checks; which value a
+    field ends with is decided afterwards (pipeline.decide)."""
+
+    fields: dict[str, Any]  # the model's values that the source contains
     evidence: list[Evidence]
     dropped: list[Dropped]
+    reading: dict[str, Any] = field(default_factory=dict)  # the sentence reading's values the source contains
+    contradicted: set[str] = field(default_factory=set)  # fields the reading says the sentence does not state
 
 
 class Grounder:
@@ -108,15 +113,17 @@ class Grounder:
                 evidence.append(aligned)
         context = candidate.context.text
         fields = self._ground_value(candidate.fields, context, "", dropped) or {}
+        reading: dict[str, Any] = {}
+        contradicted: set[str] = set()
         for name, value in candidate.overrides.items():
             if value is None:
-                fields.pop(name, None)
+                contradicted.add(name)
                 continue
             where = candidate.override_context.text if candidate.override_context else context
             grounded = self._ground_value(value, where, name, dropped)
             if grounded not in (None, [], {}):
-                fields[name] = grounded
-        return Grounded(fields=fields, evidence=sorted(evidence, key=lambda e: e.start), dropped=dropped)
+                reading[name] = grounded
+        return Grounded(fields, sorted(evidence, key=lambda e: e.start), dropped, reading, contradicted)
 
     def _ground_value(self, value: Any, context: str, path: str, dropped: list[Dropped]) -> Any:
         name = path.rsplit(".", 1)[-1].split("[", 1)[0]

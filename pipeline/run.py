@@ -17,11 +17,13 @@ from typing import Any
 from pipeline.actors import ActorRules
 from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
+from pipeline.decide import decide
 from pipeline.documents import Document, LoadError, load_documents
 from pipeline.grounding import Grounder
 from pipeline.merge import merge_records, missing_core
 from pipeline.output import Reject, RunOutput, write_run
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
+from pipeline.record_types import entry
 from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
 from pipeline.strategies import Candidate
 from pipeline.strategies.slots import extract_by_slots
@@ -171,11 +173,12 @@ def _extract_document(
             )
             continue
         try:
-            record = assemble_record(candidate.record_type, grounded.fields, grounded.evidence, document, actors)
+            fields = decide(entry(candidate.record_type), grounded)
+            record = assemble_record(candidate.record_type, fields, grounded.evidence, document, actors)
         except AssemblyError as exc:
             output.rejects.append(
                 Reject("record", document.doc_id, path, f"invalid record: {exc}", candidate.record_type,
-                       value=grounded.fields, stage="assembly")
+                       value=fields, stage="assembly")
             )
             continue
         records.append(record)

@@ -104,6 +104,13 @@ class Evidence(StrictModel):
     text: str = Field(min_length=1, description="The span, character for character as in the document.")
     start: int = Field(ge=0, description="Offset of the first character, in Unicode code points.")
     end: int = Field(ge=0, description="Offset one past the last character: document[start:end] == text.")
+    alignment: Literal["exact", "folded", "fuzzy"] = Field(
+        default="exact",
+        description=(
+            "How the cited text was found in the document: exact; folded (ignoring case, quote style and "
+            "spacing); fuzzy (a near match, snapped to whole sentences)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _offsets_match_text(self) -> Evidence:

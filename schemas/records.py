@@ -10,7 +10,7 @@ from pydantic import Field, TypeAdapter
 
 from schemas.common import Actor, DateRef, Evidence, Item, Money, StrictModel
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: Evidence.alignment
 
 AidStatus = Literal["delivered", "pledged", "planned", "ongoing"]
 AgreementKind = Literal["memorandum", "treaty", "agreement", "accord", "plan", "other"]

@@ -11,7 +11,7 @@ and merge stages only ever ask the entry; adding a record type is adding an entr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.text import Span
@@ -80,6 +80,9 @@ class RecordTypeEntry:
     fragments_join_any_distance: bool = False
     # Why a merged record is too incomplete to be an event, or None.
     missing_core: Callable[[Fields], str | None] = _complete
+    # How each field's final value is chosen from the model's answer and the reading (pipeline.decide);
+    # fields not named here are `reading_first`.
+    field_policy: dict[str, str] = field(default_factory=dict)
     # Fields whose value is itself a verbatim span of the document (a quotation's words): evidence too.
     evidence_fields: tuple[str, ...] = ()
 

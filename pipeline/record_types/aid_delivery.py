@@ -82,4 +82,6 @@ ENTRY = RecordTypeEntry(
     is_fragment=is_fragment,
     same_event=same_event,
     missing_core=missing_core,
+    # The model said "planned" for nearly everything, and guessed places and topics as programs.
+    field_policy={"status": "reading_only", "program": "reading_only"},
 )
