@@ -36,12 +36,23 @@ lint: setup
 test: lint
 	$(BIN)/pytest
 
-# Quality and speed of the embedded default on every set with gold (prints, never asserts).
+# Quality and speed of the embedded default on every set with gold (prints, never asserts): the
+# seeds, our own sets, and the real articles' development and holdout halves when their texts are
+# present (bench/real/README.md says how to pull them again).
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
 	for set in tests/articles tests/articles2 tests/articles3 tests/articles4 tests/articles5 tests/holdout; do \
 		$(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; \
 	done
+	@if $(BIN)/python bench/real/corpus.py status > /dev/null; then \
+		for split in dev holdout; do \
+			$(BIN)/python bench/real/corpus.py split $$split > /dev/null || exit 1; \
+			$(BIN)/python bench/quality.py bench/real/texts/splits/$$split --gold bench/real/texts/splits/$$split/gold || exit 1; \
+		done; \
+	else \
+		echo "real articles: NOT MEASURED - their texts are missing from bench/real/texts/ (not in git);"; \
+		echo "  'python bench/real/corpus.py status' lists them; bench/real/README.md says how to pull them again"; \
+	fi
 
 # After a prompt change: record the embedded model's answers for the replay regression tests.
 record: setup

@@ -49,6 +49,7 @@ def main() -> None:
         ]
 
     documents = max(1, len(cold.documents))
+    print(f"== {args.folder} (gold: {args.gold})")
     print(f"{'type':<14}{'record F1':>10}{'field F1':>10}")
     for name, scores in report.types.items():
         print(f"{name:<14}{scores.records.f1:>10.3f}{scores.fields.f1:>10.3f}")
