@@ -304,6 +304,8 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
     cue = Span(token.idx, token.idx + len(token.text), token.text)
+    if head.lemma_ == "quote" and token.head.lower_ == "as":  # GUIDE §10: the cue is "as saying"
+        cue = Span(token.head.idx, cue.end, text[token.head.idx : cue.end])
     if not subjects:
         return None
     # Of two subjects ("Recall, Secretary-General X announced") the one naming a person or body.

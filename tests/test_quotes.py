@@ -205,7 +205,7 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
         ("“Our cutters will patrol the estuary every night,” said US envoy Jane Doe.\n", "Jane Doe", "said"),
         ("But Ambassador Tom Lee said the boats “will patrol the estuary every night.”\n", "Tom Lee", "said"),
         ("The agency quoted Colonel Ann Berg as saying “our cutters will patrol the estuary every night.”\n",
-         "Ann Berg", "saying"),
+         "Ann Berg", "as saying"),
         ("Admiral Ivo Tamm arrived on Monday. “Our cutters will patrol the estuary every night,” he said.\n",
          "Ivo Tamm", "said"),
         ("“Our cutters will patrol the estuary every night,” according to Ivo Tamm.\n", "Ivo Tamm",
