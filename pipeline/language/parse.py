@@ -46,9 +46,10 @@ def choose_pipeline(name: str | None) -> dict[str, str]:
     """Use `name` (None: the default) from now on; loads it at once, so a missing or altered pipeline
     is one clear error before any document is read. Returns what the run manifest records."""
     global _chosen
+    wanted = name or os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+    nlp = load_pipeline(wanted)  # raises before the choice changes, so a bad name leaves the last good one
     _chosen = name
-    nlp = load_pipeline(pipeline_name())
-    return {"pipeline": pipeline_name(), "version": str(nlp.meta.get("version", "")),
+    return {"pipeline": wanted, "version": str(nlp.meta.get("version", "")),
             "spacy": str(nlp.meta.get("spacy_version", ""))}
 
 
