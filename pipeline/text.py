@@ -1,4 +1,4 @@
-"""Spans of a document: paragraphs and sentences with their offsets, and quote-insensitive matching."""
+"""Spans of a document: paragraphs and sentences (from the parser) with offsets; quote-insensitive matching."""
 
 from __future__ import annotations
 
@@ -16,14 +16,6 @@ class Span:
     def contains(self, start: int, end: int) -> bool:
         return self.start <= start and end <= self.end
 
-
-# Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = {
-    "u.s", "u.k", "u.n", "e.u", "mr", "mrs", "ms", "dr", "col", "gen", "lt", "maj", "capt", "cmdr", "adm",
-    "sgt", "st", "no", "vol", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "prof",
-    "sen", "rep", "gov", "pres", "corp", "inc", "ltd", "co", "jr", "sr", "vs", "etc", "approx", "e.g", "i.e",
-}
-_SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-Z0-9])")
 
 # Characters that writers and models use interchangeably. Each maps to one character, so a
 # normalized string has the same length and offsets as the original.
@@ -54,26 +46,26 @@ def paragraphs(text: str) -> list[Span]:
 
 @functools.lru_cache(maxsize=8)
 def sentences(text: str) -> tuple[Span, ...]:
-    """Sentences in document order. Never crosses a paragraph break.
+    """Sentences in document order, from the parser; never across a line break.
 
     Cached: candidate selection, quotation attribution and evidence alignment all ask for the
     same document's sentences, once per record type, quotation or cited passage.
     """
+    from pipeline.language.parse import parse
+
     result = []
     for paragraph in paragraphs(text):
-        start = paragraph.start
-        for match in _SENTENCE_END.finditer(paragraph.text):
-            # The sentence keeps its closing quotes and brackets.
-            cut = paragraph.start + match.start() + len(match.group().rstrip())
-            word = re.search(r"([\w.]+)[.!?]?[”’\"')\]]*$", text[start:cut])
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-                continue
-            if word and re.fullmatch(r"[A-Z]", word.group(1).rstrip(".")):
-                continue  # an initial: "John F. Kennedy"
-            result.append(Span(start, cut, text[start:cut]))
-            start = paragraph.start + match.end()
-        if start < paragraph.end:
-            result.append(Span(start, paragraph.end, text[start : paragraph.end]))
+        for line in re.finditer(r"[^\n]+", paragraph.text):
+            start = paragraph.start + line.start()
+            end = paragraph.start + line.end()
+            for sentence in parse(text).char_span(start, end, alignment_mode="expand").sents:
+                a, b = max(sentence.start_char, start), min(sentence.end_char, end)
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                if a < b:
+                    result.append(Span(a, b, text[a:b]))
     return tuple(result)
 
 
