@@ -6,21 +6,26 @@ rules can, because they only ever return text that is in the document or codes f
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.language.parse import parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
 from schemas import Actor
 
 # Bodies known by acronym, with their country where they have one.
-ACRONYMS: dict[str, tuple[str, str | None]] = {
-    "FSB": ("security_service", "RU"), "KNB": ("security_service", "KZ"), "SBU": ("security_service", "UA"),
-    "GRU": ("military_unit", "RU"), "CIA": ("security_service", "US"), "NATO": ("international_org", None),
-    "SCO": ("international_org", None), "CSTO": ("international_org", None), "CIS": ("international_org", None),
-    "OSCE": ("international_org", None), "EU": ("international_org", None), "UN": ("international_org", None),
-    "IRGC": ("military_unit", "IR"), "MVD": ("government_body", "RU"), "MChS": ("government_body", "RU"),
-}
+BODIES = Path(__file__).resolve().parent.parent / "prompts" / "lexicon" / "bodies.toml"
+
+
+@functools.lru_cache(maxsize=1)
+def acronyms() -> dict[str, tuple[str, str | None]]:
+    """Bodies known by acronym, with their kind and, where they have one, their country."""
+    table = tomllib.loads(BODIES.read_text(encoding="utf-8"))["acronyms"]
+    return {name: (kind, country or None) for name, (kind, country) in table.items()}
+
 
 _KIND_KEYWORDS: list[tuple[str, str]] = [
     (r"\b(security service|security committee|intelligence|border (guard )?service|border guards? service|"
@@ -243,13 +248,13 @@ def looks_like_person(name: str) -> bool:
 def classify(name: str) -> tuple[str, str | None]:
     """(kind, ISO country) of an actor name, by table and keyword."""
     bare = re.sub(r"^(the)\s+", "", name.strip(), flags=re.IGNORECASE)
-    named = country_of_name(bare)
+    named = country_of_name(bare) or country_of_name(re.sub(r"^(?:the\s+)?Government\s+of\s+", "", bare))
     if named:
-        return "country", named
+        return "country", named  # GUIDE §10: "Government of <State>" is the state
     body = seat(bare)
     if body:
         return body
-    for acronym, (kind, country) in ACRONYMS.items():
+    for acronym, (kind, country) in acronyms().items():
         if re.search(rf"\b{acronym}\b", bare):
             return kind, country or country_in(bare)
     country = country_in(bare)

@@ -72,3 +72,8 @@ def test_a_persons_title_from_the_parse() -> None:
     }
     assert actors.role("Ana Popa") == "head of the EU mission in Chisinau"
     assert actors.role("Dan Lungu") == "deputy commander"
+
+
+def test_bodies_by_acronym_and_governments_as_states() -> None:
+    assert classify("UNODC") == ("international_org", None)
+    assert classify("Government of Japan") == ("country", "JP")
