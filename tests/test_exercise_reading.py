@@ -18,7 +18,11 @@ def test_subjects_of_taking_part_and_watching() -> None:
     assert roles(
         "Sailors of the Georgian Coast Guard and the Turkish Navy took part in the drill, "
         "while officers of the Armenian Border Guard watched from a tug."
-    ) == {"participants": ["Georgian Coast Guard", "Turkish Navy"], "organizers": [], "observers": ["Armenian Border Guard"]}
+    ) == {
+        "participants": ["Georgian Coast Guard", "Turkish Navy"],
+        "organizers": [],
+        "observers": ["Armenian Border Guard"],
+    }
 
 
 def test_agent_of_a_passive_leads_and_the_drawn_units_take_part() -> None:

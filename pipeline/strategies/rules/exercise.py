@@ -165,7 +165,9 @@ def _entity(token: Any) -> Any:
 
 
 def _clean_name(text: str) -> str:
+    text = re.sub(r"^.*\b[A-Z]{3,}\.?\s*(?:-|–|—|--)\s*", "", text)  # a dateline: "ASTANA. AGENCY - "
     text = re.sub(r"^(?:the|The)\s+", "", text.strip(" ,;:—–-"))
+    text = re.sub(r"^[\w.]+-led\s+", "", text)  # "Russia-led X": X
     text = re.sub(r"\s*\((?:[A-Z][\w-]*\s?)*\)?$", "", text)  # a trailing "(SCO)" or "(SCO"
     return re.sub(r"(?:’s|'s)$", "", text).strip(" ,;:—–-")
 
@@ -215,8 +217,20 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
     lemma = token.lemma_.lower()
     if lemma in data["as_role"] and lemma == "observer":
         role = "observers"  # "... and observers from Pakistan"
+    if token.i == span.start and token.text.isupper() and len(token.text) > 2:
+        # "TAMPA, Fla. – U.S. forces ... will conduct": the dateline's place is not the subject.
+        for child in token.rights:
+            if child.dep_ == "appos" and not child.text.isupper():
+                _one_actor(child, span, names, role, found, depth + 1)
+        return
     entity = _entity(token)
-    if entity is not None and entity.label_ in data["actor_labels"] and token.pos_ in ("PROPN", "NOUN") and (
+    if entity is not None and not any(t.pos_ == "PROPN" for t in entity):
+        entity = None
+    # A member noun ("forces", a sentence-initial "Servicemen" the tagger calls proper) unless named.
+    member_noun = (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]) and (
+        token.pos_ == "NOUN" or entity is None
+    )
+    if entity is not None and not member_noun and entity.label_ in data["actor_labels"] and (
         entity.root.i == token.i or token.pos_ == "PROPN"
     ):
         if entity.label_ == "NORP" and token.pos_ != "PROPN":
@@ -224,14 +238,21 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         start, end = max(entity.start, span.start), min(entity.end, span.end)
         _add(found, role, token.doc[start:end].text, names)
         return
-    if token.pos_ == "PROPN":
+    if token.pos_ == "PROPN" and not member_noun:
         _add(found, role, _proper_span(token, span).text, names)
         return
-    if token.pos_ != "NOUN":
+    if token.pos_ not in ("NOUN", "PROPN"):
         return
     sender = False
+    if lemma in data["group_nouns"] and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.lefts
+    ):
+        # "the CSTO member states": a group the text names only as a group stays one, verbatim.
+        first = min(t.i for c in token.lefts if c.dep_ in ("compound", "nmod", "amod") for t in c.subtree)
+        _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
+        return
     # "troops from A, B and C", "officers of the Romanian Navy"
-    if lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]:
+    if member_noun:
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ in data["member_prepositions"]:
                 for obj in prep.children:
@@ -319,6 +340,9 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             continue
         if phrase in need and not _acts_on_exercise(verb, names):
             continue
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if kind != "involve" and objects and not _acts_on_exercise(verb, names):
+            continue  # "monitors the situation", "held talks": another act
         if not sentence[verb.idx - unit.start : verb.idx - unit.start + len(verb.text)].strip():
             continue  # inside a blanked citation
         role = kind
@@ -360,8 +384,12 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     entity = _entity(child)
                     if entity is not None and entity.label_ == "GPE":
                         _actor_names(child, span, names, "participants", found)
-        # "with the participation of A"
-        if lemma in data["participation_nouns"]:
+        # "with the participation of A" in a clause about the exercise
+        governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "NOUN") and a.dep_ != "pobj"), None)
+        about_exercise = governor is not None and (
+            _is_exercise(governor, names) or (governor.pos_ == "VERB" and _acts_on_exercise(governor, names))
+        )
+        if lemma in data["participation_nouns"] and about_exercise:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ == "of":
                     for obj in child.children:
@@ -386,8 +414,11 @@ def _tasks(head: Any, span: Any) -> list[str]:
             continue
         # "missions to localize X", "the task of protecting X": the task inside the frame.
         if member.lemma_.lower() in frames:
-            inner = [g for c in member.children if c.dep_ in ("acl", "relcl", "prep")
-                     for g in ([c] if c.dep_ != "prep" else [o for o in c.children if o.dep_ in ("pobj", "pcomp")])]
+            inner = [c for c in member.children if c.dep_ in ("acl", "relcl")]
+            inner += [o for c in member.children if c.dep_ == "prep" for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            # "practise missions to localize X": the purpose clause may hang on the verb.
+            inner += [c for c in member.head.children
+                      if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
             if inner:
                 found.extend(_tasks(inner[0], span))
                 continue
