@@ -120,7 +120,7 @@ def _verb_matcher(vocab: Any) -> Any:
 
     matcher = Matcher(vocab)
     roles = patterns()["roles"]
-    for role in (*ROLES, "involve"):
+    for role in (*ROLES, "involve", "send"):
         phrases = [phrase.split() for phrase in roles[role]]
         # The small model's lemmatizer misreads some forms ("staged" -> "stag"): the inflected
         # forms of the lemma are matched too.
@@ -194,9 +194,22 @@ def _proper_span(token: Any, span: Any) -> Any:
 
 def _actor_names(token: Any, span: Any, names: list[str], role: str, found: dict[str, list[str]]) -> None:
     """Who `token` (a subject, object or agent) and its conjuncts name, added to `found[role]`."""
-    for member in [token, *token.conjuncts]:
+    for member in _members(token):
         if _in(span, member):
             _one_actor(member, span, names, role, found, depth=0)
+
+
+def _members(token: Any) -> list[Any]:
+    """A list's members: conjuncts, and proper names the parser hung on as appositions
+    ("the Kazakh Navy, the Coast Guard and a rescue team": the second is read as an apposition)."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ == "conj" or (
+            child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "PROPN"
+            and token.doc[child.left_edge.i - 1].text != "(" if child.left_edge.i > 0 else False
+        ):
+            found.extend(_members(child))
+    return found
 
 
 def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) -> None:
@@ -236,6 +249,10 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         if entity.label_ == "NORP" and token.pos_ != "PROPN":
             return
         start, end = max(entity.start, span.start), min(entity.end, span.end)
+        if token.pos_ == "PROPN" and entity.label_ == "ORG":
+            # "the Coast Guard of the Border Service": the name runs on through its "of" phrase.
+            proper = _proper_span(token, span)
+            end = max(end, proper.end) if proper.start <= start + 1 else end
         _add(found, role, token.doc[start:end].text, names)
         return
     if token.pos_ == "PROPN" and not member_noun:
@@ -273,6 +290,11 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             first = min(t.i for t in demonyms[0].subtree)
             _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
             sender = True
+    # "the Mangystau regional emergencies department": a body named by its place
+    if lemma in data["body_nouns"] and any(c.pos_ == "PROPN" for c in token.lefts):
+        first = min(t.i for c in token.lefts if c.dep_ != "det" for t in c.subtree)
+        _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
+        return
     # "thirteen partner countries—Romania, Belgium and Turkey"
     for child in token.rights:
         if child.dep_ == "appos" and _in(span, child):
@@ -340,8 +362,8 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             continue
         if phrase in need and not _acts_on_exercise(verb, names):
             continue
-        objects = [c for c in verb.children if c.dep_ == "dobj"]
-        if kind != "involve" and objects and not _acts_on_exercise(verb, names):
+        objects = [c for c in verb.children if c.dep_ == "dobj" and not start <= c.i - span.start < end]
+        if kind not in ("involve", "send") and objects and not _acts_on_exercise(verb, names):
             continue  # "monitors the situation", "held talks": another act
         if not sentence[verb.idx - unit.start : verb.idx - unit.start + len(verb.text)].strip():
             continue  # inside a blanked citation
@@ -351,7 +373,14 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                 for obj in prep.children:
                     if obj.lemma_.lower() in data["as_role"]:
                         role = data["as_role"][obj.lemma_.lower()]
-        if kind == "involve":
+        if kind == "send":
+            # "A sent observers", "B deployed two frigates": the role is what was sent.
+            sent = [c for c in objects if c.lemma_.lower() in data["member_nouns"]]
+            if not sent:
+                continue
+            role = data["as_role"].get(sent[0].lemma_.lower(), "participants")
+            who = _subjects(verb)
+        elif kind == "involve":
             who = [c for c in verb.children if c.dep_ == ("nsubjpass" if _passive(verb) else "dobj")]
             if not _passive(verb) and not any(_is_exercise(s, names) for s in _subjects(verb, passive=True)):
                 continue
@@ -364,6 +393,10 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             _actor_names(token, span, names, role, found)
             # "A, in cooperation with B, hosted ...", "A hosted the drill in cooperation with B"
         for prep in [c for c in verb.children if c.dep_ == "prep"]:
+            if role == "participants" and prep.lower_ in data["alongside_prepositions"]:
+                for obj in prep.children:  # "brought together A and B with units from C"
+                    if obj.dep_ == "pobj" and not _is_exercise(obj, names):
+                        _actor_names(obj, span, names, role, found)
             for obj in prep.children:
                 if obj.lemma_.lower() in data["cooperation_nouns"]:
                     for inner in obj.children:
@@ -384,6 +417,13 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     entity = _entity(child)
                     if entity is not None and entity.label_ == "GPE":
                         _actor_names(child, span, names, "participants", found)
+        # "under the command of A": A led it.
+        if lemma in data["leadership_nouns"] and token.head.lower_ == "under":
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            _actor_names(obj, span, names, "organizers", found)
         # "with the participation of A" in a clause about the exercise
         governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "NOUN") and a.dep_ != "pobj"), None)
         about_exercise = governor is not None and (
