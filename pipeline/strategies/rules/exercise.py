@@ -269,14 +269,15 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
         return
     # "troops from A, B and C", "officers of the Romanian Navy"
+    # Any common noun's "from"/"of" phrase names its sender ("cutters of the Romanian Border Police").
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in data["member_prepositions"]:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (member_noun or obj.pos_ == "PROPN"):
+                    before = sum(len(v) for v in found.values())
+                    _actor_names(obj, span, names, role, found)
+                    sender = sender or sum(len(v) for v in found.values()) > before
     if member_noun:
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ in data["member_prepositions"]:
-                for obj in prep.children:
-                    if obj.dep_ == "pobj":
-                        before = sum(len(v) for v in found.values())
-                        _actor_names(obj, span, names, role, found)
-                        sender = sender or sum(len(v) for v in found.values()) > before
         # "U.S. Central Command forces", "China and Kyrgyzstan frontier forces"
         for child in token.lefts:
             if child.dep_ in ("compound", "nmod", "poss") and child.pos_ == "PROPN":
