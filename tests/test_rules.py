@@ -6,48 +6,21 @@ from pipeline.actors import ActorRules
 from pipeline.strategies.rules.agreement import agreement_facts, agreement_parties, states_agreement
 from pipeline.strategies.rules.aid import aid_status, donor_and_recipient, states_specific_aid, transferred_items
 from pipeline.strategies.rules.exercise import (
-    exercise_actors,
     exercise_description,
     exercise_duration,
     exercise_names,
-    exercise_scenario,
     introduces_exercise,
 )
 from pipeline.strategies.rules.phrases import event_clause, first_place
 
 
-def test_exercise_roles_by_verb_and_preposition() -> None:
-    roles = exercise_actors(
-        "Sailors of the Georgian Coast Guard and the Turkish Navy took part in the drill, "
-        "while officers of the Armenian Border Guard watched from a tug."
-    )
-    assert roles == {
-        "participants": ["Georgian Coast Guard", "Turkish Navy"],
-        "organizers": [],
-        "observers": ["Armenian Border Guard"],
-    }
-
-
-def test_exercise_organizers_from_a_passive_and_participants_from_the_rest() -> None:
-    roles = exercise_actors(
-        "The drill was hosted by the Moldovan Interior Ministry in cooperation with the Romanian Gendarmerie "
-        "and drew detachments from Ukraine and Poland."
-    )
-    assert roles["organizers"] == ["Moldovan Interior Ministry", "Romanian Gendarmerie"]
-    assert roles["participants"] == ["Ukraine", "Poland"]
-
-
-def test_exercise_name_kind_duration_and_scenario() -> None:
+def test_exercise_name_kind_and_duration() -> None:
     sentence = "On March 2-4 a three-day joint border exercise, code-named Steppe Lynx 2015, took place near Aralsk."
     assert introduces_exercise(sentence)
     assert exercise_names(sentence) == ["Steppe Lynx 2015"]
     assert exercise_description(sentence) == "joint border exercise"
     assert exercise_duration(sentence) == "three-day"
     assert first_place(sentence) == "Aralsk"
-    assert exercise_scenario("The scenario involved tracking smugglers on horseback and sealing a mountain pass.") == [
-        "tracking smugglers on horseback",
-        "sealing a mountain pass",
-    ]
 
 
 def test_a_definite_mention_does_not_introduce_a_new_exercise() -> None:

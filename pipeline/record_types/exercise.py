@@ -7,10 +7,10 @@ import re
 
 from pipeline.record_types import Fields, Reading, RecordTypeEntry
 from pipeline.strategies.rules.exercise import (
-    exercise_actors,
     exercise_description,
     exercise_duration,
     exercise_names,
+    exercise_roles,
     exercise_scenario,
     introduces_exercise,
     plausible_exercise_name,
@@ -20,7 +20,7 @@ from pipeline.text import Span
 _EXERCISE_WORDS = r"(?i)\b(exercises?|drills?|maneuvers|manoeuvres|games|training|rehearsal)\b"
 
 
-def read(_document_text: str, _unit: Span, sentence: str, fields: Fields) -> Reading:
+def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Reading:
     overrides: Fields = {}
     model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
     if fields.get("name") and not model_name_holds:
@@ -39,8 +39,8 @@ def read(_document_text: str, _unit: Span, sentence: str, fields: Fields) -> Rea
     # Scenarios and who took part, led or watched are read off the sentence's verbs and lists.
     # Measured on the seeds and tests/articles, the 270M model's own answers for these were mostly
     # wrong (observers as participants, fragments of names, countries as scenarios): not used.
-    overrides["scenario"] = exercise_scenario(sentence) or None
-    for role, names in exercise_actors(sentence).items():
+    overrides["scenario"] = exercise_scenario(document_text, unit) or None
+    for role, names in exercise_roles(document_text, unit, sentence, named).items():
         overrides[role] = [{"name": name} for name in names] if names else None
     return Reading(overrides)
 

@@ -1,0 +1,51 @@
+"""The exercise reader on the dependency parse, on sentences of our own."""
+
+from __future__ import annotations
+
+from pipeline.strategies.rules.exercise import exercise_names, exercise_roles, exercise_scenario
+from pipeline.text import Span
+
+
+def roles(sentence: str) -> dict[str, list[str]]:
+    return exercise_roles(sentence, Span(0, len(sentence), sentence), sentence, exercise_names(sentence))
+
+
+def scenario(sentence: str) -> list[str]:
+    return exercise_scenario(sentence, Span(0, len(sentence), sentence))
+
+
+def test_subjects_of_taking_part_and_watching() -> None:
+    assert roles(
+        "Sailors of the Georgian Coast Guard and the Turkish Navy took part in the drill, "
+        "while officers of the Armenian Border Guard watched from a tug."
+    ) == {
+        "participants": ["Georgian Coast Guard", "Turkish Navy"],
+        "organizers": [],
+        "observers": ["Armenian Border Guard"],
+    }
+
+
+def test_agent_of_a_passive_leads_and_the_drawn_units_take_part() -> None:
+    found = roles(
+        "The drill was hosted by the Moldovan Interior Ministry in cooperation with the Romanian Gendarmerie "
+        "and drew detachments from Ukraine and Poland."
+    )
+    assert found["organizers"] == ["Moldovan Interior Ministry", "Romanian Gendarmerie"]
+    assert found["participants"] == ["Ukraine", "Poland"]
+
+
+def test_demonym_group_and_observers_by_as() -> None:
+    found = roles("Peruvian and Chilean marines staged a landing drill, while Bolivia watched as observers.")
+    assert found["participants"] == ["Peruvian and Chilean marines"]
+    assert found["observers"] == ["Bolivia"]
+
+
+def test_holding_talks_is_not_holding_an_exercise() -> None:
+    assert roles("Before the drill, Norway held talks with Denmark.")["participants"] == []
+
+
+def test_scenario_items_are_the_rehearsed_tasks() -> None:
+    assert scenario("The scenario involved tracking smugglers and sealing a mountain pass.") == [
+        "tracking smugglers",
+        "sealing a mountain pass",
+    ]
