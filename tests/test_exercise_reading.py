@@ -49,3 +49,25 @@ def test_scenario_items_are_the_rehearsed_tasks() -> None:
         "tracking smugglers",
         "sealing a mountain pass",
     ]
+
+
+def test_a_body_named_by_what_it_belongs_to_and_its_supporters() -> None:
+    from pipeline.strategies.rules.exercise import exercise_roles
+    from pipeline.text import Span
+
+    text = (
+        "The drill involved crews from the coastal patrol directorate of the Northern Sea District, "
+        "supported by subunits from the Harbour Police and the Rescue Service."
+    )
+    roles = exercise_roles(text, Span(0, len(text), text), text, [])
+    assert roles["participants"] == [
+        "coastal patrol directorate of the Northern Sea District", "Harbour Police", "Rescue Service",
+    ]
+
+
+def test_each_object_of_a_rehearsed_task_is_a_scenario_item() -> None:
+    from pipeline.strategies.rules.exercise import exercise_scenario
+    from pipeline.text import Span
+
+    text = "The scenario involved countering piracy and armed smuggling."
+    assert exercise_scenario(text, Span(0, len(text), text)) == ["countering piracy", "armed smuggling"]

@@ -216,11 +216,20 @@ def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) ->
     name = _clean_name(name)
     if not name or not re.search(r"[A-Z]", name) or name in names:
         return
+    # The fuller of two names for one body wins ("Southern Federal District" inside "regional border
+    # guard directorate of the Southern Federal District").
+    if any(_within(name, taken) for taken in found[role]):
+        return
+    found[role][:] = [taken for taken in found[role] if not _within(taken, name)]
     if re.match(r"(?i)^(?:it|they|this|these|we|he|she|the (?:exercise|drill)s?)$", name):
         return
     if any(name == taken for taken in found[role]):
         return
     found[role].append(name)
+
+
+def _within(short: str, long: str) -> bool:
+    return short != long and re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
 
 def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[str, list[str]], depth: int) -> None:
@@ -291,11 +300,24 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             first = min(t.i for t in demonyms[0].subtree)
             _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
             sender = True
-    # "the Mangystau regional emergencies department": a body named by its place
-    if lemma in data["body_nouns"] and any(c.pos_ == "PROPN" for c in token.lefts):
-        first = min(t.i for c in token.lefts if c.dep_ != "det" for t in c.subtree)
-        _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
+    # "the Mangystau regional emergencies department": a body named by its place; "the regional
+    # border guard directorate of the Southern Federal District": by what it belongs to.
+    named_by_of = [
+        o for p in token.rights if p.dep_ == "prep" and p.lower_ == "of" and p.i == token.i + 1
+        for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"
+    ]
+    if lemma in data["body_nouns"] and (any(c.pos_ == "PROPN" for c in token.lefts) or named_by_of):
+        modifiers = [t.i for c in token.lefts if c.dep_ != "det" for t in c.subtree]
+        first = min([*modifiers, token.i])
+        last = _proper_span(named_by_of[0], span).end - 1 if named_by_of else token.i
+        _add(found, role, token.doc[max(first, span.start) : min(last, span.end - 1) + 1].text, names)
         return
+    # "personnel from A, supported by subunits from B and C": the supporters take part too.
+    for child in token.children:
+        if child.dep_ == "acl":
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                for obj in (o for o in agent.children if o.dep_ == "pobj"):
+                    _actor_names(obj, span, names, role, found)
     # "thirteen partner countries—Romania, Belgium and Turkey"
     for child in token.rights:
         if child.dep_ == "appos" and _in(span, child):
@@ -380,7 +402,8 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             if not sent:
                 continue
             role = data["as_role"].get(sent[0].lemma_.lower(), "participants")
-            who = _subjects(verb)
+            # "A supplied forces from its B directorate": the sender and the unit sent.
+            who = _subjects(verb) + sent
         elif kind == "involve":
             who = [c for c in verb.children if c.dep_ == ("nsubjpass" if _passive(verb) else "dobj")]
             if not _passive(verb) and not any(_is_exercise(s, names) for s in _subjects(verb, passive=True)):
@@ -447,6 +470,16 @@ def _task(token: Any, span: Any) -> str:
     return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(" ,;:—–-\"“”"))
 
 
+def _without(token: Any, conjuncts: list[Any], span: Any) -> str:
+    """`token`'s words without the given conjuncts (and the words that join them)."""
+    skipped = {t.i for c in conjuncts for t in c.subtree}
+    skipped |= {t.i for c in conjuncts for t in c.head.children if t.dep_ in ("cc", "punct")}
+    skipped |= {t.i for c in token.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+    indices = sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t))
+    text = token.doc[indices[0] : indices[-1] + 1].text if indices else ""
+    return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(" ,;:—–-\"“”"))
+
+
 def _tasks(head: Any, span: Any) -> list[str]:
     frames = patterns()["scenario"]["frames"]
     found = []
@@ -463,9 +496,14 @@ def _tasks(head: Any, span: Any) -> list[str]:
             if inner:
                 found.extend(_tasks(inner[0], span))
                 continue
-        task = _task(member, span)
+        # "countering terrorism and illegal immigration": the verb with its first object, then each
+        # further object on its own (GUIDE §6: each rehearsed task a separate item).
+        objects = [c for c in member.children if c.dep_ == "dobj"] if member.tag_ == "VBG" else []
+        further = [c for o in objects for c in o.conjuncts if c.i > o.i]
+        task = _task(member, span) if not further else _without(member, further, span)
         if task and len(task.split()) <= 14:
             found.append(task)
+        found.extend(t for t in (_task(c, span) for c in further) if t and len(t.split()) <= 14)
     return found
 
 
