@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pipeline.actors import ActorRules
-from pipeline.strategies.rules.agreement import agreement_facts, agreement_parties, states_agreement
 from pipeline.strategies.rules.aid import aid_status, donor_and_recipient, states_specific_aid, transferred_items
 from pipeline.strategies.rules.exercise import (
     exercise_description,
@@ -43,19 +42,6 @@ def test_aid_gate_rejects_analysis_and_nobody_gives() -> None:
     assert donor_and_recipient("Western governments provided radios to the border guards.")[0] is None
 
 
-def test_agreement_parties_kind_status_subject() -> None:
-    sentence = "Armenia, Georgia and Azerbaijan signed a memorandum on wildfire response in Batumi on July 9."
-    assert states_agreement(sentence)
-    assert agreement_parties(sentence) == ["Armenia", "Georgia", "Azerbaijan"]
-    assert agreement_facts(sentence) == {"kind": "memorandum", "status": "signed", "subject": "wildfire response"}
-
-
-def test_agreement_under_negotiation_between_two_parties() -> None:
-    sentence = "A protocol between Kazakhstan and Russia on river patrols remains under negotiation."
-    assert agreement_parties(sentence) == ["Kazakhstan", "Russia"]
-    assert agreement_facts(sentence)["status"] == "negotiating"
-
-
 def test_people_behind_titles_and_first_person() -> None:
     text = (
         "Moldovan President Ion Talpa met Romanian officials. Dan Rusu, deputy head of the Romanian Border "
@@ -64,10 +50,6 @@ def test_people_behind_titles_and_first_person() -> None:
     actors = ActorRules(text)
     assert actors.person_titled("the Moldovan president") == "Ion Talpa"
     assert actors.body_of("Rusu") == "Romanian Border Police"
-    assert agreement_parties("“We have agreed with the Moldovan Border Police to share radar data,” Rusu said.") == [
-        "We",
-        "Moldovan Border Police",
-    ]
 
 
 def test_event_clause_drops_relative_clauses_and_attributions() -> None:

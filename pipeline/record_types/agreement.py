@@ -9,19 +9,25 @@ from typing import Any
 from pipeline.actors import ActorRules
 from pipeline.quotes import attribute, find_quotations
 from pipeline.record_types import Fields, Reading, RecordTypeEntry
-from pipeline.strategies.rules.agreement import agreement_facts, agreement_parties, states_agreement
+from pipeline.strategies.rules.agreement import read_agreement, states_agreement
 from pipeline.text import Span, squash
 
 _FIRST_PERSON = {"i", "we"}
 
 
 def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Reading:
+    """The agreement the sentence's parse states. Parties a clause shares with the rest of its sentence
+    ("between A, B, and C" cut at ", and") are read from the whole sentence, which is then the context."""
     overrides: Fields = {}
-    parties = agreement_parties(sentence)
+    reading = read_agreement(document_text, unit.start, unit.end)
     context = None
-    if parties:
-        overrides["parties"], context = resolve_speakers(document_text, unit, [{"name": n} for n in parties])
-    overrides.update(agreement_facts(sentence))
+    if reading.reach:
+        start, end = reading.reach
+        context = Span(start, end, document_text[start:end])
+    if reading.parties:
+        overrides["parties"], resolved = resolve_speakers(document_text, unit, [{"name": n} for n in reading.parties])
+        context = resolved or context
+    overrides.update(reading.facts)
     return Reading(overrides, context)
 
 

@@ -1,155 +1,588 @@
-"""Agreements by the sentence's wording: the parties, the kind, the status and the subject."""
+"""Agreements by the sentence's dependency parse: the parties, the kind, the status and the subject.
+
+Who signed is the subject of the signing verb with its conjuncts ("X and Y signed"), the agent of a
+passive ("was signed by X and Y"), the objects of "between" ("a protocol between X and Y") or the
+subject plus the object of "with" ("X agreed with Y"); people named with their titles are the
+people; "the two sides" are the two parties the sentence or the one before names. The kind is the
+agreement noun, the status the verb, the subject the noun's "on ..." phrase or its modifiers. Every
+word list is data in `prompts/lexicon/agreement.toml`.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from pipeline.actors import person_without_title
-from pipeline.strategies.rules.phrases import (
-    LEADING_DATE,
-    NAME_SLOT,
-    PHRASE_END,
-    phrase_list,
-)
+from pipeline.actors import TITLE_WORDS, looks_like_person
+from pipeline.language.parse import load_pipeline, parse, pipeline_name
+from pipeline.language.places import country_of_name
 
-_AGREEMENT_NOUN = r"(agreements?|memorand(?:um|a)|accords?|treat(?:y|ies)|protocols?|pacts?|deals?|plans?)"
+LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.toml"
 
-
-_AGREEMENT_ACT = (
-    r"(sign(?:s|ed|ing)?|conclud(?:e|ed|ing)|ratif(?:y|ied|ies)|initial(?:l)?ed|reach(?:ed)?|negotiat\w*|"
-    r"propos\w*|adopt(?:ed)?|approv(?:e|ed)|agreed)"
-)
-
-
-_AGREED_TO = re.compile(r"\b(have|has|had)?\s*agreed (to|on|with|a|an|the)\b", re.IGNORECASE)
+Token = Any  # spacy.tokens.Token
+_NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_LEADING_WORDS = {"the", "a", "an"}
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 
-# "The United Kingdom has agreed to provide a course": one donor's promise is aid, not an agreement.
-_AGREED_TO_GIVE = re.compile(
-    r"\bagreed\s+to\s+(?:provide|supply|deliver|donate|give|fund|finance|train|send|hand over|transfer|grant)\b"
-)
+@dataclass(frozen=True)
+class Lexicon:
+    acts: dict[str, str]
+    signing_acts: frozenset[str]
+    nouns: dict[str, str]
+    status_nouns: dict[str, str]
+    not_yet: dict[str, str]
+    giving: frozenset[str]
+    creating: frozenset[str]
+    about: tuple[str, ...]
+    with_: frozenset[str]
+    between: frozenset[str]
+    empty_modifiers: frozenset[str]
+    sides: frozenset[str]
 
 
-def states_agreement(sentence: str) -> bool:
-    """An agreement noun with an act that makes or moves it, or parties that 'agreed to' something."""
-    names_a_document = re.search(r"\b(?:agreements?|memorand\w+|accords?|treat\w+)\b", sentence)
-    if _AGREED_TO_GIVE.search(sentence) and not names_a_document:
-        return False
-    has_noun_and_act = re.search(rf"\b{_AGREEMENT_NOUN}\b", sentence, re.IGNORECASE) and re.search(
-        rf"\b{_AGREEMENT_ACT}\b", sentence, re.IGNORECASE
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    acts = data["acts"]
+    return Lexicon(
+        acts=dict(acts),
+        signing_acts=frozenset(data["signing_acts"]),
+        nouns=data["nouns"],
+        status_nouns=data["status_nouns"],
+        not_yet=data["not_yet"],
+        giving=frozenset(data["giving"]),
+        creating=frozenset(data["creating"]),
+        about=tuple(data["about"]),
+        with_=frozenset(data["with"]),
+        between=frozenset(data["between"]),
+        empty_modifiers=frozenset(data["empty_modifiers"]),
+        sides=frozenset(data["sides"]),
     )
-    return bool(has_noun_and_act or _AGREED_TO.search(sentence))
 
 
-_BETWEEN = re.compile(
-    r"\bbetween\s+" + NAME_SLOT.format("a") + r"\s+and\s+(?:[Tt]he\s+)?(?P<b>[\w][^,;()]*?)"
-    r"(?=\s+(?:on|about|concerning|for|to)\s+[a-z]|\s+(?:remains?|is|was|were|has|have|had)\b|"
-    + PHRASE_END[3:]
-)
+@functools.lru_cache(maxsize=256)
+def _parse_alone(text: str) -> Any:
+    """A sentence parsed on its own (the gate sees only the sentence); kept apart from the document cache."""
+    return load_pipeline(pipeline_name())(text)
 
 
-# "Estonia, Latvia and Lithuania agreed", "that Kyrgyzstan and China signed": names and connectors only
-# before the act, so "The pledge builds on ..." is never taken for a party.
-_NAMES_LIST = (
-    r"[A-Z][\w’'.\-]*(?:(?:\s+|,\s*)(?:of|the|for|and|[A-Z][\w’'.\-]*|"
-    r"president|minister|chief|commander|head|spokesman|director))*"  # "The Kazakh president and I"
-)
-_PARTIES_ACT = re.compile(
-    rf"(?:^[“\"]?|\b(?:that|which|when)\s+|,\s+)(?:[Tt]he\s+)?(?P<subject>{_NAMES_LIST})\s+"
-    r"(?:(?:have|has|had|are|were|is|also|meanwhile|now|been|jointly|finally)\s+)*"
-    r"(?:signed|agreed|concluded|initialed|ratified|negotiat\w+|discuss\w*|finaliz\w+)\b"
-)
+@dataclass
+class AgreementReading:
+    parties: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+    # Character offsets of the document text the parties were read from, when wider than the sentence.
+    reach: tuple[int, int] | None = None
 
 
-_AGREED_WITH = re.compile(r"\bagreed\s+with\s+(?:the\s+)?(?P<b>[A-Z][^,;()]*?)\s+(?:to|on)\b")
+# --- what the sentence's words are ------------------------------------------------------------
 
 
-_PLAN_BY = re.compile(
-    rf"\b{_AGREEMENT_NOUN}\b[^.;]*?\bby\s+(?P<list>[A-Z][^.;()]*?)" + r"(?=\s*[(;]|(?<![A-Z])\.(?:\s|$)|$)"
-)
+def _lemma(token: Token) -> str:
+    return str(token.lemma_).lower()
 
 
-# Inside a quotation: "we have concluded agreements ... with all the Caspian states", "We have
-# agreed with the Afghan Border Police to ...". "we" is resolved to the speaker's body later.
-_WE_WITH = re.compile(
-    r"\b(?P<we>[Ww]e)\s+(?:(?:have|had|also|now|already)\s+)*(?:concluded|signed|agreed|reached)\b[^.;]*?\bwith\s+"
-    r"(?:the\s+)?(?P<other>[^,;.]+?)(?=\s+to\b|\s*[,.;]|$)"
-)
+def _is_agreement_noun(token: Token) -> bool:
+    """'a memorandum', 'the Agreement between ...'; not 'Treaty' in 'Collective Security Treaty Organization'."""
+    nouns = lexicon().nouns
+    if token.pos_ not in {"NOUN", "PROPN"} or (_lemma(token) not in nouns and token.lower_ not in nouns):
+        return False
+    return not (token.dep_ == "compound" and _lemma(token.head) not in lexicon().nouns)
 
 
-def agreement_parties(sentence: str) -> list[str]:
-    """'X and Y signed ...', '... between X and Y', 'agreed with Y to', 'a plan ... by X, Y and Z'."""
-    body = LEADING_DATE.sub("", re.sub(r"^(?:At|In|During)\s+[^,]+,\s*", "", sentence))
-    acting = _PARTIES_ACT.search(body)
-    if acting:
-        names = [person_without_title(n) for n in phrase_list(acting.group("subject"))]
-        if len(names) >= 2:
-            return names
-    we_with = _WE_WITH.search(body)
-    if we_with:
-        return [we_with.group("we"), we_with.group("other")]
-    between = _BETWEEN.search(body)
-    if between:
-        return [between.group("a"), between.group("b")]
-    with_party = _AGREED_WITH.search(body)
-    if with_party:
-        return [with_party.group("b")]
-    plan = _PLAN_BY.search(body)
-    if plan:
-        return phrase_list(plan.group("list"))
+def _noun_kind(token: Token) -> str:
+    table = lexicon().nouns
+    return table.get(_lemma(token)) or table[token.lower_]
+
+
+def _is_act(token: Token) -> bool:
+    lemma = _lemma(token)
+    if lemma not in lexicon().acts:
+        return False
+    if token.pos_ in {"VERB", "AUX"}:
+        return True
+    return token.pos_ == "NOUN" and lemma == "signing"
+
+
+def _agree_states_something(verb: Token) -> bool:
+    """'agreed on ...', 'agreed with ...', 'agreed to hold ...', 'agreed a plan'; not 'agreed to provide'."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in {"on", "with", "upon"}:
+            return True
+        if child.dep_ == "xcomp" and _lemma(child) not in lexicon().giving:
+            return True
+        if child.dep_ in {"dobj", "ccomp"}:
+            return True
+    return False
+
+
+def _acts_and_nouns(tokens: Iterable[Token]) -> tuple[list[Token], list[Token]]:
+    tokens = list(tokens)
+    return [t for t in tokens if _is_act(t)], [t for t in tokens if _is_agreement_noun(t)]
+
+
+def _between_parties(noun: Token, deep: bool = False) -> list[Token]:
+    """'between X and Y' on the noun (deep: anywhere in its phrase, 'accords on cooperation between X and Y')."""
+    for child in noun.subtree if deep else noun.children:
+        if child.dep_ == "prep" and child.lower_ in lexicon().between:
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return [objects[0], *objects[0].conjuncts]
     return []
 
 
-_AGREEMENT_KINDS = [
-    ("memorandum", r"memorand(?:um|a)"), ("treaty", r"treat(?:y|ies)"), ("accord", r"accords?"),
-    ("plan", r"plans?"), ("other", r"protocols?|pacts?|deals?"), ("agreement", r"agreements?|agreed"),
-]
+def _states(tokens: list[Token]) -> bool:
+    acts, nouns = _acts_and_nouns(tokens)
+    if any(len(_between_parties(n)) >= 2 for n in nouns):
+        return True  # "the Agreement between X and Y": a document between parties
+    for act in acts:
+        lemma = _lemma(act)
+        if lemma == "agree":
+            if _agree_states_something(act) or nouns:
+                return True
+        elif nouns or lemma in lexicon().signing_acts:
+            return True
+    return False
 
 
-_AGREEMENT_STATUSES = [
-    ("signed", r"sign(?:s|ed|ing)?|ratif\w+|initial(?:l)?ed"),
-    ("negotiating", r"negotiat\w+|talks on|under discussion"),
-    ("proposed", r"propos\w+|suggest\w+|offer\w*"), ("agreed", r"agreed|conclud\w+|reached"),
-]
+def states_agreement(sentence: str) -> bool:
+    """A verb that makes or moves an agreement (with an agreement noun, or one that signs whatever it
+    signs), 'X agreed on/with/to ...' but not 'agreed to provide', or a document 'between X and Y'.
+    Parse-based: it measured better on real articles than the regular expressions it replaced."""
+    return _states(list(_parse_alone(sentence)))
 
 
-_SUBJECT_PATTERNS = [
-    re.compile(rf"\b(?:{'|'.join(p for _, p in _AGREEMENT_KINDS[:5])}|agreements?)\s+(?:on|about|concerning|regarding|"
-               r"for)\s+(?:the\s+)?(?P<subject>[^,;()]+?)(?=\s+(?:(?:between|with|signed|by|without|since|until|for\s+"
-               r"(?:more|over|about|nearly|almost))\b|(?:on|in|at)\s+(?-i:[A-Z]))|"
-               r"\s*[,;(]|\.(?:\s|$)|$|\s+(?:remains?|remained|is|was|are|were|has|have)\b)", re.IGNORECASE),
-    re.compile(r"\bagreements?\s+to\s+(?:set up|establish|create|build|form|develop|launch)\s+(?:a\s+|an\s+|the\s+)?"
-               r"(?P<subject>[^,;()]+?)(?=\s+(?:with|between)\b|\s*[,;(]|\.(?:\s|$)|$)", re.IGNORECASE),
-    re.compile(r"\bagreed\s+(?:with\s+[^,;()]+?\s+)?(?:to|on)\s+(?P<subject>[^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
-               r"\s+and\s+(?:our|their|the|its)\b)", re.IGNORECASE),
-    # "agreed a plan to merge ... by 2014"
-    re.compile(r"\b(?:plan|agreement|decision|deal)s?\s+to\s+(?P<subject>[a-z][^,;()]+?)(?=\s+by\s+\d{4}|\s*[,;(]|"
-               r"\.(?:\s|$)|$)"),
-    # "signed an agreement in Khujand on May 12 on joint patrols of ..."
-    re.compile(r"\b(?:agreements?|memorand(?:um|a)|accords?|treat(?:y|ies)|protocols?)\b[^.;]*?\s(?:on|about|concerning)"
-               r"\s+(?P<subject>(?!the\b)[a-z][^,;()]+?)(?=\s*[,;(]|\.(?:\s|$)|$|"
-               r"\s+(?:remains?|remained|is|was|are|were|has|have)\b)"),
-    # "a border-security cooperation agreement"
-    re.compile(r"\b(?:a|an|the)\s+(?!(?:new|bilateral|trilateral|formal|preliminary|framework|final|separate|similar|"
-               r"further|parallel|first|second|previous|earlier|landmark|broader|wider)\b)"
-               r"(?P<subject>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s+(?:agreement|memorandum|accord|treaty|protocol|pact)\b"),
-]
+# --- names ------------------------------------------------------------------------------------
 
 
-def agreement_facts(sentence: str) -> dict[str, str]:
-    """Kind, status and subject as the sentence words them: 'signed a memorandum on military cooperation'."""
-    facts: dict[str, str] = {}
-    for kind, pattern in _AGREEMENT_KINDS:
-        if re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
-            facts["kind"] = kind
-            break
-    for status, pattern in _AGREEMENT_STATUSES:
-        if re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
-            facts["status"] = status
-            break
-    for subject_pattern in _SUBJECT_PATTERNS:
-        match = subject_pattern.search(sentence)
-        if match:
-            facts["subject"] = match.group("subject").strip()
-            break
-    return facts
+def _entity(token: Token) -> Any:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ in _NAME_ENTS:
+            return ent
+    return None
+
+
+def _phrase(head: Token) -> tuple[int, int]:
+    """The noun phrase a head token stands for, as token indices [start, end): its modifiers and its
+    "of"/"for" phrases, without conjuncts, appositions, clauses or other prepositional phrases."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod"} and child.i > head.i:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in {"of", "for"}:
+            continue
+        if child.dep_ == "prep" and child.i < head.i:
+            continue
+        keep.extend(child.subtree)
+    start, end = min(t.i for t in keep), max(t.i for t in keep) + 1
+    doc = head.doc
+    while start < head.i and _leading_filler(doc[start]):
+        start += 1
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _leading_filler(token: Token) -> bool:
+    """Words before a name that are not part of it: 'the', 'and', a date ('On Wednesday X and Y')."""
+    return token.lower_ in _LEADING_WORDS or token.is_punct or token.dep_ == "cc" or token.ent_type_ in {"DATE", "TIME"}
+
+
+def _names(head: Token) -> list[tuple[str, int, int]]:
+    """The names a head stands for. A coordination the parser hung inside one name ("X’s State
+    Service and Y’s Border Troops" read as one phrase) is split at its 'and' and commas."""
+    doc = head.doc
+    start, end = _phrase(head)
+    cuts = [t.i for t in doc[start : head.i] if t.pos_ == "CCONJ" or t.lower_ == ","]
+    if not cuts or (_entity(head) is not None and _entity(head).label_ == "PERSON"):
+        return [_name(head)]
+    pieces, begin = [], start
+    for cut in [*cuts, end]:
+        a, b = begin, cut
+        while a < b and _leading_filler(doc[a]):
+            a += 1
+        while b > a and doc[b - 1].is_punct:
+            b -= 1
+        if b > a and any(t.pos_ == "PROPN" for t in doc[a:b]):
+            pieces.append((doc[a:b].text, doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
+        begin = cut + 1
+    return pieces if len(pieces) >= 2 else [_name(head)]
+
+
+def _name(head: Token) -> tuple[str, int, int]:
+    """A party's name as the text writes it: a person's name without the title, else the noun phrase."""
+    doc = head.doc
+    appos = [c for c in head.children if c.dep_ == "appos"]
+    for candidate in [head, *appos]:
+        ent = _entity(candidate)
+        if ent is not None and ent.label_ == "PERSON":
+            return ent.text, doc[ent.start].idx, doc[ent.end - 1].idx + len(doc[ent.end - 1])
+    if head.pos_ == "PROPN" and _entity(head) is None and any(_entity(c) is not None for c in head.conjuncts):
+        run = [head]
+        for token in reversed(doc[max(0, head.i - 1) : head.i]):
+            if token.dep_ != "compound" or not token.is_alpha or not token.text[0].isupper() or _titled(token.text):
+                break
+            run.insert(0, token)
+        if len(run) >= 2:
+            return doc[run[0].i : head.i + 1].text, run[0].idx, head.idx + len(head)
+    start, end = _phrase(head)
+    span = doc[start:end]
+    return span.text, span.start_char, span.end_char
+
+
+def _persons_in(heads: list[Token]) -> list[Token]:
+    """'U.S. Ambassador to X Pamela Doe and Minister of Y John Roe' -> the PERSON entities' roots."""
+    found: list[Token] = []
+    for head in heads:
+        for token in head.subtree:
+            if token.dep_ == "conj" and token.head in heads and token not in heads:
+                continue
+            ent = _entity(token)
+            if ent is not None and ent.label_ == "PERSON" and ent.root not in found and _is_person_name(ent.text):
+                found.append(ent.root)
+    # "Captain X Doe and Chief of Staff Captain Y Roe": a name conjoined to a person is a person.
+    for person in list(found):
+        for other in person.conjuncts:
+            if other.pos_ == "PROPN" and other not in found and not _titled(other.text):
+                found.append(other)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _is_person_name(text: str) -> bool:
+    return not _titled(text) and looks_like_person(text)
+
+
+def _titled(text: str) -> bool:
+    return any(word.lower().strip(".") in TITLE_WORDS for word in text.split())
+
+
+# --- parties ----------------------------------------------------------------------------------
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The verb's subject, through 'X discussed and agreed', 'X were expected to sign', 'X agreed to ...'."""
+    seen = 0
+    while verb is not None and seen < 6:
+        seen += 1
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            return subjects[0]
+        if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _names_before(verb: Token) -> list[Token]:
+    """A verb the parser left without a subject ("..., X and Y also were expected to sign", parsed
+    as conjuncts of the place before them): the names of one kind that end right before its verbs."""
+    chain = {verb, *verb.ancestors}
+    i = verb.i - 1
+    doc = verb.doc
+    while i >= 0 and (doc[i] in chain or doc[i].pos_ in {"ADV", "AUX", "PART"}):
+        i -= 1
+    if i < 0:
+        return []
+    last = doc[i]
+    ent = _entity(last)
+    if ent is None or last.pos_ != "PROPN":
+        return []
+    group = [t for t in _coordinated(last) if (e := _entity(t)) is not None and e.label_ == ent.label_]
+    return group if len(group) >= 2 else []
+
+
+def _coordinated(head: Token) -> list[Token]:
+    heads = [head, *head.conjuncts]
+    return sorted(set(heads), key=lambda t: t.i)
+
+
+def _with_objects(*owners: Token) -> list[Token]:
+    for owner in owners:
+        if owner is None:
+            continue
+        for child in owner.subtree:
+            if child.dep_ == "prep" and child.lower_ in lexicon().with_:
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and _can_stand_alone(objects[0]):
+                    return _coordinated(objects[0])
+    return []
+
+
+def _agent_objects(verb: Token) -> list[Token]:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return _coordinated(objects[0])
+    return []
+
+
+def _is_sides(head: Token) -> bool:
+    """'the two sides', 'both countries', 'the two governments'."""
+    if _lemma(head) not in lexicon().sides or head.tag_ not in {"NNS", "NNPS"}:
+        return False
+    return any(c.lower_ in {"two", "both", "three", "all"} for c in head.children)
+
+
+def _named_groups(tokens: list[Token], skip: Token) -> list[list[Token]]:
+    """Conjoined subjects and objects a sentence names ('X and Y held talks'), outside `skip`'s phrase."""
+    groups = []
+    for token in tokens:
+        if token.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj"} and token is not skip and token.conjuncts:
+            group = _coordinated(token)
+            if token is group[0] and all(t.pos_ == "PROPN" or _entity(t) is not None for t in group):
+                groups.append(group)
+    return groups
+
+
+def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
+    """The two parties 'the two sides' stands for: the one group of names the sentence (or else the
+    previous sentence) gives, when there is exactly one."""
+    doc = head.doc
+    number = next((c.lower_ for c in head.children if c.lower_ in {"two", "three", "both"}), "two")
+    size = {"two": 2, "both": 2, "three": 3}[number]
+    before = [t for t in sentence if t.i < head.i]
+    groups = [g for g in _named_groups(before, head) if len(g) == size]
+    if not groups and sentence.start > 0:
+        previous = doc[sentence.start - 1].sent
+        groups = [g for g in _named_groups(list(previous), head) if len(g) == size]
+    return groups[0] if len(groups) == 1 else []
+
+
+def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[Token]:
+    if noun is not None:
+        between = _between_parties(noun, deep=True)
+        if len(between) >= 2:
+            return between
+        # "a plan for joint monitoring of the borders by X, Y and Z"
+        for token in noun.subtree:
+            if token.dep_ == "prep" and token.lower_ == "by" and token.head is not act:
+                objects = [c for c in token.children if c.dep_ == "pobj"]
+                if objects and len(_coordinated(objects[0])) >= 2:
+                    return _coordinated(objects[0])
+    if act is not None:
+        between = _between_parties(act)
+        if len(between) >= 2:
+            return between
+        agents = _agent_objects(act)
+        subject = _subject_of(act)
+        if subject is not None and (_is_agreement_noun(subject) or subject.lower_ in {"which", "that", "it"}):
+            subject = None  # the passive's subject is the document itself
+        if act.pos_ == "NOUN":  # "the signing of accords between ..." handled above; no subject
+            subject = None
+        heads = agents or (_coordinated(subject) if subject is not None else _names_before(act))
+        heads = [h for h in heads if _can_stand_alone(h) or _titled(h.text) or _is_sides(h)]
+        if len(heads) == 1 and _is_sides(heads[0]):
+            return _resolve_sides(heads[0], sentence) or heads
+        persons = _persons_in(heads)
+        if len(persons) >= 2:
+            heads = persons
+        if len(heads) == 1:  # "X agreed with Y"
+            others = _with_objects(act, noun)
+            if others:
+                return heads + others
+        return heads
+    return []
+
+
+# --- kind, status, subject --------------------------------------------------------------------
+
+
+def _status(act: Token | None, tokens: list[Token]) -> str | None:
+    table = lexicon()
+    if act is None:
+        for token in tokens:
+            if _lemma(token) in table.status_nouns and token.pos_ == "NOUN":
+                return table.status_nouns[_lemma(token)]
+        return None
+    head = act
+    while head.dep_ in {"xcomp", "conj"} and head.head is not head:
+        if _lemma(head.head) in table.not_yet:
+            return table.not_yet[_lemma(head.head)]
+        head = head.head
+    return table.acts[_lemma(act)]
+
+
+def _text_of(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    while start < end and (doc[start].lower_ in _LEADING_WORDS | {"to"} or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end].text if end > start else ""
+
+
+_ASIDE_MARKS = {",", ";", "(", "–", "--"}
+_TAIL_PREPOSITIONS = {"by", "since", "until", "without", "from"}
+
+
+def _is_tail(token: Token) -> bool:
+    if token.dep_ in {"relcl", "appos", "advcl"} or (token.dep_ == "punct" and token.lower_ in _ASIDE_MARKS):
+        return True
+    if token.dep_ != "prep":
+        return False
+    if token.lower_ in lexicon().between | lexicon().with_ | _TAIL_PREPOSITIONS:
+        return True
+    if any(c.ent_type_ in {"DATE", "TIME"} for c in token.children):
+        return True
+    # "... in Almaty", "... at Klaipeda": where it was signed, not what it is about.
+    # A country stays ("training doctors in Germany"); a city right after the preposition goes.
+    return token.lower_ in {"in", "at"} and any(
+        c.dep_ == "pobj" and c.pos_ == "PROPN" and c.i == token.i + 1 and not country_of_name(c.text)
+        for c in token.children
+    )
+
+
+def _phrase_without_tails(root: Token) -> list[Token]:
+    """A subject phrase without the parties ('between ...', 'with ...'), dates, clauses and asides."""
+    cut: set[int] = set()
+    for token in root.subtree:
+        if token is root:
+            continue
+        if _is_tail(token):
+            cut.update(t.i for t in token.subtree)
+    kept = [t for t in root.subtree if t.i not in cut]
+    # Only the part that is contiguous with the root.
+    ordered = sorted(kept, key=lambda t: t.i)
+    run = [t for t in ordered if t.i >= root.left_edge.i]
+    result: list[Token] = []
+    for token in run:
+        if result and token.i != result[-1].i + 1:
+            if token.i > root.i:
+                break
+            result = []
+        result.append(token)
+    return result
+
+
+def _subject(noun: Token | None, act: Token | None) -> str | None:
+    table = lexicon()
+    owners = [o for o in (noun, act) if o is not None]
+    for owner in owners:
+        for preposition in table.about:
+            for child in owner.children:
+                if child.dep_ != "prep" or child.lower_ != preposition:
+                    continue
+                objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if not objects or objects[0].ent_type_ in {"DATE", "TIME", "GPE"} or _lemma(objects[0])[:3] in _MONTHS:
+                    continue
+                text = _text_of(_phrase_without_tails(objects[0]))
+                if text:
+                    return text
+    # "agreements to establish a joint naval task group" -> the thing; "agreed to hold joint patrols" -> the act.
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ in {"acl", "xcomp", "advcl"} and child.pos_ == "VERB" and child.i > owner.i:
+                objects = [c for c in child.children if c.dep_ == "dobj"]
+                if _lemma(child) in table.creating and objects:
+                    return _text_of(_phrase_without_tails(objects[0])) or None
+                if child.dep_ != "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                    return _text_of(_phrase_without_tails(child)) or None
+    if noun is not None:
+        modifiers = [
+            c for c in noun.children
+            if c.dep_ in {"compound", "amod"} and c.i < noun.i and c.lower_ not in table.empty_modifiers
+            and c.pos_ in {"NOUN", "ADJ"} and _entity(c) is None
+        ]
+        if modifiers:
+            start = min(t.i for m in modifiers for t in m.subtree)
+            words = [t for t in noun.doc[start : noun.i] if t.lower_ not in table.empty_modifiers]
+            text = _text_of(words)
+            if text:
+                return text
+    return None
+
+
+# --- the reading --------------------------------------------------------------------------------
+
+
+def _main_act(acts: list[Token], nouns: list[Token]) -> Token | None:
+    """The act that governs an agreement noun, else the first."""
+    for act in acts:
+        if any(n in act.subtree for n in nouns):
+            return act
+    return acts[0] if acts else None
+
+
+def _main_noun(act: Token | None, nouns: list[Token]) -> Token | None:
+    if act is not None:
+        for noun in nouns:
+            if noun.head is act or noun in act.children:
+                return noun
+        for noun in nouns:
+            if noun in act.subtree:
+                return noun
+        # "An agreement ... was expected to be signed": the noun is the passive subject.
+        for noun in nouns:
+            if act in noun.head.subtree:
+                return noun
+    return nouns[0] if nouns else None
+
+
+def read_agreement(text: str, start: int, end: int) -> AgreementReading:
+    """Parties, kind, status and subject of the agreement stated in text[start:end], from the parse of `text`."""
+    doc = parse(text)
+    tokens = [t for t in doc if start <= t.idx < end]
+    return _read(tokens)
+
+
+def read_sentence(sentence: str) -> AgreementReading:
+    """The same reading for a sentence on its own."""
+    return _read(list(_parse_alone(sentence)))
+
+
+def _can_stand_alone(head: Token) -> bool:
+    """One party alone is a name, "we", or a plural group ("three admirals"), not "the conference"."""
+    return head.pos_ == "PROPN" or _entity(head) is not None or head.lower_ in {"i", "we"} or head.tag_ == "NNS"
+
+
+def _read(tokens: list[Token]) -> AgreementReading:
+    if not tokens:
+        return AgreementReading()
+    acts, nouns = _acts_and_nouns(tokens)
+    act = _main_act(acts, nouns)
+    noun = _main_noun(act, nouns)
+    reading = AgreementReading()
+    sentence = tokens[0].sent
+    heads = [h for h in _party_heads(act, noun, sentence) if h.i >= tokens[0].i]
+    if len(heads) == 1 and not _can_stand_alone(heads[0]):
+        heads = []
+    heads = [h for h in heads if not h.is_space and (_can_stand_alone(h) or _titled(h.text))]
+    names: list[str] = []
+    first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    low, high = first, last
+    for name, a, b in (n for head in heads for n in _names(head)):
+        if a < first:
+            continue  # a phrase that begins before the clause (a heading the sentence split kept)
+        name = name.strip()
+        if name and "\n" not in name and name not in names and name.lower() not in {"which", "that", "who"}:
+            names.append(name)
+            low, high = min(low, a), max(high, b)
+    if names and (len(names) >= 2 or names[0].lower() in {"i", "we"} or act is not None):
+        reading.parties = names
+        if (low, high) != (first, last) and (low < first or high > last):
+            reading.reach = (min(low, first), max(high, last))
+    if noun is not None:
+        reading.facts["kind"] = _noun_kind(noun)
+    elif act is not None and _lemma(act) == "agree":
+        reading.facts["kind"] = "agreement"
+    elif act is not None and _lemma(act) in lexicon().signing_acts and reading.parties:
+        reading.facts["kind"] = "other"  # "signed operation orders", "signed off on a project"
+    status = _status(act, tokens)
+    if status:
+        reading.facts["status"] = status
+    elif noun is not None and len(_between_parties(noun)) >= 2:
+        reading.facts["status"] = "agreed"
+    subject = _subject(noun, act)
+    if subject:
+        reading.facts["subject"] = subject
+    return reading

@@ -1,0 +1,50 @@
+"""The agreement reading from spaCy's parse, on sentences of our own."""
+
+from pipeline.strategies.rules.agreement import read_sentence, states_agreement
+
+
+def test_conjoined_subjects_kind_status_subject() -> None:
+    sentence = "Armenia, Georgia and Azerbaijan signed a memorandum on wildfire response in Batumi on July 9."
+    assert states_agreement(sentence)
+    reading = read_sentence(sentence)
+    assert reading.parties == ["Armenia", "Georgia", "Azerbaijan"]
+    assert reading.facts == {"kind": "memorandum", "status": "signed", "subject": "wildfire response"}
+
+
+def test_between_parties_under_negotiation() -> None:
+    reading = read_sentence("A protocol between Kazakhstan and Russia on river patrols remains under negotiation.")
+    assert reading.parties == ["Kazakhstan", "Russia"]
+    assert reading.facts["kind"] == "other"
+    assert reading.facts["status"] == "negotiating"
+
+
+def test_titled_people_are_the_parties() -> None:
+    reading = read_sentence(
+        "On Monday, Finnish Interior Minister Aino Lehtonen and Estonian Ambassador to Finland Mart Kask signed "
+        "an agreement on ferry inspections."
+    )
+    # The second name is not an entity for the small parser: its surname, which actors expand to the full name.
+    assert reading.parties[0] == "Aino Lehtonen" and reading.parties[1].endswith("Kask")
+    assert reading.facts["subject"] == "ferry inspections"
+
+
+def test_first_person_agreed_with() -> None:
+    reading = read_sentence("“We have agreed with the Moldovan Border Police to share radar data,” Rusu said.")
+    assert reading.parties == ["We", "Moldovan Border Police"]
+    assert reading.facts["status"] == "agreed"
+
+
+def test_the_two_sides_are_the_two_parties_named_before() -> None:
+    reading = read_sentence(
+        "Norway and Iceland held talks in Oslo, and the two sides signed a roadmap on fisheries patrols."
+    )
+    assert reading.parties == ["Norway", "Iceland"]
+    assert reading.facts["kind"] == "other"
+    assert reading.facts["status"] == "signed"
+
+
+def test_expected_to_sign_is_agreed_and_promises_of_aid_are_not_agreements() -> None:
+    reading = read_sentence("Poland and Lithuania were expected to sign a treaty on air policing.")
+    assert reading.facts == {"kind": "treaty", "status": "agreed", "subject": "air policing"}
+    assert not states_agreement("The United Kingdom has agreed to provide a training course for customs officers.")
+    assert states_agreement("Chile and Peru agreed on a plan to share coastal radar data.")
