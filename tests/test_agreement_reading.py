@@ -48,3 +48,12 @@ def test_expected_to_sign_is_agreed_and_promises_of_aid_are_not_agreements() -> 
     assert reading.facts == {"kind": "treaty", "status": "agreed", "subject": "air policing"}
     assert not states_agreement("The United Kingdom has agreed to provide a training course for customs officers.")
     assert states_agreement("Chile and Peru agreed on a plan to share coastal radar data.")
+
+
+def test_between_on_the_signing_names_the_parties() -> None:
+    reading = read_sentence(
+        "His visit made possible the signing of accords on closer cooperation between the Naval Academy "
+        "and one of the leading U.S. maritime colleges."
+    )
+    assert reading.parties[:1] == ["Naval Academy"]
+    assert len(reading.parties) == 2

@@ -367,7 +367,8 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
                 if objects and len(_coordinated(objects[0])) >= 2:
                     return _coordinated(objects[0])
     if act is not None:
-        between = _between_parties(act)
+        # "the signing of accords on cooperation between X and Y": the phrase may hang on the act.
+        between = _between_parties(act, deep=act.pos_ == "NOUN")
         if len(between) >= 2:
             return between
         agents = _agent_objects(act)
@@ -556,7 +557,14 @@ def _read(tokens: list[Token]) -> AgreementReading:
     heads = [h for h in _party_heads(act, noun, sentence) if h.i >= tokens[0].i]
     if len(heads) == 1 and not _can_stand_alone(heads[0]):
         heads = []
-    heads = [h for h in heads if not h.is_space and (_can_stand_alone(h) or _titled(h.text))]
+    # Beside a named party, an unnamed one is kept as the text describes it ("between the Institute and
+    # one of the leading U.S. colleges", GUIDE §3).
+    described = len(heads) >= 2 and any(_can_stand_alone(h) for h in heads)
+    heads = [
+        h for h in heads if not h.is_space and (
+            _can_stand_alone(h) or _titled(h.text) or (described and any(t.pos_ == "NOUN" for t in h.subtree))
+        )
+    ]
     names: list[str] = []
     first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     low, high = first, last
