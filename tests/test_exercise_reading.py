@@ -71,3 +71,17 @@ def test_each_object_of_a_rehearsed_task_is_a_scenario_item() -> None:
 
     text = "The scenario involved countering piracy and armed smuggling."
     assert exercise_scenario(text, Span(0, len(text), text)) == ["countering piracy", "armed smuggling"]
+
+
+def test_a_proper_name_whose_predicate_is_an_exercise_names_it() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names
+
+    assert "Amber Shield" in exercise_names("Amber Shield is a multinational maritime exercise led by Estonia.")
+    assert exercise_names("Georgia is a partner in the exercise.") == []
+
+
+def test_the_exercise_as_subject_of_its_own_course_gives_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    assert states_time_and_place("The exercise is being conducted at the Tallinn range from May 3 to 9.")
+    assert not states_time_and_place("The exercise followed talks in Riga on May 1.")

@@ -38,7 +38,8 @@ _NOT_NAME_WORDS = {
 
 
 def exercise_names(text: str) -> list[str]:
-    """Names of exercises in a text: quoted and carrying a year, or 'Name 2019 exercises'."""
+    """Names of exercises in a text: quoted and carrying a year, 'Name 2019 exercises', and what
+    the parse names as one ('Noble Partner is a multinational exercise')."""
     names: list[str] = []
     for pattern in _NAMED_EXERCISE:
         for match in pattern.finditer(text):
@@ -46,7 +47,32 @@ def exercise_names(text: str) -> list[str]:
             if name.split()[0] in _NOT_NAME_WORDS or name in names:
                 continue
             names.append(name)
+    for name in _named_by_copula(text):
+        if name not in names and not any(name in longer for longer in names):
+            names.append(name)
     return names
+
+
+def _named_by_copula(text: str) -> list[str]:
+    """'Noble Partner is a cooperatively-led multinational training exercise': a proper name whose
+    predicate is an exercise noun names the exercise."""
+    exercise_nouns = set(patterns()["exercise_nouns"])
+    found = []
+    for token in parse(text):
+        if token.lemma_ != "be":
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+        predicates = [c for c in token.children if c.dep_ == "attr" and c.lemma_.lower() in exercise_nouns]
+        if subjects and predicates:
+            entity = _entity(subjects[0])
+            if entity is not None and entity.label_ in ("GPE", "NORP"):
+                continue  # "Georgia is a partner in the exercise" names a state
+            words = [t for t in subjects[0].subtree if (t.i <= subjects[0].i and t.dep_ in ("compound", "nummod"))
+                     or t is subjects[0]]
+            name = text[words[0].idx : subjects[0].idx + len(subjects[0].text)]
+            if name.split()[0] not in _NOT_NAME_WORDS:
+                found.append(name)
+    return found
 
 
 _EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
@@ -82,6 +108,21 @@ def introduces_exercise(sentence: str) -> bool:
     for match in _DESCRIPTION.finditer(sentence):
         determiner = sentence[match.start() : match.start("description")].strip()
         if determiner in ("a", "an", "its first", "their first"):
+            return True
+    return False
+
+
+def states_time_and_place(sentence: str) -> bool:
+    """Whether the sentence says when or where the exercise itself happens: a new exercise ('a
+    five-day drill took place'), or the exercise as the subject of its own course ('the exercise is
+    being conducted at X from May 3 to 9', 'the drills will run until Friday')."""
+    if introduces_exercise(sentence):
+        return True
+    data = patterns()
+    exercise_nouns = set(data["exercise_nouns"])
+    for token in parse(sentence):
+        is_subject = token.lemma_.lower() in exercise_nouns and token.dep_ in ("nsubj", "nsubjpass")
+        if is_subject and token.head.lemma_.lower() in data["course_verbs"]:
             return True
     return False
 
