@@ -45,6 +45,7 @@ class Lexicon:
     vague: frozenset[str]
     money: frozenset[str]
     receivers: frozenset[str]
+    members: frozenset[str]
     vague_adjectives: frozenset[str]
     pledged: frozenset[str]
     planned: frozenset[str]
@@ -69,6 +70,7 @@ def lexicon() -> Lexicon:
         vague=frozenset(nouns["vague"]),
         money=frozenset(nouns["money"]),
         receivers=frozenset(nouns["receivers"]),
+        members=frozenset(nouns["members"]),
         vague_adjectives=frozenset(data["items"]["vague_adjectives"]),
         pledged=frozenset(status["pledged"]),
         planned=frozenset(status["planned"]),
@@ -186,7 +188,8 @@ def _subject(verb: Token) -> Token | None:
             if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
                 return token.head
             return subject
-        if token.dep_ in ("xcomp", "conj") and token.head.pos_ in ("VERB", "AUX"):
+        participle = token.dep_ == "advcl" and token.tag_ == "VBG"  # "China added ..., handing over ..."
+        if (token.dep_ in ("xcomp", "conj") or participle) and token.head.pos_ in ("VERB", "AUX"):
             token = token.head
             continue
         return None
@@ -214,6 +217,8 @@ def _direct_objects(verb: Token) -> list[Token]:
     """The verb's direct objects, shared with a coordinated verb ('provide or finance homes')."""
     # An object before its verb is a misparse ("date 2017-05-15 Russia has handed over ...").
     objects = [o for o in _children(verb, "dobj") if o.i > verb.i]
+    # "handing over 28 vehicles" is sometimes parsed with the goods as the particle's object.
+    objects = objects or [o for prt in _children(verb, "prt") for o in _children(prt, "pobj")]
     if objects:
         return objects
     words = lexicon()
@@ -287,12 +292,8 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         recipient = recipient or (
             _object_of(of_object, "to") if of_object is not None else None
         )
-    if recipient is None:  # "a shipment of armor worth $2 million to the border service": attached low
-        recipient = next(
-            (o for g in goods for t in g.subtree if t.dep_ == "prep" and t.lower_ == "to"
-             for o in _children(t, "pobj") if _is_actor(o)),
-            None,
-        )
+    if recipient is None:  # "two boats worth $2 million to the border service": attached low
+        recipient = _attached_low(verb, "to")
     if transfer.donor is not None and (transfer.donor.i not in inside or not _is_actor(transfer.donor)):
         transfer.donor = None
     if recipient is not None and (recipient.i not in inside or not _is_actor(recipient)):
@@ -305,6 +306,22 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
     ]
     transfer.goods = [g for good in goods if good.i in inside for g in _goods(good)]
     transfer.givers = _giver_tokens(transfer)
+
+
+def _attached_low(verb: Token, preposition: str) -> Token | None:
+    """An actor after `preposition` anywhere in the verb's own phrase, not in a clause of another
+    verb ("according to a source")."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ != "prep" or token.lower_ != preposition:
+            continue
+        head = token.head
+        while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        if head.i == verb.i:
+            found = next((o for o in _children(token, "pobj") if _is_actor(o)), None)
+            if found is not None:
+                return found
+    return None
 
 
 def _giver_tokens(transfer: Transfer) -> list[Token]:
@@ -370,7 +387,8 @@ def _description(item: Token) -> str | None:
             token.dep_ in ("det", "nummod", "quantmod", "poss", "case", "predet", "punct", "cc", "prep", "advmod")
             or token.tag_ in ("WRB", "WDT", "WP")
             or token.i in possessed
-            or token.pos_ in ("DET", "NUM", "PUNCT", "PRON", "ADP", "CCONJ", "ADV", "SPACE")
+            or token.pos_ in ("DET", "NUM", "PUNCT", "PRON", "CCONJ", "ADV", "SPACE")
+            or token.pos_ == "ADP" and token.whitespace_ != ""  # "off-road vehicles" keeps "off"
             or token.ent_type_ in ("CARDINAL", "DATE", "MONEY", "QUANTITY")
             or token.lower_ in words.vague_adjectives
         ):
@@ -437,6 +455,9 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
 def _name(token: Token | None, blanked: set[int]) -> str | None:
     if token is None:
         return None
+    body = _object_of(token, "of")
+    if token.lemma_.lower() in lexicon().members and body is not None and body.pos_ == "PROPN":
+        token = body  # "officers of the Georgian Border Police" -> the body they belong to
     extent = _name_extent(token)
     if extent is None:
         return None
@@ -458,7 +479,7 @@ def _governors(trigger: Token) -> list[Token]:
     for _ in range(4):
         # "the delivery was carried out": a transfer noun takes its tense from its verb.
         nominal = token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass")
-        if not (token.dep_ in climb or nominal) or token.head is token:
+        if not (token.dep_ in climb or nominal) or token.head.i == token.i:
             break
         token = token.head
         chain.append(token)
