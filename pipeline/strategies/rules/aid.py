@@ -269,9 +269,7 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         delivery = [o for o in goods if o.lemma_ in ("delivery", "possession")]
         if delivery:
             goods = [o for o in (_object_of(delivery[0], "of"),) if o is not None]
-        transfer.donor = _object_of(verb, "from") or next(
-            (d for g in goods if (d := _object_of(g, "from")) is not None), None
-        )
+        transfer.donor = _object_of(verb, "from") or _attached_low(verb, "from")
         # "took delivery of boats donated by Finland": the participle names the giver.
         for good in goods:
             for participle in _children(good, "acl"):
@@ -293,7 +291,7 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
             _object_of(of_object, "to") if of_object is not None else None
         )
     if recipient is None:  # "two boats worth $2 million to the border service": attached low
-        recipient = _attached_low(verb, "to")
+        recipient = _attached_low(verb, "to") or (_attached_low(verb, "for") if kind != "receiving" else None)
     if transfer.donor is not None and (transfer.donor.i not in inside or not _is_actor(transfer.donor)):
         transfer.donor = None
     if recipient is not None and (recipient.i not in inside or not _is_actor(recipient)):
