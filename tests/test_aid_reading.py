@@ -70,3 +70,16 @@ def test_named_program() -> None:
         "The radios were delivered through the Canadian Border Capacity Building program to the Malian police."
     )
     assert reading.program == "Canadian Border Capacity Building program"
+
+
+def test_courses_run_for_a_body_are_aid() -> None:
+    reading = read_sentence("In Aktau, the IOM has been running weekly document-fraud courses for officers of the Kazakh Border Service.")
+    assert (reading.donor, reading.recipient) == ("IOM", "Kazakh Border Service")
+    assert reading.items == [("document-fraud courses", None)]
+    assert reading.status == "ongoing"
+
+
+def test_money_pledged_for_goods() -> None:
+    reading = read_sentence("Denmark has pledged DKK 3 million for diving equipment for the Latvian Navy.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Denmark", "Latvian Navy", [("diving equipment", None)])
+    assert reading.status == "pledged"

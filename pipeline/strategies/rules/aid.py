@@ -46,6 +46,8 @@ class Lexicon:
     money: frozenset[str]
     receivers: frozenset[str]
     members: frozenset[str]
+    courses: frozenset[str]
+    course_verbs: tuple[str, ...]
     vague_adjectives: frozenset[str]
     pledged: frozenset[str]
     planned: frozenset[str]
@@ -71,6 +73,8 @@ def lexicon() -> Lexicon:
         money=frozenset(nouns["money"]),
         receivers=frozenset(nouns["receivers"]),
         members=frozenset(nouns["members"]),
+        courses=frozenset(nouns["courses"]),
+        course_verbs=tuple(verbs["courses"]),
         vague_adjectives=frozenset(data["items"]["vague_adjectives"]),
         pledged=frozenset(status["pledged"]),
         planned=frozenset(status["planned"]),
@@ -108,6 +112,12 @@ def _matcher(name: str) -> Any:
     matcher.add("giving", _verb_patterns(words.giving))
     matcher.add("receiving", _verb_patterns(words.receiving))
     matcher.add("helping", _verb_patterns(words.helping))
+    # "the OSCE has been running monthly courses for officers of ...": the course is what is given.
+    matcher.add("giving", [[
+        {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": list(words.course_verbs)}, "POS": "VERB"}},
+        {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "course",
+         "RIGHT_ATTRS": {"DEP": "dobj", "LEMMA": {"IN": sorted(words.courses)}}},
+    ]])
     # "the delivery of ten trucks"; a bare "the delivery was carried out" continues a delivery named before.
     matcher.add("noun", [[
         {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(words.transfer_nouns)}, "POS": "NOUN"}},
@@ -259,6 +269,9 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
                 recipient, goods = objects[0], [with_object]
             else:
                 goods = objects
+            if goods and all(_is_amount(g) for g in goods):  # "pledged NOK 12 million for training"
+                paid_for = _object_of(verb, "for")
+                goods = [paid_for] if paid_for is not None and not _is_actor(paid_for) else goods
     elif kind == "receiving":
         if _is_passive(verb):
             recipient = _object_of(verb, "by")
@@ -363,6 +376,15 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
             continue
         found.append((item, quantity))
     return found
+
+
+def _is_amount(token: Token) -> bool:
+    """'$2 million', '5 million yen', 'NOK 12 million' (a currency code before a number)."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (
+        token.ent_type_ == "MONEY" or token.pos_ == "NUM" or token.lemma_.lower() in lexicon().money
+        or token.is_upper and len(token.text) == 3 and following is not None and following.like_num
+    )
 
 
 def _is_anaphoric(item: Token) -> bool:
