@@ -6,7 +6,9 @@ from pipeline.strategies.rules.aid import read_sentence, states_specific_aid
 
 
 def test_giver_goods_receiver_and_status_of_a_handover() -> None:
-    reading = read_sentence("The Mexican Navy on Tuesday handed over four interceptor boats to the Guatemalan coast guard.")
+    reading = read_sentence(
+        "The Mexican Navy on Tuesday handed over four interceptor boats to the Guatemalan coast guard."
+    )
     assert (reading.donor, reading.recipient) == ("Mexican Navy", "Guatemalan coast guard")
     assert reading.items == [("interceptor boats", 4)]
     assert reading.status == "delivered"
@@ -39,7 +41,9 @@ def test_receiving_verb_turns_the_roles_around() -> None:
 
 
 def test_a_batch_is_looked_through_and_money_is_no_item() -> None:
-    reading = read_sentence("Poland has sent a shipment of body armor worth $2 million to the Ukrainian border service.")
+    reading = read_sentence(
+        "Poland has sent a shipment of body armor worth $2 million to the Ukrainian border service."
+    )
     assert reading.items == [("body armor", None)]
     assert reading.recipient == "Ukrainian border service"
 
@@ -73,7 +77,9 @@ def test_named_program() -> None:
 
 
 def test_courses_run_for_a_body_are_aid() -> None:
-    reading = read_sentence("In Aktau, the IOM has been running weekly document-fraud courses for officers of the Kazakh Border Service.")
+    reading = read_sentence(
+        "In Aktau, the IOM has been running weekly document-fraud courses for officers of the Kazakh Border Service."
+    )
     assert (reading.donor, reading.recipient) == ("IOM", "Kazakh Border Service")
     assert reading.items == [("document-fraud courses", None)]
     assert reading.status == "ongoing"
@@ -81,5 +87,6 @@ def test_courses_run_for_a_body_are_aid() -> None:
 
 def test_money_pledged_for_goods() -> None:
     reading = read_sentence("Denmark has pledged DKK 3 million for diving equipment for the Latvian Navy.")
-    assert (reading.donor, reading.recipient, reading.items) == ("Denmark", "Latvian Navy", [("diving equipment", None)])
+    assert (reading.donor, reading.recipient) == ("Denmark", "Latvian Navy")
+    assert reading.items == [("diving equipment", None)]
     assert reading.status == "pledged"

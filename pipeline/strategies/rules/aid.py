@@ -383,7 +383,7 @@ def _is_amount(token: Token) -> bool:
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     return (
         token.ent_type_ == "MONEY" or token.pos_ == "NUM" or token.lemma_.lower() in lexicon().money
-        or token.is_upper and len(token.text) == 3 and following is not None and following.like_num
+        or (token.is_upper and len(token.text) == 3 and following is not None and following.like_num)
     )
 
 
@@ -408,7 +408,7 @@ def _description(item: Token) -> str | None:
             or token.tag_ in ("WRB", "WDT", "WP")
             or token.i in possessed
             or token.pos_ in ("DET", "NUM", "PUNCT", "PRON", "CCONJ", "ADV", "SPACE")
-            or token.pos_ == "ADP" and token.whitespace_ != ""  # "off-road vehicles" keeps "off"
+            or (token.pos_ == "ADP" and token.whitespace_ != "")  # "off-road vehicles" keeps "off"
             or token.ent_type_ in ("CARDINAL", "DATE", "MONEY", "QUANTITY")
             or token.lower_ in words.vague_adjectives
         ):
@@ -467,7 +467,7 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
     # "(CES)": an abbreviation in brackets right after the name is part of it.
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].is_upper:
         end += 3
-    while end > start and (doc[end - 1].is_punct and doc[end - 1].text != ")" or doc[end - 1].ent_type_ == "DATE"):
+    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text != ")") or doc[end - 1].ent_type_ == "DATE"):
         end -= 1
     return (start, end) if end > start else None
 
@@ -576,7 +576,7 @@ _NAME_JOINERS = {"and", "of", "for", "on", "the"}
 
 
 def _is_name_word(token: Token) -> bool:
-    return token.is_title or token.is_upper and token.is_alpha or token.pos_ == "PROPN"
+    return token.is_title or (token.is_upper and token.is_alpha) or token.pos_ == "PROPN"
 
 
 def _capitalized_run_start(doc: Doc, at: int, first: int) -> int:
