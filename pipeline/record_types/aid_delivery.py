@@ -32,6 +32,8 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
         overrides["recipient"] = {"name": reading.recipient}
     if reading.items:
         overrides["items"] = [{"description": d, "quantity": q} for d, q in reading.items]
+    elif reading.nothing_handed_over:
+        overrides["items"] = []
     # The status is read off the verb ("handed over", "will deliver", "is training"); the model's
     # answer was "planned" for nearly everything and kept fragments of one delivery apart.
     overrides["status"] = reading.status

@@ -147,7 +147,9 @@ class AidReading:
     status: str | None
     program: str | None
     transfers: int
-    giver_text: str  # the words standing where a giver stands, to check a model's donor against
+    giver_text: str
+    # The sentence names what was sent and it is no goods ("sent observers"): the model's items go.
+    nothing_handed_over: bool = False  # the words standing where a giver stands, to check a model's donor against
 
 
 # --- Finding the transfers ----------------------------------------------------------------------
@@ -218,7 +220,7 @@ def _is_actor(token: Token) -> bool:
         return False
     if token.pos_ == "PROPN" or token.ent_type_ in _ACTOR_ENTITIES - {"FAC"}:
         return True
-    if token.lemma_.lower() in words.receivers:
+    if token.lemma_.lower() in words.receivers | words.members:
         return True
     return any(c.ent_type_ in ("NORP", "GPE", "ORG") for c in token.lefts)
 
@@ -374,6 +376,8 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
             continue
         if item.pos_ == "PROPN" and item.ent_type_ in _NOT_GOODS_ENTITIES:
             continue
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in item.children) or item.lower_ == "one":
+            continue  # "sent no one"
         found.append((item, quantity))
     return found
 
@@ -443,7 +447,9 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
     if token.ent_iob_ != "O":
         entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
         if entity is not None:
-            end = max(end, entity.end)
+            # "the Lithuanian Armed Forces at Pabradė": a place is not part of the name.
+            cut = next((t.i for t in entity if t.i > token.i and t.lower_ in ("at", "in")), entity.end)
+            end = max(end, cut)
     while start < token.i:
         first = doc[start]
         if first.dep_ in ("det", "cc", "punct", "prep", "case", "nummod") or first.pos_ in (
@@ -642,7 +648,13 @@ def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
     if donor and not is_specific_actor(donor):
         donor = None
     givers = " ".join(tok.text for t in transfers for tok in t.givers)
-    return AidReading(donor, recipient, items, best.status, _program(tokens, blanked), len(transfers), givers)
+    objects = [o for t in transfers for o in _direct_objects(t.trigger) if t.kind == "giving"]
+    nothing = not items and bool(objects) and all(
+        o.lemma_.lower() in lexicon().receivers or o.lower_ == "one" for o in objects
+    )
+    return AidReading(
+        donor, recipient, items, best.status, _program(tokens, blanked), len(transfers), givers, nothing
+    )
 
 
 def _count(quantity: Token | None) -> int | None:
@@ -668,6 +680,6 @@ def states_specific_aid(sentence: str) -> bool:
     transfers = [t for t in _transfers(doc, inside) if not t.hedged]
     # Goods, money or a named giver or receiver: "this event will give impetus to our cooperation"
     # has none of them.
-    return any(t.goods or t.donor is not None or t.recipient is not None for t in transfers) or bool(
+    return any(t.goods or t.recipient is not None for t in transfers) or bool(
         transfers and find_money(sentence)
     )
