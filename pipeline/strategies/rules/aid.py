@@ -272,7 +272,12 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
             else:
                 goods = objects
             if goods and all(_is_amount(g) for g in goods):  # "pledged NOK 12 million for training"
-                paid_for = _object_of(verb, "for")
+                # The "for" after the amount: "for its part, has pledged NOK 12 million for training".
+                paid_for = next(
+                    (o for p in verb.subtree if p.dep_ == "prep" and p.lower_ == "for" and p.i > goods[0].i
+                     and _in_phrase_of(p, verb) for o in _children(p, "pobj")),
+                    None,
+                )
                 goods = [paid_for] if paid_for is not None and not _is_actor(paid_for) else goods
     elif kind == "receiving":
         if _is_passive(verb):
@@ -319,6 +324,14 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
     ]
     transfer.goods = [g for good in goods if good.i in inside for g in _goods(good)]
     transfer.givers = _giver_tokens(transfer)
+
+
+def _in_phrase_of(token: Token, verb: Token) -> bool:
+    """`token` hangs on the verb through nouns and adjectives only, not through another verb."""
+    head = token.head
+    while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    return head.i == verb.i
 
 
 def _attached_low(verb: Token, preposition: str) -> Token | None:
@@ -382,6 +395,14 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
     return found
 
 
+def _is_anaphoric_body(token: Token | None) -> bool:
+    """'the coast guard' after 'the Coast Guard Department of ...': a body named before, by a common noun."""
+    if token is None:
+        return False
+    words = [t for t in token.subtree if t.i <= token.i]
+    return words[0].lower_ == "the" and all(t.is_lower for t in words)
+
+
 def _is_amount(token: Token) -> bool:
     """'$2 million', '5 million yen', 'NOK 12 million' (a currency code before a number)."""
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -407,12 +428,14 @@ def _description(item: Token) -> str | None:
     possessed = {t.i for c in item.lefts if c.dep_ == "poss" for t in c.subtree}
     while start < item.i:
         token = doc[start]
-        if (
+        # "off-road", "all-terrain" vehicles keep their first word.
+        hyphenated = token.whitespace_ == "" and doc[token.i + 1].text == "-" and not token.like_num
+        if not hyphenated and (
             token.dep_ in ("det", "nummod", "quantmod", "poss", "case", "predet", "punct", "cc", "prep", "advmod")
             or token.tag_ in ("WRB", "WDT", "WP")
             or token.i in possessed
             or token.pos_ in ("DET", "NUM", "PUNCT", "PRON", "CCONJ", "ADV", "SPACE")
-            or (token.pos_ == "ADP" and token.whitespace_ != "")  # "off-road vehicles" keeps "off"
+            or token.pos_ == "ADP"
             or token.ent_type_ in ("CARDINAL", "DATE", "MONEY", "QUANTITY")
             or token.lower_ in words.vague_adjectives
         ):
@@ -631,12 +654,12 @@ def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
         return AidReading(None, None, [], None, _program(tokens, blanked), 0, "")
     best = _best(transfers)
     donor = _name(best.donor, blanked)
-    recipient = _name(best.recipient, blanked)
+    recipient = _name(None if _is_anaphoric_body(best.recipient) else best.recipient, blanked)
     # One sentence, one transfer: a role the main transfer leaves open may be named by another
     # ("a project funded by X, envisioning delivery of equipment to Y").
     for other in transfers:
         donor = donor or _name(other.donor, blanked)
-        recipient = recipient or _name(other.recipient, blanked)
+        recipient = recipient or _name(None if _is_anaphoric_body(other.recipient) else other.recipient, blanked)
     goods = best.goods or next((t.goods for t in transfers if t.goods), [])
     items: list[tuple[str, int | None]] = []
     for head, quantity in goods:
