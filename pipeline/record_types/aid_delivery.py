@@ -2,45 +2,44 @@
 
 from __future__ import annotations
 
-from pipeline.normalize import find_money, parse_count
+from pipeline.language.parse import parse
+from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry
-from pipeline.strategies.rules.aid import (
-    aid_program,
-    aid_status,
-    donor_and_recipient,
-    donor_is_giver,
-    states_specific_aid,
-    transferred_items,
-)
+from pipeline.strategies.rules.aid import read_aid, states_specific_aid
 from pipeline.strategies.rules.phrases import is_specific_actor
 from pipeline.text import Span, squash
 
 
-def read(_document_text: str, _unit: Span, sentence: str, fields: Fields) -> Reading:
+def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Reading:
+    """Roles, goods, status and program from the dependency parse of the document (the sentence's
+    tokens by their offsets); the value from the money in the sentence."""
+    reading = read_aid(parse(document_text), unit.start, unit.end, sentence)
     overrides: Fields = {}
-    if aid_status(sentence) != "delivered":
+    if reading.status != "delivered":
         # Only a handover happens somewhere; "for its posts in the Batken region" is a destination.
         overrides["location"] = None
     model_donor = (fields.get("donor") or {}).get("name")
-    if model_donor and not (donor_is_giver(sentence, model_donor) and is_specific_actor(model_donor)):
+    # The model's donor stays only where a giver stands (subject of a giving verb, after "by" or
+    # "from"): the 270M model often names the recipient or a bystander.
+    if model_donor and not (model_donor in reading.giver_text and is_specific_actor(model_donor)):
         overrides["donor"] = None
     money = find_money(sentence)
     if money:
         overrides["value"] = money[0].text
-    donor, recipient = donor_and_recipient(sentence)
-    if donor:
-        overrides["donor"] = {"name": donor}
-    if recipient:
-        overrides["recipient"] = {"name": recipient}
-    items = transferred_items(sentence)
-    if items:
-        overrides["items"] = [{"description": d, "quantity": parse_count(q) if q else None} for d, q in items]
+    if reading.donor:
+        overrides["donor"] = {"name": reading.donor}
+    if reading.recipient:
+        overrides["recipient"] = {"name": reading.recipient}
+    if reading.items:
+        overrides["items"] = [{"description": d, "quantity": q} for d, q in reading.items]
+    elif reading.nothing_handed_over:
+        overrides["items"] = []
     # The status is read off the verb ("handed over", "will deliver", "is training"); the model's
     # answer was "planned" for nearly everything and kept fragments of one delivery apart.
-    overrides["status"] = aid_status(sentence)
+    overrides["status"] = reading.status
     # A program is named in the sentence ("through the Export Control ... program") or not at all:
     # the model's guesses here were places and topics.
-    overrides["program"] = aid_program(sentence)
+    overrides["program"] = reading.program
     return Reading(overrides)
 
 

@@ -1,328 +1,710 @@
-"""Aid by the sentence's wording: who gives what to whom, how much, in which program, in which status."""
+"""Aid by the sentence's dependency parse: who gives what to whom, how much, in which status.
+
+A transfer is a giving verb ("handed over", "donated"), a receiving verb ("received", "took
+delivery of"), a helping verb whose object receives ("equipped the guards with radios") or a
+transfer noun ("the delivery of ten trucks"), found with spaCy's DependencyMatcher from the lemma
+lists in `prompts/lexicon/aid_delivery.patterns.toml`. Its roles are read off the parse: the giver
+is the subject of a giving verb, the agent of a passive one or the object of "from" after a
+receiving verb; the receiver is the object of "to"/"for", the indirect object, or the subject of a
+receiving verb; the goods are the direct object and its conjuncts. Every name is a verbatim span
+of the sentence. Regular expressions are left only for money (pipeline.normalize).
+
+Replaced the regular-expression reader as a whole (gate, roles, goods, status, program), measured
+against it on the real articles (bench/real dev: aid record F1 0 -> 0.24, holdout 0.30 -> 0.42) and
+on our own sets (better on articles3-5, slightly worse on seeds, articles, articles2). The pieces
+were not measured one by one against their regex versions.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from pipeline.actors import classify
-from pipeline.normalize import find_money
-from pipeline.strategies.rules.phrases import (
-    CAPITALIZED_PHRASE,
-    LEADING_DATE,
-    LIST_SPLIT,
-    PHRASE_END,
-    is_specific_actor,
-)
+from pipeline.language.parse import load_pipeline, parse, pipeline_name
+from pipeline.normalize import find_money, parse_count
+from pipeline.strategies.rules.phrases import is_specific_actor
 
-# A specific handover: a transfer verb, and something concrete handed over.
-_TRANSFER = re.compile(
-    r"\b(deliver(?:s|ed|ing|y)?|donat(?:e|es|ed|ing|ion)|hand(?:s|ed|ing)? over|receiv(?:e|es|ed|ing)|"
-    r"offer(?:s|ed|ing)?|"
-    r"suppl(?:y|ies|ied|ying)(?!\s+(?:vessels?|ships?|chains?|routes?|lines?|depots?|bases?|convoys?))|"
-    r"provid(?:e|es|ed|ing)|provision|transfer(?:s|red|ring)?|grant(?:s|ed|ing)?|gave|give[sn]?|gift(?:ed)?|"
-    r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|assist(?:s|ed|ing)?|help(?:s|ed|ing)?|fund(?:s|ed|ing)?|"
-    r"financ(?:e|es|ed|ing)|equip(?:s|ped|ping)?|train(?:s|ed)?)\b",
-    re.IGNORECASE,
-)
+LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "aid_delivery.patterns.toml"
+
+Token = Any  # spacy.tokens.Token
+Doc = Any  # spacy.tokens.Doc
+
+_ACTOR_ENTITIES = {"ORG", "GPE", "NORP", "PERSON", "FAC", "LOC"}
+_NOT_GOODS_ENTITIES = {"ORG", "GPE", "NORP", "PERSON", "LOC", "DATE", "TIME", "MONEY", "PERCENT"}
+_RELATIVE = {"which", "that", "who", "whom"}
 
 
-_CONCRETE = re.compile(
-    r"\b((?!(?:19|20)\d\d\b)\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|boats?|ships?|vessels?|helicopters?|"
-    r"aircraft|planes?|vehicles?|trucks?|radars?|equipment|hardware|weapons?|arms|rifles|ammunition|uniforms|"
-    r"trailers?|spare parts|facilities|training|courses?|funds?|grants?|computers?|scanners?|gear|kits?|"
-    r"stations?|devices?|simulators?|patrol|communications|instructors?)\b",
-    re.IGNORECASE,
-)
+@dataclass(frozen=True)
+class Lexicon:
+    giving: tuple[str, ...]
+    receiving: tuple[str, ...]
+    helping: tuple[str, ...]
+    transfer_nouns: frozenset[str]
+    batch: frozenset[str]
+    vague: frozenset[str]
+    money: frozenset[str]
+    receivers: frozenset[str]
+    members: frozenset[str]
+    courses: frozenset[str]
+    course_verbs: tuple[str, ...]
+    vague_adjectives: frozenset[str]
+    pledged: frozenset[str]
+    planned: frozenset[str]
+    ongoing: frozenset[str]
+    committing_modals: frozenset[str]
+    hedging_modals: frozenset[str]
+    hedging_marks: frozenset[str]
+    delivered_nouns: frozenset[str]
+    program_nouns: frozenset[str]
 
 
-# Lower case only: "May 18" is a date, "may" a hedge.
-_HEDGED = re.compile(r"\b(may|might|could|would|should|if|whether|suggests?|perhaps)\b|\?\s*$")
-
-
-def states_specific_aid(sentence: str) -> bool:
-    """A transfer verb with a concrete object, and not a hedged or rhetorical sentence."""
-    if trains(sentence):
-        return True
-    return bool(_TRANSFER.search(sentence) and (_CONCRETE.search(sentence) or find_money(sentence))) and not (
-        _HEDGED.search(sentence)
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    verbs, nouns, status = data["verbs"], data["nouns"], data["status"]
+    return Lexicon(
+        giving=tuple(verbs["giving"]),
+        receiving=tuple(verbs["receiving"]),
+        helping=tuple(verbs["helping"]),
+        transfer_nouns=frozenset(nouns["transfer"]),
+        batch=frozenset(nouns["batch"]),
+        vague=frozenset(nouns["vague"]),
+        money=frozenset(nouns["money"]),
+        receivers=frozenset(nouns["receivers"]),
+        members=frozenset(nouns["members"]),
+        courses=frozenset(nouns["courses"]),
+        course_verbs=tuple(verbs["courses"]),
+        vague_adjectives=frozenset(data["items"]["vague_adjectives"]),
+        pledged=frozenset(status["pledged"]),
+        planned=frozenset(status["planned"]),
+        ongoing=frozenset(status["ongoing"]),
+        committing_modals=frozenset(status["committing_modals"]),
+        hedging_modals=frozenset(status["hedging_modals"]),
+        hedging_marks=frozenset(status["hedging_marks"]),
+        delivered_nouns=frozenset(status["delivered_nouns"]),
+        program_nouns=frozenset(data["program"]["nouns"]),
     )
 
 
-# Organisation names run on in lower case ("Caspian naval division of the Border Service"): take
-# everything up to the next bracket, comma or sentence end.
-_FROM_TO = re.compile(
-    r"\bfrom\s+(?:the\s+)?(?P<donor>[A-Z][^,;()]*?)\s+to\s+(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)" + PHRASE_END
-)
+def _verb_patterns(entries: tuple[str, ...]) -> list[list[dict[str, Any]]]:
+    """'deliver' -> the verb; 'hand over' -> the verb with the particle (or object) 'over'."""
+    single = [e for e in entries if " " not in e]
+    patterns: list[list[dict[str, Any]]] = [
+        [{"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": single}, "POS": "VERB"}}]
+    ]
+    for entry in (e for e in entries if " " in e):
+        verb, word = entry.split(" ", 1)
+        patterns.append([
+            {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": verb, "POS": "VERB"}},
+            {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "word",
+             "RIGHT_ATTRS": {"LEMMA": word, "DEP": {"IN": ["prt", "dobj", "prep", "advmod"]}}},
+        ])
+    return patterns
 
 
-# "South Korea will help Kazakhstan's Navy by delivering ...": the helper gives, the helped receives.
-_HELPS = re.compile(
-    r"^(?:[^,]*,\s*)?(?:[Tt]he\s+)?(?P<donor>[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)\s+(?:\w+\s+){0,4}?"
-    r"(?:help|helps|helped|assist|assists|assisted|support|supports|supported|equip|equips|equipped)\s+"
-    r"(?:the\s+)?(?P<recipient>[A-Z][^,;()]*?)\s+(?=by|with|in|to|through)\b"
-)
+@functools.lru_cache(maxsize=2)
+def _matcher(name: str) -> Any:
+    from spacy.matcher import DependencyMatcher
+
+    words = lexicon()
+    matcher = DependencyMatcher(load_pipeline(name).vocab)
+    matcher.add("giving", _verb_patterns(words.giving))
+    matcher.add("receiving", _verb_patterns(words.receiving))
+    matcher.add("helping", _verb_patterns(words.helping))
+    # "the OSCE has been running monthly courses for officers of ...": the course is what is given.
+    matcher.add("giving", [[
+        {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": list(words.course_verbs)}, "POS": "VERB"}},
+        {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "course",
+         "RIGHT_ATTRS": {"DEP": "dobj", "LEMMA": {"IN": sorted(words.courses)}}},
+    ]])
+    # "the delivery of ten trucks"; a bare "the delivery was carried out" continues a delivery named before.
+    matcher.add("noun", [[
+        {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(words.transfer_nouns)}, "POS": "NOUN"}},
+    ]])
+    return matcher
 
 
-_GIVING = (
-    r"hand(?:s|ed)? over|hand over|deliver(?:s|ed)?|donat(?:e|es|ed)|suppl(?:y|ies|ied)|transfer(?:s|red)?|gave|"
-    r"give[sn]?|provid(?:e|es|ed)|sen[dt]|pledg(?:e|es|ed)|promis(?:e|es|ed)|grant(?:s|ed)?|financ(?:e|es|ed|ing)|"
-    r"fund(?:s|ed|ing)?|delivering|donating|supplying|transferring|providing|handing over|sending|granting|"
-    r"offer(?:s|ed|ing)?"
-)
+@dataclass
+class Transfer:
+    """One transfer the sentence states, as tokens of the parse."""
+
+    trigger: Token
+    kind: str  # giving, receiving, helping or noun
+    donor: Token | None = None
+    recipient: Token | None = None
+    goods: list[tuple[Token, Token | None]] = field(default_factory=list)  # (item head, quantity token)
+    status: str | None = None
+    hedged: bool = False
+    givers: list[Token] = field(default_factory=list)  # every token standing where a giver stands
 
 
-# "the United States handed over ...", "Russia plans to hand over ...", "China ..., handing over ...".
-_GIVER = re.compile(
-    rf"(?:^[“\"]?|,\s*|\bwhen\s+|\bthat\s+)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?"
-    rf"(?:,?\s+which(?:\s+on\s+[A-Z][a-z]+\s+\d{{1,2}})?)?\s+"
-    rf"(?:(?:will|would|has|have|had|is|are|was|were|plans?\s+to|also|now|recently|to|considering|planning|"
-    rf"preparing|expected|set|due|going|about)\s+)*(?:{_GIVING})\b"
-    rf"|^(?:[Tt]he\s+)?(?P<participle_donor>{CAPITALIZED_PHRASE})\s+[^.]*?,\s+"
-    r"(?:handing over|delivering|donating|supplying)\b"
-)
+@dataclass(frozen=True)
+class AidReading:
+    donor: str | None
+    recipient: str | None
+    items: list[tuple[str, int | None]]
+    status: str | None
+    program: str | None
+    transfers: int
+    giver_text: str
+    # The sentence names what was sent and it is no goods ("sent observers"): the model's items go.
+    nothing_handed_over: bool = False  # the words standing where a giver stands, to check a model's donor against
 
 
-_TO_RECIPIENT = re.compile(
-    rf"\b(?:to|for)\s+(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})(?=\s+(?:at|in|on|during|under|through|as|once|when|after|"
-    r"before|by|with|every|each)\s|\s*[(,;]|(?<![A-Z])\.(?:\s|$)|$)"
-)
+# --- Finding the transfers ----------------------------------------------------------------------
 
 
-# "Lithuania is training officers of the Georgian Border Police": the trainer gives, the trained receive.
-_TRAINS = re.compile(
-    rf"^(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
-    r"(?:is|are|has been|have been|will be|will)\s+train(?:ing)?\s+"
-    rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})"
-)
-
-
-# "the OSCE has been running monthly patrol-tactics courses for officers of the Kyrgyz Border Service"
-_RUNS_COURSES = re.compile(
-    rf"(?:^|,\s*)(?:[Tt]he\s+)?(?P<donor>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+"
-    r"(?:(?:has|have|had)\s+been\s+|is\s+|are\s+|also\s+|now\s+)*"
-    r"(?:running|runs|ran|organi[sz](?:ing|es|ed)|holding|holds|held|conducting|conducts|conducted|completed|"
-    r"offering|offers|offered)\s+(?:a\s+|an\s+)?(?P<course>[^.;]*?\bcourses?)"
-    r"(?:\s+(?:in|at)\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*)?\s+for\s+(?:[\d,]+\s+)?"
-    rf"(?:\w+\s+of\s+)?(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE})"
-)
-_FREQUENCY = re.compile(
-    r"^(?:(?:monthly|weekly|annual|yearly|regular|short|[\w]+-(?:week|month|day|year)(?:-long)?)\s+)+", re.IGNORECASE
-)
-
-
-def trains(sentence: str) -> tuple[str, str, str] | None:
-    """(trainer, trained, what) for 'X is training Y' and 'X has been running courses for Y'."""
-    body = re.sub(r"^(?:In|At)\s+[^,]+,\s*(?:meanwhile,\s*)?", "", LEADING_DATE.sub("", sentence))
-    match = _TRAINS.search(body)
-    if match:
-        return match.group("donor"), _strip_full_stop(match.group("recipient")), "training"
-    course = _RUNS_COURSES.search(body)
-    if course:
-        what = _FREQUENCY.sub("", course.group("course"))
-        return course.group("donor"), _strip_full_stop(course.group("recipient")), what
-    return None
-
-
-def donor_and_recipient(sentence: str) -> tuple[str | None, str | None]:
-    """Giver and receiver by the sentence's structure, verbatim: 'from X to Y', 'X handed over ... to Y'.
-
-    A giver that is no one in particular ('These', 'Western governments') is no giver.
-    """
-    donor, recipient = (_strip_full_stop(name) if name else None for name in _giver_and_receiver(sentence))
-    return (donor if donor and is_specific_actor(donor) else None), recipient
-
-
-def _strip_full_stop(name: str) -> str:
-    """'Estonian Border Guard.' at a sentence end -> 'Estonian Border Guard'; 'U.S.' keeps its stop."""
-    return re.sub(r"(?<![A-Z])\.$", "", name)
-
-
-# "The Kazakh Navy received four diesel engines ... from Russia"; "Eight boats were delivered to the
-# coast guard by the United Kingdom": the receiver or the goods come first.
-_RECEIVED_FROM = re.compile(
-    rf"^(?:[Tt]he\s+)?(?P<recipient>{CAPITALIZED_PHRASE})(?:,[^,]+,)?\s+(?:has\s+|had\s+|have\s+)?received\s+"
-    rf"(?P<objects>[^.;]+?)\s+from\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
-)
-_PAID_BY = r"(?:by|paid for by|financed by|funded by)"
-_DELIVERED_BY = re.compile(
-    r"^(?P<objects>[^.;]+?)\s+(?:were|was|have been|has been)\s+(?:delivered|handed over|donated|supplied|"
-    r"transferred|given|sent)\s+to\s+(?:the\s+)?(?P<recipient>[^,;.]+?)"
-    rf"(?:\s+on\s+[A-Z][a-z]+\s+\d{{1,2}})?,?\s+{_PAID_BY}\s+(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
-)
-# "40 binoculars and six radars donated by Turkey" after "X had taken delivery of", and
-# "Thirty radios, financed by the United States ..., reached the Azov Sea detachment".
-_TOOK_DELIVERY = re.compile(
-    rf"^(?:[Tt]he\s+)?(?P<recipient>{CAPITALIZED_PHRASE})\b[^.;]*?\b(?:taken|took|takes|taking)\s+delivery\s+of\s+"
-    r"(?P<objects>[^.;]+?)\s+(?:donated|supplied|provided|delivered|sent|financed|paid for|funded)\s+by\s+"
-    rf"(?:the\s+)?(?P<donor>{CAPITALIZED_PHRASE})"
-)
-_FINANCED_REACHED = re.compile(
-    r"^(?P<objects>[^.;]+?),\s+(?:donated|supplied|provided|financed|paid for|funded)\s+by\s+(?:the\s+)?"
-    rf"(?P<donor>{CAPITALIZED_PHRASE})[^.;]*?,\s+(?:reached|arrived at|went to|were delivered to|was delivered to)\s+"
-    rf"(?:the\s+)?(?P<recipient>{CAPITALIZED_PHRASE}(?:\s+[a-z]+)?(?:\s+of\s+{CAPITALIZED_PHRASE})?)"
-)
-_TURNED = (_RECEIVED_FROM, _DELIVERED_BY, _TOOK_DELIVERY, _FINANCED_REACHED)
-
-
-def _giver_and_receiver(sentence: str) -> tuple[str | None, str | None]:
-    body = LEADING_DATE.sub("", sentence)
-    for pattern in _TURNED:
-        turned = pattern.search(body)
-        if turned:
-            return turned.group("donor"), turned.group("recipient")
-    match = _FROM_TO.search(sentence) or _HELPS.search(sentence)
-    if match:
-        return match.group("donor"), match.group("recipient")
-    trained = trains(sentence)
-    if trained:
-        return trained[0], trained[1]
-    giver = _GIVER.search(body)
-    donor = (giver.group("donor") or giver.group("participle_donor")) if giver else None
-    recipient = None
-    after = body[giver.end() :] if giver else body
-    for candidate in _TO_RECIPIENT.finditer(after):
-        recipient = candidate.group("recipient")  # the last "to/for X" names who receives
-    return donor, recipient
-
-
-_GIVING_VERB = re.compile(
-    rf"\b(?:{_GIVING}|help(?:s|ed|ing)?|assist(?:s|ed|ing)?|train(?:s|ed|ing)?|equip(?:s|ped|ping)?|"
-    r"handing over|delivering|donating|supplying|providing)\b",
-    re.IGNORECASE,
-)
-
-
-def donor_is_giver(sentence: str, donor: str) -> bool:
-    """The donor stands where a giver stands: after 'from'/'by', or before the transfer verb and not its object."""
-    if re.search(rf"\b(from|by)\s+(the\s+)?{re.escape(donor)}(?![\w’'])", sentence):
-        return True
-    at = sentence.find(donor)
-    verb = _GIVING_VERB.search(sentence)  # a verb: "every delivery" names no giver
-    if at == -1 or verb is None or at > verb.start():
-        return False
-    before = sentence[:at].rstrip().lower()
-    return not re.search(r"\b(to|for|helped|help|helps|assist|assisted|with)$", before)
-
-
-_TRANSFER_OBJECT = re.compile(
-    r"\b(?:deliver(?:s|ed|ing)?|donat(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|suppl(?:y|ies|ied|ying)|"
-    r"provid(?:e|es|ed|ing)|transfer(?:s|red|ring)?|gave|give[sn]?|gift(?:ed)?|send|sent|"
-    r"(?:delivery|provision|transfer|donation|supply|handover|construction|purchase) of|arrived with|came with|"
-    r"pledg(?:e|es|ed)\s+[^;]*?\bfor|promis(?:e|es|ed)|pledg(?:e|es|ed)|grant(?:ed)?\s+of|"
-    r"financ(?:e|es|ed|ing)|fund(?:s|ed|ing)?|allocat(?:e|es|ed|ing))\s+(?P<objects>.+)$",
-    re.IGNORECASE,
-)
-
-
-_OBJECT_END = re.compile(
-    r"\s+(?:from|to|for|worth|valued|at|in|on|under|through|as|which|that|by|during|within|complement\w*)\b|[.;:(]|,\s"
-)
-
-
-_DIMENSION = re.compile(
-    r"^(?:\d[\w.,]*(?:-[a-z]+)+|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)-[a-z]+(?:-long)?|new|additional|modern|more|used|further|other|decommissioned|refurbished|"
-    r"second-hand|modernized|upgraded|surplus)$",
-    re.IGNORECASE,
-)
-
-
-_QUANTITY_WORD = (
-    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-    r"fifty|a dozen|dozens of|a pair of)"
-)
-
-
-# "a year's supply of spare parts" -> "spare parts"; assistance in general is not an item.
-_PORTION_OF = re.compile(
-    r"^(?:(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b)[\w’']+\s+)?(?:supply|supplies|sets?|batch(?:es)?|shipments?|consignments?|number|range|variety|"
-    r"packages?|lots?|kits?|stocks?|construction|purchase|acquisition|delivery)\s+of\s+"
-)
-
-
-_VAGUE_ITEMS = {"assistance", "aid", "help", "support", "cooperation", "expertise", "advice", "security assistance"}
-
-
-def transferred_items(sentence: str) -> list[tuple[str, str | None]]:
-    """(description, quantity as written) for what a sentence says is handed over."""
-    body = LEADING_DATE.sub("", sentence)
-    for pattern in _TURNED:
-        turned = pattern.search(body)
-        if turned:
-            return _item_list(turned.group("objects"))
-    found = list(_TRANSFER_OBJECT.finditer(sentence))
-    matches = [m for m in found if not find_money(m.group("objects")[:30])]
-    # An object that is money ("a grant of $3.6 million for fuel, tires and spare parts") is the
-    # value, not an item: the goods follow "for".
-    for money_first in (m for m in found if m not in matches):
-        paid_for = re.search(r"\bfor\s+(?P<goods>[^.;]+)", money_first.group("objects"))
-        if paid_for and not re.match(r"(?:the\s+)?[A-Z]", paid_for.group("goods")):
-            return _item_list(paid_for.group("goods"))
-    match = matches[0] if matches else None
-    if not match:
-        trained = trains(sentence)
-        return [(trained[2], None)] if trained else []
-    objects = match.group("objects")
-    end = _OBJECT_END.search(objects)
-    return _item_list(objects[: end.start()] if end else objects)
-
-
-def _item_list(segment: str) -> list[tuple[str, str | None]]:
-    """'three new patrol boats and 40 sets of body armor' -> [('patrol boats', 'three'), ('body armor', '40')]."""
-    end = _OBJECT_END.search(segment)
-    segment = segment[: end.start()] if end else segment
-    items = []
-    for index, part in enumerate(LIST_SPLIT.split(segment)):
-        part = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", part.strip(), flags=re.IGNORECASE)
-        part = _PORTION_OF.sub("", part)  # "the construction of five new border outposts"
-        if index == 0:
-            # "promised the Kyrgyz Border Service communications equipment": the receiver comes first.
-            receiver = re.match(r"^((?:[A-Z][\w’'.\-]*\s+)+)(?=[a-z])", part)
-            if receiver and classify(receiver.group(1).strip())[0] not in ("other", "person"):
-                part = part[receiver.end() :]
-        quantity_match = re.match(rf"^({_QUANTITY_WORD})\s+", part, re.IGNORECASE)
-        quantity = quantity_match.group(1) if quantity_match else None
-        words = part[quantity_match.end() :].split() if quantity_match else part.split()
-        while words and _DIMENSION.match(words[0]):
-            words = words[1:]
-        description = _PORTION_OF.sub("", " ".join(words))
-        if description.lower() in _VAGUE_ITEMS:
+def _transfers(doc: Doc, inside: set[int]) -> list[Transfer]:
+    found: dict[int, Transfer] = {}
+    names = doc.vocab.strings
+    for match_id, token_ids in _matcher(pipeline_name())(doc):
+        trigger = doc[token_ids[0]]
+        if trigger.i not in inside or trigger.i in found:
             continue
-        # Goods have a common noun at their head ("BTR-80 armored personnel carriers"); a name
-        # throughout ("the Georgian Border Police") is a recipient, not an item.
-        if description and len(words) <= 8 and re.search(r"\b[a-z][\w-]*$", description):
-            items.append((description, quantity))
-    return items
+        found[trigger.i] = Transfer(trigger, names[match_id])
+    # "took delivery of": the noun belongs to the receiving verb, not a transfer of its own.
+    for transfer in list(found.values()):
+        if transfer.kind == "receiving":
+            for child in transfer.trigger.children:
+                if child.dep_ == "dobj" and child.i in found:
+                    del found[child.i]
+    transfers = [found[i] for i in sorted(found)]
+    for transfer in transfers:
+        _read_roles(transfer, inside)
+        transfer.status, transfer.hedged = _status(transfer.trigger, transfer.kind)
+    return transfers
 
 
-_STATUS_RULES = [
-    ("pledged", r"\b(will|would|shall) (deliver|provide|supply|donate|hand over|give|transfer|help|send|fund)|"
-                r"\b(pledg|promis)\w*"),
-    ("planned", r"\b(plans?|planning|intends?|looking|expected|aims?|seeks?|seeking|hopes?) to\b|"
-                r"\b(considering|preparing|weighing)\b"),
-    ("ongoing", r"\b(is|are) (being )?(support|fund|financ|train|suppl|provid|running)\w*|\bcontinues? to\b|"
-                r"\bongoing\b|\b(has|have) been (running|training|funding|supplying|providing)\b"),
-    ("delivered", r"\b(delivered|handed over|donated|transferred|supplied|gave|received|ceremony|completed|"
-                  r"delivery was|was carried out)\b"),
-]
+def _children(token: Token, *deps: str, words: tuple[str, ...] = ()) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps and (not words or c.lower_ in words)]
 
 
-def aid_status(sentence: str) -> str | None:
-    for status, pattern in _STATUS_RULES:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return status
+def _object_of(token: Token, *prepositions: str) -> Token | None:
+    for prep in _children(token, "prep", "dative", "agent", words=prepositions):
+        objects = _children(prep, "pobj")
+        if objects:
+            return objects[0]
     return None
 
 
-_PROGRAM = re.compile(
-    r"\b(?P<program>(?:[A-Z][\w’'\-]*\s+)(?:(?:[A-Z][\w’'\-]*|and|of|for|the|on)\s+){0,8}"
-    r"(?:[Pp]rogram|[Pp]rogramme|[Ii]nitiative|[Pp]roject|[Ff]und))\b"
-)
-
-
-def aid_program(sentence: str) -> str | None:
-    """'... through the U.S. State Department's Export Control and Related Border Security program'."""
-    match = _PROGRAM.search(sentence)
-    if not match:
+def _subject(verb: Token) -> Token | None:
+    """The subject, borrowed from the governing verb for 'plans to hand over', 'pledge to provide or
+    finance'; the noun a relative clause hangs on for 'which delivered'."""
+    token = verb
+    for _ in range(4):
+        subjects = _children(token, "nsubj", "nsubjpass")
+        before = [s for s in subjects if s.i < token.i]
+        subject = before[-1] if before else (subjects[0] if subjects else None)
+        if subject is not None:
+            if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
+                return token.head
+            return subject
+        participle = token.dep_ == "advcl" and token.tag_ == "VBG"  # "China added ..., handing over ..."
+        if (token.dep_ in ("xcomp", "conj") or participle) and token.head.pos_ in ("VERB", "AUX"):
+            token = token.head
+            continue
         return None
-    program = match.group("program")
-    return re.split(r"’s\s+|'s\s+", program)[-1]
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return bool(_children(verb, "auxpass", "nsubjpass", "agent")) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+
+def _is_actor(token: Token) -> bool:
+    """Someone who can give or receive: a name, a nationality's body ('Tajik border posts') or a
+    receiving body ('the border guards')."""
+    words = lexicon()
+    if token.pos_ == "PRON" or token.lower_ in _RELATIVE:
+        return False
+    if token.pos_ == "PROPN" or token.ent_type_ in _ACTOR_ENTITIES - {"FAC"}:
+        return True
+    if token.lemma_.lower() in words.receivers | words.members:
+        return True
+    return any(c.ent_type_ in ("NORP", "GPE", "ORG") for c in token.lefts)
+
+
+def _direct_objects(verb: Token) -> list[Token]:
+    """The verb's direct objects, shared with a coordinated verb ('provide or finance homes')."""
+    # An object before its verb is a misparse ("date 2017-05-15 Russia has handed over ...").
+    objects = [o for o in _children(verb, "dobj") if o.i > verb.i]
+    # "handing over 28 vehicles" is sometimes parsed with the goods as the particle's object.
+    objects = objects or [o for prt in _children(verb, "prt") for o in _children(prt, "pobj")]
+    if objects:
+        return objects
+    words = lexicon()
+    verbs = {v.split(" ")[0] for v in (*words.giving, *words.receiving, *words.helping)}
+    for other in verb.conjuncts:
+        if other.pos_ == "VERB" and other.lemma_ in verbs:
+            objects = [o for o in _children(other, "dobj") if o.i > verb.i]
+            if objects:
+                return objects
+    return []
+
+
+def _read_roles(transfer: Transfer, inside: set[int]) -> None:
+    verb, kind = transfer.trigger, transfer.kind
+    recipient = _object_of(verb, "to")
+    if recipient is None:  # "gave the border guards 20 radios"
+        recipient = next((d for d in _children(verb, "dative") if d.pos_ != "ADP"), None)
+    if recipient is None:
+        for_object = _object_of(verb, "for")
+        recipient = for_object if for_object is not None and _is_actor(for_object) else None
+    objects = _direct_objects(verb)
+    goods: list[Token] = []
+    if kind == "giving":
+        if _is_passive(verb):
+            transfer.donor = _object_of(verb, "by") or _object_of(verb, "from")
+            subject = _children(verb, "nsubjpass")
+            if objects and subject:  # "the guards were given radios"
+                recipient, goods = subject[0], objects
+            elif subject:
+                goods = subject
+            elif verb.dep_ == "acl":  # "12 motorboats donated by Finland"
+                goods = [verb.head]
+        else:
+            # "a ceremony took place to deliver three boats from the United States to ...": no subject.
+            transfer.donor = _subject(verb) or _object_of(verb, "from")
+            with_object = _object_of(verb, "with")
+            if objects and with_object is not None and _is_actor(objects[0]):  # "supplied the navy with fuel"
+                recipient, goods = objects[0], [with_object]
+            else:
+                goods = objects
+            if goods and all(_is_amount(g) for g in goods):  # "pledged NOK 12 million for training"
+                # The "for" after the amount: "for its part, has pledged NOK 12 million for training".
+                paid_for = next(
+                    (o for p in verb.subtree if p.dep_ == "prep" and p.lower_ == "for" and p.i > goods[0].i
+                     and _in_phrase_of(p, verb) for o in _children(p, "pobj")),
+                    None,
+                )
+                goods = [paid_for] if paid_for is not None and not _is_actor(paid_for) else goods
+    elif kind == "receiving":
+        if _is_passive(verb):
+            recipient = _object_of(verb, "by")
+            goods = _children(verb, "nsubjpass")
+        else:
+            recipient = _subject(verb)
+            goods = objects
+        delivery = [o for o in goods if o.lemma_ in ("delivery", "possession")]
+        if delivery:
+            goods = [o for o in (_object_of(delivery[0], "of"),) if o is not None]
+        transfer.donor = _object_of(verb, "from") or _attached_low(verb, "from")
+        # "took delivery of boats donated by Finland": the participle names the giver.
+        for good in goods:
+            for participle in _children(good, "acl"):
+                transfer.donor = transfer.donor or _object_of(participle, "by")
+    elif kind == "helping":
+        transfer.donor = _subject(verb) if not _is_passive(verb) else _object_of(verb, "by")
+        if objects and _is_actor(objects[0]):
+            recipient = objects[0]
+        with_object = _object_of(verb, "with")
+        goods = [with_object] if with_object is not None else []
+        if not goods and verb.lemma_ == "train" and verb.lower_ == "training" and recipient is not None:
+            goods = [verb]  # "is training officers of the border service": the training is the aid
+    else:  # a transfer noun: "the delivery of ten trucks to the navy by Japan"
+        of_object = _object_of(verb, "of")
+        goods = [of_object] if of_object is not None else []
+        possessor = _children(verb, "poss")
+        transfer.donor = _object_of(verb, "by", "from") or (possessor[0] if possessor else None)
+        recipient = recipient or (
+            _object_of(of_object, "to") if of_object is not None else None
+        )
+    if recipient is None:  # "two boats worth $2 million to the border service": attached low
+        recipient = _attached_low(verb, "to") or (_attached_low(verb, "for") if kind != "receiving" else None)
+    if transfer.donor is not None and (transfer.donor.i not in inside or not _is_actor(transfer.donor)):
+        transfer.donor = None
+    if recipient is not None and (recipient.i not in inside or not _is_actor(recipient)):
+        recipient = None
+    transfer.recipient = recipient
+    # "the provision of trailers along with spare parts": accessories of the same handover.
+    goods += [
+        o for anchor in [verb, *goods] for along in _children(anchor, "prep", words=("along", "together"))
+        for with_ in _children(along, "prep", words=("with",)) for o in _children(with_, "pobj")
+    ]
+    transfer.goods = [g for good in goods if good.i in inside for g in _goods(good)]
+    transfer.givers = _giver_tokens(transfer)
+
+
+def _in_phrase_of(token: Token, verb: Token) -> bool:
+    """`token` hangs on the verb through nouns and adjectives only, not through another verb."""
+    head = token.head
+    while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    return head.i == verb.i
+
+
+def _attached_low(verb: Token, preposition: str) -> Token | None:
+    """An actor after `preposition` anywhere in the verb's own phrase, not in a clause of another
+    verb ("according to a source")."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ != "prep" or token.lower_ != preposition:
+            continue
+        head = token.head
+        while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        if head.i == verb.i:
+            found = next((o for o in _children(token, "pobj") if _is_actor(o)), None)
+            if found is not None:
+                return found
+    return None
+
+
+def _giver_tokens(transfer: Transfer) -> list[Token]:
+    verb = transfer.trigger
+    slots: list[Token] = []
+    if transfer.kind in ("giving", "helping") and not _is_passive(verb):
+        subject = _subject(verb)
+        slots += [subject] if subject is not None else []
+    for prep in _children(verb, "prep", "agent", words=("by", "from")):
+        slots += _children(prep, "pobj")
+    return [t for slot in slots for t in slot.subtree]
+
+
+# --- Goods ---------------------------------------------------------------------------------------
+
+
+def _goods(token: Token) -> list[tuple[Token, Token | None]]:
+    """(item head, quantity) for an object and its conjuncts: portions and batches are looked
+    through ('a batch of military hardware'), money and assistance in general are no items."""
+    words = lexicon()
+    found: list[tuple[Token, Token | None]] = []
+    for item in [token, *token.conjuncts]:
+        lemma = item.lemma_.lower()
+        quantity = next(iter(_children(item, "nummod")), None)
+        of_object = _object_of(item, "of")
+        if lemma in words.batch and of_object is not None:
+            found += [(head, quantity or q) for head, q in _goods(of_object)]
+            continue
+        if item.ent_type_ == "MONEY" or lemma in words.money:
+            paid_for = _object_of(item, "for")  # "a grant of $2 million for fuel and tires"
+            if paid_for is not None and not _is_actor(paid_for):
+                found += _goods(paid_for)
+            continue
+        # People are not handed over: "supplied forces from the border directorate" is taking part.
+        not_goods = words.vague | words.program_nouns | words.receivers
+        if lemma in not_goods or item.pos_ not in ("NOUN", "PROPN", "VERB"):
+            continue
+        if item.pos_ == "VERB" and not (item.lemma_ == "train" and item.lower_ == "training"):
+            continue
+        if item.pos_ == "PROPN" and item.ent_type_ in _NOT_GOODS_ENTITIES:
+            continue
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in item.children) or item.lower_ == "one":
+            continue  # "sent no one"
+        found.append((item, quantity))
+    return found
+
+
+def _is_anaphoric_body(token: Token | None) -> bool:
+    """'the coast guard' after 'the Coast Guard Department of ...': a body named before, by a common noun."""
+    if token is None:
+        return False
+    words = [t for t in token.subtree if t.i <= token.i]
+    return words[0].lower_ == "the" and all(t.is_lower for t in words)
+
+
+def _is_amount(token: Token) -> bool:
+    """'$2 million', '5 million yen', 'NOK 12 million' (a currency code before a number)."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (
+        token.ent_type_ == "MONEY" or token.pos_ == "NUM" or token.lemma_.lower() in lexicon().money
+        or (token.is_upper and len(token.text) == 3 and following is not None and following.like_num)
+    )
+
+
+def _is_anaphoric(item: Token) -> bool:
+    """'the equipment', 'these boats': goods named before, not named here."""
+    lefts = list(item.lefts)
+    return len(lefts) == 1 and lefts[0].lower_ in ("the", "this", "these", "those", "such")
+
+
+def _description(item: Token) -> str | None:
+    """'two new patrol boats' -> 'patrol boats': without determiners, quantity and vague adjectives."""
+    if item.pos_ == "VERB":
+        return item.text
+    words = lexicon()
+    doc = item.doc
+    start = item.left_edge.i
+    possessed = {t.i for c in item.lefts if c.dep_ == "poss" for t in c.subtree}
+    while start < item.i:
+        token = doc[start]
+        # "off-road", "all-terrain" vehicles keep their first word.
+        hyphenated = token.whitespace_ == "" and doc[token.i + 1].text == "-" and not token.like_num
+        if not hyphenated and (
+            token.dep_ in ("det", "nummod", "quantmod", "poss", "case", "predet", "punct", "cc", "prep", "advmod")
+            or token.tag_ in ("WRB", "WDT", "WP")
+            or token.i in possessed
+            or token.pos_ in ("DET", "NUM", "PUNCT", "PRON", "CCONJ", "ADV", "SPACE")
+            or token.pos_ == "ADP"
+            or token.ent_type_ in ("CARDINAL", "DATE", "MONEY", "QUANTITY")
+            or token.lower_ in words.vague_adjectives
+        ):
+            start += 1
+            continue
+        break
+    # "42-foot-long rapid reaction patrol boats": a measure written with a number is no part of it.
+    for i in range(item.left_edge.i, item.i):
+        if doc[i].like_num and i + 1 < item.i and doc[i].whitespace_ == "":
+            j = i
+            while j < item.i and (doc[j].whitespace_ == "" or doc[j + 1].text == "-"):
+                j += 1
+            if j < item.i:
+                start = max(start, j + 1)
+    span = doc[start : item.i + 1]
+    if len(span) > 8:
+        return None
+    return span.text
+
+
+# --- Names ---------------------------------------------------------------------------------------
+
+
+def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
+    """Token range of a name: its entity or noun phrase, with 'of'/'on'/'under' phrases that name
+    a body ('Committee on Emergency Situations ... under the Government of Tajikistan') and a
+    bracketed abbreviation, without leading determiners, weekdays and conjunctions."""
+    doc = token.doc
+    if token.pos_ == "PRON" or token.lower_ in _RELATIVE:
+        return None
+    start, end = token.left_edge.i, token.i + 1
+    if token.ent_iob_ != "O":
+        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if entity is not None:
+            # "the Lithuanian Armed Forces at Pabradė": a place is not part of the name.
+            cut = next((t.i for t in entity if t.i > token.i and t.lower_ in ("at", "in")), entity.end)
+            end = max(end, cut)
+    while start < token.i:
+        first = doc[start]
+        if first.dep_ in ("det", "cc", "punct", "prep", "case", "nummod") or first.pos_ in (
+            "DET", "PUNCT", "CCONJ", "ADP", "PRON", "NUM", "SPACE",
+        ) or first.ent_type_ in ("DATE", "TIME"):
+            start += 1
+            continue
+        break
+    if depth < 3:
+        for child in token.rights:
+            if child.i != end:
+                break
+            if child.dep_ == "prep" and child.lower_ in ("of", "on", "under") and child.i == end:
+                objects = _children(child, "pobj")
+                if objects and any(t.pos_ == "PROPN" for t in objects[0].subtree):
+                    inner = _name_extent(objects[0], depth + 1)
+                    if inner is not None:
+                        end = max(end, inner[1])
+                        continue
+            break
+    # "(CES)": an abbreviation in brackets right after the name is part of it.
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].is_upper:
+        end += 3
+    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text != ")") or doc[end - 1].ent_type_ == "DATE"):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _name(token: Token | None, blanked: set[int]) -> str | None:
+    if token is None:
+        return None
+    body = _object_of(token, "of")
+    if token.lemma_.lower() in lexicon().members and body is not None and body.pos_ == "PROPN":
+        token = body  # "officers of the Georgian Border Police" -> the body they belong to
+    extent = _name_extent(token)
+    if extent is None:
+        return None
+    span = token.doc[extent[0] : extent[1]]
+    if any(t.i in blanked for t in span):
+        return None
+    return span.text
+
+
+# --- Status --------------------------------------------------------------------------------------
+
+
+def _governors(trigger: Token) -> list[Token]:
+    """The trigger and what it depends on for its tense and mood: 'pledged to provide', 'plans to
+    hand over', 'the ceremony of handing over', 'envisioning delivery of'."""
+    chain = [trigger]
+    token = trigger
+    climb = ("xcomp", "conj", "pcomp", "pobj", "prep", "dobj", "advcl")
+    for _ in range(4):
+        # "the delivery was carried out": a transfer noun takes its tense from its verb.
+        nominal = token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass")
+        if not (token.dep_ in climb or nominal) or token.head.i == token.i:
+            break
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
+    words = lexicon()
+    chain = _governors(trigger)
+    hedged = False
+    for token in chain:
+        auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
+        marks = [c.lower_ for c in token.children if c.dep_ == "mark"]
+        if any(a in words.hedging_modals for a in auxiliaries) or any(m in words.hedging_marks for m in marks):
+            hedged = True
+        if token.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in token.children):
+            hedged = True  # "are not supported by the authorities": no aid stated
+    for token in chain:
+        lemma = token.lemma_.lower()
+        auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
+        if lemma in words.pledged:
+            return "pledged", hedged
+        if lemma in words.planned:
+            return "planned", hedged
+        if lemma in words.ongoing:
+            return "ongoing", hedged
+        if any(a in words.committing_modals for a in auxiliaries):
+            return "pledged", hedged
+        if lemma in words.delivered_nouns:
+            return "delivered", hedged
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        progressive = token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children)
+        if progressive:
+            return "ongoing", hedged
+        if token.tag_ in ("VBD", "VBN", "VBZ", "VBP"):
+            return "delivered", hedged
+    return None, hedged
+
+
+# --- Program -------------------------------------------------------------------------------------
+
+
+def _program(tokens: list[Token], blanked: set[int]) -> str | None:
+    """'through the U.S. State Department's Export Control ... program' -> 'Export Control ... program';
+    'the project, Strengthening ... Potential,' -> the project's name. By the capitalized words next
+    to the programme noun: the parse of long names is too often wrong to follow its arcs."""
+    words = lexicon()
+    if not tokens:
+        return None
+    doc = tokens[0].doc
+    first, last = tokens[0].i, tokens[-1].i
+    for token in tokens:
+        if token.lemma_.lower() not in words.program_nouns or token.i in blanked:
+            continue
+        start = _capitalized_run_start(doc, token.i, first)
+        if start < token.i:
+            return str(doc[start : token.i + 1].text)
+        # "the project, Strengthening Tajikistan's CES Preparedness and Response Potential, which ..."
+        if token.i + 2 <= last and doc[token.i + 1].text == "," and _is_name_word(doc[token.i + 2]):
+            end = token.i + 2
+            while end + 1 <= last and doc[end + 1].text != "," and (
+                _is_name_word(doc[end + 1]) or doc[end + 1].tag_ == "POS" or doc[end + 1].lower_ in _NAME_JOINERS
+            ):
+                end += 1
+            while doc[end].lower_ in _NAME_JOINERS:
+                end -= 1
+            if end > token.i + 2:
+                return str(doc[token.i + 2 : end + 1].text)
+    return None
+
+
+_NAME_JOINERS = {"and", "of", "for", "on", "the"}
+
+
+def _is_name_word(token: Token) -> bool:
+    return token.is_title or (token.is_upper and token.is_alpha) or token.pos_ == "PROPN"
+
+
+def _capitalized_run_start(doc: Doc, at: int, first: int) -> int:
+    """Where the capitalized name before token `at` begins: 'Export Control and Related Border
+    Security (EXBS)' before 'program'; a bracketed abbreviation followed by 'and' ends another name."""
+    start = at
+    i = at - 1
+    while i >= first:
+        token = doc[i]
+        if token.text == ")" and i - 2 >= first and doc[i - 2].text == "(":
+            i -= 3
+            start = i + 1
+            continue
+        if _is_name_word(token) and token.tag_ != "POS":
+            start = i
+            i -= 1
+            continue
+        if token.lower_ in _NAME_JOINERS - {"the"} and i - 1 >= first and _is_name_word(doc[i - 1]):
+            if doc[i - 1].text == ")" or doc[i - 1].is_upper:
+                break  # "the Office ... (ODC) and Export Control ... program": two names
+            i -= 1
+            continue
+        break
+    return start
+
+
+# --- The sentence --------------------------------------------------------------------------------
+
+
+def _best(transfers: list[Transfer]) -> Transfer:
+    def score(t: Transfer) -> tuple[int, bool, int]:
+        roles = (len(t.goods) > 0) + (t.donor is not None) + (t.recipient is not None)
+        return roles, bool(t.goods), -t.trigger.i
+
+    return max(transfers, key=score)
+
+
+def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
+    """What the sentence between character offsets `start` and `end` of the parsed document says."""
+    tokens = [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
+    inside = {t.i for t in tokens}
+    # Citations blanked in the sentence ("(Interfax, June 21)") name no one.
+    blanked = {t.i for t in tokens if sentence[t.idx - start : t.idx - start + len(t.text)] != t.text}
+    transfers = [t for t in _transfers(doc, inside) if not t.hedged] if tokens else []
+    if not transfers:
+        return AidReading(None, None, [], None, _program(tokens, blanked), 0, "")
+    best = _best(transfers)
+    donor = _name(best.donor, blanked)
+    recipient = _name(None if _is_anaphoric_body(best.recipient) else best.recipient, blanked)
+    # One sentence, one transfer: a role the main transfer leaves open may be named by another
+    # ("a project funded by X, envisioning delivery of equipment to Y").
+    for other in transfers:
+        donor = donor or _name(other.donor, blanked)
+        recipient = recipient or _name(None if _is_anaphoric_body(other.recipient) else other.recipient, blanked)
+    goods = best.goods or next((t.goods for t in transfers if t.goods), [])
+    items: list[tuple[str, int | None]] = []
+    for head, quantity in goods:
+        if _is_anaphoric(head) or head.i in blanked:
+            continue
+        description = _description(head)
+        if description and description not in (name for name, _ in items):
+            items.append((description, _count(quantity)))
+    if donor and not is_specific_actor(donor):
+        donor = None
+    givers = " ".join(tok.text for t in transfers for tok in t.givers)
+    objects = [o for t in transfers for o in _direct_objects(t.trigger) if t.kind == "giving"]
+    nothing = not items and bool(objects) and all(
+        o.lemma_.lower() in lexicon().receivers or o.lower_ == "one" for o in objects
+    )
+    return AidReading(
+        donor, recipient, items, best.status, _program(tokens, blanked), len(transfers), givers, nothing
+    )
+
+
+def _count(quantity: Token | None) -> int | None:
+    if quantity is None:
+        return None
+    text = quantity.text
+    if quantity.lower_ == "dozen":
+        text = "dozen"
+    return parse_count(text)
+
+
+def read_sentence(sentence: str) -> AidReading:
+    return read_aid(parse(sentence), 0, len(sentence), sentence)
+
+
+def states_specific_aid(sentence: str) -> bool:
+    """A transfer that is not hypothetical, with goods, money or trainees: 'Japan handed over two
+    boats', not 'donors may provide equipment if ...' or 'assistance is important'."""
+    if sentence.rstrip().endswith("?"):
+        return False
+    doc = parse(sentence)
+    inside = {t.i for t in doc}
+    transfers = [t for t in _transfers(doc, inside) if not t.hedged]
+    # Goods, money or a named giver or receiver: "this event will give impetus to our cooperation"
+    # has none of them.
+    return any(t.goods or t.recipient is not None for t in transfers) or bool(
+        transfers and find_money(sentence)
+    )

@@ -1,0 +1,92 @@
+"""AidDelivery read from the dependency parse. Every sentence here is our own invention."""
+
+from __future__ import annotations
+
+from pipeline.strategies.rules.aid import read_sentence, states_specific_aid
+
+
+def test_giver_goods_receiver_and_status_of_a_handover() -> None:
+    reading = read_sentence(
+        "The Mexican Navy on Tuesday handed over four interceptor boats to the Guatemalan coast guard."
+    )
+    assert (reading.donor, reading.recipient) == ("Mexican Navy", "Guatemalan coast guard")
+    assert reading.items == [("interceptor boats", 4)]
+    assert reading.status == "delivered"
+
+
+def test_a_weekday_is_not_part_of_the_giver() -> None:
+    reading = read_sentence("The Navy Tuesday handed over two new patrol boats to the Coast Guard.")
+    assert reading.donor == "Navy"
+    assert reading.items == [("patrol boats", 2)]
+
+
+def test_passive_handover_names_the_giver_after_by() -> None:
+    reading = read_sentence("Six radar stations were handed over to the Moldovan Border Police by Germany.")
+    assert (reading.donor, reading.recipient) == ("Germany", "Moldovan Border Police")
+    assert reading.items == [("radar stations", 6)]
+
+
+def test_indirect_object_receives_and_conjuncts_are_items() -> None:
+    reading = read_sentence("Norway gave the Latvian border guards 20 radios and a dozen thermal cameras.")
+    assert (reading.donor, reading.recipient) == ("Norway", "Latvian border guards")
+    assert reading.items == [("radios", 20), ("thermal cameras", 12)]
+
+
+def test_receiving_verb_turns_the_roles_around() -> None:
+    reading = read_sentence("The Azerbaijani Navy received two patrol boats from Turkey.")
+    assert (reading.donor, reading.recipient) == ("Turkey", "Azerbaijani Navy")
+    assert reading.items == [("patrol boats", 2)]
+    taken = read_sentence("The Estonian police took delivery of 12 motorboats donated by Finland.")
+    assert (taken.donor, taken.recipient, taken.items) == ("Finland", "Estonian police", [("motorboats", 12)])
+
+
+def test_a_batch_is_looked_through_and_money_is_no_item() -> None:
+    reading = read_sentence(
+        "Poland has sent a shipment of body armor worth $2 million to the Ukrainian border service."
+    )
+    assert reading.items == [("body armor", None)]
+    assert reading.recipient == "Ukrainian border service"
+
+
+def test_status_from_the_verb_and_what_governs_it() -> None:
+    assert read_sentence("Norway will deliver two cutters to Georgia.").status == "pledged"
+    assert read_sentence("Japan pledged to supply ten trucks to the Mongolian army.").status == "pledged"
+    assert read_sentence("Poland plans to donate three armored vehicles to the Georgian army.").status == "planned"
+    assert read_sentence("Lithuania is training officers of the Georgian Border Police.").status == "ongoing"
+
+
+def test_helping_verbs_make_their_object_the_receiver() -> None:
+    reading = read_sentence("Canada equipped the Jordanian border guards with thermal cameras.")
+    assert (reading.donor, reading.recipient, reading.items) == (
+        "Canada", "Jordanian border guards", [("thermal cameras", None)],
+    )
+
+
+def test_gate_rejects_hedges_and_nobody_giving() -> None:
+    assert states_specific_aid("On May 4 Finland handed over six snowmobiles to the Estonian Border Guard.")
+    assert not states_specific_aid("Foreign donors may provide equipment if the reforms continue.")
+    assert not states_specific_aid("This visit will give new impetus to our cooperation.")
+    assert read_sentence("Western governments provided radios to the border guards.").donor is None
+
+
+def test_named_program() -> None:
+    reading = read_sentence(
+        "The radios were delivered through the Canadian Border Capacity Building program to the Malian police."
+    )
+    assert reading.program == "Canadian Border Capacity Building program"
+
+
+def test_courses_run_for_a_body_are_aid() -> None:
+    reading = read_sentence(
+        "In Aktau, the IOM has been running weekly document-fraud courses for officers of the Kazakh Border Service."
+    )
+    assert (reading.donor, reading.recipient) == ("IOM", "Kazakh Border Service")
+    assert reading.items == [("document-fraud courses", None)]
+    assert reading.status == "ongoing"
+
+
+def test_money_pledged_for_goods() -> None:
+    reading = read_sentence("Denmark has pledged DKK 3 million for diving equipment for the Latvian Navy.")
+    assert (reading.donor, reading.recipient) == ("Denmark", "Latvian Navy")
+    assert reading.items == [("diving equipment", None)]
+    assert reading.status == "pledged"
