@@ -85,3 +85,19 @@ def test_the_exercise_as_subject_of_its_own_course_gives_its_time_and_place() ->
 
     assert states_time_and_place("The exercise is being conducted at the Tallinn range from May 3 to 9.")
     assert not states_time_and_place("The exercise followed talks in Riga on May 1.")
+
+
+def test_those_with_the_exercise_in_its_course_take_part() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names, exercise_roles
+    from pipeline.text import Span
+
+    text = "Baltic Gate 2019, a joint rescue exercise, began off Klaipeda and ran for two days, with crews from Latvia."
+    assert exercise_roles(text, Span(0, len(text), text), text, exercise_names(text))["participants"] == ["Latvia"]
+
+
+def test_a_scenario_built_around_tasks() -> None:
+    from pipeline.strategies.rules.exercise import exercise_scenario
+    from pipeline.text import Span
+
+    text = "The planners built the scenario around freeing a hijacked ferry and towing a disabled cutter."
+    assert exercise_scenario(text, Span(0, len(text), text)) == ["freeing a hijacked ferry", "towing a disabled cutter"]

@@ -471,6 +471,18 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                                     _actor_names(partner, span, names, role, found)
     for token in span:
         lemma = token.lemma_.lower()
+        # "X began near the oil field, with crews from A and B": those with the exercise in its own
+        # course take part.
+        clause = token.head if token.dep_ == "conj" else token  # "began ... and ran ..., with X"
+        is_course = token.pos_ == "VERB" and lemma in data["course_verbs"] and any(
+            c.dep_ in ("nsubj", "nsubjpass") and _is_exercise(c, names) for c in [*token.children, *clause.children]
+        )
+        if is_course:
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ in data["alongside_prepositions"]:
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj" and not _is_exercise(obj, names):
+                            _actor_names(obj, span, names, "participants", found)
         # "joint exercises of A and B", "an exercise between A and B", "the China-Kyrgyzstan exercise"
         if _is_exercise(token, names) and token.pos_ == "NOUN" and lemma in data["exercise_nouns"]:
             for child in token.children:
@@ -566,6 +578,10 @@ def exercise_scenario(document_text: str, unit: Span) -> list[str]:
             verb = token.head
             heads = [c for c in verb.children if c.dep_ in ("dobj", "attr", "xcomp")]
             heads += [c for c in verb.children if c.dep_ == "conj" and c.tag_ == "VBG"]
+        elif token.pos_ == "NOUN" and lemma in data["nouns"] and token.dep_ == "dobj":
+            # "built the scenario around repelling a landing and defending a port"
+            heads = [o for c in token.head.children if c.dep_ == "prep" and c.lower_ in data["frame_prepositions"]
+                     for o in c.children if o.dep_ in ("pobj", "pcomp")]
         tasks = [task for head in heads for task in _tasks(head, span)]
         if tasks:
             return tasks
