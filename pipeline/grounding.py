@@ -174,7 +174,7 @@ class Grounder:
 # Keys whose values are labels or numbers the pipeline computes, not text taken from the source.
 _COMPUTED_KEYS = {
     "id", "doc_id", "record_type", "kind", "country", "status", "precision", "currency", "start", "end", "amount",
-    "approximate", "quantity",
+    "approximate", "quantity", "alignment",
 }
 
 

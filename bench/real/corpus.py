@@ -37,7 +37,7 @@ from schemas import ANY_RECORD, with_stable_id  # noqa: E402
 
 # Values that are normalized, not verbatim: stored as they are.
 NORMALIZED_KEYS = {"id", "doc_id", "record_type", "kind", "country", "start", "end", "precision", "currency",
-                   "amount", "approximate", "quantity", "status"}
+                   "amount", "approximate", "quantity", "status", "alignment"}
 HOLDOUT_SHARE = 3  # one article in three, by URL hash
 
 
