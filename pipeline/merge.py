@@ -9,6 +9,7 @@ a fragment of the other (it lacks the fields that identify an event, and stands 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.record_types import entry
@@ -43,9 +44,34 @@ def missing_core(record: Record) -> str | None:
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     for path in entry(record_type).identifying:
         left, right = _get(a, path), _get(b, path)
-        if left is not None and right is not None and left != right:
-            return False
+        if left is None or right is None or left == right:
+            continue
+        # A lead names a party briefly and the next sentence in full ("handed over to Tajikistan",
+        # then "to the Emergencies Committee under the Government of Tajikistan"): one party.
+        if path.endswith(".name") and (_names_within(left, right) or _names_within(right, left)):
+            continue
+        # ... or names the state first and its body next ("to Tajikistan", then "to the Emergencies
+        # Committee"): a body of no other known country is that state's.
+        if path.endswith(".name") and _state_and_its_body(_actor(a, path), _actor(b, path)):
+            continue
+        return False
     return True
+
+
+def _actor(record: dict[str, Any], path: str) -> dict[str, Any]:
+    value = record.get(path.split(".")[0])
+    return value if isinstance(value, dict) else {}
+
+
+def _state_and_its_body(left: dict[str, Any], right: dict[str, Any]) -> bool:
+    for state, body in ((left, right), (right, left)):
+        if state.get("kind") == "country" and body.get("kind") not in ("country", "person", None):
+            return body.get("country") in (None, state.get("country"))
+    return False
+
+
+def _names_within(short: str, long: str) -> bool:
+    return re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
 
 def _distance(a: Record, b: Record) -> int:
@@ -77,7 +103,19 @@ def combine(a: Record, b: Record) -> Record:
             data[key] = _union(data.get(key) or [], value)
         elif data.get(key) is None:
             data[key] = value
+        elif _is_fuller_actor(data[key], value):
+            data[key] = value  # GUIDE §3: the fullest name the article uses for the party
     return with_stable_id(type(a).model_validate(data))
+
+
+def _is_fuller_actor(current: Any, other: Any) -> bool:
+    """`other` names the same party more fully, or names the body of the state `current` names."""
+    if not (isinstance(current, dict) and isinstance(other, dict) and current.get("name") and other.get("name")):
+        return False
+    short, long = squash(current["name"]), squash(other["name"])
+    if len(long) > len(short) and _names_within(short, long):
+        return True
+    return current.get("kind") == "country" and _state_and_its_body(current, other)
 
 
 def merge_records(records: list[Record], new_events: set[str] | None = None) -> list[Record]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.language.parse import parse
 from pipeline.language.places import country_of_name, is_country_word
 
 # Where a name in running text ends: a bracket, comma or semicolon, or a sentence-final period
@@ -179,5 +180,17 @@ def first_place(sentence: str) -> str | None:
             continue  # "in the Kazakh media": a demonym, not a place
         if _MONTHS_OR_YEAR.search(place) or re.match(r"\s+\d{4}", sentence[match.end() :]):
             continue  # a date, or an exercise name ("in Baltic Guardian 2013")
+        if not _names_a_place(sentence, match.start("place"), match.end("place")):
+            continue  # "the Committee on Emergency Situations": a body's name, not a place
         return place
     return None
+
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _names_a_place(sentence: str, start: int, end: int) -> bool:
+    """The parser sees a place there (a GPE, LOC or FAC entity), or the words say it is one."""
+    if re.search(rf"\b(?:{_PLACE_WORDS.split('|northern|')[0]})\b", sentence[start:end]):
+        return True
+    return any(e.label_ in _PLACE_LABELS and e.start_char < end and start < e.end_char for e in parse(sentence).ents)
