@@ -94,7 +94,9 @@ def check_default_weights(path: Path) -> None:
             )
 
 
-@functools.lru_cache(maxsize=16)
+# Documents and the sentences parsed on their own; large enough that a document's parse is never
+# evicted by its own sentences' before its stages are done with it.
+@functools.lru_cache(maxsize=512)
 def _parse(name: str, text: str) -> Any:
     return load_pipeline(name)(text)
 
