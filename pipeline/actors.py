@@ -186,7 +186,7 @@ class ActorRules:
 
     def actor(self, name: str, role: str | None = None) -> Actor:
         """An Actor for a verbatim name, with kind, country and (for a person) full name and title."""
-        name = person_without_title(name.strip(" ,.;:"))
+        name = person_without_title(trim_name(name.strip(" ,.;:")))
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)
@@ -208,6 +208,19 @@ _TITLED_PERSON = re.compile(
     rf"^(?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
     r"(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2})$"
 )
+
+
+# Words that open a clause, and day words that follow a subject, but are never part of a name:
+# "But Ambassador Lee said", "The Navy Tuesday handed over", "Meanwhile, Georgia".
+_CLAUSE_OPENERS = r"(?:But|And|Or|Yet|So|Meanwhile|However|Also|Then|Later|Now|Still|According to)"
+_DAY_WORDS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tomorrow)"
+
+
+def trim_name(name: str) -> str:
+    """A name without a clause opener before it or a day word after it; still a span of the text."""
+    trimmed = re.sub(rf"^{_CLAUSE_OPENERS}\b[,\s]+", "", name)
+    trimmed = re.sub(rf"(?:\s+(?:on|last|this|next))?\s+{_DAY_WORDS}$", "", trimmed)
+    return trimmed if trimmed.strip() else name
 
 
 def person_without_title(phrase: str) -> str:

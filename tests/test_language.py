@@ -77,3 +77,13 @@ def test_a_persons_title_from_the_parse() -> None:
 def test_bodies_by_acronym_and_governments_as_states() -> None:
     assert classify("UNODC") == ("international_org", None)
     assert classify("Government of Japan") == ("country", "JP")
+
+
+def test_clause_openers_and_day_words_are_not_part_of_a_name() -> None:
+    from pipeline.actors import ActorRules, trim_name
+
+    assert trim_name("Navy Tuesday") == "Navy"
+    assert trim_name("Meanwhile, Georgia") == "Georgia"
+    assert trim_name("Monday Group") == "Monday Group"
+    text = "But Ambassador Tom Lee said the Navy Tuesday handed over boats."
+    assert ActorRules(text).actor("But Ambassador Tom Lee").name == "Tom Lee"
