@@ -84,7 +84,10 @@ class ActorRules:
         Service' (from 'Russia's Federal Security Service (FSB)'), 'Military Institute' -> 'Kazakh Military
         Institute of Foreign Languages'."""
         if re.fullmatch(r"[A-Z]{2,6}", name):
-            expansion = re.search(rf"((?:{_ORG_WORD}\s+)*{_ORG_WORD})\s+\({name}\)", self.text)
+            # "Government of the Republic of Uzbekistan (GOU)": names run on through of/the/and/for.
+            expansion = re.search(
+                rf"((?:{_ORG_WORD}\s+(?:(?:of|the|and|for)\s+)*)*{_ORG_WORD})\s+\({name}\)", self.text
+            )
             return expansion.group(1) if expansion else name
         best = name
         pattern = rf"(?:{_ORG_WORD}\s+)*{re.escape(name)}(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_ORG_WORD})+)*(?![\w’'])"
@@ -186,7 +189,10 @@ class ActorRules:
 
     def actor(self, name: str, role: str | None = None) -> Actor:
         """An Actor for a verbatim name, with kind, country and (for a person) full name and title."""
-        name = person_without_title(trim_name(name.strip(" ,.;:")))
+        # A final full stop is the sentence's, unless it closes an abbreviation ("U.S.", "Co.").
+        name = name.strip(" ,;:")
+        name = name if re.search(r"(?:\b[A-Z]\.|\b(?:Co|Corp|Inc|Ltd|Bros)\.)$", name) else name.rstrip(".")
+        name = person_without_title(trim_name(name))
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)
@@ -197,7 +203,12 @@ class ActorRules:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
             if kind != "country":
-                name = self.full_org_name(name)
+                fuller = self.full_org_name(name)
+                if fuller != name:  # the fuller name may say more: "GOU" -> "Government of the Republic of X"
+                    name = fuller
+                    fuller_kind, fuller_country = classify(name)
+                    kind = fuller_kind if kind == "other" else kind
+                    country = country or fuller_country
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
 
 

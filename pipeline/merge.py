@@ -54,6 +54,8 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
         # Committee"): a body of no other known country is that state's.
         if path.endswith(".name") and _state_and_its_body(_actor(a, path), _actor(b, path)):
             continue
+        if path.endswith(".name") and _same_state(_actor(a, path), _actor(b, path)):
+            continue  # "the United States" and "the U.S."
         return False
     return True
 
@@ -61,6 +63,11 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _actor(record: dict[str, Any], path: str) -> dict[str, Any]:
     value = record.get(path.split(".")[0])
     return value if isinstance(value, dict) else {}
+
+
+def _same_state(left: dict[str, Any], right: dict[str, Any]) -> bool:
+    same_code = left.get("country") is not None and left.get("country") == right.get("country")
+    return left.get("kind") == right.get("kind") == "country" and same_code
 
 
 def _state_and_its_body(left: dict[str, Any], right: dict[str, Any]) -> bool:

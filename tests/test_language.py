@@ -87,3 +87,14 @@ def test_clause_openers_and_day_words_are_not_part_of_a_name() -> None:
     assert trim_name("Monday Group") == "Monday Group"
     text = "But Ambassador Tom Lee said the Navy Tuesday handed over boats."
     assert ActorRules(text).actor("But Ambassador Tom Lee").name == "Tom Lee"
+
+
+def test_an_abbreviations_full_stop_stays_and_acronyms_expand_through_of_the() -> None:
+    from pipeline.actors import ActorRules
+
+    text = "The Government of the Republic of Moldova (GRM) received boats from the U.S. Navy. It thanked the U.S."
+    actors = ActorRules(text)
+    assert actors.actor("U.S.").model_dump()["country"] == "US"
+    assert actors.actor("Navy.").name == "U.S. Navy"
+    expanded = actors.actor("GRM")
+    assert (expanded.name, expanded.kind, expanded.country) == ("Government of the Republic of Moldova", "country", "MD")
