@@ -97,4 +97,6 @@ def test_an_abbreviations_full_stop_stays_and_acronyms_expand_through_of_the() -
     assert actors.actor("U.S.").model_dump()["country"] == "US"
     assert actors.actor("Navy.").name == "U.S. Navy"
     expanded = actors.actor("GRM")
-    assert (expanded.name, expanded.kind, expanded.country) == ("Government of the Republic of Moldova", "country", "MD")
+    assert (expanded.name, expanded.kind, expanded.country) == (
+        "Government of the Republic of Moldova", "country", "MD"
+    )
