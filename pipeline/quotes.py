@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import parse
+from pipeline.language.parse import entity_of, parse
 from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
@@ -225,7 +225,7 @@ def _outlet_quoting(text: str, cue: Any) -> Span | None:
     else:
         return None
     for candidate in candidates:
-        entity = _entity_of(candidate)
+        entity = entity_of(candidate)
         if entity is not None and entity.text.lower() in _speech()["outlets"]:
             return Span(entity.start_char, entity.end_char, entity.text)
     return None
@@ -309,7 +309,7 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
     if not subjects:
         return None
     # Of two subjects ("Recall, Secretary-General X announced") the one naming a person or body.
-    subject = next((s for s in subjects if _entity_of(s) is not None), subjects[-1])
+    subject = next((s for s in subjects if entity_of(s) is not None), subjects[-1])
     if subject.lower_ in _NOT_SPEAKERS:
         return None
     if _reports(subject, speech):
@@ -319,13 +319,9 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
 
 def _reports(token: Any, speech: dict[str, Any]) -> bool:
     """An outlet or reporter: 'TASS', 'the agency', 'Iranian media'."""
-    entity = _entity_of(token)
+    entity = entity_of(token)
     name = (entity.text if entity is not None else token.text).lower()
     return token.lemma_.lower() in speech["reporting"] or name in speech["outlets"]
-
-
-def _entity_of(token: Any) -> Any:
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
 
 
 def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
@@ -335,7 +331,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     general" -> the one person the text gives that title), else the subject's words."""
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
-    entity = _entity_of(token)
+    entity = entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
         return str(entity.text)
     # "Commander Colonel-General Alexander Lapin", "Recall, CSTO Secretary-General X": a person in the phrase.

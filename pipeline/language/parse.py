@@ -104,3 +104,10 @@ def _parse(name: str, text: str) -> Any:
 def parse(text: str) -> Any:
     """The spaCy `Doc` of `text`, computed once and shared by every stage that asks."""
     return _parse(pipeline_name(), text)
+
+
+def entity_of(token: Any) -> Any:
+    """The named-entity span `token` is part of, or None."""
+    if not token.ent_type_:
+        return None  # outside every entity: no need to look through the document's entities
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person
-from pipeline.language.parse import load_pipeline, parse, pipeline_name
+from pipeline.language.parse import entity_of, parse
 from pipeline.language.places import country_of_name
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.toml"
@@ -64,12 +64,6 @@ def lexicon() -> Lexicon:
         empty_modifiers=frozenset(data["empty_modifiers"]),
         sides=frozenset(data["sides"]),
     )
-
-
-@functools.lru_cache(maxsize=256)
-def _parse_alone(text: str) -> Any:
-    """A sentence parsed on its own (the gate sees only the sentence); kept apart from the document cache."""
-    return load_pipeline(pipeline_name())(text)
 
 
 @dataclass
@@ -154,17 +148,16 @@ def states_agreement(sentence: str) -> bool:
     """A verb that makes or moves an agreement (with an agreement noun, or one that signs whatever it
     signs), 'X agreed on/with/to ...' but not 'agreed to provide', or a document 'between X and Y'.
     Parse-based: it measured better on real articles than the regular expressions it replaced."""
-    return _states(list(_parse_alone(sentence)))
+    return _states(list(parse(sentence)))
 
 
 # --- names ------------------------------------------------------------------------------------
 
 
 def _entity(token: Token) -> Any:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in _NAME_ENTS:
-            return ent
-    return None
+    """The entity a token is in, when it is a name (not a date, a number or money)."""
+    entity = entity_of(token)
+    return entity if entity is not None and entity.label_ in _NAME_ENTS else None
 
 
 def _phrase(head: Token) -> tuple[int, int]:
@@ -538,7 +531,7 @@ def read_agreement(text: str, start: int, end: int) -> AgreementReading:
 
 def read_sentence(sentence: str) -> AgreementReading:
     """The same reading for a sentence on its own."""
-    return _read(list(_parse_alone(sentence)))
+    return _read(list(parse(sentence)))
 
 
 def _can_stand_alone(head: Token) -> bool:

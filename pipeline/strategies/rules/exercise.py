@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import parse
+from pipeline.language.parse import entity_of, parse
 from pipeline.text import Span
 
 
@@ -64,7 +64,7 @@ def _named_by_copula(text: str) -> list[str]:
         subjects = [c for c in token.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
         predicates = [c for c in token.children if c.dep_ == "attr" and c.lemma_.lower() in exercise_nouns]
         if subjects and predicates:
-            entity = _entity(subjects[0])
+            entity = entity_of(subjects[0])
             if entity is not None and entity.label_ in ("GPE", "NORP"):
                 continue  # "Georgia is a partner in the exercise" names a state
             words = [t for t in subjects[0].subtree if (t.i <= subjects[0].i and t.dep_ in ("compound", "nummod"))
@@ -198,13 +198,6 @@ def _is_exercise(token: Any, names: list[str]) -> bool:
     return any(token.text in name.split() for name in names) and token.pos_ in ("PROPN", "NUM")
 
 
-def _entity(token: Any) -> Any:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
-
-
 def _clean_name(text: str) -> str:
     text = re.sub(r"^.*\b[A-Z]{3,}\.?\s*(?:-|–|—|--)\s*", "", text)  # a dateline: "ASTANA. AGENCY - "
     text = re.sub(r"^(?:the|The)\s+", "", text.strip(" ,;:—–-"))
@@ -286,7 +279,7 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             if child.dep_ == "appos" and not child.text.isupper():
                 _one_actor(child, span, names, role, found, depth + 1)
         return
-    entity = _entity(token)
+    entity = entity_of(token)
     if entity is not None and not any(t.pos_ == "PROPN" for t in entity):
         entity = None
     # A member noun ("forces", a sentence-initial "Servicemen" the tagger calls proper) unless named.
@@ -335,8 +328,8 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
                     _one_actor(member, span, names, role, found, depth + 1)
                     sender = True
         # "Tajik and Uzbek troops": a group named by demonyms stays a group, verbatim.
-        demonyms = [c for c in token.lefts if c.dep_ == "amod" and (_entity(c) is not None and
-                                                                    _entity(c).label_ == "NORP")]
+        demonyms = [c for c in token.lefts if c.dep_ == "amod" and (entity_of(c) is not None and
+                                                                    entity_of(c).label_ == "NORP")]
         if demonyms and not sender:
             first = min(t.i for t in demonyms[0].subtree)
             _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
@@ -491,7 +484,7 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                         if obj.dep_ == "pobj":
                             _actor_names(obj, span, names, "participants", found)
                 if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN":
-                    entity = _entity(child)
+                    entity = entity_of(child)
                     if entity is not None and entity.label_ == "GPE":
                         _actor_names(child, span, names, "participants", found)
         # "under the command of A": A led it.
