@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.record_types import entry
+from pipeline.record_types import entry, names_in
 from pipeline.text import squash
 from schemas import Record, with_stable_id
 
@@ -26,16 +26,6 @@ def _get(record: dict[str, Any], path: str) -> Any:
     return squash(value) if isinstance(value, str) else value
 
 
-def _names(values: list[Any]) -> set[str]:
-    names = set()
-    for value in values or []:
-        if isinstance(value, dict):
-            value = value.get("name") or value.get("description")
-        if isinstance(value, str):
-            names.add(squash(value))
-    return names
-
-
 def missing_core(record: Record) -> str | None:
     """Why a merged record is too incomplete to be an event, or None if it is complete enough."""
     return entry(record.record_type).missing_core(record.model_dump(mode="json"))
@@ -46,18 +36,19 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
         left, right = _get(a, path), _get(b, path)
         if left is None or right is None or left == right:
             continue
-        # A lead names a party briefly and the next sentence in full ("handed over to Tajikistan",
-        # then "to the Emergencies Committee under the Government of Tajikistan"): one party.
-        if path.endswith(".name") and (_names_within(left, right) or _names_within(right, left)):
+        if path.endswith(".name") and _one_party(_actor(a, path), _actor(b, path)):
             continue
-        # ... or names the state first and its body next ("to Tajikistan", then "to the Emergencies
-        # Committee"): a body of no other known country is that state's.
-        if path.endswith(".name") and _state_and_its_body(_actor(a, path), _actor(b, path)):
-            continue
-        if path.endswith(".name") and _same_state(_actor(a, path), _actor(b, path)):
-            continue  # "the United States" and "the U.S."
         return False
     return True
+
+
+def _one_party(left: dict[str, Any], right: dict[str, Any]) -> bool:
+    """Two actors that name one party: a lead names it briefly and the next sentence in full ("to
+    Tajikistan", then "to the Emergencies Committee under the Government of Tajikistan"), or names
+    the state first and its body next (a body of no other known country is that state's), or the
+    two are names of one state ("the United States", "the U.S.")."""
+    short, long = sorted((squash(left["name"]), squash(right["name"])), key=len)
+    return _names_within(short, long) or _state_and_its_body(left, right) or _same_state(left, right)
 
 
 def _actor(record: dict[str, Any], path: str) -> dict[str, Any]:
@@ -87,9 +78,9 @@ def _distance(a: Record, b: Record) -> int:
 
 def _union(left: list[Any], right: list[Any]) -> list[Any]:
     merged = list(left)
-    seen = _names(left) | {repr(v) for v in left if not isinstance(v, (dict, str))}
+    seen = names_in(left) | {repr(v) for v in left if not isinstance(v, (dict, str))}
     for value in right:
-        key = next(iter(_names([value])), repr(value))
+        key = next(iter(names_in([value])), repr(value))
         if key not in seen:
             merged.append(value)
             seen.add(key)

@@ -10,11 +10,12 @@ and merge stages only ever ask the entry; adding a record type is adding an entr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.text import Span
+from pipeline.text import Span, squash
 
 Fields = dict[str, Any]
 
@@ -45,7 +46,7 @@ def _never_fragment(_: Fields) -> bool:
     return False
 
 
-def _complete(_: Fields) -> str | None:
+def _nothing_missing(_: Fields) -> str | None:
     return None
 
 
@@ -79,7 +80,7 @@ class RecordTypeEntry:
     # An article rarely describes two events of this type at once: any fragment joins the nearest.
     fragments_join_any_distance: bool = False
     # Why a merged record is too incomplete to be an event, or None.
-    missing_core: Callable[[Fields], str | None] = _complete
+    missing_core: Callable[[Fields], str | None] = _nothing_missing
     # How each field's final value is chosen from the model's answer and the reading (pipeline.decide);
     # fields not named here are `reading_first`.
     field_policy: dict[str, str] = field(default_factory=dict)
@@ -87,8 +88,10 @@ class RecordTypeEntry:
     evidence_fields: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=1)
 def entries() -> dict[str, RecordTypeEntry]:
-    """Every record type's entry, by record type, in the schema's order."""
+    """Every record type's entry, by record type, in the schema's order (built once: every candidate
+    sentence and every merge step asks for it)."""
     from pipeline.record_types import agreement, aid_delivery, exercise, quote
 
     found = {e.ENTRY.record_type: e.ENTRY for e in (exercise, aid_delivery, agreement, quote)}
@@ -97,3 +100,15 @@ def entries() -> dict[str, RecordTypeEntry]:
 
 def entry(record_type: str) -> RecordTypeEntry:
     return entries()[record_type]
+
+
+def names_in(values: list[Any] | None) -> set[str]:
+    """The folded names of a list of actors or items ('name', else 'description'), for comparing
+    two records' lists: merge's unions and the entries' same-event tests."""
+    names = set()
+    for value in values or []:
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("description")
+        if isinstance(value, str):
+            names.add(squash(value))
+    return names

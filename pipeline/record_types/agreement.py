@@ -8,9 +8,9 @@ from typing import Any
 
 from pipeline.actors import ActorRules
 from pipeline.quotes import attribute, find_quotations
-from pipeline.record_types import Fields, Reading, RecordTypeEntry
+from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.agreement import read_agreement, states_agreement
-from pipeline.text import Span, squash
+from pipeline.text import Span
 
 _FIRST_PERSON = {"i", "we"}
 
@@ -77,10 +77,7 @@ def is_fragment(data: Fields) -> bool:
 
 
 def same_event(a: Fields, b: Fields) -> bool:
-    def names(record: Fields) -> set[str]:
-        return {squash(p.get("name") or "") for p in record.get("parties") or []}
-
-    return bool(names(a) & names(b))
+    return bool(names_in(a.get("parties")) & names_in(b.get("parties")))
 
 
 ENTRY = RecordTypeEntry(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.language.parse import parse
 from pipeline.normalize import find_money
-from pipeline.record_types import Fields, Reading, RecordTypeEntry
+from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.aid import read_aid, states_specific_aid
 from pipeline.strategies.rules.phrases import is_specific_actor
 from pipeline.text import Span, squash
@@ -61,14 +61,10 @@ def is_fragment(data: Fields) -> bool:
     return not data.get("donor")  # "the delivery was carried out through ..." continues the last one
 
 
-def _names(values: list[Fields] | None) -> set[str]:
-    return {squash(v.get("description") or "") for v in values or []}
-
-
 def same_event(a: Fields, b: Fields) -> bool:
     donor_a, donor_b = (a.get("donor") or {}).get("name"), (b.get("donor") or {}).get("name")
     same_donor = (squash(donor_a) if donor_a else None) == (squash(donor_b) if donor_b else None)
-    return bool(_names(a.get("items")) & _names(b.get("items"))) and same_donor
+    return bool(names_in(a.get("items")) & names_in(b.get("items"))) and same_donor
 
 
 ENTRY = RecordTypeEntry(

@@ -16,7 +16,7 @@ from pipeline.strategies.rules.exercise import (
     plausible_exercise_name,
     states_time_and_place,
 )
-from pipeline.text import Span
+from pipeline.text import Span, squash
 
 _EXERCISE_WORDS = r"(?i)\b(exercises?|drills?|maneuvers|manoeuvres|games|training|rehearsal)\b"
 
@@ -66,8 +66,6 @@ def same_event(a: Fields, b: Fields) -> bool:
 
 
 def _squashed(value: object) -> object:
-    from pipeline.text import squash
-
     return squash(value) if isinstance(value, str) else value
 
 
