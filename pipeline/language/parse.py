@@ -39,14 +39,18 @@ _chosen: str | None = None
 
 def pipeline_name() -> str:
     """The pipeline in use: the one chosen for this run, else $EXTRACT_SPACY_PIPELINE, else the default."""
-    return _chosen or os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+    return _resolved(_chosen)
+
+
+def _resolved(name: str | None) -> str:
+    return name or os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
 
 
 def choose_pipeline(name: str | None) -> dict[str, str]:
     """Use `name` (None: the default) from now on; loads it at once, so a missing or altered pipeline
     is one clear error before any document is read. Returns what the run manifest records."""
     global _chosen
-    wanted = name or os.environ.get(PIPELINE_ENV) or DEFAULT_PIPELINE
+    wanted = _resolved(name)
     nlp = load_pipeline(wanted)  # raises before the choice changes, so a bad name leaves the last good one
     _chosen = name
     return {"pipeline": wanted, "version": str(nlp.meta.get("version", "")),
