@@ -126,8 +126,6 @@ def load_prompts(directory: Path = PROMPTS_DIR) -> dict[str, SlotPrompt]:
         raise PromptError(f"{directory}: prompt folder not found")
     prompts = {}
     for path in sorted(directory.glob("*.toml")):
-        if path.name.endswith(".patterns.toml"):
-            continue  # a record type's parse patterns (prompts/exercise.patterns.toml), not a prompt
         prompt = load_prompt(path)
         prompts[prompt.record_type] = prompt
     return prompts

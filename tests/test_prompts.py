@@ -75,8 +75,7 @@ def test_shipped_prompts_load_one_per_record_type() -> None:
         assert prompt.examples, f"{record_type} has no few-shot examples"
 
 
-# Prompt files only: `<type>.patterns.toml` beside them holds a record type's parse patterns.
-SHIPPED_PROMPTS = sorted(p for p in PROMPTS_DIR.glob("*.toml") if not p.name.endswith(".patterns.toml"))
+SHIPPED_PROMPTS = sorted(PROMPTS_DIR.glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED_PROMPTS, ids=lambda p: p.name)

@@ -152,7 +152,7 @@ def test_manifest_describes_the_run(first_run: tuple[RunResult, Any], articles_d
     assert manifest["backend"]["model"] == "fake-model"
     assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["strategy"] == "slots"
-    for path in (p for p in PROMPTS_DIR.glob("*.toml") if not p.name.endswith(".patterns.toml")):
+    for path in PROMPTS_DIR.glob("*.toml"):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         entry = manifest["prompts"][data["record_type"]]
         assert entry["version"] == data["version"]

@@ -5,7 +5,7 @@ passive ("was signed by X and Y"), the objects of "between" ("a protocol between
 subject plus the object of "with" ("X agreed with Y"); people named with their titles are the
 people; "the two sides" are the two parties the sentence or the one before names. The kind is the
 agreement noun, the status the verb, the subject the noun's "on ..." phrase or its modifiers. Every
-word list is data in `prompts/lexicon/agreement.toml`.
+word list is data in `prompts/lexicon/agreement.patterns.toml`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pipeline.actors import TITLE_WORDS, looks_like_person
 from pipeline.language.parse import entity_of, parse
 from pipeline.language.places import country_of_name
 
-LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.toml"
+LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
 
 Token = Any  # spacy.tokens.Token
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}

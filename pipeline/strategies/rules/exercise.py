@@ -143,9 +143,9 @@ def exercise_duration(sentence: str) -> str | None:
 
 # --- The dependency parse: who took part, led or watched; what was rehearsed -----------------------
 # Measured on the real development articles, the regular expressions this replaces found 6 of 71
-# participants; the lemma lists they used are now data in prompts/exercise.patterns.toml.
+# participants; the lemma lists they used are now data in prompts/lexicon/exercise.patterns.toml.
 
-PATTERNS = Path(__file__).resolve().parents[3] / "prompts" / "exercise.patterns.toml"
+PATTERNS = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "exercise.patterns.toml"
 ROLES = ("participants", "organizers", "observers")
 
 
