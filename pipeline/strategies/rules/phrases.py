@@ -1,7 +1,8 @@
-"""Shared readings of English news prose: name lists, the clause that states an event, places.
+"""Shared readings of English news prose: who is no one in particular, the clause that states an
+event, places.
 
-The rules for each record type (exercise.py, aid.py, agreement.py) build on these. Each rule is
-a general fact of how news sentences are written, never a fact about a particular article.
+Each rule is a general fact of how news sentences are written, never a fact about a particular
+article.
 """
 
 from __future__ import annotations
@@ -10,17 +11,6 @@ import re
 
 from pipeline.language.parse import parse
 from pipeline.language.places import country_of_name, is_country_word
-
-# Where a name in running text ends: a bracket, comma or semicolon, or a sentence-final period
-# (not the period of an abbreviation such as "U.S.").
-PHRASE_END = r"(?=\s*[(,;]|(?<![A-Z])\.(?:\s|$)|$)"
-
-
-NAME_SLOT = r"(?:[Tt]he\s+)?(?P<{}>[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|and\s+the\s+)?[A-Z(][\w.’'\-)]*)*)"
-
-
-CAPITALIZED_PHRASE = r"[A-Z][\w.’'\-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+)?[A-Z][\w.’'\-]*)*"
-
 
 _GENERIC_ACTOR = re.compile(
     r"(?i)^(?:the\s+)?(?:western|foreign|international|regional|local|other|some|many|several|all|its|their)?\s*"
@@ -34,81 +24,6 @@ def is_specific_actor(name: str) -> bool:
     """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' are not."""
     name = name.strip()
     return is_country_word(name) or not _GENERIC_ACTOR.match(name)
-
-
-# --- Noun-phrase lists: who took part, what was handed over -------------------------------------
-
-CLAUSE_END = r"(?=\s*(?:[.;:()]|,\s*(?:supported|while|which|who|where|when|but|and\s+(?:the\s+)?[a-z]+ed)\b|$))"
-
-
-LIST_SPLIT = re.compile(r",\s*(?:and\s+|as well as\s+)?|\s+(?:and|as well as|along with|together with)\s+")
-
-
-_LEADING = re.compile(
-    r"^(?:(?:the|a|an|some|its|their|several|other|new|additional|modern|personnel|equipment|forces|units|"
-    r"subunits|troops|officers|representatives|delegations?)\s+(?:and\s+\w+\s+)?(?:from|of)?\s*)+",
-    re.IGNORECASE,
-)
-
-
-_NOT_A_NAME = re.compile(
-    r"(?i)^(?:in|on|at|by|for|to|with|as|that|which|who|it|this|these|neither|none|both|all|each|some|most|many|few)\b"
-    r"|\b(?:that|which|who|is|are|was|were)$|\b(?:exercises?|drills?)\b"
-)
-
-
-# What units bring to an exercise, not who they are: "a Bulgarian Navy corvette" -> "Bulgarian Navy".
-_MEMBERS = (
-    r"(?:corvettes?|frigates?|minesweepers?|boats?|ships?|vessels?|cutters?|helicopters?|aircraft|planes?|jets?|"
-    r"tanks?|vehicles?|crews?|personnel|troops|servicemen|sailors|marines|soldiers|officers|teams?|detachments?|"
-    r"contingents?|units?|subunits?|delegations?|representatives)"
-)
-
-
-_EQUIPMENT_TAIL = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}{_MEMBERS}$")
-
-
-# "two frigates and a minesweeper of the Romanian Navy", "officers of the Ukrainian Navy": the body.
-# Only unnamed members: "the Izmail detachment of ..." is a unit's own name and stays whole.
-_MEMBERS_OF = re.compile(
-    rf"^(?:(?-i:[a-z0-9][\w,-]*)\s+){{0,3}}?{_MEMBERS}\s+(?:of|from)\s+(?:the\s+)?(?=[A-Z])", re.IGNORECASE
-)
-
-
-def is_capitalized(phrase: str) -> bool:
-    return bool(re.search(r"\b[A-Z][\w’'.\-]*", phrase)) and not re.fullmatch(r"[A-Z][a-z]+day", phrase)
-
-
-_VERB_OR_MODAL = re.compile(
-    r"\s+(?:(?!training\b)[a-z]+(?:ed|ing)|would|will|shall|can|could|may|might|must|had|has|have|was|were|is|are|"
-    r"did|does|do)\b.*$"
-)
-_PLACE_TAIL = re.compile(r"\s+(?:in|at|near|from|based in|stationed in)\s+[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*$")
-
-
-def clean_phrase(phrase: str) -> str:
-    """A list element as an actor's name: without leading quantities and member nouns, trailing
-    equipment, a following verb ("Kazakhstan practiced ...") or a place ("... Base in Gyumri")."""
-    phrase = _VERB_OR_MODAL.sub("", phrase.strip(" ,"))
-    phrase = _PLACE_TAIL.sub("", phrase)
-    phrase = _LEADING.sub("", phrase)
-    # "Cutters of the Romanian Border Police", "two frigates and a minesweeper of the Romanian Navy"
-    # -> the body they belong to.
-    phrase = _MEMBERS_OF.sub("", phrase)
-    phrase = re.sub(r"^(?:a|an|one|two|three|four|five|\d+)\s+(?=[A-Z])", "", phrase)
-    if re.match(r"^[A-Z]", phrase):
-        phrase = _EQUIPMENT_TAIL.sub("", phrase)
-    return re.sub(r"\s*\([A-Z]{2,6}\)$", "", phrase).strip(" ,")
-
-
-def phrase_list(text: str) -> list[str]:
-    """'the A, B, the C, and the D' -> [A, B, C, D]; only parts that name something (capitalized)."""
-    parts = [clean_phrase(p) for p in LIST_SPLIT.split(text)]
-    return [
-        p for p in parts
-        if p and is_capitalized(p) and len(p.split()) <= 14 and not re.match(r"^[a-z]+(?:ed|ing)\b", p)
-        and not _NOT_A_NAME.search(p) and not re.search(r"[“”\"]", p) and is_specific_actor(p)
-    ]
 
 
 def event_clause(sentence: str) -> str:
@@ -133,12 +48,6 @@ def reported_clause(sentence: str) -> str:
         if (len(words) >= 4 and not is_title) or unclosed:
             return body[: match.start()]
     return re.sub(r"[“”\"]", "", body)
-
-
-LEADING_DATE = re.compile(
-    r"^(?:On|In|From|By|Between)\s+(?:(?:early|late|mid-?)\s*)?[A-Z][a-z]+\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"(?:\s*(?:[-–]|to|and|until)\s*\d{1,2})?)?(?:,?\s+\d{4})?,?\s+"
-)
 
 
 _PLACE_PREPOSITION = r"(in|at|near|off|outside|on|over)"
