@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from pipeline.normalize import count_words
 from pipeline.strategies import Candidate
 from pipeline.text import Span, find_all, fold, sentences
-from schemas import Evidence
+from schemas import COMPUTED_KEYS, Evidence
 
 FUZZY_EVIDENCE_MIN_SCORE = 90.0
 # Fields whose values are labels chosen from a closed list, not text copied from the source.
@@ -171,13 +171,6 @@ class Grounder:
         return None
 
 
-# Keys whose values are labels or numbers the pipeline computes, not text taken from the source.
-_COMPUTED_KEYS = {
-    "id", "doc_id", "record_type", "kind", "country", "status", "precision", "currency", "start", "end", "amount",
-    "approximate", "quantity", "alignment",
-}
-
-
 def values_missing_from_source(record: dict[str, Any], source: str) -> list[str]:
     """Every text value of an output record that is not, character for character, in its source.
 
@@ -186,7 +179,7 @@ def values_missing_from_source(record: dict[str, Any], source: str) -> list[str]
     missing: list[str] = []
 
     def walk(value: Any, key: str) -> None:
-        if key in _COMPUTED_KEYS or value is None:
+        if key in COMPUTED_KEYS or value is None:
             return
         if isinstance(value, str):
             if value not in source:

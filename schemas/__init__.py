@@ -8,6 +8,7 @@ from schemas.common import ACTOR_KINDS, Actor, DateRef, Evidence, Item, Money
 from schemas.drafts import draft_list_model, draft_model
 from schemas.records import (
     ANY_RECORD,
+    COMPUTED_KEYS,
     RECORD_TYPES,
     SCHEMA_VERSION,
     Agreement,
@@ -22,6 +23,7 @@ from schemas.records import (
 __all__ = [
     "ACTOR_KINDS",
     "ANY_RECORD",
+    "COMPUTED_KEYS",
     "RECORD_TYPES",
     "SCHEMA_VERSION",
     "Actor",

@@ -96,6 +96,13 @@ class Quote(Record):
     date: DateRef | None = Field(default=None, description="When it was said, if the text says.")
 
 
+# Keys whose values are labels, codes, numbers or ids the pipeline computes, not words taken from the
+# document: every other string in a record is verbatim text of its source.
+COMPUTED_KEYS = frozenset({
+    "id", "doc_id", "record_type", "kind", "country", "status", "precision", "currency", "start", "end", "amount",
+    "approximate", "quantity", "alignment",
+})
+
 RECORD_TYPES: dict[str, type[Record]] = {
     "exercise": Exercise,
     "aid_delivery": AidDelivery,

@@ -33,11 +33,8 @@ WORK_GOLD = TEXTS / "gold"
 SPLITS = TEXTS / "splits"
 
 sys.path.insert(0, str(HERE.parents[1]))
-from schemas import ANY_RECORD, with_stable_id  # noqa: E402
+from schemas import ANY_RECORD, COMPUTED_KEYS, with_stable_id  # noqa: E402
 
-# Values that are normalized, not verbatim: stored as they are.
-NORMALIZED_KEYS = {"id", "doc_id", "record_type", "kind", "country", "start", "end", "precision", "currency",
-                   "amount", "approximate", "quantity", "status", "alignment"}
 HOLDOUT_SHARE = 3  # one article in three, by URL hash
 
 
@@ -79,7 +76,7 @@ def _pack_value(value: Any, key: str | None, text: str, near: tuple[int, int]) -
         return {k: _pack_value(v, k, text, near) for k, v in value.items()}
     if isinstance(value, list):
         return [_pack_value(v, key, text, near) for v in value]
-    if isinstance(value, str) and key not in NORMALIZED_KEYS:
+    if isinstance(value, str) and key not in COMPUTED_KEYS:
         starts = []
         position = text.find(value)
         while position >= 0:
