@@ -33,6 +33,7 @@ WORK_GOLD = TEXTS / "gold"
 SPLITS = TEXTS / "splits"
 
 sys.path.insert(0, str(HERE.parents[1]))
+from pipeline.text import find_all  # noqa: E402
 from schemas import ANY_RECORD, COMPUTED_KEYS, with_stable_id  # noqa: E402
 
 HOLDOUT_SHARE = 3  # one article in three, by URL hash
@@ -77,11 +78,7 @@ def _pack_value(value: Any, key: str | None, text: str, near: tuple[int, int]) -
     if isinstance(value, list):
         return [_pack_value(v, key, text, near) for v in value]
     if isinstance(value, str) and key not in COMPUTED_KEYS:
-        starts = []
-        position = text.find(value)
-        while position >= 0:
-            starts.append(position)
-            position = text.find(value, position + 1)
+        starts = find_all(text, value)
         if not starts:
             raise ValueError(f"{key}={value!r} is not verbatim in the text")
         best = min(starts, key=lambda s: 0 if near[0] <= s < near[1] else min(abs(s - near[0]), abs(s - near[1])))
