@@ -57,3 +57,9 @@ def test_between_on_the_signing_names_the_parties() -> None:
     )
     assert reading.parties[:1] == ["Naval Academy"]
     assert len(reading.parties) == 2
+
+
+def test_what_governments_usually_sign_is_not_a_signing() -> None:
+    assert not states_agreement("Coastal states sign fishing accords with great ceremony and rarely enforce them.")
+    assert states_agreement("Officials sign deal on shared fishing grounds.")
+    assert states_agreement("Chile and Peru signed fishing accords on Monday.")

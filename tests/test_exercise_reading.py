@@ -101,3 +101,13 @@ def test_a_scenario_built_around_tasks() -> None:
 
     text = "The planners built the scenario around freeing a hijacked ferry and towing a disabled cutter."
     assert exercise_scenario(text, Span(0, len(text), text)) == ["freeing a hijacked ferry", "towing a disabled cutter"]
+
+
+def test_a_datelines_place_is_not_a_participant() -> None:
+    sentence = (
+        "MOBILE, Ala. - U.S. Coast Guard cutters, and crews from Chile, Peru and Ecuador, and observers from "
+        "Panama, will conduct the annual Southern Shield 2031 exercise off the coast."
+    )
+    found = roles(sentence)
+    assert found["participants"] == ["U.S. Coast Guard", "Chile", "Peru", "Ecuador"]
+    assert found["observers"] == ["Panama"]

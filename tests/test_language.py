@@ -100,3 +100,13 @@ def test_an_abbreviations_full_stop_stays_and_acronyms_expand_through_of_the() -
     assert (expanded.name, expanded.kind, expanded.country) == (
         "Government of the Republic of Moldova", "country", "MD"
     )
+
+
+def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
+    # A headline without a full stop must not lend its verb to the first paragraph's subject.
+    text = "Navy hosts harbour drill\n\nVARNA, Bulgaria - Sailors from Greece and Spain will join the drill."
+    doc = parse(text)
+    body = text.index("VARNA")
+    for token in doc:
+        if not token.is_space:
+            assert (token.idx < body) == (token.head.idx < body), (token.text, token.head.text)

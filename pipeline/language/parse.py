@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,38 @@ def check_default_weights(path: Path) -> None:
 # evicted by its own sentences' before its stages are done with it.
 @functools.lru_cache(maxsize=512)
 def _parse(name: str, text: str) -> Any:
-    return load_pipeline(name)(text)
+    """Each line parsed on its own, then joined into one `Doc` of the whole text (same characters,
+    same offsets): a line break ends a sentence in an article, so a headline without a full stop
+    never lends its verb to the first paragraph's subject, and a dateline that opens a line
+    ("TAMPA, Fla. – ") is parsed apart from the sentence it opens, so it is never its subject."""
+    from spacy.tokens import Doc
+
+    nlp = load_pipeline(name)
+    pieces = _pieces(text)
+    if len(pieces) <= 1:
+        return nlp(text)
+    return Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+
+
+_LINE = re.compile(r"[^\n]*\n+|[^\n]+$")
+# "TAMPA, Fla. – ", "ALMATY. KAZINFORM - ", "URUMQI, June 27 (Xinhua) -- ": capitalized words, dates and
+# an agency before a dash, at the start of a line.
+_DATELINE = re.compile(r"[A-Z][A-Z'’.-]{2,}(?:[ ,.]+(?:[A-Z][\w'’.]*|\d{1,4}|\([A-Z][\w'’. ]*\)|/[A-Z]+/))*[ .,]*"
+                       r"\s(?:-|–|—|--)\s+")
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut after every line break and after a line's opening dateline; joined, the pieces
+    are the text again."""
+    pieces = []
+    for match in _LINE.finditer(text):
+        line = match.group()
+        dateline = _DATELINE.match(line)
+        if dateline and dateline.end() < len(line.rstrip()):
+            pieces += [line[: dateline.end()], line[dateline.end() :]]
+        else:
+            pieces.append(line)
+    return pieces
 
 
 def parse(text: str) -> Any:

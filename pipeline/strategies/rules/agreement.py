@@ -136,12 +136,30 @@ def _states(tokens: list[Token]) -> bool:
         return True  # "the Agreement between X and Y": a document between parties
     for act in acts:
         lemma = _lemma(act)
+        if _habitual(act):
+            continue
         if lemma == "agree":
             if _agree_states_something(act) or nouns:
                 return True
         elif nouns or lemma in lexicon().signing_acts:
             return True
     return False
+
+
+def _bare_plural(token: Token) -> bool:
+    """'governments', 'security documents': a class of things, not particular ones."""
+    return token.tag_ == "NNS" and not any(c.dep_ in {"det", "poss", "nummod"} for c in token.children)
+
+
+def _habitual(act: Token) -> bool:
+    """'Governments sign documents with ease': a present-tense act between bare plurals says what
+    such actors usually do, not that a signing happened (a headline names its parties: 'A, B sign
+    deal')."""
+    if act.tag_ not in {"VBP", "VBZ"}:
+        return False
+    subjects = [c for c in act.children if c.dep_ == "nsubj"]
+    objects = [c for c in act.children if c.dep_ == "dobj"]
+    return bool(subjects) and all(_bare_plural(t) for t in subjects + objects)
 
 
 def states_agreement(sentence: str) -> bool:

@@ -114,15 +114,18 @@ def introduces_exercise(sentence: str) -> bool:
 
 def states_time_and_place(sentence: str) -> bool:
     """Whether the sentence says when or where the exercise itself happens: a new exercise ('a
-    five-day drill took place'), or the exercise as the subject of its own course ('the exercise is
-    being conducted at X from May 3 to 9', 'the drills will run until Friday')."""
+    five-day drill took place'), the exercise as the subject of its own course ('the exercise is
+    being conducted at X from May 3 to 9', 'the drills will run until Friday') or as what is held
+    ('forces from A and B will conduct the annual exercise in X')."""
     if introduces_exercise(sentence):
         return True
     data = patterns()
     exercise_nouns = set(data["exercise_nouns"])
     for token in parse(sentence):
-        is_subject = token.lemma_.lower() in exercise_nouns and token.dep_ in ("nsubj", "nsubjpass")
-        if is_subject and token.head.lemma_.lower() in data["course_verbs"]:
+        # "the exercise is being conducted at X", and "A and B will conduct the exercise in X": the
+        # exercise as what is held, whether subject of its course or object of holding it.
+        held = token.lemma_.lower() in exercise_nouns and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+        if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
     return False
 
