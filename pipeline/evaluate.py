@@ -33,7 +33,7 @@ Record-level precision = matched / predicted, recall = matched / gold.
 
 Field scoring
 -------------
-Scored fields are every model field except id, doc_id, record_type and evidence, discovered from
+Scored fields are every model field except id, doc_id, record_type, evidence and spans, discovered from
 the models, so a field added to a schema is scored without a change here. Each scoring unit is:
 
 - both sides empty (None, blank string, empty list, a date without start and end, money without
@@ -119,7 +119,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("text",),
 }
 
-UNSCORED_FIELDS = frozenset({"id", "doc_id", "record_type", "evidence"})
+UNSCORED_FIELDS = frozenset({"id", "doc_id", "record_type", "evidence", "spans"})
 
 Outcome = Literal["match", "mismatch", "omission", "hallucination"]
 FieldKind = Literal["text", "enum", "exact", "date", "money", "actor", "actors", "items", "texts"]

@@ -19,7 +19,7 @@ from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
 from pipeline.decide import decide
 from pipeline.documents import Document, LoadError, load_documents
-from pipeline.grounding import Grounder
+from pipeline.grounding import Grounder, with_value_spans
 from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
 from pipeline.output import Reject, RunOutput, write_run
@@ -197,7 +197,7 @@ def _extract_document(
                        value=record.model_dump(mode="json", exclude={"id", "doc_id"}), stage="merge")
             )
         else:
-            merged.append(record)
+            merged.append(with_value_spans(record, document.text))
     output.records.extend(merged)
     return DocumentResult(document.doc_id, path, len(merged), time.perf_counter() - started)
 
