@@ -131,10 +131,13 @@ def write_run(run_dir: Path, output: RunOutput, manifest: dict[str, Any]) -> Non
 
     Sets `manifest["run_id"]` (unless the caller chose one) and `manifest["files"]`: every file
     written, relative to the folder, with its sha256 and line count. Temporary files that a killed
-    earlier write left behind are removed first.
+    earlier write left behind are removed first, and so are the record files an older extract wrote
+    at the top of the folder: this run replaces them, as it replaces the files it writes.
     """
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / MANIFEST).unlink(missing_ok=True)
+    for record_type in RECORD_TYPES:
+        (run_dir / f"{record_type}.jsonl").unlink(missing_ok=True)
     names = [record_file(t) for t in RECORD_TYPES] + [REJECTS, RESPONSES, MANIFEST, *output.other_files]
     for name in names:
         remove_stale_temp_files(run_dir / name)

@@ -95,6 +95,17 @@ def test_temporary_files_of_a_killed_write_are_removed_by_the_next_run(
     assert hidden == []
 
 
+def test_a_run_into_a_folder_of_the_older_layout_replaces_its_top_level_record_files(
+    articles_dir: Path, tmp_path: Path, make_fake: Callable[..., Any]
+) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for record_type in RECORD_TYPES:
+        (run_dir / f"{record_type}.jsonl").write_text("", encoding="utf-8")
+    _run(articles_dir, run_dir, make_fake)
+    assert sorted(p.name for p in run_dir.glob("*.jsonl")) == ["rejects.jsonl", "responses.jsonl"]
+
+
 def test_a_run_that_fails_before_writing_leaves_no_empty_folder(articles_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown record type"):
         run_extraction(articles_dir, tmp_path / "never", RunSettings(use_cache=False, record_types=["nope"]))
