@@ -12,12 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.documents import Document, load_document
 from pipeline.evaluate import evaluate
 from pipeline.grounding import values_missing_from_source
-from pipeline.jsonl import read_records
-from pipeline.output import record_file
+from pipeline.output import read_run
 from pipeline.run import RunSettings, run_extraction
-from schemas import RECORD_TYPES
+from pipeline.validate import validate_files
 
 
 def main() -> None:
@@ -39,14 +39,14 @@ def main() -> None:
         run_extraction(args.folder, Path(scratch) / "warm", settings)
         warm_seconds = time.perf_counter() - started
         report = evaluate(cold.run_dir, args.gold)
-        sources = {d["doc_id"]: Path(d["path"]).read_text(encoding="utf-8") for d in cold.manifest["inputs"]
-                   if d.get("doc_id")}
+        loaded = [load_document(Path(d["path"])) for d in cold.manifest["inputs"] if d.get("doc_id")]
+        sources = {d.doc_id: d.text for d in loaded if isinstance(d, Document)}
         not_in_source = [
             (record.doc_id, value)
-            for record_type in RECORD_TYPES
-            for record in read_records(cold.run_dir / record_file(record_type))[0]
+            for record in read_run(cold.run_dir).all_records
             for value in values_missing_from_source(record.model_dump(mode="json"), sources[record.doc_id])
         ]
+        validation = validate_files([cold.run_dir])
 
     documents = max(1, len(cold.documents))
     print(f"== {args.folder} (gold: {args.gold})")
@@ -57,6 +57,8 @@ def main() -> None:
     dropped = cold.manifest["dropped_values_by_reason"]
     print(f"values dropped as ungrounded: {sum(dropped.values())} {dropped}")
     print(f"output values not in their source: {len(not_in_source)} {not_in_source[:5]}")
+    print(f"extract validate (spans against the documents): {len(validation.errors)} problem(s) "
+          f"{[str(e) for e in validation.errors[:3]]}")
     print(f"documents: {documents}; model calls: {cold.manifest['model_calls']['calls']}")
     per_doc = ", ".join(f"{d.doc_id}={d.seconds:.1f}s" for d in cold.documents)
     print(f"cold run (model load included): {cold_seconds:.1f} s, {cold_seconds / documents:.1f} s/doc ({per_doc})")

@@ -17,6 +17,7 @@ from pipeline.backends import BACKEND_NAMES, BackendError
 from pipeline.backends.openai_compat import STRUCTURED_MODES
 from pipeline.documents import DocumentDateError, find_articles
 from pipeline.language.parse import LanguageError
+from pipeline.output import RunFolderError
 from pipeline.prompts import PromptError
 from pipeline.run import STRATEGIES, DocumentResult, RunSettings, run_extraction
 from pipeline.validate import validate_files
@@ -131,7 +132,9 @@ def run(
 
         try:
             result = run_extraction(folder, run_dir, settings, on_document=advance)
-        except (BackendError, PromptError, DocumentDateError, LanguageError, ValueError, FileNotFoundError) as exc:
+        except (
+            BackendError, PromptError, DocumentDateError, LanguageError, RunFolderError, ValueError, FileNotFoundError
+        ) as exc:
             raise _fail(str(exc)) from exc
 
     table = Table(title=f"extract run: {run_dir}")
@@ -173,10 +176,22 @@ def schema(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="JSONL files of records (run outputs or gold files).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Run folders, or JSONL files of records (run outputs or gold files).")
+    ],
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Folder holding the documents (default: the paths in the run's manifest)."),
+    ] = None,
 ) -> None:
-    """Check JSONL files against the record schemas; prints file:line for every invalid line."""
-    report = validate_files(files)
+    """Check run folders and record files: schemas, ids, file hashes, and every span against its document.
+
+    Prints one line per problem, naming file and line."""
+    if docs is not None and not docs.is_dir():
+        raise _fail(f"{docs}: --docs is not a folder")
+    report = validate_files(files, docs)
+    for note in report.notes:
+        out.print(note, markup=False, highlight=False, soft_wrap=True)
     for error in report.errors:
         out.print(str(error), markup=False, highlight=False, soft_wrap=True)
     out.print(f"{report.valid} valid, {len(report.errors)} invalid in {report.files} file(s)", highlight=False)

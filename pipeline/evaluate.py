@@ -2,13 +2,14 @@
 
 Inputs
 ------
-- A run directory holds one JSONL file per record type, `<record_type>.jsonl` (exercise.jsonl,
-  aid_delivery.jsonl, agreement.jsonl, quote.jsonl). A missing type file means no predictions of
-  that type. Every other file (manifest.json, rejects.jsonl, responses.jsonl, ...) is ignored. A
-  directory with neither a record file nor manifest.json is refused: it is probably the wrong path.
+- A run directory holds one JSONL file per record type, `records/<record_type>.jsonl`
+  (records/exercise.jsonl, ...), read by `pipeline.output.read_run`. A missing type file means no
+  predictions of that type. The side files (manifest.json, rejects.jsonl, responses.jsonl) are not
+  scored. A directory with neither records/ nor manifest.json is refused: it is probably the wrong
+  path.
 - A gold directory holds one JSONL file per document, `<doc_id>.jsonl`, records of any type.
   An empty gold file is a document that has no records: every prediction for it is spurious.
-- Both are read with `pipeline.jsonl.read_records`. Any invalid line, a record in the wrong type
+- Both are read with `pipeline.jsonl.read_numbered_records` (strict types). Any invalid line, a record in the wrong type
   file, or a gold record whose doc_id is not its file's stem is an `EvaluationError` naming
   file:line (all problems at once, not only the first).
 - Only documents with a gold file are scored. Predictions for other documents are not scored;
@@ -33,7 +34,7 @@ Record-level precision = matched / predicted, recall = matched / gold.
 
 Field scoring
 -------------
-Scored fields are every model field except id, doc_id, record_type and evidence, discovered from
+Scored fields are every model field except id, doc_id, record_type, evidence and spans, discovered from
 the models, so a field added to a schema is scored without a change here. Each scoring unit is:
 
 - both sides empty (None, blank string, empty list, a date without start and end, money without
@@ -103,7 +104,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 from scipy.optimize import linear_sum_assignment
 
-from pipeline.jsonl import read_records
+from pipeline.jsonl import read_numbered_records
+from pipeline.output import RunReadError, read_run
 from schemas import RECORD_TYPES, Actor, DateRef, Item, Money, Record
 
 STRING_THRESHOLD = 85.0
@@ -119,7 +121,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("text",),
 }
 
-UNSCORED_FIELDS = frozenset({"id", "doc_id", "record_type", "evidence"})
+UNSCORED_FIELDS = frozenset({"id", "doc_id", "record_type", "evidence", "spans"})
 
 Outcome = Literal["match", "mismatch", "omission", "hallucination"]
 FieldKind = Literal["text", "enum", "exact", "date", "money", "actor", "actors", "items", "texts"]
@@ -898,37 +900,20 @@ def _score_group(
 
 def _read_numbered(path: Path, problems: list[str]) -> list[tuple[int, Record]]:
     """Valid records of a file with their line numbers; every invalid line goes to `problems`."""
-    records, errors = read_records(path)
+    records, errors = read_numbered_records(path)
     if errors:
         problems.extend(str(error) for error in errors)
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
-    return list(zip(numbers, records, strict=True))
+    return records
 
 
 def load_run(run_dir: Path) -> list[Record]:
-    """Every predicted record of a run directory; raises EvaluationError on any invalid line."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise EvaluationError([f"{run_dir}: run directory does not exist or is not a directory"])
-    files = [run_dir / f"{name}.jsonl" for name in RECORD_TYPES]
-    if not any(path.is_file() for path in files) and not (run_dir / "manifest.json").is_file():
-        expected = ", ".join(path.name for path in files)
-        raise EvaluationError([f"{run_dir}: not a run directory (none of {expected} or manifest.json)"])
-    problems: list[str] = []
-    records: list[Record] = []
-    for record_type, path in zip(RECORD_TYPES, files, strict=True):
-        if not path.is_file():
-            continue
-        for number, record in _read_numbered(path, problems):
-            if _type_of(record) != record_type:
-                problems.append(f"{path}:{number}: a {_type_of(record)} record in {path.name}")
-            else:
-                records.append(record)
-    if problems:
-        raise EvaluationError(problems)
-    return records
+    """Every predicted record of a run folder (`pipeline.output.read_run`); raises EvaluationError on
+    any invalid line or misfiled record. A folder without a manifest is scored too (a hand-made one)."""
+    try:
+        return read_run(run_dir, require_manifest=False).all_records
+    except RunReadError as exc:
+        raise EvaluationError(exc.problems) from exc
 
 
 def load_gold(gold_dir: Path) -> tuple[list[Record], list[str]]:

@@ -4,7 +4,8 @@ Evidence the model cites is aligned to the document (exact, then ignoring quote 
 and spacing, then fuzzy) and its offsets are computed here. Every verbatim value (names,
 roles, quoted words, dates, amounts, places, items) must be found in the candidate's context;
 a value that is not is dropped and counted, with the reason. A value that is missing from the
-source but present in a few-shot example is reported as copied from the example.
+source but present in a few-shot example is reported as copied from the example. Once a record is
+final (decided, assembled, merged), `with_value_spans` records where each of its values' words are.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.actors import classify
+from pipeline.language.places import country_in
 from pipeline.normalize import count_words
 from pipeline.strategies import Candidate
 from pipeline.text import Span, find_all, fold, sentences
-from schemas import COMPUTED_KEYS, Evidence
+from schemas import COMPUTED_KEYS, Evidence, Record
 
 FUZZY_EVIDENCE_MIN_SCORE = 90.0
 # Fields whose values are labels chosen from a closed list, not text copied from the source.
@@ -193,3 +196,110 @@ def values_missing_from_source(record: dict[str, Any], source: str) -> list[str]
 
     walk(record, "")
     return missing
+
+
+# Normalized keys that stand for the words of their object's `text`: a date's ISO range and
+# precision, an amount's number, currency and hedge.
+NORMALIZED_FROM_TEXT = ("start", "end", "precision", "amount", "currency", "approximate")
+
+
+def with_value_spans(record: Record, document: str) -> Record:
+    """The record with `spans`: each value's field path mapped to where its words are in `document`."""
+    return record.model_copy(update={"spans": value_spans(record, document)})
+
+
+def value_spans(record: Record, document: str) -> dict[str, tuple[int, int]]:
+    """Field path -> (start, end) of the words each value of a final record stands for.
+
+    A verbatim value points at its own occurrence nearest the record's evidence (inside it when it
+    is there, a whole word before a part of one), so a name that the article repeats points at the
+    mention this record was read from. A normalized value points at the words it came from: a
+    date's ISO range at the date as written, an amount at the money as written, a country code at
+    the actor's name or title that names the country, a quantity at its count word.
+    """
+    evidence = [(e.start, e.end) for e in record.evidence]
+    spans: dict[str, tuple[int, int]] = {}
+    data = record.model_dump(mode="json", exclude={"id", "doc_id", "record_type", "evidence", "spans"})
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, f"{path}.{key}" if path else key)
+            _normalized_spans(value, path, document, evidence, spans)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, f"{path}[{index}]")
+        elif isinstance(value, str) and path.rsplit(".", 1)[-1].split("[", 1)[0] not in COMPUTED_KEYS:
+            found = _nearest(value, document, evidence)
+            if found is not None:
+                spans[path] = found
+
+    walk(data, "")
+    return spans
+
+
+def _normalized_spans(
+    value: dict[str, Any], path: str, document: str, evidence: list[tuple[int, int]],
+    spans: dict[str, tuple[int, int]],
+) -> None:
+    prefix = f"{path}." if path else ""
+    text_span = spans.get(f"{prefix}text")
+    if text_span is not None and isinstance(value.get("text"), str) and path:
+        for key in NORMALIZED_FROM_TEXT:
+            if value.get(key) is not None:
+                spans[f"{prefix}{key}"] = text_span
+    country = value.get("country")
+    if country is not None and f"{prefix}name" in spans:
+        role = value.get("role")
+        names_it = (
+            classify(value["name"])[1] != country
+            and isinstance(role, str) and f"{prefix}role" in spans
+            and country in (classify(role)[1], country_in(role))
+        )
+        spans[f"{prefix}country"] = spans[f"{prefix}role" if names_it else f"{prefix}name"]
+    quantity = value.get("quantity")
+    description = spans.get(f"{prefix}description")
+    if isinstance(quantity, int) and description is not None:
+        found = _count_near(quantity, document, description, evidence)
+        if found is not None:
+            spans[f"{prefix}quantity"] = found
+
+
+def _nearest(value: str, document: str, evidence: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The occurrence of `value` in `document` nearest the evidence: exact, else as `locate` finds it."""
+    hits = [(at, at + len(value)) for at in find_all(document, value)]
+    if not hits:
+        loose = locate(value.strip(), document)
+        return (loose.start, loose.end) if loose is not None else None
+    return min(hits, key=lambda hit: (_distance(hit, evidence), not _whole_words(document, *hit), hit[0]))
+
+
+def _count_near(
+    quantity: int, document: str, description: tuple[int, int], evidence: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The count word that states `quantity` nearest the item's description, within the evidence."""
+    hits = [
+        (match.start(), match.end())
+        for word in count_words(quantity)
+        for match in re.finditer(rf"(?<![\w.,]){re.escape(word)}(?!\w)", document, re.IGNORECASE)
+        if _distance((match.start(), match.end()), evidence) == 0
+    ]
+    if not hits:
+        return None
+    return min(hits, key=lambda hit: (abs(hit[0] - description[0]), hit[0]))
+
+
+def _distance(hit: tuple[int, int], evidence: list[tuple[int, int]]) -> int:
+    """0 inside an evidence span, else how many characters from the nearest one."""
+    start, end = hit
+    return min(
+        (0 if a <= start and end <= b else min(abs(start - b), abs(a - end)) or 1) for a, b in evidence
+    ) if evidence else 0
+
+
+def _whole_words(document: str, start: int, end: int) -> bool:
+    before = document[start - 1] if start > 0 else " "
+    after = document[end] if end < len(document) else " "
+    cuts_into_word_before = before.isalnum() and document[start].isalnum()
+    cuts_into_word_after = after.isalnum() and document[end - 1].isalnum()
+    return not (cuts_into_word_before or cuts_into_word_after)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +18,23 @@ from schemas import ANY_RECORD, Record
 @dataclass(frozen=True)
 class LineError:
     path: Path
-    line: int
+    line: int  # 0: the file as a whole
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 def read_records(path: Path) -> tuple[list[Record], list[LineError]]:
     """Every valid record in a JSONL file, and a file:line error for every invalid line."""
-    records: list[Record] = []
+    numbered, errors = read_numbered_records(path)
+    return [record for _, record in numbered], errors
+
+
+def read_numbered_records(path: Path) -> tuple[list[tuple[int, Record]], list[LineError]]:
+    """Every valid record in a JSONL file with its line number, and a file:line error for every
+    invalid line. Types are strict, as JSON has them: an offset written as a string is an error."""
+    records: list[tuple[int, Record]] = []
     errors: list[LineError] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -37,7 +44,7 @@ def read_records(path: Path) -> tuple[list[Record], list[LineError]]:
         if not line.strip():
             continue
         try:
-            records.append(ANY_RECORD.validate_json(line))
+            records.append((number, ANY_RECORD.validate_json(line, strict=True)))
         except ValidationError as exc:
             errors.append(LineError(path, number, _describe(exc)))
     return records, errors
@@ -51,18 +58,47 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def _temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove the temporary files an atomic write of `path` left when it was killed; return them.
+
+    Only for a writer that holds the folder (a run holds its folder's lock): another writer's
+    temporary file in progress would be removed too."""
+    if not path.parent.is_dir():
+        return []
+    stale = [p for p in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}") if p.is_file()]
+    for temporary in stale:
+        temporary.unlink(missing_ok=True)
+    return stale
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves a half-written file."""
+    """Write via a temporary file and rename, so a crash never leaves a half-written file.
+
+    The file gets the permissions any new file gets under the user's umask (mkstemp would make
+    it readable by its owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    while True:
+        temporary = _temp_path(path)
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

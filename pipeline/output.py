@@ -1,29 +1,68 @@
-"""Stage 7, write: the run folder. Every file is written atomically (temp file, then rename).
+"""Stage 7, write: the run folder, and the one reader of it that every other command uses.
 
 outputs/<run>/
-  <record_type>.jsonl   validated, grounded records, one JSONL per type (empty file if none)
-  rejects.jsonl         documents, records and values that were rejected, each with its reason
-  responses.jsonl       every model request and answer, for `--backend replay`
-  manifest.json         inputs and hashes, backend, model, prompt and schema versions, counts, timings
+  records/<record_type>.jsonl  validated, grounded records, one JSONL per type (empty file if none);
+                               nothing else is in records/, so `RUN/records/*.jsonl` reads records only
+  rejects.jsonl                documents, records and values that were rejected, each with its reason
+  responses.jsonl              every model request and answer, for `--backend replay`
+  manifest.json                run id; inputs and hashes; backend, model, prompt and schema versions;
+                               counts, timings; every other file of the run with its sha256
+
+Every file is written atomically (a temporary file beside it, then a rename) and the manifest
+goes last, so a folder without a manifest is an incomplete run. The manifest names each file of
+the run with its sha256, which is how `extract validate` tells a folder that mixes two runs' files.
+A run holds an exclusive lock on its folder from start to end (`locked_run_dir`): a second run
+on the same folder refuses at once instead of interleaving its files with the first's.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import record_rows, write_jsonl_atomic, write_text_atomic
+from pipeline.jsonl import dumps_line, read_numbered_records, record_rows, remove_stale_temp_files, write_text_atomic
 from schemas import RECORD_TYPES, Record
 
 MANIFEST = "manifest.json"
 REJECTS = "rejects.jsonl"
 RESPONSES = "responses.jsonl"
+RECORDS_DIR = "records"
+
+# What each side file of a run folder is, for a reader that was handed one instead of records.
+SIDE_FILES = {
+    MANIFEST: "the run's manifest (run id, inputs, settings, counts, every file's sha256)",
+    REJECTS: "the run's rejects (documents, records and values left out, with reasons)",
+    RESPONSES: "the run's recorded model requests and answers (for --backend replay)",
+}
 
 
 def record_file(record_type: str) -> str:
-    return f"{record_type}.jsonl"
+    """Where a record type's records are, relative to the run folder."""
+    return f"{RECORDS_DIR}/{record_type}.jsonl"
+
+
+class RunFolderError(Exception):
+    """The run folder cannot be used: one line naming the folder and the problem."""
+
+
+class RunFolderBusy(RunFolderError):
+    """Another run holds the folder's lock."""
+
+
+class RunReadError(ValueError):
+    """A run folder that cannot be read; `problems` names each one (file:line: reason)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
 @dataclass
@@ -48,15 +87,172 @@ class RunOutput:
     records: list[Record] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    # Any further file of the run (relative path -> text), written beside the side files and
+    # listed in the manifest like them.
+    other_files: dict[str, str] = field(default_factory=dict)
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def locked_run_dir(run_dir: Path) -> Iterator[Path]:
+    """Hold an exclusive lock on the run folder (created if missing) while the block runs.
+
+    The lock is `flock` on the folder itself: no lock file to clean up, and the kernel releases it
+    when the process ends however it ends, so a killed run never blocks the next one. A folder
+    this call created and nothing was written into is removed again.
+    """
+    created = not run_dir.exists()
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(run_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise RunFolderError(f"{run_dir}: cannot be used as the run folder: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunFolderBusy(
+                f"{run_dir}: another extract run is writing this folder; wait for it to finish or choose another --out"
+            ) from None
+        try:
+            yield run_dir
+        finally:
+            if created and not any(run_dir.iterdir()):
+                run_dir.rmdir()
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
 
 
 def write_run(run_dir: Path, output: RunOutput, manifest: dict[str, Any]) -> None:
-    """Write the run folder; the manifest goes last, so a folder with a manifest is complete."""
+    """Write the run folder; the manifest goes last, so a folder with a manifest is complete.
+
+    Sets `manifest["run_id"]` (unless the caller chose one) and `manifest["files"]`: every file
+    written, relative to the folder, with its sha256 and line count. Temporary files that a killed
+    earlier write left behind are removed first, and so are the record files an older extract wrote
+    at the top of the folder: this run replaces them, as it replaces the files it writes.
+    """
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / MANIFEST).unlink(missing_ok=True)
     for record_type in RECORD_TYPES:
+        (run_dir / f"{record_type}.jsonl").unlink(missing_ok=True)
+    names = [record_file(t) for t in RECORD_TYPES] + [REJECTS, RESPONSES, MANIFEST, *output.other_files]
+    for name in names:
+        remove_stale_temp_files(run_dir / name)
+    texts: dict[str, str] = {}
+    for record_type in RECORD_TYPES:
         rows = record_rows(r for r in output.records if r.record_type == record_type)
-        write_jsonl_atomic(run_dir / record_file(record_type), rows)
-    write_jsonl_atomic(run_dir / REJECTS, (r.row() for r in output.rejects))
-    write_jsonl_atomic(run_dir / RESPONSES, output.responses)
+        texts[record_file(record_type)] = _jsonl(rows)
+    texts[REJECTS] = _jsonl(r.row() for r in output.rejects)
+    texts[RESPONSES] = _jsonl(output.responses)
+    texts.update(output.other_files)
+    manifest.setdefault("run_id", new_run_id())
+    manifest["files"] = {}
+    for name, text in texts.items():
+        write_text_atomic(run_dir / name, text)
+        manifest["files"][name] = {"sha256": sha256_text(text), "lines": text.count("\n")}
     write_text_atomic(run_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def _jsonl(rows: Any) -> str:
+    return "".join(dumps_line(row) + "\n" for row in rows)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class RunContents:
+    """What `read_run` returns."""
+
+    run_dir: Path
+    manifest: dict[str, Any] | None  # None only when read with require_manifest=False from a folder without one
+    records: dict[str, list[Record]]  # every record type, its records in file order (empty list if none)
+    rejects: list[dict[str, Any]]  # the rows of rejects.jsonl
+
+    @property
+    def all_records(self) -> list[Record]:
+        return [record for records in self.records.values() for record in records]
+
+
+def read_run(run_dir: Path, *, require_manifest: bool = True) -> RunContents:
+    """Read a run folder written by `extract run`: its manifest, its records per type, its rejects.
+
+    `run_dir` is the folder (`outputs/seeds`). Records come from `records/<record_type>.jsonl`
+    (a missing file means none of that type), each checked against its record type's schema.
+    Raises `RunReadError` listing every problem, each as one line naming file and line: not a
+    folder; no manifest.json (an incomplete or interrupted run; pass `require_manifest=False` to
+    read what is there, as `extract eval` does for hand-made folders); an older layout with record
+    files at the top; an invalid line; a record in another type's file; a rejects line that is not
+    JSON. It does not check documents or file hashes: `extract validate` does.
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunReadError([f"{run_dir}: run folder does not exist or is not a folder"])
+    problems: list[str] = []
+    manifest: dict[str, Any] | None = None
+    manifest_path = run_dir / MANIFEST
+    if manifest_path.is_file():
+        try:
+            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"{manifest_path}: not a readable JSON manifest ({exc})")
+        else:
+            if isinstance(loaded, dict):
+                manifest = loaded
+            else:
+                problems.append(f"{manifest_path}: not a manifest (a JSON object)")
+    records_dir = run_dir / RECORDS_DIR
+    if not records_dir.is_dir():
+        if any((run_dir / f"{t}.jsonl").is_file() for t in RECORD_TYPES):
+            problems.append(
+                f"{run_dir}: record files at the top of the folder: an older extract's layout; "
+                f"records are now in {RECORDS_DIR}/ (run again to rewrite it)"
+            )
+        elif not manifest_path.is_file():
+            problems.append(f"{run_dir}: not a run folder (neither {RECORDS_DIR}/ nor {MANIFEST})")
+    elif not manifest_path.is_file() and require_manifest:
+        problems.append(f"{run_dir}: incomplete run: no {MANIFEST} (the run was interrupted or is still writing)")
+    records: dict[str, list[Record]] = {}
+    for record_type in RECORD_TYPES:
+        path = run_dir / record_file(record_type)
+        records[record_type] = []
+        if not path.is_file():
+            continue
+        found, errors = read_numbered_records(path)
+        problems.extend(str(error) for error in errors)
+        for number, record in found:
+            if record.record_type != record_type:
+                problems.append(f"{path}:{number}: a {record.record_type} record in {path.name}")
+            else:
+                records[record_type].append(record)
+    rejects = _read_rows(run_dir / REJECTS, problems)
+    if problems:
+        raise RunReadError(problems)
+    return RunContents(run_dir, manifest, records, rejects)
+
+
+def _read_rows(path: Path, problems: list[str]) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: not JSON ({exc.msg})")
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+        else:
+            problems.append(f"{path}:{number}: not a JSON object")
+    return rows

@@ -19,10 +19,10 @@ from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
 from pipeline.decide import decide
 from pipeline.documents import Document, LoadError, load_documents
-from pipeline.grounding import Grounder
+from pipeline.grounding import Grounder, with_value_spans
 from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
-from pipeline.output import Reject, RunOutput, write_run
+from pipeline.output import Reject, RunOutput, locked_run_dir, write_run
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
 from pipeline.record_types import entry
 from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
@@ -91,7 +91,20 @@ def run_extraction(
     on_document: Callable[[DocumentResult], None] | None = None,
     backend: Backend | None = None,
 ) -> RunResult:
-    """Extract records from every article in `folder` into `run_dir`. One bad document never stops the rest."""
+    """Extract records from every article in `folder` into `run_dir`. One bad document never stops the rest.
+
+    The run holds `run_dir`'s lock from start to end: a second run on it raises RunFolderBusy."""
+    with locked_run_dir(run_dir):
+        return _extract_all(folder, run_dir, settings, on_document, backend)
+
+
+def _extract_all(
+    folder: Path,
+    run_dir: Path,
+    settings: RunSettings,
+    on_document: Callable[[DocumentResult], None] | None,
+    backend: Backend | None,
+) -> RunResult:
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
     if not folder.is_dir():
@@ -197,7 +210,7 @@ def _extract_document(
                        value=record.model_dump(mode="json", exclude={"id", "doc_id"}), stage="merge")
             )
         else:
-            merged.append(record)
+            merged.append(with_value_spans(record, document.text))
     output.records.extend(merged)
     return DocumentResult(document.doc_id, path, len(merged), time.perf_counter() - started)
 

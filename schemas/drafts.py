@@ -18,7 +18,7 @@ from schemas.common import DateRef, Money
 from schemas.records import RECORD_TYPES, Record
 
 # Fields of Record the pipeline fills, never the model.
-PIPELINE_FIELDS = {"id", "doc_id", "record_type", "evidence"}
+PIPELINE_FIELDS = {"id", "doc_id", "record_type", "evidence", "spans"}
 
 _VERBATIM_REPLACEMENTS: dict[Any, tuple[Any, str]] = {
     DateRef | None: (str | None, "The date exactly as the text writes it, e.g. 'on May 18'; null if none."),

@@ -6,11 +6,13 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, TypeAdapter, model_validator
 
 from schemas.common import Actor, DateRef, Evidence, Item, Money, StrictModel
 
-SCHEMA_VERSION = "1.1.0"  # 1.1.0: Evidence.alignment
+SCHEMA_VERSION = "1.2.0"  # 1.1.0: Evidence.alignment; 1.2.0: Record.spans
+
+Offset = Annotated[int, Field(ge=0)]
 
 AidStatus = Literal["delivered", "pledged", "planned", "ongoing"]
 AgreementKind = Literal["memorandum", "treaty", "agreement", "accord", "plan", "other"]
@@ -26,10 +28,29 @@ class Record(StrictModel):
     evidence: list[Evidence] = Field(
         min_length=1, description="Verbatim spans of the document that state this record."
     )
+    spans: dict[str, tuple[Offset, Offset]] = Field(
+        default_factory=dict,
+        description=(
+            "Where each value's words are in the document: field path ('donor.name', 'items[0].description', "
+            "'date.text', 'participants[1].country') to [start, end], code points, so document[start:end] is "
+            "the value as written. A normalized value (an ISO date, a country code, an amount) points at the "
+            "words it was normalized from."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _spans_are_ranges(self) -> Record:
+        for path, (start, end) in self.spans.items():
+            if end < start:
+                raise ValueError(f"span of {path} ends at {end}, before its start {start}")
+        return self
 
     def content_id(self) -> str:
-        """The id this record's content earns; `with_stable_id` stores it."""
-        payload = self.model_dump(mode="json", exclude={"id"})
+        """The id this record's content earns; `with_stable_id` stores it.
+
+        Spans are left out: they only say where the values' words are, which the evidence already
+        pins down, so adding them (schema 1.2.0) kept every id that earlier runs gave."""
+        payload = self.model_dump(mode="json", exclude={"id", "spans"})
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         return f"{self.doc_id}:{payload['record_type']}:{digest[:16]}"
 
@@ -100,7 +121,7 @@ class Quote(Record):
 # document: every other string in a record is verbatim text of its source.
 COMPUTED_KEYS = frozenset({
     "id", "doc_id", "record_type", "kind", "country", "status", "precision", "currency", "start", "end", "amount",
-    "approximate", "quantity", "alignment",
+    "approximate", "quantity", "alignment", "spans",
 })
 
 RECORD_TYPES: dict[str, type[Record]] = {

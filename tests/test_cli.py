@@ -40,12 +40,12 @@ def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[
 
 
 def _record_files(run_dir: Path) -> dict[str, str]:
-    return {t: (run_dir / f"{t}.jsonl").read_text(encoding="utf-8") for t in RECORD_TYPES}
+    return {t: (run_dir / "records" / f"{t}.jsonl").read_text(encoding="utf-8") for t in RECORD_TYPES}
 
 
-def _a_record_line() -> str:
+def _a_record_line(doc_id: str = "varna") -> str:
     text = "On May 18 a two-day rescue drill ended off Varna."
-    record = Exercise(id="", doc_id="varna", evidence=[{"text": text, "start": 0, "end": len(text)}],
+    record = Exercise(id="", doc_id=doc_id, evidence=[{"text": text, "start": 0, "end": len(text)}],
                       description="rescue drill", location="off Varna")
     return with_stable_id(record).model_dump_json()
 
@@ -144,7 +144,7 @@ def test_schema_without_out_prints_all_schemas_as_json() -> None:
 
 def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
-    good.write_text(_a_record_line() + "\n\n" + _a_record_line() + "\n", encoding="utf-8")
+    good.write_text(_a_record_line() + "\n\n" + _a_record_line("varna2") + "\n", encoding="utf-8")
     result = _invoke("validate", "good.jsonl")
     assert result.exit_code == 0, result.output
     assert "2 valid, 0 invalid" in result.output
@@ -161,7 +161,9 @@ def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
 )
 def test_validate_reports_file_and_line_of_a_bad_line(tmp_path: Path, bad_line: str, problem: str) -> None:
     assert bad_line != _a_record_line()
-    (tmp_path / "mixed.jsonl").write_text(f"{_a_record_line()}\n{bad_line}\n{_a_record_line()}\n", encoding="utf-8")
+    (tmp_path / "mixed.jsonl").write_text(
+        f"{_a_record_line()}\n{bad_line}\n{_a_record_line('varna2')}\n", encoding="utf-8"
+    )
     result = _invoke("validate", "mixed.jsonl")
     assert result.exit_code == 1, result.output
     assert "mixed.jsonl:2:" in result.output
@@ -289,7 +291,7 @@ def test_run_types_option_limits_the_record_types(articles_dir: Path, recording:
 def gold_as_run(tmp_path: Path) -> Path:
     """A run folder made from the gold files: one <record_type>.jsonl per type."""
     run = tmp_path / "gold_run"
-    run.mkdir()
+    (run / "records").mkdir(parents=True)
     lines: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
     gold_files = sorted(GOLD.glob("*.jsonl"))
     assert gold_files, "tests/gold has no gold files"
@@ -298,7 +300,7 @@ def gold_as_run(tmp_path: Path) -> Path:
             if line.strip():
                 lines[json.loads(line)["record_type"]].append(line)
     for record_type, rows in lines.items():
-        (run / f"{record_type}.jsonl").write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
+        (run / "records" / f"{record_type}.jsonl").write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
     return run
 
 

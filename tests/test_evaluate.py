@@ -401,12 +401,12 @@ def make_dirs(tmp_path: Path) -> tuple[Path, Path]:
     """Run: d1 in full, a quote for d3 (gold says d3 has no records), a quote for d9 (no gold).
     Gold: d1 (3 records), d2 (one quote, nothing predicted), d3 (empty file)."""
     run, gold = tmp_path / "run", tmp_path / "gold"
-    run.mkdir()
+    (run / "records").mkdir(parents=True)
     gold.mkdir()
-    write_jsonl(run / "exercise.jsonl", [exercise_e1()])
-    write_jsonl(run / "aid_delivery.jsonl", [aid_a1()])
+    write_jsonl(run / "records" / "exercise.jsonl", [exercise_e1()])
+    write_jsonl(run / "records" / "aid_delivery.jsonl", [aid_a1()])
     write_jsonl(
-        run / "quote.jsonl",
+        run / "records" / "quote.jsonl",
         [
             quote_q1(),
             make(Quote, doc_id="d3", text="Something nobody said", cue="said"),
@@ -446,23 +446,23 @@ def test_evaluate_run_and_gold_directories(tmp_path: Path) -> None:
 def test_evaluate_names_every_invalid_line(tmp_path: Path) -> None:
     run, gold = make_dirs(tmp_path)
     write_jsonl(gold / "d1.jsonl", [exercise_e1(), '{"record_type": "quote", "doc_id": "d1"}'])
-    write_jsonl(run / "aid_delivery.jsonl", ["not json"])
+    write_jsonl(run / "records" / "aid_delivery.jsonl", ["not json"])
     with pytest.raises(EvaluationError) as caught:
         evaluate(run, gold)
     message = str(caught.value)
     assert f"{gold / 'd1.jsonl'}:2:" in message
-    assert f"{run / 'aid_delivery.jsonl'}:1:" in message
+    assert f"{run / 'records' / 'aid_delivery.jsonl'}:1:" in message
     assert len(caught.value.problems) == 2
 
 
 def test_evaluate_rejects_misfiled_records(tmp_path: Path) -> None:
     run, gold = make_dirs(tmp_path)
-    write_jsonl(run / "quote.jsonl", [quote_q1(), exercise_e1()])  # an exercise in quote.jsonl
+    write_jsonl(run / "records" / "quote.jsonl", [quote_q1(), exercise_e1()])  # an exercise in quote.jsonl
     write_jsonl(gold / "d2.jsonl", ["", quote_q1()])  # a d1 record in d2's gold file (after a blank line)
     with pytest.raises(EvaluationError) as caught:
         evaluate(run, gold)
     problems = caught.value.problems
-    assert any(p.startswith(f"{run / 'quote.jsonl'}:2:") and "exercise record" in p for p in problems)
+    assert any(p.startswith(f"{run / 'records' / 'quote.jsonl'}:2:") and "exercise record" in p for p in problems)
     assert any(p.startswith(f"{gold / 'd2.jsonl'}:2:") and "'d1'" in p for p in problems)
 
 
@@ -472,14 +472,18 @@ def test_evaluate_refuses_wrong_directories(tmp_path: Path) -> None:
         evaluate(tmp_path / "missing", gold)
     with pytest.raises(EvaluationError, match="no gold files"):
         evaluate(run, tmp_path)  # tmp_path holds directories only
-    with pytest.raises(EvaluationError, match="not a run directory"):
+    with pytest.raises(EvaluationError, match="not a run folder"):
         evaluate(gold, gold)  # a gold folder is not a run folder
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "quote.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(EvaluationError, match="older extract's layout"):
+        evaluate(tmp_path / "old", gold)  # records at the top: written before records/
 
 
 def test_evaluate_empty_run(tmp_path: Path) -> None:
     # A run that produced nothing (only a manifest): every gold unit is an omission, F1 0.
     run, gold = make_dirs(tmp_path)
-    for path in run.glob("*.jsonl"):
+    for path in run.glob("records/*.jsonl"):
         path.unlink()
     report = evaluate(run, gold)
     assert (report.records.matched, report.records.missed) == (0, 4)

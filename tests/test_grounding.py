@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.grounding import Grounder, align_evidence, locate
+from pipeline.grounding import Grounder, align_evidence, locate, value_spans, with_value_spans
 from pipeline.prompts import load_prompts
 from pipeline.strategies import Candidate
 from pipeline.text import Span
+from schemas import AidDelivery, Quote, with_stable_id
 
 DOC = (
     "Publication: Pontic Security Review\n"
@@ -309,3 +310,67 @@ def test_values_missing_from_source_names_every_text_value_not_in_the_source() -
         "status": "delivered",
     }
     assert values_missing_from_source(record, source) == ["sonars", "Baltic Shield program"]
+
+
+# --- Where each value's words are -------------------------------------------------------------------
+
+SPANS_DOC = (
+    "Estonia has long helped Georgia. On March 12 Estonia delivered four thermal imaging cameras worth about "
+    "EUR 200,000 to the Georgian Border Police at Sadakhlo, said Tarmo Kask, the Estonian defence attaché.\n"
+)
+SPANS_SENTENCE = SPANS_DOC[SPANS_DOC.index("On March 12") : SPANS_DOC.index("\n")]
+
+
+def _aid_record() -> AidDelivery:
+    start = SPANS_DOC.index(SPANS_SENTENCE)
+    return AidDelivery(
+        id="", doc_id="d", evidence=[{"text": SPANS_SENTENCE, "start": start, "end": start + len(SPANS_SENTENCE)}],
+        donor={"name": "Estonia", "kind": "country", "country": "EE"},
+        recipient={"name": "Georgian Border Police", "kind": "security_service", "country": "GE"},
+        items=[{"description": "thermal imaging cameras", "quantity": 4}],
+        value={"text": "about EUR 200,000", "amount": 200000, "currency": "EUR", "approximate": True},
+        date={"text": "March 12", "start": "2021-03-12", "end": "2021-03-12", "precision": "day"},
+        location="Sadakhlo", status="delivered",
+    )
+
+
+def test_every_value_points_at_its_own_words_in_the_evidence() -> None:
+    spans = value_spans(_aid_record(), SPANS_DOC)
+    words = {path: SPANS_DOC[start:end] for path, (start, end) in spans.items()}
+    assert words["donor.name"] == "Estonia"
+    assert spans["donor.name"][0] == SPANS_DOC.index("Estonia delivered")  # the mention in the evidence, not the first
+    assert words["recipient.name"] == "Georgian Border Police"
+    assert words["items[0].description"] == "thermal imaging cameras"
+    assert words["location"] == "Sadakhlo"
+    assert "status" not in spans and "donor.kind" not in spans  # labels chosen from a list point at no words
+
+
+def test_normalized_values_point_at_the_words_they_were_normalized_from() -> None:
+    spans = value_spans(_aid_record(), SPANS_DOC)
+    for key in ("start", "end", "precision"):
+        assert spans[f"date.{key}"] == spans["date.text"]
+    for key in ("amount", "currency", "approximate"):
+        assert spans[f"value.{key}"] == spans["value.text"]
+    assert SPANS_DOC[slice(*spans["value.text"])] == "about EUR 200,000"
+    assert spans["donor.country"] == spans["donor.name"]
+    assert SPANS_DOC[slice(*spans["items[0].quantity"])] == "four"
+
+
+def test_a_country_named_only_by_a_persons_title_points_at_the_title() -> None:
+    sentence = SPANS_DOC[SPANS_DOC.index("On March 12") : SPANS_DOC.index("\n")]
+    start = SPANS_DOC.index(sentence)
+    quote = Quote(
+        id="", doc_id="d", evidence=[{"text": sentence, "start": start, "end": start + len(sentence)}],
+        text="four thermal imaging cameras", cue="said",
+        speaker={"name": "Tarmo Kask", "kind": "person", "country": "EE", "role": "Estonian defence attaché"},
+    )
+    spans = value_spans(quote, SPANS_DOC)
+    assert SPANS_DOC[slice(*spans["speaker.country"])] == "Estonian defence attaché"
+    assert SPANS_DOC[slice(*spans["text"])] == "four thermal imaging cameras"
+    assert SPANS_DOC[slice(*spans["cue"])] == "said"
+
+
+def test_spans_are_not_part_of_the_record_id() -> None:
+    record = with_stable_id(_aid_record())
+    spanned = with_value_spans(record, SPANS_DOC)
+    assert spanned.spans and spanned.content_id() == record.id == spanned.id

@@ -216,11 +216,11 @@ def test_run_extraction_slots_writes_grounded_records(server_url: str, tmp_path:
     assert result.counts["quote"] == 1
     calls = result.manifest["model_calls"]
     assert calls["calls"] >= 1 and calls["cache_hits"] == 0 and calls["completion_tokens"] > 0, calls
-    exercises, errors = read_records(result.run_dir / "exercise.jsonl")
+    exercises, errors = read_records(result.run_dir / "records" / "exercise.jsonl")
     assert errors == []
     _assert_grounded(exercises, source)
 
-    records, errors = read_records(result.run_dir / "quote.jsonl")
+    records, errors = read_records(result.run_dir / "records" / "quote.jsonl")
     assert errors == []
     assert len(records) == 1
     quote = records[0]
@@ -241,7 +241,7 @@ def test_run_extraction_structured_is_grounded(server_url: str, tmp_path: Path) 
     calls = result.manifest["model_calls"]
     assert calls["calls"] == 1 and calls["completion_tokens"] > 0, calls
 
-    records, errors = read_records(result.run_dir / "quote.jsonl")
+    records, errors = read_records(result.run_dir / "records" / "quote.jsonl")
     assert errors == []
     assert len(records) == result.counts["quote"]
     for quote in records:

@@ -27,13 +27,13 @@ def _settings(**overrides: Any) -> RunSettings:
 
 def _records(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
     return {
-        t: [json.loads(line) for line in (run_dir / f"{t}.jsonl").read_text(encoding="utf-8").splitlines()]
+        t: [json.loads(line) for line in (run_dir / "records" / f"{t}.jsonl").read_text(encoding="utf-8").splitlines()]
         for t in RECORD_TYPES
     }
 
 
 def _record_files(run_dir: Path) -> dict[str, str]:
-    return {t: (run_dir / f"{t}.jsonl").read_text(encoding="utf-8") for t in RECORD_TYPES}
+    return {t: (run_dir / "records" / f"{t}.jsonl").read_text(encoding="utf-8") for t in RECORD_TYPES}
 
 
 def _rejects(run_dir: Path) -> list[dict[str, Any]]:
@@ -76,7 +76,7 @@ def test_run_writes_a_record_file_per_type_manifest_rejects_and_responses(first_
     result, fake = first_run
     run_dir = result.run_dir
     for record_type in RECORD_TYPES:
-        assert (run_dir / f"{record_type}.jsonl").is_file()
+        assert (run_dir / "records" / f"{record_type}.jsonl").is_file()
     for name in ("manifest.json", "rejects.jsonl", "responses.jsonl"):
         assert (run_dir / name).is_file()
     assert {t: len(rows) for t, rows in _records(run_dir).items()} == {t: 1 for t in RECORD_TYPES}

@@ -25,7 +25,7 @@ from schemas import (
 )
 
 # Every field the contract names, per record type (docs/records.md, "Record types" and "Fields every record carries").
-COMMON_FIELDS = {"id", "doc_id", "evidence"}
+COMMON_FIELDS = {"id", "doc_id", "evidence", "spans"}
 CONTRACT_FIELDS: dict[str, set[str]] = {
     "exercise": {
         "name", "description", "participants", "organizers", "observers", "location", "date", "duration", "scenario",
@@ -268,12 +268,32 @@ def _all_property_names(schema: dict[str, Any]) -> set[str]:
 def test_draft_model_omits_what_the_pipeline_computes(record_type: str) -> None:
     draft = draft_model(record_type)
     fields = set(draft.model_fields)
-    assert not fields & {"id", "doc_id", "record_type"}
+    assert not fields & {"id", "doc_id", "record_type", "spans"}
     assert CONTRACT_FIELDS[record_type] <= fields  # everything else reaches the model
     schema = draft.model_json_schema()
     assert schema["properties"]["evidence"]["type"] == "array"
     assert schema["properties"]["evidence"]["items"] == {"type": "string"}  # cited text, never offsets
     assert not {"start", "end", "precision", "amount", "approximate"} & _all_property_names(schema)
+
+
+def test_spans_map_field_paths_to_offset_pairs_in_the_json_schema() -> None:
+    spans = json_schemas()["quote"]["properties"]["spans"]
+    assert spans["type"] == "object"
+    pair = spans["additionalProperties"]
+    assert pair["type"] == "array" and pair["minItems"] == pair["maxItems"] == 2
+    assert all(item == {"minimum": 0, "type": "integer"} for item in pair["prefixItems"])
+
+
+def test_a_span_that_ends_before_it_starts_or_a_string_offset_is_invalid() -> None:
+    text = "We will hold the line."
+    evidence = [{"text": text, "start": 0, "end": len(text)}]
+    with pytest.raises(ValidationError, match="before its start"):
+        Quote(id="", doc_id="d", evidence=evidence, text="hold the line", spans={"text": (12, 8)})
+    line = Quote(id="", doc_id="d", evidence=evidence, text="hold the line").model_dump_json()
+    as_strings = line.replace('"start":0', '"start":"0"')
+    assert as_strings != line
+    with pytest.raises(ValidationError):
+        ANY_RECORD.validate_json(as_strings, strict=True)
 
 
 def test_draft_model_takes_dates_and_money_as_text() -> None:
