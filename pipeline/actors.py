@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.language.parse import parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
@@ -49,7 +50,18 @@ TITLE_WORDS = (
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
-_TITLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in TITLE_WORDS) + r")\b", re.IGNORECASE)
+# Ranks, written out or abbreviated with or without the full stop ("Brig. Gen", "Rear Adm"): titles too,
+# but a position named beside a rank is the person's role (GUIDE §3).
+RANK_WORDS = (
+    "admiral", "colonel", "general", "lieutenant", "major", "captain", "brigadier", "commodore", "sergeant",
+    "gen", "gen.", "adm", "adm.", "brig", "brig.", "col", "col.", "lt", "lt.", "maj", "maj.", "capt", "capt.",
+    "cmdr", "cmdr.", "sgt", "sgt.", "rear", "vice",
+)
+_TITLE_ALTERNATION = "|".join(
+    re.escape(w) for w in sorted({*TITLE_WORDS, *RANK_WORDS} - {"rear", "vice"}, key=len, reverse=True)
+)
+# A title word ends at a non-word character: "Col." and "Gen" before a name, not "generally".
+_TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _ORG_WORD = r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
@@ -142,10 +154,11 @@ class ActorRules:
             # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
             for child in head.children:
                 if child.dep_ == "appos" and child.i > head.i and doc[child.left_edge.i - 1].text != "(":
-                    phrase = doc[child.left_edge.i : child.right_edge.i + 1]
+                    phrase = doc[child.left_edge.i : _end_before_occasion(child) + 1]
                     text = _strip_article(phrase.text.strip(" ,"))
                     if _TITLE_RE.search(text) and len(phrase) <= 20:
                         return text
+            function = _function_named_before(head)
             before = doc[head.left_edge.i : entity.start]
             # Never across a line break or into another sentence ("Issue: 124\n\nKazakhstan’s President").
             breaks = [t.i for t in before if "\n" in t.text or t.sent.start != entity.sent.start]
@@ -153,7 +166,11 @@ class ActorRules:
             while words and (words[0].dep_ in ("det", "cc", "advmod", "punct") or words[0].lower_ in _HONORIFICS):
                 words = words[1:]
             if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
+                if function and all(_is_rank(t.text) for t in words):
+                    return function  # "the Navy's deputy commander for operations, Admiral X": the position
                 return self.text[words[0].idx : entity.start_char].strip(" ,")
+            if function:
+                return function
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
                 title = doc[head.head.left_edge.i : head.head.i + 1]
                 text = _strip_article(title.text)
@@ -255,6 +272,48 @@ _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
 }
+
+
+def _is_rank(word: str) -> bool:
+    return all(part.lower() in RANK_WORDS or part.lower().rstrip(".") in RANK_WORDS for part in word.split("-") if part)
+
+
+def _end_before_occasion(head: Any) -> int:
+    """The last token of an apposition, without an occasion after the title: 'UN Resident
+    Representative at the project's launch ceremony' ends at 'Representative' (an 'at' phrase
+    naming a thing, not a body: 'professor at Kyiv University' keeps it)."""
+    end = head.right_edge.i
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "at" and child.i > head.i:
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if objects and objects[0].pos_ == "NOUN" and objects[0].ent_type_ == "":
+                end = min(end, child.i - 1)
+    return end
+
+
+def _function_named_before(head: Any) -> str | None:
+    """'the Navy's deputy commander for operations, Admiral X', 'head of the press service of the
+    Southern Fleet, Colonel X': the position the name stands in apposition to, whose title noun may
+    be some "of" phrases above the word the parser hung the name on."""
+    if head.dep_ != "appos":
+        return None
+    noun = head.head
+    for _ in range(4):
+        if noun.pos_ == "NOUN" and _TITLE_RE.fullmatch(noun.text):
+            break
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+            noun = noun.head.head
+            continue
+        return None
+    else:
+        return None
+    doc = head.doc
+    tokens = [t for t in noun.subtree if t.i < head.left_edge.i]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not tokens or len(tokens) > 20:
+        return None
+    return _strip_article(doc[tokens[0].i : tokens[-1].i + 1].text)
 
 
 def _strip_article(text: str) -> str:

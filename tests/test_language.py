@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.actors import classify
+from pipeline.actors import ActorRules, classify
 from pipeline.language.parse import DEFAULT_PIPELINE, LanguageError, check_default_weights, load_pipeline, parse
 from pipeline.language.places import country_in, country_of_name, seat
 
@@ -110,3 +110,22 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
     for token in doc:
         if not token.is_space:
             assert (token.idx < body) == (token.head.idx < body), (token.text, token.head.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # A position named beside a rank is the role (GUIDE §3), wherever the parser hung the name.
+        ("Earlier, the Chilean Navy's deputy commander for logistics, Admiral Marco Riquelme, said the ships were "
+         "ready.", "Marco Riquelme", "Chilean Navy's deputy commander for logistics"),
+        ("Ships will sail in May, the agency reported with reference to head of the press service of the Southern "
+         "Fleet, Colonel Pavel Ostrov.", "Pavel Ostrov", "head of the press service of the Southern Fleet"),
+        # The occasion is not part of the title.
+        ("\"We are ready,\" said Dana Morel, UN Resident Representative at the project's launch ceremony.",
+         "Dana Morel", "UN Resident Representative"),
+        # Ranks abbreviated without a full stop are titles too.
+        ("\"We are ready,\" said Peruvian Navy Rear Adm Luis Cano.", "Luis Cano", "Peruvian Navy Rear Adm"),
+    ],
+)
+def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) -> None:
+    assert ActorRules(text).role(name) == role
