@@ -1,0 +1,122 @@
+"""Where a record points in its document, and the document text cut into highlightable pieces.
+
+A record points at its text twice over: its evidence spans (sentences that state it) and, when the
+run has them, a `spans` map from field path (`donor.name`, `items[0].description`, `date.text`) to
+`[start, end]` (one pair, or a list of pairs) giving each value's own words. Offsets are code points
+into the document text, end exclusive, as in `evidence`.
+
+Spans of several records overlap (a value inside its evidence sentence, two records citing one
+sentence). `segments` cuts the text at every span boundary, so each piece is covered by a fixed set
+of spans and is one element on the page: nesting is never needed and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    id: str  # unique on the page: "s<n>"
+    record: str  # the page id of the record it belongs to: "r<n>"
+    record_type: str
+    path: str  # "evidence[0]" or a field path of the `spans` map
+    start: int
+    end: int
+
+    @property
+    def is_evidence(self) -> bool:
+        return self.path.startswith("evidence[")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the text and the spans covering it (none for plain text)."""
+
+    text: str
+    spans: tuple[Span, ...]
+
+    @property
+    def span_ids(self) -> str:
+        return " ".join(span.id for span in self.spans)
+
+    @property
+    def record_ids(self) -> str:
+        return " ".join(dict.fromkeys(span.record for span in self.spans))
+
+    @property
+    def type_classes(self) -> str:
+        return " ".join(f"t-{name}" for name in dict.fromkeys(span.record_type for span in self.spans))
+
+    @property
+    def value_covered(self) -> bool:
+        return any(not span.is_evidence for span in self.spans)
+
+
+def offset_pairs(value: Any) -> list[tuple[int, int]] | None:
+    """The (start, end) pairs of a `spans` map entry: `[s, e]` or `[[s, e], ...]`; None if malformed."""
+    if _is_pair(value):
+        return [(value[0], value[1])]
+    if isinstance(value, list) and value and all(_is_pair(pair) for pair in value):
+        return [(pair[0], pair[1]) for pair in value]
+    return None
+
+
+def _is_pair(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+
+
+def record_spans(
+    row: dict[str, Any], record_id: str, text_length: int | None, next_id: int
+) -> tuple[list[Span], list[str]]:
+    """The spans of one record that lie inside its text, and a problem for each that does not.
+
+    `next_id` numbers the spans ("s<next_id>", ...), so ids are unique across the page. Without the
+    text (`text_length` None) no span can be placed.
+    """
+    located: list[tuple[str, int, int]] = []
+    problems: list[str] = []
+    for number, evidence in enumerate(row.get("evidence") or []):
+        located.append((f"evidence[{number}]", evidence["start"], evidence["end"]))
+    value_spans = row.get("spans")
+    if isinstance(value_spans, dict):
+        for path, value in value_spans.items():
+            pairs = offset_pairs(value)
+            if pairs is None:
+                problems.append(f"span {path}: not [start, end]: {value!r}")
+                continue
+            located += [(path, start, end) for start, end in pairs]
+    if text_length is None:
+        return [], problems
+    spans: list[Span] = []
+    for path, start, end in located:
+        if not 0 <= start < end <= text_length:
+            problems.append(f"span {path}: {start}..{end} is not inside the text (0..{text_length})")
+            continue
+        spans.append(Span(f"s{next_id + len(spans)}", record_id, str(row["record_type"]), path, start, end))
+    return spans, problems
+
+
+def segments(text: str, spans: list[Span]) -> list[Segment]:
+    """The text cut at every span boundary, each piece with the spans that cover it, in text order."""
+    starts: dict[int, list[Span]] = {}
+    ends: dict[int, list[Span]] = {}
+    for span in spans:
+        starts.setdefault(span.start, []).append(span)
+        ends.setdefault(span.end, []).append(span)
+    cuts = sorted({0, len(text), *starts, *ends})
+    active: dict[str, Span] = {}
+    pieces: list[Segment] = []
+    for left, right in itertools.pairwise(cuts):
+        for span in ends.get(left, ()):
+            active.pop(span.id, None)
+        for span in starts.get(left, ()):
+            active[span.id] = span
+        pieces.append(Segment(text[left:right], tuple(active.values())))
+    return pieces
