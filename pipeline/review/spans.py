@@ -51,6 +51,11 @@ class Segment:
         return " ".join(f"t-{name}" for name in dict.fromkeys(span.record_type for span in self.spans))
 
     @property
+    def mixed(self) -> bool:
+        """Covered by spans of more than one record type."""
+        return len({span.record_type for span in self.spans}) > 1
+
+    @property
     def value_covered(self) -> bool:
         return any(not span.is_evidence for span in self.spans)
 
