@@ -6,6 +6,7 @@ them when missing) through selenium; no browser is downloaded.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +89,23 @@ def test_a_document_without_its_text_still_lists_its_records(tmp_path: Path) -> 
     assert harbor.text_problem is not None and "harbor_notes.txt: not found" in harbor.text_problem
     assert [part.words for part in harbor.cards[0].evidence]  # the evidence text is still shown
     assert documents[1].status == "rejected" and documents[1].document_rejects[0]["reason"] == "is empty"
+
+
+def test_the_saved_text_of_a_run_is_preferred_to_the_input_file(tmp_path: Path) -> None:
+    """An HTML input's offsets refer to the text the run saved, not to the HTML file."""
+    run_dir = write_hostile_run(tmp_path)
+    article = tmp_path / "articles" / "harbor_notes.txt"
+    (run_dir / "texts").mkdir()
+    article.rename(run_dir / "texts" / "harbor_notes.txt")
+    html = tmp_path / "articles" / "harbor_notes.html"
+    html.write_text("<html><body><p>Markup the offsets do not refer to.</p></body></html>", encoding="utf-8")
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest["inputs"][0].update({"path": str(html), "text": "texts/harbor_notes.txt"})
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    harbor = build_documents(read_run_folder(run_dir), None)[0]
+    assert harbor.text_problem is None
+    assert "".join(piece.text for piece in harbor.segments) == HOSTILE_ARTICLE
+    assert harbor.span_count == run_span_count(run_dir)
 
 
 def test_gold_marks_are_the_eval_alignment(tmp_path: Path) -> None:

@@ -21,8 +21,9 @@ from schemas import RECORD_TYPES
 MANIFEST = "manifest.json"
 REJECTS = "rejects.jsonl"
 RECORDS_FOLDER = "records"
-TEXT_PATH_KEYS = ("text_path", "saved_text", "text_file")
-"""Manifest input keys that may name the saved extracted text of an HTML or PDF input."""
+SAVED_TEXT_KEY = "text"
+"""The manifest input key naming the saved text the offsets refer to (`texts/<doc_id>.txt`, relative
+to the run folder), written by runs that save it."""
 
 
 class RunFolderError(Exception):
@@ -136,18 +137,21 @@ def model_record(row: dict[str, Any]) -> Any:
 def document_text(run_dir: Path, entry: dict[str, Any]) -> tuple[str | None, str | None]:
     """The text a manifest input's offsets refer to, and a problem when it cannot be had.
 
-    Prefers the saved extracted text (HTML and PDF inputs) over the input file. A relative path is
-    looked up from the current folder, the run folder and the run folder's parents, since runs are
-    usually started from a folder above the run folder. The text is decoded as the pipeline
+    Prefers the text the run saved (`texts/<doc_id>.txt` in the run folder: the extracted text of
+    an HTML or PDF input) over the input file. A relative input path is looked up from the current
+    folder, the run folder and the run folder's parents, since runs are usually started from a
+    folder above the run folder. The text is decoded as the pipeline
     decodes it (UTF-8, universal newlines), so offsets slice it the same way.
     """
-    candidates = [entry[key] for key in TEXT_PATH_KEYS if isinstance(entry.get(key), str)]
+    candidates: list[tuple[str, list[Path]]] = []
+    if isinstance(entry.get(SAVED_TEXT_KEY), str):
+        candidates.append((entry[SAVED_TEXT_KEY], [run_dir]))
     if isinstance(entry.get("path"), str):
-        candidates.append(entry["path"])
+        candidates.append((entry["path"], [Path.cwd(), run_dir, *run_dir.resolve().parents]))
     if not candidates:
         return None, "the manifest names no file for this document"
-    for name in candidates:
-        path = _locate(Path(name), run_dir)
+    for name, bases in candidates:
+        path = _locate(Path(name), bases)
         if path is None:
             continue
         try:
@@ -159,13 +163,11 @@ def document_text(run_dir: Path, entry: dict[str, Any]) -> tuple[str | None, str
         if isinstance(characters, int) and characters != len(text):
             return text, f"{path} has {len(text)} characters, the run read {characters}: it changed since the run"
         return text, None
-    return None, f"{candidates[0]}: not found (looked from the current folder and the run folder's parents)"
+    looked = " or ".join(name for name, _ in candidates)
+    return None, f"{looked}: not found (looked in the run folder, the current folder and the run folder's parents)"
 
 
-def _locate(path: Path, run_dir: Path) -> Path | None:
+def _locate(path: Path, bases: list[Path]) -> Path | None:
     if path.is_absolute():
         return path if path.is_file() else None
-    for base in (Path.cwd(), run_dir, *run_dir.resolve().parents):
-        if (base / path).is_file():
-            return base / path
-    return None
+    return next((base / path for base in bases if (base / path).is_file()), None)
