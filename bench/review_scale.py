@@ -2,10 +2,10 @@
 
 `python bench/review_scale.py [N]` replays the seeds from their recording once, then writes a run
 folder of N documents made of copies of the two seed articles, each with the replayed records (ids
-and doc ids renamed) and a value-level `spans` map (each verbatim value located inside its record's
-evidence), in the RUN/records/<type>.jsonl layout. It prints the seconds to write the review page, its
-size, the seconds headless Chromium takes to load it and to answer a click on a card (when chromium
-and chromium-driver are installed), and the seconds of each export format. Prints, never asserts.
+and doc ids renamed; their evidence and value-level `spans` kept) and its text saved in RUN/texts/.
+It prints the seconds to write the review page, its size, the seconds headless Chromium takes to
+load it and to answer a click on a card (when chromium and chromium-driver are installed), and
+the seconds of each export format. Prints, never asserts.
 """
 
 from __future__ import annotations
@@ -16,63 +16,39 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.export import FORMATS, export_run  # noqa: E402
+from pipeline.output import read_run  # noqa: E402
 from pipeline.review import write_review  # noqa: E402
 from pipeline.run import RunSettings, run_extraction  # noqa: E402
-from schemas import COMPUTED_KEYS, RECORD_TYPES  # noqa: E402
-
-
-def value_spans(record: dict[str, Any], text: str) -> dict[str, list[int]]:
-    """Each verbatim string value of a record, found inside one of its evidence spans."""
-    found: dict[str, list[int]] = {}
-
-    def walk(path: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                if key not in COMPUTED_KEYS:
-                    walk(f"{path}.{key}" if path else key, inner)
-        elif isinstance(value, list):
-            for number, inner in enumerate(value):
-                walk(f"{path}[{number}]", inner)
-        elif isinstance(value, str) and value:
-            for evidence in record["evidence"]:
-                at = text.find(value, evidence["start"], evidence["end"])
-                if at >= 0:
-                    found[path] = [at, at + len(value)]
-                    return
-
-    walk("", {k: v for k, v in record.items() if k not in ("evidence", "id", "doc_id", "record_type")})
-    return found
+from schemas import RECORD_TYPES  # noqa: E402
 
 
 def synthetic_run(base: Path, documents: int) -> Path:
     seeds = base / "seeds-run"
     recording = ROOT / "tests" / "recordings" / "seeds.responses.jsonl"
     run_extraction(ROOT / "seeds", seeds, RunSettings(backend="replay", model=str(recording), use_cache=False))
-    manifest = json.loads((seeds / "manifest.json").read_text(encoding="utf-8"))
+    contents = read_run(seeds)
+    manifest = contents.manifest or {}
     sources = [entry for entry in manifest["inputs"] if entry.get("status") == "ok"]
-    records = {t: [json.loads(line) for line in (seeds / f"{t}.jsonl").read_text().splitlines()] for t in RECORD_TYPES}
-    texts_dir, run_dir = base / "texts", base / "run"
-    texts_dir.mkdir()
+    run_dir = base / "run"
     (run_dir / "records").mkdir(parents=True)
+    (run_dir / "texts").mkdir()
     inputs, rows = [], {t: [] for t in RECORD_TYPES}
     for number in range(documents):
         source = sources[number % len(sources)]
         text = (ROOT / source["path"]).read_text(encoding="utf-8")
         doc_id = f"doc{number:04d}"
-        path = texts_dir / f"{doc_id}.txt"
-        path.write_text(text, encoding="utf-8")
-        inputs.append({**source, "doc_id": doc_id, "path": str(path)})
-        for record_type, found in records.items():
+        (run_dir / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        inputs.append({**source, "doc_id": doc_id, "path": f"{doc_id}.txt", "text": f"texts/{doc_id}.txt"})
+        for record_type, found in contents.records.items():
             for record in found:
-                if record["doc_id"] == source["doc_id"]:
-                    copy = {**record, "doc_id": doc_id, "id": f"{doc_id}:{record['id'].split(':', 1)[1]}"}
-                    rows[record_type].append({**copy, "spans": value_spans(copy, text)})
+                if record.doc_id == source["doc_id"]:
+                    row = record.model_dump(mode="json")
+                    rows[record_type].append({**row, "doc_id": doc_id, "id": f"{doc_id}:{row['id'].split(':', 1)[1]}"})
     for record_type, lines in rows.items():
         with (run_dir / "records" / f"{record_type}.jsonl").open("w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
@@ -126,7 +102,7 @@ def main() -> None:
             print(f"  headless Chromium: loaded in {measured[0]:.2f} s, a card click answered in {measured[1]:.3f} s")
         for export_format in FORMATS:
             started = time.perf_counter()
-            written, _ = export_run(run_dir, export_format, Path(folder) / f"export-{export_format}")
+            written = export_run(run_dir, export_format, Path(folder) / f"export-{export_format}")
             rows = sum(w.rows for w in written)
             print(f"export {export_format}: {rows} rows in {time.perf_counter() - started:.2f} s")
 

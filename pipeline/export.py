@@ -32,8 +32,8 @@ from typing import Any, Literal, get_args, get_origin
 
 import pyarrow as pa
 
-from pipeline.review.run_folder import RunFolder, RunFolderError, read_run_folder
-from pipeline.review.spans import offset_pairs
+from pipeline.output import RunReadError
+from pipeline.review.run_folder import RunFolder, read_run_folder
 from schemas import RECORD_TYPES, Actor, DateRef, Item, Money
 
 FORMATS = ("csv", "parquet", "duckdb")
@@ -202,9 +202,10 @@ def build_tables(folder: RunFolder) -> dict[str, pa.Table]:
                 {**owner, "path": f"evidence[{number}]", "start": evidence["start"], "end": evidence["end"]}
                 for number, evidence in enumerate(row.get("evidence") or [])
             ]
-            value_spans = row.get("spans")
-            for path, value in value_spans.items() if isinstance(value_spans, dict) else ():
-                spans += [{**owner, "path": path, "start": s, "end": e} for s, e in offset_pairs(value) or []]
+            spans += [
+                {**owner, "path": path, "start": start, "end": end}
+                for path, (start, end) in (row.get("spans") or {}).items()
+            ]
     tables["actors"] = pa.Table.from_pylist(actors, schema=ACTORS_SCHEMA)
     tables["items"] = pa.Table.from_pylist(items, schema=ITEMS_SCHEMA)
     tables["spans"] = pa.Table.from_pylist(spans, schema=SPANS_SCHEMA)
@@ -216,15 +217,15 @@ def default_out(run_dir: Path, export_format: str) -> Path:
     return folder / DUCKDB_FILE if export_format == "duckdb" else folder
 
 
-def export_run(run_dir: Path, export_format: str, out: Path | None = None) -> tuple[list[Written], list[str]]:
-    """Write the run's tables in `export_format`; returns what was written and the run's lines
-    that could not be read (those records are left out, the others exported)."""
+def export_run(run_dir: Path, export_format: str, out: Path | None = None) -> list[Written]:
+    """Write the run's tables in `export_format`; returns what was written. Raises ExportError
+    when the run folder cannot be read (every problem named file:line) or a file cannot be written."""
     if export_format not in FORMATS:
         raise ExportError(f"unknown format {export_format!r}; choose one of: {', '.join(FORMATS)}")
     try:
         folder = read_run_folder(run_dir)
-    except RunFolderError as exc:
-        raise ExportError(str(exc)) from exc
+    except RunReadError as exc:
+        raise ExportError(f"cannot export {run_dir}:\n" + "\n".join(f"  {p}" for p in exc.problems)) from exc
     tables = build_tables(folder)
     target = out or default_out(run_dir, export_format)
     try:
@@ -237,7 +238,7 @@ def export_run(run_dir: Path, export_format: str, out: Path | None = None) -> tu
             written = [_write_file(name, table, target, export_format) for name, table in tables.items()]
     except OSError as exc:
         raise ExportError(f"{exc.filename or target}: cannot be written: {exc.strerror or exc}") from exc
-    return written, folder.problems
+    return written
 
 
 def _temporary(path: Path) -> Path:

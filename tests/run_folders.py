@@ -88,7 +88,8 @@ def hostile_records(text: str, doc_id: str) -> list[tuple[Record, dict[str, list
 
 def write_hostile_run(base: Path, layout: str = "records") -> Path:
     """A run folder written by hand: the hostile article, its records with `spans` maps (in
-    RUN/records/<type>.jsonl, or RUN/<type>.jsonl with layout="flat"), rejects and a manifest."""
+    RUN/records/<type>.jsonl, or at the top as an older extract wrote them with layout="flat"),
+    rejects and a manifest."""
     article = base / "articles" / "harbor_notes.txt"
     article.parent.mkdir(parents=True, exist_ok=True)
     article.write_text(HOSTILE_ARTICLE, encoding="utf-8")

@@ -46,8 +46,7 @@ def _expected_counts(run_dir: Path) -> dict[str, int]:
 
 
 def test_duckdb_reads_the_parquet_files_and_the_counts_match_the_records(seeds_run: Path, tmp_path: Path) -> None:
-    written, problems = export_run(seeds_run, "parquet", tmp_path / "out")
-    assert problems == []
+    written = export_run(seeds_run, "parquet", tmp_path / "out")
     assert {w.table for w in written} == set(TABLES)
     expected = _expected_counts(seeds_run)
     assert expected["actors"] > 0 and expected["items"] > 0
@@ -119,11 +118,11 @@ def test_export_command(seeds_run: Path, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "not a run folder" in refused.output
 
 
-def test_a_bad_line_is_reported_and_the_other_records_exported(tmp_path: Path) -> None:
+def test_a_run_with_a_bad_line_is_refused_naming_file_and_line(tmp_path: Path) -> None:
     run_dir = write_hostile_run(tmp_path)
     quote_file = run_dir / "records" / "quote.jsonl"
     quote_file.write_text(quote_file.read_text() + "{broken\n")
     result = CliRunner().invoke(app, ["export", str(run_dir), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert f"{quote_file}:2" in result.output
-    assert _count(tmp_path / "out" / "quote.parquet") == 1
+    assert result.exit_code == 2
+    assert f"{quote_file}:2" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

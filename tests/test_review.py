@@ -53,20 +53,24 @@ def test_overlapping_and_crossing_spans_cut_the_text_into_pieces_that_rejoin_it(
         assert "".join(p.text for p in pieces if span in p.spans) == text[span.start : span.end]
 
 
-def test_both_run_folder_layouts_are_read_and_a_bad_line_loses_only_itself(tmp_path: Path) -> None:
-    nested = write_hostile_run(tmp_path / "nested", layout="records")
-    flat = write_hostile_run(tmp_path / "flat", layout="flat")
-    for run_dir in (nested, flat):
-        folder = read_run_folder(run_dir)
-        assert {t: len(rows) for t, rows in folder.records.items() if rows} == {
-            "exercise": 1, "aid_delivery": 1, "quote": 1
-        }  # fmt: skip
-        assert all("spans" in row for row in folder.all_records())
-    quote_file = flat / "quote.jsonl"
-    quote_file.write_text(quote_file.read_text() + '{"record_type": "quote", "id": "x"}\nnot json\n')
-    folder = read_run_folder(flat)
-    assert len(folder.records["quote"]) == 1
-    assert sorted(problem.split(": ")[0] for problem in folder.problems) == [f"{quote_file}:2", f"{quote_file}:3"]
+def test_a_run_read_with_read_run_keeps_the_value_spans(tmp_path: Path) -> None:
+    folder = read_run_folder(write_hostile_run(tmp_path))
+    counts = {t: len(rows) for t, rows in folder.records.items() if rows}
+    assert counts == {"exercise": 1, "aid_delivery": 1, "quote": 1}
+    assert all(row["spans"] for row in folder.all_records())
+    assert [model.id for model in folder.models] == [row["id"] for row in folder.all_records()]
+
+
+def test_a_run_that_cannot_be_read_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    run_dir = write_hostile_run(tmp_path / "bad")
+    quote_file = run_dir / "records" / "quote.jsonl"
+    quote_file.write_text(quote_file.read_text() + "not json\n")
+    refused = CliRunner().invoke(app, ["view", str(run_dir)])
+    assert refused.exit_code == 2 and f"{quote_file}:2" in refused.output and "Traceback" not in refused.output
+    assert not (run_dir / "review.html").exists()
+    older = write_hostile_run(tmp_path / "older", layout="flat")
+    refused = CliRunner().invoke(app, ["view", str(older)])
+    assert refused.exit_code == 2 and "older extract's layout" in refused.output
 
 
 def test_the_page_escapes_the_article_and_inlines_everything(tmp_path: Path) -> None:

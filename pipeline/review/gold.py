@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pipeline.evaluate import FieldError, load_gold, score
-from pipeline.review.run_folder import RunFolder, model_record
+from pipeline.review.run_folder import RunFolder
 from schemas import Record
 
 FieldMark = Literal["matched", "wrong", "missed", "spurious"]
@@ -68,8 +68,7 @@ def gold_marks(folder: RunFolder, gold_dir: Path) -> GoldMarks:
     """Align the run's records with the gold folder's as `extract eval` does; raises
     pipeline.evaluate.EvaluationError when the gold folder cannot be read."""
     gold, doc_ids = load_gold(gold_dir)
-    predicted = [model_record(row) for row in folder.all_records()]
-    report = score(predicted, gold, doc_ids)
+    report = score(folder.models, gold, doc_ids)
     marks = GoldMarks(gold_dir, set(report.documents))
     marks.micro_field_f1 = report.micro_field_f1
     marks.micro_record_f1 = report.micro_record_f1

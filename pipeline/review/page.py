@@ -93,18 +93,18 @@ def write_review(
 ) -> tuple[Path, dict[str, int]]:
     """Write the review page of a run folder; returns its path and counts (documents, records, spans).
 
-    Raises ReviewError (RunFolderError and EvaluationError are turned into it) when the run or gold
+    Raises ReviewError (RunReadError and EvaluationError are turned into it) when the run or gold
     folder cannot be read at all; a document whose text is missing is still listed, with its
     records and the reason its text cannot be shown.
     """
     from pipeline.evaluate import EvaluationError
-    from pipeline.review.run_folder import RunFolderError
+    from pipeline.output import RunReadError
 
     try:
         folder = read_run_folder(run_dir)
         marks = gold_marks(folder, gold_dir) if gold_dir is not None else None
-    except RunFolderError as exc:
-        raise ReviewError(str(exc)) from exc
+    except RunReadError as exc:
+        raise ReviewError(f"cannot review {run_dir}:\n" + "\n".join(f"  {p}" for p in exc.problems)) from exc
     except EvaluationError as exc:
         raise ReviewError(str(exc).replace("cannot evaluate", "cannot mark against gold", 1)) from exc
     documents = build_documents(folder, marks)
@@ -351,7 +351,6 @@ def render_page(folder: RunFolder, documents: list[PageDocument], marks: GoldMar
         documents=documents,
         record_types=list(RECORD_TYPES),
         type_counts={t: sum(doc.counts.get(t, 0) for doc in documents) for t in RECORD_TYPES},
-        problems=folder.problems,
         marks=marks,
         missed_total=sum(len(doc.missed) for doc in documents),
         span_total=sum(doc.span_count for doc in documents),

@@ -1,8 +1,8 @@
 """Where a record points in its document, and the document text cut into highlightable pieces.
 
-A record points at its text twice over: its evidence spans (sentences that state it) and, when the
-run has them, a `spans` map from field path (`donor.name`, `items[0].description`, `date.text`) to
-`[start, end]` (one pair, or a list of pairs) giving each value's own words. Offsets are code points
+A record points at its text twice over: its evidence spans (sentences that state it) and its
+`spans` map from field path (`donor.name`, `items[0].description`, `date.text`) to `[start, end]`,
+each value's own words (a normalized value points at the words it was normalized from). Offsets are code points
 into the document text, end exclusive, as in `evidence`.
 
 Spans of several records overlap (a value inside its evidence sentence, two records citing one
@@ -60,23 +60,6 @@ class Segment:
         return any(not span.is_evidence for span in self.spans)
 
 
-def offset_pairs(value: Any) -> list[tuple[int, int]] | None:
-    """The (start, end) pairs of a `spans` map entry: `[s, e]` or `[[s, e], ...]`; None if malformed."""
-    if _is_pair(value):
-        return [(value[0], value[1])]
-    if isinstance(value, list) and value and all(_is_pair(pair) for pair in value):
-        return [(pair[0], pair[1]) for pair in value]
-    return None
-
-
-def _is_pair(value: Any) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    )
-
-
 def record_spans(
     row: dict[str, Any], record_id: str, text_length: int | None, next_id: int
 ) -> tuple[list[Span], list[str]]:
@@ -89,14 +72,7 @@ def record_spans(
     problems: list[str] = []
     for number, evidence in enumerate(row.get("evidence") or []):
         located.append((f"evidence[{number}]", evidence["start"], evidence["end"]))
-    value_spans = row.get("spans")
-    if isinstance(value_spans, dict):
-        for path, value in value_spans.items():
-            pairs = offset_pairs(value)
-            if pairs is None:
-                problems.append(f"span {path}: not [start, end]: {value!r}")
-                continue
-            located += [(path, start, end) for start, end in pairs]
+    located += [(path, start, end) for path, (start, end) in (row.get("spans") or {}).items()]
     if text_length is None:
         return [], problems
     spans: list[Span] = []
