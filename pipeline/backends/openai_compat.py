@@ -122,6 +122,8 @@ class OpenAIBackend:
             "mode_switches": dict(self.mode_switches),
             "context_tokens": self.context_tokens,
             "timeout_seconds": self.timeout,
+            "attempts_per_request": self.retrier.policy.attempts,
+            "retry_budget": self.retrier.policy.run_budget,
             **self.retrier.report(),
         }
 
