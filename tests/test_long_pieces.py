@@ -148,3 +148,23 @@ def test_a_long_paragraph_never_goes_whole_to_a_served_model(fault: FaultServer,
     assert max(len(r.text) for r in fault.seen) < len(paragraph) // 4
     answered = [r for r in fault.seen if r.behaviour == "ok"]
     assert all(len(r.text) <= 4000 for r in answered)
+
+
+class _RefusingLlama:
+    """Stands in for llama_cpp.Llama: refuses a prompt the way llama.cpp 0.3 does."""
+
+    def create_completion(self, prompt: str, **_: Any) -> dict[str, Any]:
+        raise ValueError("Requested tokens (5333) exceed context window of 4096")
+
+
+def test_the_embedded_models_context_error_is_a_context_overflow(tmp_path: Path) -> None:
+    from pipeline.backends.local import LocalBackend
+
+    weights = tmp_path / "model.gguf"
+    weights.write_bytes(b"GGUF not a real model")
+    backend = LocalBackend(str(weights), threads=1)
+    backend._llama = _RefusingLlama()  # never loads llama.cpp
+
+    with pytest.raises(ContextOverflow, match="4096 tokens") as failure:
+        backend.complete("x" * 20000, max_tokens=8, stop=[])
+    assert "Requested tokens (5333)" in failure.value.detail

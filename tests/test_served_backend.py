@@ -351,3 +351,25 @@ def test_structured_run_records_the_mode_switch_in_the_manifest(
     switch = backend["mode_switches"]["ExerciseDraftList"]
     assert switch["from"] == "json_schema" and switch["to"] == "json_object"
     assert "HTTP 500" in switch["because"]
+
+
+def test_the_cli_stops_on_an_unreachable_server_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    folder = _folder(tmp_path, {f"a{i}.txt": RUN_ARTICLE for i in range(3)})
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+
+    result = CliRunner().invoke(app, ["run", str(folder), "--out", str(tmp_path / "run"), "--no-cache",
+                                      "--backend", "openai", "--base-url", url, "--strategy", "slots",
+                                      "--types", "exercise", "--timeout", "2"])
+
+    assert result.exit_code != 0
+    assert "cannot connect" in result.output and "stopping the run" in result.output
+    assert "Traceback" not in result.output
+    assert result.output.count("rejected") == 0  # not one rejection per document
