@@ -168,3 +168,20 @@ def test_the_embedded_models_context_error_is_a_context_overflow(tmp_path: Path)
     with pytest.raises(ContextOverflow, match="4096 tokens") as failure:
         backend.complete("x" * 20000, max_tokens=8, stop=[])
     assert "Requested tokens (5333)" in failure.value.detail
+
+
+def test_a_served_models_context_size_sizes_the_chunks(fault: FaultServer, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    paragraph = "The harbour guard drilled again near the breakwater, and the cutters kept station. " * 200
+    (folder / "long.txt").write_text(paragraph + "\n", encoding="utf-8")
+    options = {"timeout": 5.0, "sleep": lambda _: None, "rng": random.Random(1), "context_tokens": 2500}
+    settings = RunSettings(backend="openai", base_url=fault.base_url, model="fault", strategy="structured",
+                           use_cache=False, record_types=["exercise"], backend_options=options)
+
+    result = run_extraction(folder, tmp_path / "run", settings)
+
+    assert result.failed_documents == 0, result.documents
+    assert result.manifest["backend"]["context_tokens"] == 2500
+    passages = [r.text.partition("Passage:\n")[2] for r in fault.seen]
+    assert len(passages) > 1 and all(0 < len(p) < CHUNK_CHARS // 2 for p in passages), [len(p) for p in passages]
