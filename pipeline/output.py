@@ -5,6 +5,7 @@ outputs/<run>/
                                nothing else is in records/, so `RUN/records/*.jsonl` reads records only
   rejects.jsonl                documents, records and values that were rejected, each with its reason
   responses.jsonl              every model request and answer, for `--backend replay`
+  errors.log                   the full text behind one-line reject reasons (only when there was an error)
   manifest.json                run id; inputs and hashes; backend, model, prompt and schema versions;
                                counts, timings; every other file of the run with its sha256
 
@@ -34,6 +35,7 @@ from schemas import RECORD_TYPES, Record
 MANIFEST = "manifest.json"
 REJECTS = "rejects.jsonl"
 RESPONSES = "responses.jsonl"
+ERRORS = "errors.log"  # written by run.py through other_files, only when an error left detail to keep
 RECORDS_DIR = "records"
 
 # What each side file of a run folder is, for a reader that was handed one instead of records.
@@ -41,6 +43,7 @@ SIDE_FILES = {
     MANIFEST: "the run's manifest (run id, inputs, settings, counts, every file's sha256)",
     REJECTS: "the run's rejects (documents, records and values left out, with reasons)",
     RESPONSES: "the run's recorded model requests and answers (for --backend replay)",
+    ERRORS: "the run's error log (the full text behind one-line reject reasons)",
 }
 
 
@@ -136,6 +139,7 @@ def write_run(run_dir: Path, output: RunOutput, manifest: dict[str, Any]) -> Non
     """
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / MANIFEST).unlink(missing_ok=True)
+    (run_dir / ERRORS).unlink(missing_ok=True)  # an earlier run's errors are not this run's
     for record_type in RECORD_TYPES:
         (run_dir / f"{record_type}.jsonl").unlink(missing_ok=True)
     names = [record_file(t) for t in RECORD_TYPES] + [REJECTS, RESPONSES, MANIFEST, *output.other_files]

@@ -88,6 +88,12 @@ class RecordingBackend:
     def model_id(self) -> str:
         return self.inner.model_id
 
+    @property
+    def context_tokens(self) -> int | None:
+        """The inner backend's context window, if it declares one: the strategies size pieces by it."""
+        value = getattr(self.inner, "context_tokens", None)
+        return value if isinstance(value, int) else None
+
     def _answer(self, request: dict[str, Any], ask: Any) -> dict[str, Any]:
         self.stats.calls += 1
         answer = self.cache.get(self.model_id, request) if self.cache else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,16 +18,17 @@ from typing import Any
 from pipeline.actors import ActorRules
 from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
+from pipeline.backends.base import BackendUnavailable, one_line
 from pipeline.decide import decide
 from pipeline.documents import Document, LoadError, load_documents
 from pipeline.grounding import Grounder, with_value_spans
 from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
-from pipeline.output import Reject, RunOutput, locked_run_dir, write_run
+from pipeline.output import ERRORS, Reject, RunOutput, locked_run_dir, write_run
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
 from pipeline.record_types import entry
 from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
-from pipeline.strategies import Candidate
+from pipeline.strategies import Candidate, Skipped
 from pipeline.strategies.slots import extract_by_slots
 from pipeline.strategies.structured import extract_structured
 from schemas import RECORD_TYPES, SCHEMA_VERSION, Record
@@ -132,8 +134,11 @@ def _extract_all(
             else:
                 try:
                     result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
+                except BackendUnavailable:
+                    raise  # the server is down: every further document would fail the same way
                 except Exception as exc:  # a bug must not lose the other documents' results
-                    reason = f"internal error: {type(exc).__name__}: {exc}"
+                    reason = one_line(f"internal error: {type(exc).__name__}: {exc}")
+                    log_error(output, f"{loaded.path}: {traceback.format_exc()}")
                     output.rejects.append(Reject("document", loaded.doc_id, str(loaded.path), reason, stage="internal"))
                     result = DocumentResult(loaded.doc_id, str(loaded.path), 0, 0.0, reason)
                 inputs.append(_input_entry(loaded, result))
@@ -143,6 +148,8 @@ def _extract_all(
     finally:
         if cache:
             cache.close()
+    for line in getattr(inner, "log", []):
+        log_error(output, line)
     output.responses = model.recorded
     manifest = _manifest(
         settings, model, strategy, prompts, output, inputs, started_at, time.perf_counter() - started
@@ -163,14 +170,24 @@ def _extract_document(
     started = time.perf_counter()
     path = str(document.path)
     try:
-        candidates: list[Candidate] = list(
+        asked = list(
             extract_by_slots(document, model, prompts, record_types)
             if strategy == "slots"
             else extract_structured(document, model, record_types)
         )
+    except BackendUnavailable:
+        raise
     except BackendError as exc:
-        output.rejects.append(Reject("document", document.doc_id, path, str(exc), stage="model"))
-        return DocumentResult(document.doc_id, path, 0, time.perf_counter() - started, str(exc))
+        reason = one_line(str(exc), 240)
+        output.rejects.append(Reject("document", document.doc_id, path, reason, stage="model"))
+        log_error(output, f"{path}: {exc.detail}")
+        return DocumentResult(document.doc_id, path, 0, time.perf_counter() - started, reason)
+    candidates: list[Candidate] = [c for c in asked if isinstance(c, Candidate)]
+    for skipped in (s for s in asked if isinstance(s, Skipped)):
+        output.rejects.append(
+            Reject("record", document.doc_id, path, f"not asked: {skipped.reason}", skipped.record_type,
+                   value={"start": skipped.span.start, "end": skipped.span.end}, stage="model")
+        )
 
     grounder = Grounder(document.text, [e.text for p in prompts.values() for e in p.examples])
     actors = ActorRules(document.text)
@@ -215,6 +232,11 @@ def _extract_document(
     return DocumentResult(document.doc_id, path, len(merged), time.perf_counter() - started)
 
 
+def log_error(output: RunOutput, text: str) -> None:
+    """errors.log in the run folder: the full text a one-line reject reason leaves out."""
+    output.other_files[ERRORS] = output.other_files.get(ERRORS, "") + text.rstrip("\n") + "\n\n"
+
+
 def _input_entry(document: Document, result: DocumentResult) -> dict[str, Any]:
     return {
         "doc_id": document.doc_id,
@@ -249,7 +271,8 @@ def _manifest(
         "schema_version": SCHEMA_VERSION,
         "started_at": started_at.isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
-        "backend": {"name": model.name, "model": model.model_id, "base_url": settings.base_url},
+        "backend": {"name": model.name, "model": model.model_id, "base_url": settings.base_url,
+                    **(model.inner.report() if hasattr(model.inner, "report") else {})},
         "strategy": strategy,
         "record_types": settings.record_types,
         "prompts": {

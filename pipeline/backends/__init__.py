@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.backends.base import Backend, BackendError, Completion, StructuredAnswer, Usage
+from pipeline.backends.base import (
+    Backend,
+    BackendError,
+    BackendUnavailable,
+    Completion,
+    ContextOverflow,
+    StructuredAnswer,
+    Usage,
+)
 
 BACKEND_NAMES = ("local", "openai", "replay")
 
@@ -15,7 +23,7 @@ def create_backend(name: str, *, model: str | None = None, base_url: str | None 
     if name == "local":
         from pipeline.backends.local import LocalBackend
 
-        return LocalBackend(model)
+        return LocalBackend(model, **options)
     if name == "openai":
         from pipeline.backends.openai_compat import OpenAIBackend
 
@@ -29,4 +37,14 @@ def create_backend(name: str, *, model: str | None = None, base_url: str | None 
     raise BackendError(f"unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES)}")
 
 
-__all__ = ["BACKEND_NAMES", "Backend", "BackendError", "Completion", "StructuredAnswer", "Usage", "create_backend"]
+__all__ = [
+    "BACKEND_NAMES",
+    "Backend",
+    "BackendError",
+    "BackendUnavailable",
+    "Completion",
+    "ContextOverflow",
+    "StructuredAnswer",
+    "Usage",
+    "create_backend",
+]

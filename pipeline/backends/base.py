@@ -14,7 +14,31 @@ from pydantic import BaseModel
 
 
 class BackendError(RuntimeError):
-    """A model call that failed in a way the user must act on (no server, no model file...)."""
+    """A model call that failed in a way the user must act on (no server, no model file...).
+
+    `str(error)` is one short line for a reject reason or the terminal; `detail` keeps the full
+    text (a server's error body, the library's message) for the run's error log.
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """`text` as one short line: whitespace collapsed, cut at `limit` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class BackendUnavailable(BackendError):
+    """The backend cannot be reached, or fails every request: the run stops instead of rejecting
+    every document one by one."""
+
+
+class ContextOverflow(BackendError):
+    """The request does not fit the model's context window. The caller splits the piece it sent
+    or skips it; the rest of the document is still asked about."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,21 @@ def fill_request(response_model: type[BaseModel], system: str, user: str) -> dic
         "system": system,
         "user": user,
     }
+
+
+# The context window assumed when a backend does not say (a replay, a fake): the embedded model's.
+DEFAULT_CONTEXT_TOKENS = 4096
+
+
+def declared_context(backend: object) -> int | None:
+    """The context window in tokens the backend says it has, if it says."""
+    value = getattr(backend, "context_tokens", None)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def context_tokens(backend: object) -> int:
+    """The backend's context window in tokens, for sizing what is sent to it."""
+    return declared_context(backend) or DEFAULT_CONTEXT_TOKENS
 
 
 @runtime_checkable

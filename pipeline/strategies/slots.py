@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pipeline.backends.base import Backend
+from pipeline.backends.base import Backend, ContextOverflow, context_tokens
 from pipeline.documents import Document
 from pipeline.normalize import find_dates
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
@@ -25,7 +25,7 @@ from pipeline.quotes import (
     shorten_quotation,
 )
 from pipeline.record_types import Fields, RecordTypeEntry, entries, entry
-from pipeline.strategies import Candidate
+from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, split_span
 from pipeline.strategies.rules.phrases import event_clause, first_place, place_after_preposition
 from pipeline.text import Span, sentences
 
@@ -70,34 +70,64 @@ def _is_header(document: Document, span: Span) -> bool:
     return bool(document.metadata) and span.start == 0 and "\n" in document.text[span.end : span.end + 1]
 
 
+def text_budget(backend: Backend, prompt: SlotPrompt) -> int:
+    """How many characters of text fit in one slot prompt beside its few-shot prefix and the answer."""
+    prefix = len(prompt.render(""))
+    return max(MIN_PIECE_CHARS, (context_tokens(backend) - MAX_SLOT_TOKENS) * CHARS_PER_TOKEN - prefix)
+
+
 def extract_by_slots(
     document: Document, backend: Backend, prompts: dict[str, SlotPrompt], record_types: list[str]
-) -> Iterator[Candidate]:
+) -> Iterator[Candidate | Skipped]:
     for record_type in record_types:
         prompt = prompts[record_type]
         kind = entry(record_type)
         if kind.candidates == "quotations":
             yield from _quotes(document, backend, prompt)
             continue
-        for unit in candidate_units(document, prompt):
-            masked = Span(unit.start, unit.end, mask_citations(unit.text))
+        budget = text_budget(backend, prompt)
+        for sentence in candidate_units(document, prompt):
+            # A run-on "sentence" longer than the context is asked about in pieces (never whole).
+            yield from _ask_in_pieces(document, backend, prompt, kind, split_span(sentence, budget))
+
+
+def _ask_in_pieces(
+    document: Document, backend: Backend, prompt: SlotPrompt, kind: RecordTypeEntry, pieces: list[Span]
+) -> Iterator[Candidate | Skipped]:
+    for unit in pieces:
+        masked = Span(unit.start, unit.end, mask_citations(unit.text))
+        try:
             completion = backend.complete(prompt.render(masked.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
-            is_record, values = prompt.parse(completion.text)
-            fields = slot_fields(prompt, values) if is_record else {}
-            overrides = _place_and_date(kind, masked.text, fields)
-            reading = kind.read(document.text, unit, masked.text, fields)
-            overrides.update(reading.overrides)
-            if is_record or kind.complete_by_rule(overrides):
-                yield Candidate(
-                    record_type, fields, [unit.text], masked, "slots", overrides, reading.context,
-                    kind.starts_event(masked.text),
-                )
+        except ContextOverflow:
+            if len(unit.text) <= MIN_PIECE_CHARS:
+                reason = f"too long for the model's context ({len(unit.text)} characters)"
+                yield Skipped(prompt.record_type, unit, reason)
+            else:
+                yield from _ask_in_pieces(document, backend, prompt, kind, split_span(unit, len(unit.text) // 2))
+            continue
+        yield from _slot_candidates(document, prompt, kind, unit, masked, completion.text)
 
 
-def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate]:
+def _slot_candidates(
+    document: Document, prompt: SlotPrompt, kind: RecordTypeEntry, unit: Span, masked: Span, answer: str
+) -> Iterator[Candidate]:
+    is_record, values = prompt.parse(answer)
+    fields = slot_fields(prompt, values) if is_record else {}
+    overrides = _place_and_date(kind, masked.text, fields)
+    reading = kind.read(document.text, unit, masked.text, fields)
+    overrides.update(reading.overrides)
+    if is_record or kind.complete_by_rule(overrides):
+        yield Candidate(
+            prompt.record_type, fields, [unit.text], masked, "slots", overrides, reading.context,
+            kind.starts_event(masked.text),
+        )
+
+
+def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate | Skipped]:
     """Quotations, their words, cue, citation and date by rule; the model is asked for the speaker
     only when the wording around a quotation does not name one."""
     text = document.text
+    budget = text_budget(backend, prompt)
     for quotation in find_quotations(text):
         context = attribution_context(text, quotation)
         attribution = attribute(text, quotation)
@@ -105,10 +135,16 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
             continue  # words an outlet reports with no one named as saying them: not a Quote (GUIDE §1)
         fields: dict[str, Any] = {}
         if attribution.speaker is None:
-            completion = backend.complete(
-                prompt.render(shorten_quotation(context, text, quotation)), max_tokens=MAX_SLOT_TOKENS, stop=STOP
-            )
-            fields = slot_fields(prompt, prompt.parse(completion.text)[1])
+            asked = shorten_quotation(context, text, quotation)
+            try:
+                if len(asked) > budget:
+                    raise ContextOverflow(f"{len(asked)} characters")
+                completion = backend.complete(prompt.render(asked), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
+                fields = slot_fields(prompt, prompt.parse(completion.text)[1])
+            except ContextOverflow:
+                # The words around the quotation do not fit the context: its speaker is not asked.
+                yield Skipped("quote", context, f"speaker not asked: the quotation's sentence is too long for the "
+                                                f"model's context ({len(asked)} characters)")
         fields["text"] = quotation.words(text)
         source = cited_source(text, quotation) or attribution.source
         fields["cited_source"] = source.text if source else None

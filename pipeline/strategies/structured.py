@@ -6,17 +6,20 @@ chunks are merged later (pipeline.merge). The model cites evidence as text; grou
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
-from pipeline.backends.base import Backend
+from pipeline.backends.base import Backend, ContextOverflow, declared_context
 from pipeline.documents import Document
 from pipeline.record_types import entry
-from pipeline.strategies import Candidate
+from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, split_span
 from pipeline.text import Span, paragraphs
 from schemas import RECORD_TYPES, draft_list_model
 
 CHUNK_CHARS = 6000
 OVERLAP_CHARS = 800
+# Tokens kept free for the model's answer when a chunk is sized to the backend's context.
+ANSWER_TOKENS = 1024
 
 SYSTEM = (
     "You extract structured records from news and analysis articles on security cooperation. "
@@ -27,8 +30,9 @@ SYSTEM = (
 
 
 def chunk_document(text: str, size: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[Span]:
-    """Chunks of whole paragraphs up to `size` characters, each repeating the previous chunk's tail."""
-    paras = paragraphs(text)
+    """Chunks of whole paragraphs up to `size` characters, each repeating the previous chunk's tail.
+    A paragraph longer than `size` is cut into pieces first (at sentence ends where it has them)."""
+    paras = [piece for paragraph in paragraphs(text) for piece in split_span(paragraph, size)]
     if not paras:
         return []
     chunks: list[Span] = []
@@ -49,15 +53,42 @@ def chunk_document(text: str, size: int = CHUNK_CHARS, overlap: int = OVERLAP_CH
     return chunks
 
 
-def extract_structured(document: Document, backend: Backend, record_types: list[str]) -> Iterator[Candidate]:
-    for chunk in chunk_document(document.text):
+def chunk_chars(backend: Backend, record_types: list[str]) -> int:
+    """CHUNK_CHARS, or less when the backend's declared context cannot hold that much beside the
+    instructions, the largest schema and the answer."""
+    context = declared_context(backend)
+    if context is None:
+        return CHUNK_CHARS
+    overhead = len(SYSTEM) + max(
+        len(json.dumps(draft_list_model(t).model_json_schema())) + len(RECORD_TYPES[t].__doc__ or "")
+        for t in record_types
+    )
+    return max(MIN_PIECE_CHARS, min(CHUNK_CHARS, (context - ANSWER_TOKENS) * CHARS_PER_TOKEN - overhead))
+
+
+def extract_structured(document: Document, backend: Backend, record_types: list[str]) -> Iterator[Candidate | Skipped]:
+    size = chunk_chars(backend, record_types) if record_types else CHUNK_CHARS
+    for chunk in chunk_document(document.text, size, min(OVERLAP_CHARS, size // 4)):
         for record_type in record_types:
-            model = draft_list_model(record_type)
-            description = (RECORD_TYPES[record_type].__doc__ or record_type).strip()
-            user = f"Record type: {record_type}. {description}\n\nPassage:\n{chunk.text}"
-            answer = backend.fill(model, SYSTEM, user)
-            for draft in answer.data.get("records", []):
-                evidence = [e for e in draft.pop("evidence", []) if isinstance(e, str)]
-                # A field that is itself a span of the text (a quotation's words) is evidence too.
-                evidence += [draft[name] for name in entry(record_type).evidence_fields if draft.get(name)]
-                yield Candidate(record_type, draft, evidence, chunk, "structured")
+            yield from _fill_chunk(backend, record_type, chunk)
+
+
+def _fill_chunk(backend: Backend, record_type: str, chunk: Span) -> Iterator[Candidate | Skipped]:
+    model = draft_list_model(record_type)
+    description = (RECORD_TYPES[record_type].__doc__ or record_type).strip()
+    user = f"Record type: {record_type}. {description}\n\nPassage:\n{chunk.text}"
+    try:
+        answer = backend.fill(model, SYSTEM, user)
+    except ContextOverflow:
+        # The server counts more tokens than we guessed: ask about the chunk in halves.
+        if len(chunk.text) <= MIN_PIECE_CHARS:
+            yield Skipped(record_type, chunk, f"too long for the model's context ({len(chunk.text)} characters)")
+            return
+        for half in split_span(chunk, len(chunk.text) // 2 + 1):
+            yield from _fill_chunk(backend, record_type, half)
+        return
+    for draft in answer.data.get("records", []):
+        evidence = [e for e in draft.pop("evidence", []) if isinstance(e, str)]
+        # A field that is itself a span of the text (a quotation's words) is evidence too.
+        evidence += [draft[name] for name in entry(record_type).evidence_fields if draft.get(name)]
+        yield Candidate(record_type, draft, evidence, chunk, "structured")
