@@ -19,6 +19,13 @@ from schemas import Actor
 
 # Bodies known by acronym, with their country where they have one.
 BODIES = Path(__file__).resolve().parent.parent / "prompts" / "lexicon" / "bodies.toml"
+TITLES = Path(__file__).resolve().parent.parent / "prompts" / "lexicon" / "titles.toml"
+
+
+@functools.lru_cache(maxsize=1)
+def title_endings() -> frozenset[str]:
+    """Words that end a long title and never begin a person's name ("Minister of Foreign Affairs X")."""
+    return frozenset(tomllib.loads(TITLES.read_text(encoding="utf-8"))["title_endings"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +91,10 @@ class ActorRules:
             candidate = match.group(0)
             tokens = candidate.split()
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
-            while tokens and (tokens[0].lower() in TITLE_WORDS or is_country_word(tokens[0]) or tokens[0] == "Col."):
+            while tokens and (
+                tokens[0].lower() in TITLE_WORDS or tokens[0].lower() in title_endings()
+                or is_country_word(tokens[0]) or tokens[0] == "Col."
+            ):
                 tokens = tokens[1:]
             candidate = person_without_title(" ".join(tokens))
             if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):

@@ -129,3 +129,13 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
 )
 def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) -> None:
     assert ActorRules(text).role(name) == role
+
+
+def test_a_full_name_stops_at_the_end_of_a_title() -> None:
+    text = (
+        "On 3 May, Minister of Foreign Affairs Ana Ruiz and Captain 1st Rank Ivan Petrov signed a memorandum. "
+        "Ruiz said it was a good day, and Petrov agreed."
+    )
+    rules = ActorRules(text)
+    assert rules.full_name("Ruiz") == "Ana Ruiz"
+    assert rules.full_name("Petrov") == "Ivan Petrov"
