@@ -202,7 +202,7 @@ def test_run_on_a_missing_folder_exits_2_with_a_clear_message() -> None:
     result = _invoke("run", "no-such-folder", "--out", "run", "--backend", "replay", "--model", "run")
     assert result.exit_code == 2
     assert "no-such-folder" in result.output
-    assert "not a folder" in result.output
+    assert "no such file or folder" in result.output
     assert "Traceback" not in result.output
 
 
