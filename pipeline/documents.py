@@ -322,9 +322,10 @@ def load_documents(
         sources = [inputs] if isinstance(inputs, str | Path) else list(inputs)
         listing = list_inputs(sources, recursive=recursive, follow_symlinks=follow_symlinks)
     if listing.stdin:
+        raw = sys.stdin.buffer.read()
+        kind = "html" if _looks_like_html(raw) else "stdin"
         yield document_from_bytes(
-            sys.stdin.buffer.read(), Path(STDIN), STDIN_DOC_ID, "stdin", doc_date=doc_date,
-            max_characters=max_characters,
+            raw, Path(STDIN), STDIN_DOC_ID, kind, doc_date=doc_date, max_characters=max_characters
         )
     seen: dict[str, Path] = {}
     for entry in listing.entries:
@@ -339,6 +340,12 @@ def load_documents(
         if isinstance(loaded, Document):
             seen[doc_id] = entry
         yield loaded
+
+
+def _looks_like_html(raw: bytes) -> bool:
+    """A page piped to stdin (`curl ... | extract run -`) has no suffix to tell: its first tag does."""
+    opening = raw[:512].removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    return opening.startswith((b"<!doctype html", b"<html"))
 
 
 def load_document(
@@ -391,7 +398,7 @@ def document_from_bytes(
     metadata: dict[str, str] = {}
     date: str | None = None
     try:
-        sidecar = read_sidecar(path) if kind != "stdin" else {}
+        sidecar = read_sidecar(path) if path != Path(STDIN) else {}  # stdin has no file beside it
         date = check_doc_date(sidecar.get("date") or doc_date, str(path.with_name(path.stem + SIDECAR_SUFFIX)))
     except (ValueError, OSError) as exc:
         return LoadError(path, str(exc))

@@ -177,7 +177,7 @@ def _extract_all(
     manifest["language"] = language
     manifest["skipped"] = [s.row() for s in listing.skipped]
     if stopped:
-        manifest["stopped"] = {"reason": stopped, "documents_not_tried": listing.documents - len(results)}
+        manifest["stopped"] = {"reason": stopped, "documents_not_done": listing.documents - len(results)}
     write_run(run_dir, output, manifest)
     return RunResult(run_dir, manifest, results, stopped)
 
