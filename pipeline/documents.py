@@ -29,7 +29,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.jsonl import write_text_atomic
 from pipeline.normalize import full_date
 from schemas.common import PARTIAL_ISO_DATE
 
@@ -516,11 +515,9 @@ def pdf_text(raw: bytes) -> str:
     return "\n\n".join(texts) + "\n"
 
 
-def save_text(document: Document, run_dir: Path) -> str:
-    """Keep the text a document's offsets refer to in the run folder; its path relative to the run."""
-    relative = f"{TEXTS_FOLDER}/{document.doc_id}.txt"
-    write_text_atomic(run_dir / relative, document.text)
-    return relative
+def text_file_name(doc_id: str) -> str:
+    """Where the run folder keeps the text a document's offsets refer to (relative to the folder)."""
+    return f"{TEXTS_FOLDER}/{doc_id}.txt"
 
 
 def header_paragraphs(text: str) -> tuple[Paragraph, ...]:

@@ -27,7 +27,7 @@ from pipeline.documents import (
     LoadError,
     list_inputs,
     load_documents,
-    save_text,
+    text_file_name,
 )
 from pipeline.grounding import Grounder, with_value_spans
 from pipeline.language.parse import choose_pipeline
@@ -150,7 +150,8 @@ def _extract_all(
                 result = DocumentResult(loaded.path.stem, str(loaded.path), 0, 0.0, loaded.reason)
                 entries.append({"path": str(loaded.path), "status": "rejected", "reason": loaded.reason})
             else:
-                text_file = save_text(loaded, run_dir)
+                text_file = text_file_name(loaded.doc_id)
+                output.other_files[text_file] = loaded.text  # written with the run, listed in the manifest
                 try:
                     result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
                 except BackendUnavailable as exc:

@@ -26,6 +26,7 @@ from pipeline.documents import (
     load_documents,
 )
 from pipeline.run import RunSettings, run_extraction
+from pipeline.validate import validate_files
 
 LEAD = "On May 18 the navies of two neighbouring states ended a two-day rescue drill off Varna."
 SECOND = "Six ships and two helicopters took part, the ministry said."
@@ -136,12 +137,20 @@ def test_run_on_html_pdf_and_text_keeps_every_offset_checkable(tmp_path: Path, m
         assert LEAD in saved and SECOND in saved
         assert entry["characters"] == len(saved)
     # Every record's evidence slices the saved text (the fake answers no, so quotes are what is found).
-    quotes = [json.loads(line) for line in (tmp_path / "run" / "quote.jsonl").read_text().splitlines()]
+    quotes = [json.loads(line) for line in (tmp_path / "run" / "records" / "quote.jsonl").read_text().splitlines()]
     assert quotes, "the page's quotation should be found"
     for record in quotes:
         saved = (tmp_path / "run" / entries_by_doc(manifest)[record["doc_id"]]).read_text(encoding="utf-8")
         for span in record["evidence"]:
             assert saved[span["start"] : span["end"]] == span["text"]
+    # The run is checkable on its own: validate reads the kept texts, even with the inputs gone.
+    for name in ("page.html", "report.pdf", "note.txt"):
+        (folder / name).unlink()
+    report = validate_files([tmp_path / "run"])
+    assert report.errors == [] and report.valid == len(quotes)
+    kept = tmp_path / "run" / entries["page.html"]["text"]
+    kept.write_text(kept.read_text(encoding="utf-8").replace("rescue", "rescue!"), encoding="utf-8")
+    assert any("sha256" in str(e) for e in validate_files([tmp_path / "run"]).errors)
 
 
 def entries_by_doc(manifest: dict[str, Any]) -> dict[str, str]:
