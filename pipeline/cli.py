@@ -257,13 +257,6 @@ def run(
 
     _print_skipped(listing)
     _print_summary(result, run_dir)
-    if result.stopped:
-        not_done = result.manifest["stopped"]["documents_not_done"]
-        raise _fail(
-            f"the backend cannot be reached: {result.stopped} (stopped; {not_done} document(s) not done, "
-            f"what was done is in {run_dir})",
-            EXIT_BACKEND_UNAVAILABLE,
-        )
     if result.failed_documents:
         raise typer.Exit(EXIT_FAILED)
 

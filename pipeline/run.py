@@ -77,7 +77,6 @@ class RunResult:
     run_dir: Path
     manifest: dict[str, Any]
     documents: list[DocumentResult]
-    stopped: str | None = None  # why the run stopped before every document was tried (backend unavailable)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -106,7 +105,7 @@ def run_extraction(
 ) -> RunResult:
     """Extract records from every article of `inputs` (folders, files, globs, "-"; or a listing made by
     `list_inputs`) into `run_dir`. One bad document never stops the rest; an unreachable backend stops
-    the run (RunResult.stopped) with what was done so far written.
+    the run: what was done is written, then BackendUnavailable is raised.
 
     The run holds `run_dir`'s lock from start to end: a second run on it raises RunFolderBusy."""
     with locked_run_dir(run_dir):
@@ -141,7 +140,7 @@ def _extract_all(
     output = RunOutput()
     results: list[DocumentResult] = []
     entries: list[dict[str, Any]] = []
-    stopped: str | None = None
+    stopped: BackendUnavailable | None = None
     documents = load_documents(listing, doc_date=settings.doc_date, max_characters=settings.max_characters)
     try:
         for loaded in documents:
@@ -154,8 +153,9 @@ def _extract_all(
                 output.other_files[text_file] = loaded.text  # written with the run, listed in the manifest
                 try:
                     result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
-                except BackendUnavailable as exc:
-                    stopped = str(exc)
+                except BackendUnavailable as exc:  # every further document would fail the same way
+                    output.other_files.pop(text_file)
+                    stopped = exc
                     break
                 except Exception as exc:  # a bug must not lose the other documents' results
                     reason = one_line(f"internal error: {type(exc).__name__}: {exc}")
@@ -177,10 +177,15 @@ def _extract_all(
     )
     manifest["language"] = language
     manifest["skipped"] = [s.row() for s in listing.skipped]
+    not_done = listing.documents - len(results)
     if stopped:
-        manifest["stopped"] = {"reason": stopped, "documents_not_done": listing.documents - len(results)}
+        manifest["stopped"] = {"reason": str(stopped), "documents_not_done": not_done}
     write_run(run_dir, output, manifest)
-    return RunResult(run_dir, manifest, results, stopped)
+    if stopped:
+        raise BackendUnavailable(
+            f"{stopped} ({not_done} document(s) not done; what was done is written to {run_dir})"
+        ) from stopped
+    return RunResult(run_dir, manifest, results)
 
 
 def _extract_document(
