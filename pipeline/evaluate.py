@@ -972,9 +972,19 @@ def _show(value: JSONValue, width: int = 40) -> str:
     return _clip(json.dumps(value, ensure_ascii=False), width)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
-    """Fixed-width columns; `align` has one letter per column, l (left) or r (right)."""
+REPORT_WIDTH = 80  # a terminal's default: every table line fits, long values are clipped with "…"
+
+
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], align: str, shrink: int | None = None
+) -> list[str]:
+    """Fixed-width columns; `align` has one letter per column, l (left) or r (right). When the lines
+    would be wider than REPORT_WIDTH, column `shrink` is clipped to fit."""
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    overflow = sum(widths) + 2 * (len(widths) - 1) - REPORT_WIDTH
+    if shrink is not None and overflow > 0:
+        widths[shrink] = max(len(headers[shrink]), widths[shrink] - overflow)
+        rows = [[*row[:shrink], _clip(row[shrink], widths[shrink]), *row[shrink + 1 :]] for row in rows]
 
     def line(cells: Sequence[str]) -> str:
         parts = [
@@ -986,11 +996,24 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) ->
     return [line(headers), line(["-" * width for width in widths]), *(line(row) for row in rows)]
 
 
+def _wrap_items(items: Sequence[str], indent: str = "  ") -> list[str]:
+    """A comma-separated list in lines of at most REPORT_WIDTH, never breaking inside an item."""
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        piece = item if not line else f", {item}"
+        if line and len(indent) + len(line) + len(piece) > REPORT_WIDTH:
+            lines.append(indent + line + ",")
+            line, piece = "", item
+        line += piece
+    return [*lines, indent + line] if line else lines
+
+
 def _metric(value: float, defined: bool) -> str:
     return f"{value:.3f}" if defined else "-"
 
 
-def _type_row(name: str, records: RecordCounts, fields: FieldCounts) -> list[str]:
+def _record_row(name: str, records: RecordCounts) -> list[str]:
     return [
         name,
         str(records.gold),
@@ -999,6 +1022,12 @@ def _type_row(name: str, records: RecordCounts, fields: FieldCounts) -> list[str
         _metric(records.precision, records.predicted > 0),
         _metric(records.recall, records.gold > 0),
         _metric(records.f1, records.gold + records.predicted > 0),
+    ]
+
+
+def _field_row(name: str, fields: FieldCounts) -> list[str]:
+    return [
+        name,
         str(fields.match),
         str(fields.mismatch),
         str(fields.omission),
@@ -1015,21 +1044,25 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
     out: list[str] = []
     if report.run_dir or report.gold_dir:
         out.append(f"Run {report.run_dir} against gold {report.gold_dir}")
-    scored = f"Scored {len(report.documents)} document(s)."
+    out.append(f"Scored {len(report.documents)} document(s).")
     if report.unscored_documents:
-        listed = ", ".join(f"{doc} ({n})" for doc, n in list(report.unscored_documents.items())[:worst])
+        listed = [f"{doc} ({n})" for doc, n in list(report.unscored_documents.items())[:worst]]
         more = len(report.unscored_documents) - min(worst, len(report.unscored_documents))
-        scored += (
-            f" Not scored (no gold file): {len(report.unscored_documents)} document(s), "
-            f"{report.unscored_records} record(s): {listed}" + (f", ... {more} more" if more > 0 else "")
+        out.append(
+            f"Not scored (no gold file): {len(report.unscored_documents)} document(s), "
+            f"{report.unscored_records} record(s):"
         )
-    out += [scored, ""]
+        out += _wrap_items([*listed, *([f"... {more} more"] if more > 0 else [])])
+    out.append("")
 
-    headers = ["type", "gold", "pred", "paired", "rec P", "rec R", "rec F1",
-               "match", "mism", "omit", "halluc", "fld P", "fld R", "fld F1"]  # fmt: skip
-    rows = [_type_row(name, t.records, t.fields) for name, t in report.types.items()]
-    rows.append(_type_row("all (micro)", report.records, report.fields))
-    out += _table(headers, rows, "l" + "r" * 13)
+    record_rows = [_record_row(name, t.records) for name, t in report.types.items()]
+    record_rows.append(_record_row("all (micro)", report.records))
+    out += ["Records:"]
+    out += _table(["type", "gold", "pred", "paired", "rec P", "rec R", "rec F1"], record_rows, "lrrrrrr")
+    field_rows = [_field_row(name, t.fields) for name, t in report.types.items()]
+    field_rows.append(_field_row("all (micro)", report.fields))
+    out += ["", "Fields:"]
+    out += _table(["type", "match", "mism", "omit", "halluc", "fld P", "fld R", "fld F1"], field_rows, "lrrrrrrr")
     headline = f"Headline: field F1 (micro, all types) = {report.micro_field_f1:.3f}"
     headline += f"   (record F1 {report.micro_record_f1:.3f})"
     out += ["", headline]
@@ -1047,17 +1080,18 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
             [label, str(c.match), str(c.mismatch), str(c.omission), str(c.hallucination), f"{c.f1:.3f}"]
             for label, c in with_errors[:worst]
         ]
-        out += _table(["field", "match", "mism", "omit", "halluc", "F1"], field_rows, "lrrrrr")
+        out += _table(["field", "match", "mism", "omit", "halluc", "F1"], field_rows, "lrrrrr", shrink=0)
 
     mismatches = report.worst_mismatches(worst)
     out += ["", f"Worst mismatches ({len(mismatches)} of {len(report.mismatches())}):"]
-    if mismatches:
-        mismatch_rows = [
-            [e.doc_id, e.record_type, e.field, _show(e.gold), _show(e.predicted), f"{e.similarity:.2f}", e.note or ""]
-            for e in mismatches
-        ]
-        out += _table(["doc", "type", "field", "gold", "predicted", "sim", "note"], mismatch_rows, "lllllrl")
-    else:
+    # One block per mismatch (a row with both values would not fit 80 columns).
+    value_width = REPORT_WIDTH - len("    predicted: ")
+    for e in mismatches:
+        heading = f"{e.doc_id}  {e.record_type}.{e.field}  similarity {e.similarity:.2f}"
+        out.append(_clip(heading + (f"  ({e.note})" if e.note else ""), REPORT_WIDTH))
+        out.append(f"    gold:      {_show(e.gold, value_width)}")
+        out.append(f"    predicted: {_show(e.predicted, value_width)}")
+    if not mismatches:
         out.append("  none")
 
     for side, title in (("gold", "Missed gold records"), ("predicted", "Spurious predicted records")):
@@ -1065,9 +1099,8 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
         if not unmatched:
             continue
         out += ["", f"{title} ({min(worst, len(unmatched))} of {len(unmatched)}):"]
-        unmatched_rows = [
-            [u.doc_id, u.record_type, "-" if u.nearest is None else f"{u.nearest:.2f}", u.label]
-            for u in unmatched[:worst]
-        ]
-        out += _table(["doc", "type", "nearest", "record"], unmatched_rows, "llrl")
+        for u in unmatched[:worst]:
+            nearest = "none on the other side" if u.nearest is None else f"nearest {u.nearest:.2f}"
+            out.append(_clip(f"{u.doc_id}  {u.record_type}  {nearest}", REPORT_WIDTH))
+            out.append(_clip(f"    {u.label}", REPORT_WIDTH))
     return "\n".join(out) + "\n"

@@ -20,7 +20,15 @@ from pipeline.assemble import AssemblyError, assemble_record
 from pipeline.backends import Backend, BackendError, create_backend
 from pipeline.backends.base import BackendUnavailable, one_line
 from pipeline.decide import decide
-from pipeline.documents import Document, LoadError, load_documents
+from pipeline.documents import (
+    DEFAULT_MAX_CHARACTERS,
+    Document,
+    InputListing,
+    LoadError,
+    list_inputs,
+    load_documents,
+    text_file_name,
+)
 from pipeline.grounding import Grounder, with_value_spans
 from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
@@ -51,6 +59,8 @@ class RunSettings:
     prompts_dir: Path = PROMPTS_DIR
     backend_options: dict[str, Any] = field(default_factory=dict)
     spacy_pipeline: str | None = None  # None: $EXTRACT_SPACY_PIPELINE, else the pinned default
+    follow_symlinks: bool = False  # links out of an input folder are rejected unless set
+    max_characters: int = DEFAULT_MAX_CHARACTERS  # longer documents are rejected
 
 
 @dataclass
@@ -87,21 +97,23 @@ def choose_strategy(requested: str, backend: Backend) -> str:
 
 
 def run_extraction(
-    folder: Path,
+    inputs: InputListing | Path | str | list[str | Path],
     run_dir: Path,
     settings: RunSettings,
     on_document: Callable[[DocumentResult], None] | None = None,
     backend: Backend | None = None,
 ) -> RunResult:
-    """Extract records from every article in `folder` into `run_dir`. One bad document never stops the rest.
+    """Extract records from every article of `inputs` (folders, files, globs, "-"; or a listing made by
+    `list_inputs`) into `run_dir`. One bad document never stops the rest; an unreachable backend stops
+    the run: what was done is written, then BackendUnavailable is raised.
 
     The run holds `run_dir`'s lock from start to end: a second run on it raises RunFolderBusy."""
     with locked_run_dir(run_dir):
-        return _extract_all(folder, run_dir, settings, on_document, backend)
+        return _extract_all(inputs, run_dir, settings, on_document, backend)
 
 
 def _extract_all(
-    folder: Path,
+    inputs: InputListing | Path | str | list[str | Path],
     run_dir: Path,
     settings: RunSettings,
     on_document: Callable[[DocumentResult], None] | None,
@@ -109,8 +121,11 @@ def _extract_all(
 ) -> RunResult:
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: not a folder")
+    listing = inputs if isinstance(inputs, InputListing) else list_inputs(
+        inputs if isinstance(inputs, list) else [inputs],
+        recursive=settings.recursive,
+        follow_symlinks=settings.follow_symlinks,
+    )
     unknown = [t for t in settings.record_types if t not in RECORD_TYPES]
     if unknown:
         raise ValueError(f"unknown record type(s) {', '.join(unknown)}; choose from {', '.join(RECORD_TYPES)}")
@@ -124,24 +139,30 @@ def _extract_all(
     model = RecordingBackend(inner, cache)
     output = RunOutput()
     results: list[DocumentResult] = []
-    inputs: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    stopped: BackendUnavailable | None = None
+    documents = load_documents(listing, doc_date=settings.doc_date, max_characters=settings.max_characters)
     try:
-        for loaded in load_documents(folder, recursive=settings.recursive, doc_date=settings.doc_date):
+        for loaded in documents:
             if isinstance(loaded, LoadError):
                 output.rejects.append(Reject("document", None, str(loaded.path), loaded.reason, stage="load"))
                 result = DocumentResult(loaded.path.stem, str(loaded.path), 0, 0.0, loaded.reason)
-                inputs.append({"path": str(loaded.path), "status": "rejected", "reason": loaded.reason})
+                entries.append({"path": str(loaded.path), "status": "rejected", "reason": loaded.reason})
             else:
+                text_file = text_file_name(loaded.doc_id)
+                output.other_files[text_file] = loaded.text  # written with the run, listed in the manifest
                 try:
                     result = _extract_document(loaded, model, strategy, prompts, settings.record_types, output)
-                except BackendUnavailable:
-                    raise  # the server is down: every further document would fail the same way
+                except BackendUnavailable as exc:  # every further document would fail the same way
+                    output.other_files.pop(text_file)
+                    stopped = exc
+                    break
                 except Exception as exc:  # a bug must not lose the other documents' results
                     reason = one_line(f"internal error: {type(exc).__name__}: {exc}")
                     log_error(output, f"{loaded.path}: {traceback.format_exc()}")
                     output.rejects.append(Reject("document", loaded.doc_id, str(loaded.path), reason, stage="internal"))
                     result = DocumentResult(loaded.doc_id, str(loaded.path), 0, 0.0, reason)
-                inputs.append(_input_entry(loaded, result))
+                entries.append({**_input_entry(loaded, result), "text": text_file})
             results.append(result)
             if on_document:
                 on_document(result)
@@ -152,10 +173,18 @@ def _extract_all(
         log_error(output, line)
     output.responses = model.recorded
     manifest = _manifest(
-        settings, model, strategy, prompts, output, inputs, started_at, time.perf_counter() - started
+        settings, model, strategy, prompts, output, entries, started_at, time.perf_counter() - started
     )
     manifest["language"] = language
+    manifest["skipped"] = [s.row() for s in listing.skipped]
+    not_done = listing.documents - len(results)
+    if stopped:
+        manifest["stopped"] = {"reason": str(stopped), "documents_not_done": not_done}
     write_run(run_dir, output, manifest)
+    if stopped:
+        raise BackendUnavailable(
+            f"{stopped} ({not_done} document(s) not done; what was done is written to {run_dir})"
+        ) from stopped
     return RunResult(run_dir, manifest, results)
 
 
@@ -176,7 +205,7 @@ def _extract_document(
             else extract_structured(document, model, record_types)
         )
     except BackendUnavailable:
-        raise
+        raise  # not this document's fault: the run stops
     except BackendError as exc:
         reason = one_line(str(exc), 240)
         output.rejects.append(Reject("document", document.doc_id, path, reason, stage="model"))
@@ -241,9 +270,12 @@ def _input_entry(document: Document, result: DocumentResult) -> dict[str, Any]:
     return {
         "doc_id": document.doc_id,
         "path": str(document.path),
+        "source": document.source,
+        "encoding": document.encoding,
         "sha256": document.sha256,
         "characters": len(document.text),
         "metadata": document.metadata,
+        "header_dropped": [p.row() for p in document.header],
         "doc_date": document.doc_date,
         "doc_date_source": document.doc_date_source,
         "status": "failed" if result.error else "ok",

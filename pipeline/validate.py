@@ -265,6 +265,13 @@ def _load(doc_id: str, context: _RunContext) -> Document | str:
     if context.manifest is not None and entry is None:
         return f"doc_id {doc_id!r} is not an input of run {context.run_id}"
     path: Path | None = Path(entry["path"]) if entry and entry.get("path") else None
+    if context.docs_dir is None and context.run_dir and entry and entry.get("text"):
+        kept = context.run_dir / entry["text"]
+        if kept.is_file():
+            # The text the offsets refer to, as the run kept it (HTML and PDF give no other); the
+            # manifest's sha256 of it is checked with the run's other files.
+            text = kept.read_bytes().decode("utf-8", errors="replace")
+            return Document(doc_id, kept, text, sha256=str(entry.get("sha256", "")))
     if context.docs_dir is not None:
         by_name = context.docs_dir / path.name if path else None
         stems = [p for p in find_articles(context.docs_dir, recursive=True) if p.stem == doc_id]

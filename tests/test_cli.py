@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
+import pipeline.cli
+from pipeline.backends import BackendUnavailable
 from pipeline.cli import app
 from pipeline.run import RunSettings, run_extraction
 from schemas import RECORD_TYPES, Exercise, json_schemas, with_stable_id
@@ -202,7 +205,7 @@ def test_run_on_a_missing_folder_exits_2_with_a_clear_message() -> None:
     result = _invoke("run", "no-such-folder", "--out", "run", "--backend", "replay", "--model", "run")
     assert result.exit_code == 2
     assert "no-such-folder" in result.output
-    assert "not a folder" in result.output
+    assert "no such file or folder" in result.output
     assert "Traceback" not in result.output
 
 
@@ -337,3 +340,213 @@ def test_run_with_an_unknown_structured_mode_exits_2() -> None:
     result = _invoke("run", str(Path(__file__).parent.parent / "seeds"), "--structured-mode", "xml")
     assert result.exit_code == 2
     assert "unknown structured mode 'xml'" in result.output
+
+
+# --- A command that behaves: version, exit codes, option values, --out --------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_version_prints_the_package_version() -> None:
+    import tomllib
+
+    result = _invoke("--version")
+    assert result.exit_code == 0
+    project = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert result.output.strip() == f"extract {project['version']}"
+
+
+def test_help_states_the_exit_codes() -> None:
+    for args in (["--help"], ["run", "--help"]):
+        text = " ".join(_invoke(*args).output.split())
+        for code in ("0 every document done", "1 some documents rejected", "2 usage error", "3 the backend"):
+            assert code in text, args
+
+
+def test_every_command_and_option_is_documented_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    missing = []
+    for path, command in _commands(typer.main.get_command(app)):
+        if path and f"extract {' '.join(path)}" not in readme:
+            missing.append(f"extract {' '.join(path)}")
+        for param in command.params:
+            names = [o for o in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])] if o[:2] == "--"]
+            if names and "--help" not in names and not any(name in readme for name in names):
+                missing.append(f"{' '.join(('extract', *path))} {'/'.join(names)}")
+    assert missing == [], f"not in README.md: {', '.join(missing)}"
+
+
+def _one_line_usage_error(result: Any, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--doc-date", "0000"], ["--doc-date", "0000"]),
+        (["--doc-date", "2021-02-30"], ["--doc-date", "2021-02-30", "not a day"]),
+        (["--doc-date", "2021-02-01\n"], ["--doc-date", "YYYY"]),
+        (["--base-url", "not a url"], ["--base-url", "not a url"]),
+        (["--base-url", "ftp://example.org/v1"], ["--base-url", "http"]),
+        (["--base-url", "http://"], ["--base-url", "host"]),
+        (["--max-characters", "0"], ["--max-characters"]),
+        (["--out", ""], ["--out", "empty"]),
+    ],
+)
+def test_bad_option_values_are_one_line_usage_errors_before_any_work(
+    articles_dir: Path, recording: Path, tmp_path: Path, options: list[str], words: list[str]
+) -> None:
+    out = tmp_path / "never"
+    args = ["run", str(articles_dir), "--backend", "replay", "--model", str(recording), "--no-cache"]
+    if "--out" not in options:
+        args += ["--out", str(out)]
+    _one_line_usage_error(_invoke(*args, *options), *words)
+    assert not out.exists()
+    assert not (tmp_path / "texts").exists()  # --out "" must not write into the current folder
+
+
+def _bad_out(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    return {
+        "file": (a_file, "is a file"),
+        "under a file": (a_file / "run", "is a file, so no folder"),
+        "unwritable": (Path("/proc/extract-run"), "cannot write in /proc"),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["file", "under a file", "unwritable"])
+def test_run_out_that_cannot_be_written_fails_before_any_extraction(
+    articles_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import pipeline.run
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no extraction work may start")
+
+    monkeypatch.setattr(pipeline.run, "run_extraction", never)
+    monkeypatch.setattr(pipeline.cli, "run_extraction", never)
+    out, words = _bad_out(tmp_path, kind)
+    _one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(out)), str(out), words)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_run_out_in_a_read_only_folder_fails_before_any_extraction(articles_dir: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        _one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(locked / "run")), "cannot write")
+    finally:
+        locked.chmod(0o755)
+
+
+@pytest.mark.parametrize("kind", ["file", "under a file", "unwritable"])
+def test_schema_out_that_cannot_be_written_is_a_one_line_error(tmp_path: Path, kind: str) -> None:
+    out, words = _bad_out(tmp_path, kind)
+    _one_line_usage_error(_invoke("schema", "--out", str(out)), str(out), words)
+
+
+def test_run_reads_files_a_glob_and_stdin(articles_dir: Path, recording: Path, tmp_path: Path) -> None:
+    replay = ["--backend", "replay", "--model", str(recording), "--no-cache"]
+    files = sorted(str(p) for p in articles_dir.glob("*.txt"))
+    by_files = _invoke("run", *files, "--out", str(tmp_path / "files"), *replay)
+    by_glob = _invoke("run", str(articles_dir / "*.txt"), "--out", str(tmp_path / "glob"), *replay)
+    assert by_files.exit_code == by_glob.exit_code == 0, by_files.output + by_glob.output
+    assert _record_files(tmp_path / "files") == _record_files(tmp_path / "glob") == _record_files(recording)
+    text = Path(files[0]).read_text(encoding="utf-8")
+    piped = CliRunner().invoke(app, ["run", "-", "--out", str(tmp_path / "stdin"), *replay], input=text)
+    manifest = json.loads((tmp_path / "stdin" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["doc_id"] == "stdin"
+    assert (tmp_path / "stdin" / "texts" / "stdin.txt").read_text(encoding="utf-8") == text
+    assert piped.exit_code in (0, 1)  # its answers were recorded under another document's id
+
+
+def test_run_lists_skipped_files_in_the_summary_and_manifest(
+    articles_dir: Path, recording: Path, tmp_path: Path
+) -> None:
+    (articles_dir / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (articles_dir / ".draft.txt").write_text("draft\n")
+    result = _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--backend", "replay",
+                     "--model", str(recording), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "slides.pptx" in result.output and ".draft.txt" in result.output
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(s["path"]).name for s in manifest["skipped"]} == {"slides.pptx", ".draft.txt"}
+
+
+def test_the_summary_fits_80_columns(articles_dir: Path, recording: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a-run-folder-with-a-rather-long-name-to-test-wrapping-of-the-title"
+    result = _invoke("run", str(articles_dir), "--out", str(out), "--backend", "replay", "--model", str(recording),
+                     "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "records" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80, result.output
+
+
+def test_the_progress_label_names_the_document_being_read() -> None:
+    names = ["a01_black_sea_drill.txt", "a-very-long-document-name-that-would-push-the-bar-off.html"]
+    assert pipeline.cli._reading(names, 0) == "reading a01_black_sea_drill.txt"
+    assert len(pipeline.cli._reading(names, 1)) <= len("reading ") + 24
+    assert pipeline.cli._reading(names, 2) == "done"
+
+
+class _Unreachable:
+    name = "unreachable"
+    model_id = "unreachable"
+    preferred_strategy = "slots"
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: list[str]) -> Any:
+        raise BackendUnavailable("connection refused by localhost:9 (5 requests in a row)")
+
+    def fill(self, *args: Any, **kwargs: Any) -> Any:
+        raise BackendUnavailable("connection refused")
+
+
+def test_an_unreachable_backend_stops_the_run_with_exit_3(
+    articles_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.run
+
+    monkeypatch.setattr(pipeline.run, "create_backend", lambda *a, **k: _Unreachable())
+    result = _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--no-cache")
+    assert result.exit_code == 3, result.output
+    assert "cannot be reached" in result.output and "Traceback" not in result.output
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stopped"]["documents_not_done"] == 2  # the first stopped the run, the second was not tried
+    assert len(manifest["inputs"]) == 0
+
+
+def test_a_backend_unreachable_from_the_start_exits_3(
+    articles_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.run
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise BackendUnavailable("http://localhost:9/v1: connection refused")
+
+    monkeypatch.setattr(pipeline.run, "create_backend", refuse)
+    result = _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--no-cache")
+    assert result.exit_code == 3, result.output
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        "error: the backend cannot be reached: http://localhost:9/v1: connection refused"
+    ]
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_llama_cpp_load_output_on_fd_2_is_silenced_unless_verbose(
+    capfd: pytest.CaptureFixture[str], quiet: bool
+) -> None:
+    from pipeline.backends.local import _quiet_stderr
+
+    with _quiet_stderr(quiet):
+        os.write(2, b"llama_model_loader: a line from C\n")
+    os.write(2, b"after\n")
+    err = capfd.readouterr().err
+    assert ("llama_model_loader" in err) is not quiet
+    assert "after" in err  # fd 2 is restored

@@ -130,11 +130,67 @@ def test_binary_file_is_rejected(tmp_path: Path) -> None:
     _assert_rejected_alone(_folder_with(tmp_path, "image.txt", content), "image.txt", ["binary"])
 
 
-def test_utf16_file_is_rejected_not_decoded_as_garbage(tmp_path: Path) -> None:
-    content = "A two-day drill ended off Poti.".encode("utf-16")
-    documents, errors = _load_all(_folder_with(tmp_path, "wide.txt", content))
-    assert "wide" not in documents
-    assert "wide.txt" in errors
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path: Path, codec: str) -> None:
+    text = "A two-day drill ended off Poti.\r\nСадахло 🚧\n"
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(codec, b"")
+    documents, errors = _load_all(_folder_with(tmp_path, "wide.txt", bom + text.encode(codec)))
+    assert not errors
+    assert documents["wide"].text == "A two-day drill ended off Poti.\nСадахло 🚧\n"
+    assert documents["wide"].encoding == ("utf-32" if codec == "utf-32" else "utf-16")
+
+
+def test_utf16_without_a_byte_order_mark_is_rejected_naming_the_encoding(tmp_path: Path) -> None:
+    content = "A two-day drill ended off Poti.".encode("utf-16-le")
+    _assert_rejected_alone(_folder_with(tmp_path, "wide.txt", content), "wide.txt", ["UTF-16", "byte-order mark"])
+
+
+def test_a_nul_byte_inside_a_text_rejects_it_by_name(tmp_path: Path) -> None:
+    content = (GOOD * 400).encode() + b"\x00" + GOOD.encode()  # beyond the first 8 KiB
+    error = _assert_rejected_alone(_folder_with(tmp_path, "nul.txt", content), "nul.txt", ["NUL"])
+    assert str(len(GOOD) * 400) in error.reason  # where
+
+
+def test_a_nul_character_from_utf16_rejects_it_by_name(tmp_path: Path) -> None:
+    content = ("A drill.\x00 More text.").encode("utf-16")
+    _assert_rejected_alone(_folder_with(tmp_path, "nul.txt", content), "nul.txt", ["NUL character"])
+
+
+def test_bom_offsets_refer_to_the_text_without_it(tmp_path: Path) -> None:
+    """The stated convention: the BOM is not part of the text, so offsets count from the first character."""
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    document = load_document(path)
+    assert isinstance(document, Document)
+    assert document.text == path.read_text(encoding="utf-8-sig") == GOOD
+    assert document.encoding == "utf-8 with BOM"
+    assert document.text.index("Estonia") == GOOD.index("Estonia")
+
+
+def test_a_document_longer_than_the_limit_is_rejected_by_name(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "long.txt", (GOOD * 100).encode())
+    documents, errors = _load_all(folder, max_characters=len(GOOD) * 99)
+    assert set(documents) == {"a_good", "z_good"}
+    assert errors["long.txt"].reason.startswith("too long: ")
+    assert f"{len(GOOD) * 100:,} characters" in errors["long.txt"].reason
+    assert "--max-characters" in errors["long.txt"].reason
+    documents, errors = _load_all(folder, max_characters=len(GOOD) * 100)
+    assert "long" in documents and not errors
+
+
+def test_a_file_far_larger_than_the_limit_is_rejected_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder_with(tmp_path, "huge.txt", b"x" * 5000)
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        assert self.name != "huge.txt", "a file over the byte bound must not be read"
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _, errors = _load_all(folder, max_characters=1000)
+    assert errors["huge.txt"].reason.startswith("too large: 5,000 bytes")
 
 
 def test_latin1_file_is_rejected_with_the_offending_byte(tmp_path: Path) -> None:

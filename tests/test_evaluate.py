@@ -489,3 +489,16 @@ def test_evaluate_empty_run(tmp_path: Path) -> None:
     assert (report.records.matched, report.records.missed) == (0, 4)
     assert (report.fields.match, report.fields.omission) == (0, 33)
     assert report.micro_field_f1 == 0.0
+
+
+def test_report_lines_fit_80_columns_with_long_values() -> None:
+    long_place = "the shallow north-eastern waters of the Caspian Sea off the Mangyshlak peninsula"
+    predicted = [
+        exercise_e1(location=long_place, scenario=["a very long scenario description " * 3]),
+        quote_q1(text="An entirely different quotation that nobody in the gold file ever said at any time"),
+    ]
+    report = score(predicted, gold_d1())
+    assert report.mismatches() and report.unmatched, "the report must hold mismatches and unmatched records"
+    text = format_report(report)
+    assert "Caspian" in text and "Missed gold records" in text
+    assert max(len(line) for line in text.splitlines()) <= 80, text

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pipeline.backends import Backend, BackendError
+from pipeline.documents import InputError
 from pipeline.prompts import PROMPTS_DIR
 from pipeline.run import DocumentResult, RunResult, RunSettings, run_extraction
 from pipeline.validate import validate_files
@@ -274,7 +275,7 @@ def test_unknown_record_type_and_missing_folder_are_errors(
 ) -> None:
     with pytest.raises(ValueError, match="treaties"):
         run_extraction(articles_dir, tmp_path / "r", _settings(record_types=["treaties"]), backend=strict_fake)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(InputError, match="no such file or folder"):
         run_extraction(tmp_path / "missing", tmp_path / "r", _settings(), backend=strict_fake)
     assert strict_fake.prompts == []
 

@@ -163,6 +163,17 @@ def test_a_folder_without_manifest_is_an_incomplete_run(run_dir: Path) -> None:
 def test_a_changed_or_missing_document_is_named(run_dir: Path, articles_dir: Path, tmp_path: Path) -> None:
     drill = articles_dir / "black_sea_drill.txt"
     drill.write_text("Another text.\n" + drill.read_text(encoding="utf-8"), encoding="utf-8")
+    # The run keeps the texts its offsets refer to (texts/<doc_id>.txt): it validates on its own ...
+    assert _messages(validate_files([run_dir])) == []
+    # ... and against the documents when they are given.
+    assert _has(validate_files([run_dir], docs=articles_dir), str(run_dir / "records"), "has changed since the run")
+    # A run without kept texts (an older extract) reads the manifest's paths.
+    manifest_path = run_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["inputs"]:
+        manifest["files"].pop(entry.pop("text"))
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(run_dir / "texts")
     assert _has(validate_files([run_dir]), str(run_dir / "records"), "has changed since the run")
     moved = tmp_path / "moved"
     shutil.move(articles_dir, moved)

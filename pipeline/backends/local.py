@@ -10,8 +10,11 @@ Quirks of llama-cpp-python 0.3.x that live here and nowhere else:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +71,30 @@ def _file_fingerprint(path: Path) -> str:
     return f"{path.name}:{path.stat().st_size}:{head}"
 
 
+@contextlib.contextmanager
+def _quiet_stderr(quiet: bool) -> Iterator[None]:
+    """llama.cpp prints from C to file descriptor 2 while loading, even with verbose=False
+    ("llama_kv_cache_iswa: using full-size SWA cache"): point fd 2 at /dev/null meanwhile."""
+    if not quiet:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
 class LocalBackend:
     name = "local"
     preferred_strategy = "slots"  # a small base model cannot fill a document's records as JSON
 
-    def __init__(self, model: str | None = None, *, threads: int | None = None) -> None:
+    def __init__(self, model: str | None = None, *, threads: int | None = None, verbose: bool = False) -> None:
         path = Path(model).expanduser() if model else default_model_path()
         if not path.is_file():
             raise BackendError(f"{path}: no such GGUF model file")
@@ -82,6 +104,7 @@ class LocalBackend:
             raise BackendError(f"--threads must be at least 1, not {threads}")
         self.threads = threads or default_threads()
         self._llama: Any = None
+        self._verbose = verbose  # llama.cpp's own log lines on stderr
 
     @property
     def llama(self) -> Any:
@@ -92,15 +115,16 @@ class LocalBackend:
             except ImportError as exc:
                 raise BackendError("llama-cpp-python is not installed: run the README's setup") from exc
             try:
-                self._llama = Llama(
-                    model_path=str(self.path),
-                    n_ctx=CONTEXT_TOKENS,
-                    n_threads=self.threads,
-                    n_threads_batch=self.threads,
-                    n_batch=512,
-                    seed=0,
-                    verbose=False,
-                )
+                with _quiet_stderr(not self._verbose):
+                    self._llama = Llama(
+                        model_path=str(self.path),
+                        n_ctx=CONTEXT_TOKENS,
+                        n_threads=self.threads,
+                        n_threads_batch=self.threads,
+                        n_batch=512,
+                        seed=0,
+                        verbose=self._verbose,
+                    )
             except ValueError as exc:
                 raise BackendError(f"{self.path}: llama.cpp cannot load it ({exc})") from exc
         return self._llama

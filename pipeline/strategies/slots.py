@@ -36,7 +36,7 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
     """Sentences matching the prompt's cue pattern, and the `follow` sentences after each in its paragraph."""
     if prompt.cues is None:
         return []
-    spans = [s for s in sentences(document.text) if not _is_header(document, s)]
+    spans = [s for s in sentences(document.text) if not document.in_header(s.start)]
     chosen: dict[int, Span] = {}
     kind = entry(prompt.record_type)
     gate = kind.gate or (lambda _: True)
@@ -64,10 +64,6 @@ def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     parts = [Span(span.start + a, span.start + b, span.text[a:b]) for a, b in zip(starts, ends, strict=True)]
     passing = [part for part in parts if gate(part.text)]
     return passing if len(parts) > 1 and passing else [span]
-
-
-def _is_header(document: Document, span: Span) -> bool:
-    return bool(document.metadata) and span.start == 0 and "\n" in document.text[span.end : span.end + 1]
 
 
 def text_budget(backend: Backend, prompt: SlotPrompt) -> int:
