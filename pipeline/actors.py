@@ -240,7 +240,10 @@ class ActorRules:
 
 
 _TITLE_ALTERNATIVES = "|".join(
-    sorted({w.capitalize() for w in TITLE_WORDS} | {w for w in TITLE_WORDS if " " not in w}, key=len, reverse=True)
+    re.escape(w) for w in sorted(
+        {w.capitalize() for w in (*TITLE_WORDS, *RANK_WORDS)} | {w for w in TITLE_WORDS if " " not in w},
+        key=len, reverse=True,
+    )
 )
 _TITLED_PERSON = re.compile(
     rf"^(?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
@@ -266,7 +269,9 @@ def person_without_title(phrase: str) -> str:
     'Ivan Petrov' (the title is the role)."""
     match = _TITLED_PERSON.match(phrase)
     if match:
-        return match.group("name")
+        name = match.group("name")
+        # "Brig. Gen Roland X": the title may run on into the name's first words.
+        return person_without_title(name) if _is_rank(name.split()[0]) and len(name.split()) > 2 else name
     words = phrase.split()
     # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name.
     while len(words) > 2 and all(

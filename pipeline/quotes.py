@@ -376,10 +376,30 @@ def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
 
 
 def _last_person_before(doc: Any, end: int) -> str | None:
-    """The person a pronoun refers to: the last person named before it, outside quotations."""
+    """The person a pronoun refers to: the last person named before it, outside quotations. A
+    person is a PERSON entity, or a name that speaks ("Tatlıoğlu said"): the small English model
+    often misses names from other languages, but only people and bodies say things, and a
+    name that looks like a person's is not a body's."""
+    from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
+
     quoted = [(q.start, q.end) for q in find_quotations(doc.text)]
     people = [
-        e for e in doc.ents
+        (e.start_char, str(e.text)) for e in doc.ents
         if e.label_ == "PERSON" and e.end_char <= end and not any(a <= e.start_char < b for a, b in quoted)
     ]
-    return str(people[-1].text) if people else None
+    lemmas = _speech()["lemmas"]
+    for token in doc:
+        if token.idx >= end:
+            break
+        if not (token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.head.lemma_.lower() in lemmas):
+            continue
+        if any(a <= token.idx < b for a, b in quoted):
+            continue
+        entity = entity_of(token)
+        if entity is not None and entity.label_ in ("PERSON", "GPE", "NORP", "LOC", "FAC"):
+            continue  # a PERSON is counted above; a place speaks for its government, not as "he"
+        words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t is token)]
+        name = doc[words[0].i : token.i + 1].text
+        if looks_like_person(name):
+            people.append((words[0].idx, name))
+    return max(people)[1] if people else None

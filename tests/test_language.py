@@ -139,3 +139,9 @@ def test_a_full_name_stops_at_the_end_of_a_title() -> None:
     rules = ActorRules(text)
     assert rules.full_name("Ruiz") == "Ana Ruiz"
     assert rules.full_name("Petrov") == "Ivan Petrov"
+
+
+def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
+    rules = ActorRules("\"We are glad,\" said Chilean Navy Brig. Gen Rosa Alvear.")
+    actor = rules.actor("Chilean Navy Brig. Gen Rosa Alvear")
+    assert (actor.name, actor.role) == ("Rosa Alvear", "Chilean Navy Brig. Gen")

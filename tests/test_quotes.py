@@ -228,3 +228,13 @@ def test_an_outlet_quoting_the_speaker_is_the_cited_source() -> None:
     attribution = attribute(text, _only(text))
     assert attribution.speaker == "Ann Berg"
     assert attribution.source is not None and attribution.source.text == "Interfax"
+
+
+def test_he_is_the_last_name_that_spoke_even_when_the_tagger_misses_it() -> None:
+    # A name from another language the small English model may not tag as a person.
+    text = (
+        "The two admirals signed the orders. Speaking at the meeting, Nkemelu said it was a good day. "
+        "\u201cWe will keep the sea lanes open,\u201d he said."
+    )
+    [quotation] = find_quotations(text)
+    assert attribute(text, quotation).speaker == "Nkemelu"
