@@ -90,3 +90,9 @@ def test_money_pledged_for_goods() -> None:
     assert (reading.donor, reading.recipient) == ("Denmark", "Latvian Navy")
     assert reading.items == [("diving equipment", None)]
     assert reading.status == "pledged"
+
+
+def test_a_body_named_by_its_country_is_no_anaphora() -> None:
+    # "the army" alone refers back; "the army of Peru" names the receiver.
+    reading = read_sentence("Chile has handed over six field kitchens to the army of Peru.")
+    assert reading.recipient == "army of Peru"

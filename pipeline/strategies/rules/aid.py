@@ -402,6 +402,9 @@ def _is_anaphoric_body(token: Token | None) -> bool:
     if token is None:
         return False
     words = [t for t in token.subtree if t.i <= token.i]
+    named = _object_of(token, "of")  # "the army of Tajikistan" names whose army it is
+    if named is not None and any(t.pos_ == "PROPN" for t in named.subtree):
+        return False
     return words[0].lower_ == "the" and all(t.is_lower for t in words)
 
 
