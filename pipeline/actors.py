@@ -36,8 +36,11 @@ def acronyms() -> dict[str, tuple[str, str | None]]:
 
 
 _KIND_KEYWORDS: list[tuple[str, str]] = [
+    # GUIDE §3: every border guard, border service, coast guard and police body is a security service;
+    # military police are armed forces.
     (r"\b(security service|security committee|intelligence|border (guard )?service|border guards? service|"
-     r"secret service|counterintelligence|national guard)\b", "security_service"),
+     r"secret service|counterintelligence|national guard|coast guard|border (police|troops|guards?)|"
+     r"(?<!military )police|gendarmerie)\b", "security_service"),
     (r"\b(organi[sz]ation|alliance|union|united nations|council of europe|commonwealth|treaty organization)\b",
      "international_org"),
     (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces|brigade|battalion|regiment|"
@@ -149,7 +152,11 @@ class ActorRules:
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
-        return self._role_from_parse(name) or self._role_from_wording(name)
+        role = self._role_from_parse(name) or self._role_from_wording(name)
+        if role and "(" in role and ")" not in role[role.index("(") :]:
+            # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
+            role = role[: role.index("(")].strip(" ,") or None
+        return role
 
     def _role_from_parse(self, name: str) -> str | None:
         """The person's first mention in the parse: its apposition ("Ivan Petrov, head of the OSCE office

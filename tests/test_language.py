@@ -145,3 +145,23 @@ def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
     rules = ActorRules("\"We are glad,\" said Chilean Navy Brig. Gen Rosa Alvear.")
     actor = rules.actor("Chilean Navy Brig. Gen Rosa Alvear")
     assert (actor.name, actor.role) == ("Rosa Alvear", "Chilean Navy Brig. Gen")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        # GUIDE §3: border guards, border troops, coast guards and police are security services.
+        ("Peruvian coast guard", "security_service"),
+        ("Chile's Border Troops", "security_service"),
+        ("Lima regional police", "security_service"),
+        ("12th Military Police Brigade", "military_unit"),
+        ("Peruvian Navy", "military_unit"),
+    ],
+)
+def test_security_services_by_the_guide(name: str, kind: str) -> None:
+    assert classify(name)[0] == kind
+
+
+def test_a_citation_in_brackets_is_not_part_of_a_title() -> None:
+    text = "\"The course went well,\" said Ivan Petrov, commander of the Khorog detachment (Pamir Wire, June 14)."
+    assert ActorRules(text).role("Ivan Petrov") == "commander of the Khorog detachment"
