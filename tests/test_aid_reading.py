@@ -96,3 +96,8 @@ def test_a_body_named_by_its_country_is_no_anaphora() -> None:
     # "the army" alone refers back; "the army of Peru" names the receiver.
     reading = read_sentence("Chile has handed over six field kitchens to the army of Peru.")
     assert reading.recipient == "army of Peru"
+
+
+def test_it_in_what_a_body_says_is_that_body() -> None:
+    reading = read_sentence("Peru’s Coast Guard said it had received four patrol boats from Chile.")
+    assert (reading.donor, reading.recipient) == ("Chile", "Peru’s Coast Guard")

@@ -314,6 +314,11 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         )
     if recipient is None:  # "two boats worth $2 million to the border service": attached low
         recipient = _attached_low(verb, "to") or (_attached_low(verb, "for") if kind != "receiving" else None)
+    # "X said it had received ...": the pronoun is the one who said so.
+    if transfer.donor is not None and transfer.donor.pos_ == "PRON":
+        transfer.donor = _reporter_of(transfer.donor)
+    if recipient is not None and recipient.pos_ == "PRON":
+        recipient = _reporter_of(recipient)
     if transfer.donor is not None and (transfer.donor.i not in inside or not _is_actor(transfer.donor)):
         transfer.donor = None
     if recipient is not None and (recipient.i not in inside or not _is_actor(recipient)):
@@ -504,6 +509,26 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
     while end > start and ((doc[end - 1].is_punct and doc[end - 1].text != ")") or doc[end - 1].ent_type_ == "DATE"):
         end -= 1
     return (start, end) if end > start else None
+
+
+def _reporter_of(pronoun: Token) -> Token | None:
+    """'X said it had taken delivery of ...': "it" (or "they", "we") in what a speech verb reports
+    is that verb's subject, when the subject is a name."""
+    if pronoun.lower_ not in ("it", "they", "we"):
+        return None
+    clause = pronoun.head
+    while clause.dep_ in ("aux", "xcomp", "conj") and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _speech_lemmas():
+        return None
+    subjects = [c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+    return subjects[0] if subjects else None
+
+
+@functools.lru_cache(maxsize=1)
+def _speech_lemmas() -> frozenset[str]:
+    speech = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "speech.toml"
+    return frozenset(tomllib.loads(speech.read_text(encoding="utf-8"))["speech_lemmas"])
 
 
 def _name(token: Token | None, blanked: set[int]) -> str | None:
