@@ -101,3 +101,12 @@ def test_a_body_named_by_its_country_is_no_anaphora() -> None:
 def test_it_in_what_a_body_says_is_that_body() -> None:
     reading = read_sentence("Peru’s Coast Guard said it had received four patrol boats from Chile.")
     assert (reading.donor, reading.recipient) == ("Chile", "Peru’s Coast Guard")
+
+
+def test_units_of_equipment_listed_with_goods_are_goods() -> None:
+    reading = read_sentence(
+        "Peru’s navy said it had taken delivery of 12 night-vision goggles and six coastal radar units "
+        "donated by Chile."
+    )
+    assert [d for d, _ in reading.items] == ["night-vision goggles", "coastal radar units"]
+    assert [d for d, _ in read_sentence("Chile handed over two boats and trained crews to Peru.").items] == ["boats"]

@@ -389,7 +389,12 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
                 found += _goods(paid_for)
             continue
         # People are not handed over: "supplied forces from the border directorate" is taking part.
-        not_goods = words.vague | words.program_nouns | words.receivers
+        # A noun that may name people or things ("units") is goods when a thing names its kind and
+        # it is listed after goods: "40 binoculars and six radar units" (not "and trained crews").
+        listed_after_goods = item is not token and bool(found) and any(
+            c.dep_ == "compound" and c.pos_ == "NOUN" for c in item.children
+        )
+        not_goods = words.vague | words.program_nouns | (set() if listed_after_goods else words.receivers)
         if lemma in not_goods or item.pos_ not in ("NOUN", "PROPN", "VERB"):
             continue
         if item.pos_ == "VERB" and not (item.lemma_ == "train" and item.lower_ == "training"):
