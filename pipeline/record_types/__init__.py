@@ -69,6 +69,9 @@ class RecordTypeEntry:
     complete_by_rule: Callable[[Fields], bool] = lambda _: False
     # Whether a sentence states an event of its own, so its record is never merged as a fragment.
     starts_event: Callable[[str], bool] = _never
+    # Whether a sentence in a later paragraph speaks of the event again ("this year's edition"), so
+    # its wording is read for the event's facts (by rule only: no model call).
+    refers_back: Callable[[str], bool] = _never
     # Whether the sentence introduces the event (its place and date are the event's), else a detail.
     introduces: Callable[[str], bool] = lambda _: True
     # Places of this type are named places only ("in Almaty", not "in the northern Caspian").

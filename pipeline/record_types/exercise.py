@@ -14,6 +14,7 @@ from pipeline.strategies.rules.exercise import (
     exercise_scenario,
     introduces_exercise,
     plausible_exercise_name,
+    refers_to_exercise,
     states_time_and_place,
 )
 from pipeline.text import Span, squash
@@ -75,6 +76,7 @@ ENTRY = RecordTypeEntry(
     read=read,
     complete_by_rule=complete_by_rule,
     starts_event=introduces_exercise,
+    refers_back=refers_to_exercise,
     introduces=states_time_and_place,
     identifying=("name", "date.start"),
     is_fragment=is_fragment,

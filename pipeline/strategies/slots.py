@@ -54,6 +54,33 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
     return [chosen[start] for start in sorted(chosen)]
 
 
+def read_only_units(document: Document, prompt: SlotPrompt, asked: list[Span]) -> list[Span]:
+    """The `follow` sentences after a cue sentence that lie past its paragraph's end: wire copy and
+    press releases give most sentences a paragraph of their own, so the facts of one event run on
+    over several paragraphs. Those that speak of the event again (the entry's `refers_back`) are
+    read by rule only (no model call): they make a record only when the wording itself states one
+    of the type's facts (the entry's `complete_by_rule`)."""
+    if prompt.cues is None:
+        return []
+    spans = [s for s in sentences(document.text) if not document.in_header(s.start)]
+    taken = {u.start for u in asked}
+    kind = entry(prompt.record_type)
+    gate = kind.gate or (lambda _: True)
+    names = kind.mentions(document.text)
+    chosen: dict[int, Span] = {}
+    for index, span in enumerate(spans):
+        named = any(name in span.text for name in names)
+        if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
+            continue
+        for following in spans[index + 1 : index + 1 + prompt.follow]:
+            if (
+                following.start not in taken and "\n\n" in document.text[span.end : following.start]
+                and kind.refers_back(following.text)
+            ):
+                chosen[following.start] = following
+    return [chosen[start] for start in sorted(chosen)]
+
+
 def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     """'X and Y signed a memorandum ..., but a protocol between Z and W remains under negotiation':
     one candidate per clause that states a record on its own ('Georgia is watching closely;
@@ -82,9 +109,13 @@ def extract_by_slots(
             yield from _quotes(document, backend, prompt)
             continue
         budget = text_budget(backend, prompt)
-        for sentence in candidate_units(document, prompt):
+        asked = candidate_units(document, prompt)
+        for sentence in asked:
             # A run-on "sentence" longer than the context is asked about in pieces (never whole).
             yield from _ask_in_pieces(document, backend, prompt, kind, split_span(sentence, budget))
+        for unit in read_only_units(document, prompt, asked):
+            masked = Span(unit.start, unit.end, mask_citations(unit.text))
+            yield from _slot_candidates(document, prompt, kind, unit, masked, "", by_rule_only=True)
 
 
 def _ask_in_pieces(
@@ -105,9 +136,10 @@ def _ask_in_pieces(
 
 
 def _slot_candidates(
-    document: Document, prompt: SlotPrompt, kind: RecordTypeEntry, unit: Span, masked: Span, answer: str
+    document: Document, prompt: SlotPrompt, kind: RecordTypeEntry, unit: Span, masked: Span, answer: str,
+    by_rule_only: bool = False,
 ) -> Iterator[Candidate]:
-    is_record, values = prompt.parse(answer)
+    is_record, values = prompt.parse(answer) if not by_rule_only else (False, {})
     fields = slot_fields(prompt, values) if is_record else {}
     overrides = _place_and_date(kind, masked.text, fields)
     reading = kind.read(document.text, unit, masked.text, fields)

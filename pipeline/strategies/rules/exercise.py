@@ -112,6 +112,20 @@ def introduces_exercise(sentence: str) -> bool:
     return False
 
 
+def refers_to_exercise(sentence: str) -> bool:
+    """A noun for the exercise or one that stands for it ("the drills", "this year's edition", "the
+    event"): a sentence past the paragraph that speaks of the exercise again."""
+    data = patterns()
+    nouns = set(data["exercise_nouns"]) | set(data["series_nouns"])
+    other_edition = set(data["other_edition_words"])
+    # "last year's exercise", "the previous edition": another exercise of the series.
+    return any(
+        token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns)
+        and not any(t.lower_ in other_edition for t in token.subtree if t.i < token.i)
+        for token in parse(sentence)
+    )
+
+
 def states_time_and_place(sentence: str) -> bool:
     """Whether the sentence says when or where the exercise itself happens: a new exercise ('a
     five-day drill took place'), the exercise as the subject of its own course ('the exercise is

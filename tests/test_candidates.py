@@ -1,0 +1,41 @@
+"""Which sentences are asked about, and which are read by rule only. Every sentence is our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.documents import Document
+from pipeline.prompts import load_prompts
+from pipeline.strategies.rules.exercise import refers_to_exercise
+from pipeline.strategies.slots import candidate_units, read_only_units
+
+TEXT = (
+    "Chile and Peru held a joint naval drill off Arica on Monday.\n\n"
+    "Officials praised the weather.\n\n"
+    "This year's edition brought together crews from Ecuador and Colombia.\n\n"
+    "Last year's exercise involved ships from Panama.\n\n"
+    "Fishing resumed on Wednesday."
+)
+
+
+def _document() -> Document:
+    return Document(doc_id="t", path=Path("t.txt"), text=TEXT, sha256="0")
+
+
+def test_sentences_past_the_paragraph_that_speak_of_the_exercise_again_are_read_by_rule() -> None:
+    prompt = load_prompts()["exercise"]
+    asked = candidate_units(_document(), prompt)
+    # Cue sentences are asked about, whatever edition they speak of; the model and the merge decide.
+    assert [u.text for u in asked] == [
+        "Chile and Peru held a joint naval drill off Arica on Monday.",
+        "Last year's exercise involved ships from Panama.",
+    ]
+    read = read_only_units(_document(), prompt, asked)
+    assert [u.text for u in read] == ["This year's edition brought together crews from Ecuador and Colombia."]
+
+
+def test_another_edition_of_the_series_is_not_this_exercise() -> None:
+    assert refers_to_exercise("The drills ended on Friday.")
+    assert refers_to_exercise("This year's edition brought together crews from Ecuador.")
+    assert not refers_to_exercise("Last year's exercise involved ships from Panama.")
+    assert not refers_to_exercise("Officials praised the weather.")
