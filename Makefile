@@ -57,7 +57,8 @@ test: lint browser
 
 # Quality and speed of the embedded default on every set with gold (prints, never asserts): the
 # seeds, our own sets, and the real articles' development and holdout halves when their texts are
-# present (bench/real/README.md says how to pull them again).
+# present (bench/real/README.md says how to pull them again), then how far two annotators agree on the
+# real articles annotated twice: the ceiling for those scores.
 bench: setup
 	$(BIN)/python bench/quality.py $(SEEDS) --gold tests/gold
 	for set in tests/articles tests/articles2 tests/articles3 tests/articles4 tests/articles5 tests/holdout; do \
@@ -68,6 +69,7 @@ bench: setup
 			$(BIN)/python bench/real/corpus.py split $$split > /dev/null || exit 1; \
 			$(BIN)/python bench/quality.py bench/real/texts/splits/$$split --gold bench/real/texts/splits/$$split/gold || exit 1; \
 		done; \
+		$(BIN)/python bench/real/corpus.py agreement || exit 1; \
 	else \
 		echo "real articles: NOT MEASURED - their texts are missing from bench/real/texts/ (not in git);"; \
 		echo "  'python bench/real/corpus.py status' lists them; bench/real/README.md says how to pull them again"; \

@@ -9,11 +9,14 @@ live in `bench/real/texts/` (git-ignored) and are pulled again with the search t
     python bench/real/corpus.py status               # which texts are present and unchanged
     python bench/real/corpus.py add DOC_ID --url U --query Q --outlet O
     python bench/real/corpus.py pack [DOC_ID ...]    # texts/gold/*.jsonl -> articles/*.json
-    python bench/real/corpus.py unpack               # articles/*.json + texts -> texts/gold/*.jsonl
+    python bench/real/corpus.py unpack [DOC_ID ...]  # articles/*.json + texts -> texts/gold/*.jsonl
     python bench/real/corpus.py split dev|holdout    # texts of one split, as a folder to run on
+    python bench/real/corpus.py agreement            # second annotation vs the gold, by pipeline/evaluate.py
 
 Annotators write gold as ordinary record JSONL (tests/gold/GUIDE.md) in `texts/gold/`; `pack`
 checks it against the schema and the text and stores it as offsets plus normalized values.
+A second, independent annotation of some articles goes the same way with `--second`
+(`texts/second/*.jsonl` <-> `second/<doc_id>.json`); `agreement` scores it against the gold.
 """
 
 from __future__ import annotations
@@ -31,8 +34,13 @@ ARTICLES = HERE / "articles"
 TEXTS = HERE / "texts"
 WORK_GOLD = TEXTS / "gold"
 SPLITS = TEXTS / "splits"
+# The second annotator's records, packed like the gold: `second/<doc_id>.json` holds doc_id, the
+# text's sha256 and `gold` (that annotator's records), so pack/unpack serve both annotations.
+SECOND = HERE / "second"
+WORK_SECOND = TEXTS / "second"
 
 sys.path.insert(0, str(HERE.parents[1]))
+from pipeline.evaluate import EvalReport, score  # noqa: E402
 from pipeline.text import find_all  # noqa: E402
 from schemas import ANY_RECORD, COMPUTED_KEYS, with_stable_id  # noqa: E402
 
@@ -71,6 +79,10 @@ def all_entries() -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ARTICLES.glob("*.json"))]
 
 
+def second_entries() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SECOND.glob("*.json"))]
+
+
 def _pack_value(value: Any, key: str | None, text: str, near: tuple[int, int]) -> Any:
     """Replace every verbatim string by {"span": [start, end]}: the occurrence nearest the evidence."""
     if isinstance(value, dict):
@@ -105,12 +117,13 @@ def check_record(line: str, text: str, where: str) -> dict[str, Any]:
     return dict(record.model_dump(mode="json"))
 
 
-def pack(doc_id: str) -> int:
+def pack(doc_id: str, second: bool = False) -> int:
+    """texts/gold/<doc_id>.jsonl -> articles/<doc_id>.json (`second`: texts/second -> second/)."""
     entry = load_entry(doc_id)
     text = read_text(doc_id)
     if text is None or sha256_of(doc_id) != entry["sha256"]:
         raise ValueError(f"{doc_id}: text missing or changed; pull it again first")
-    gold_path = WORK_GOLD / f"{doc_id}.jsonl"
+    gold_path = (WORK_SECOND if second else WORK_GOLD) / f"{doc_id}.jsonl"
     packed = []
     for number, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -122,21 +135,30 @@ def pack(doc_id: str) -> int:
         evidence = record.pop("evidence")
         near = (min(e["start"] for e in evidence), max(e["end"] for e in evidence))
         record.pop("id")
+        record.pop("spans", None)  # offsets of values the pipeline computes when it grounds a record
         try:
             body = _pack_value(record, None, text, near)
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from None
         body["evidence"] = [[e["start"], e["end"]] for e in evidence]
         packed.append(body)
-    entry["gold"] = packed
-    save_entry(entry)
+    if second:
+        SECOND.mkdir(exist_ok=True)
+        second_entry = {"doc_id": doc_id, "sha256": entry["sha256"], "gold": packed}
+        (SECOND / f"{doc_id}.json").write_text(json.dumps(second_entry, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    else:
+        entry["gold"] = packed
+        save_entry(entry)
     return len(packed)
 
 
 def unpack(entry: dict[str, Any]) -> list[str]:
+    """The records of an article's entry (or of a second annotation's) as JSONL lines."""
     text = read_text(entry["doc_id"])
     if text is None:
         raise ValueError(f"{entry['doc_id']}: text missing")
+    if sha256_of(entry["doc_id"]) != entry["sha256"]:
+        raise ValueError(f"{entry['doc_id']}: text changed since it was annotated; pull it again")
     lines = []
     for body in entry["gold"]:
         record = _unpack_value({k: v for k, v in body.items() if k != "evidence"}, text)
@@ -187,6 +209,31 @@ def write_split(split: str) -> Path:
     return folder
 
 
+def agreement() -> EvalReport:
+    """The second annotation scored against the gold, on the articles that have both, by the
+    project's own scorer (F1 is symmetric: swapping the sides swaps precision and recall)."""
+    first: list[Any] = []
+    second: list[Any] = []
+    doc_ids = []
+    for second_entry in second_entries():
+        doc_ids.append(second_entry["doc_id"])
+        second += [ANY_RECORD.validate_json(line) for line in unpack(second_entry)]
+        first += [ANY_RECORD.validate_json(line) for line in unpack(load_entry(second_entry["doc_id"]))]
+    if not doc_ids:
+        raise ValueError(f"{SECOND}: no second annotation")
+    return score(second, first, doc_ids)
+
+
+def print_agreement(report: EvalReport) -> None:
+    print(f"inter-annotator agreement on {len(report.documents)} articles (second annotation vs gold)")
+    print(f"{'type':<14}{'first':>7}{'second':>7}{'matched':>8}{'rec F1':>8}   "
+          f"{'field P':>8}{'field R':>8}{'field F1':>9}")
+    rows = [(name, t.records, t.fields) for name, t in report.types.items()]
+    for name, records, fields in [*rows, ("ALL", report.records, report.fields)]:
+        print(f"{name:<14}{records.gold:>7}{records.predicted:>7}{records.matched:>8}{records.f1:>8.3f}   "
+              f"{fields.precision:>8.3f}{fields.recall:>8.3f}{fields.f1:>9.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,9 +245,13 @@ def main() -> int:
     add.add_argument("--outlet", required=True)
     pack_cmd = commands.add_parser("pack")
     pack_cmd.add_argument("doc_ids", nargs="*")
-    commands.add_parser("unpack")
+    pack_cmd.add_argument("--second", action="store_true", help="the second annotation: texts/second -> second/")
+    unpack_cmd = commands.add_parser("unpack")
+    unpack_cmd.add_argument("doc_ids", nargs="*")
+    unpack_cmd.add_argument("--second", action="store_true", help="the second annotation: second/ -> texts/second")
     split_cmd = commands.add_parser("split")
     split_cmd.add_argument("split", choices=["dev", "holdout"])
+    commands.add_parser("agreement")
     args = parser.parse_args()
     try:
         if args.command == "status":
@@ -213,16 +264,22 @@ def main() -> int:
                         "sha256": digest, "split": split_of(args.url), "gold": []})
             print(f"{args.doc_id}: added ({split_of(args.url)})")
         elif args.command == "pack":
-            for doc_id in args.doc_ids or [p.stem for p in sorted(WORK_GOLD.glob("*.jsonl"))]:
-                print(f"{doc_id}: {pack(doc_id)} records packed")
+            work = WORK_SECOND if args.second else WORK_GOLD
+            for doc_id in args.doc_ids or [p.stem for p in sorted(work.glob("*.jsonl"))]:
+                print(f"{doc_id}: {pack(doc_id, args.second)} records packed")
         elif args.command == "unpack":
-            WORK_GOLD.mkdir(parents=True, exist_ok=True)
-            for entry in all_entries():
+            work = WORK_SECOND if args.second else WORK_GOLD
+            work.mkdir(parents=True, exist_ok=True)
+            for entry in second_entries() if args.second else all_entries():
+                if args.doc_ids and entry["doc_id"] not in args.doc_ids:
+                    continue
                 lines = unpack(entry)
-                (WORK_GOLD / f"{entry['doc_id']}.jsonl").write_text("".join(x + "\n" for x in lines), "utf-8")
+                (work / f"{entry['doc_id']}.jsonl").write_text("".join(x + "\n" for x in lines), "utf-8")
                 print(f"{entry['doc_id']}: {len(lines)} records")
         elif args.command == "split":
             print(write_split(args.split))
+        elif args.command == "agreement":
+            print_agreement(agreement())
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
