@@ -165,3 +165,9 @@ def test_security_services_by_the_guide(name: str, kind: str) -> None:
 def test_a_citation_in_brackets_is_not_part_of_a_title() -> None:
     text = "\"The course went well,\" said Ivan Petrov, commander of the Khorog detachment (Pamir Wire, June 14)."
     assert ActorRules(text).role("Ivan Petrov") == "commander of the Khorog detachment"
+
+
+@pytest.mark.parametrize(("name", "code"), [("Republic of Turkey", "TR"), ("the Kingdom of Norway", "NO")])
+def test_a_form_of_government_before_a_states_short_name(name: str, code: str) -> None:
+    assert country_of_name(name) == code
+    assert classify(f"Government of the {name.removeprefix('the ')}") == ("country", code)

@@ -44,10 +44,19 @@ def places() -> Places:
     return Places(names, demonyms, seats, pattern)
 
 
+_FORM_OF_STATE = r"^(?:Republic|Kingdom|State|Federation|Sultanate|Principality|Commonwealth) of (?:the )?"
+
+
 def country_of_name(name: str) -> str | None:
     """The code when `name` is itself a state's name ("Mexico", "the Russian Federation"), else None."""
     bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    return places().names.get(bare)
+    found = places().names.get(bare)
+    if found is None:
+        # "Republic of Turkey" where the tables know "Turkey" and "Republic of Türkiye": a state's
+        # form of government before its short name is still the state.
+        short = re.sub(_FORM_OF_STATE, "", bare)
+        found = places().names.get(short) if short != bare else None
+    return found
 
 
 def demonym_country(word: str) -> str | None:
