@@ -50,3 +50,7 @@ def test_money_written_with_an_iso_code() -> None:
     assert (money.amount, money.currency) == (12_000_000, "NOK")
 
 
+
+
+def test_a_capital_named_with_its_country_is_one_place() -> None:
+    assert first_place("The accord was signed in Peru’s capital Lima on Monday.") == "Peru’s capital Lima"

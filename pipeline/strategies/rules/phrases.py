@@ -61,7 +61,7 @@ def place_after_preposition(place: str, sentence: str) -> bool:
 
 
 _PLACE_WORDS = (
-    r"waters|island|region|coast|port|city|town|area|province|district|gulf|sea|bay|shore|shores|border|valley|"
+    r"waters|island|region|coast|port|city|capital|town|area|province|district|gulf|sea|bay|shore|shores|border|valley|"
     r"training|ground|range|base|peninsula|harbor|harbour|oil|gas|field|river|lake|strait|pass|mountains|corridor|"
     r"northern|southern|eastern|western|central|east|west|north|south|of|off|near"
 )
