@@ -176,16 +176,29 @@ class ActorRules:
                     if _TITLE_RE.search(text) and len(phrase) <= 20:
                         return text
             function = _function_named_before(head)
-            before = doc[head.left_edge.i : entity.start]
+            # The entity may have taken in a place before the name ("Chile Karen Miller" in "Ambassador
+            # to Chile Karen Miller"): the title runs to the name itself.
+            named_at = entity.start_char + entity.text.index(name)
+            first_named = next(t.i for t in entity if t.idx + len(t.text) > named_at)
+            governing = head.head.head if head.dep_ == "pobj" and head.head.dep_ == "prep" else None
+            if governing is not None and governing.i < head.i and _TITLE_RE.fullmatch(governing.text):
+                # "U.S. Ambassador to Uzbekistan Jane Doe": the parser hangs the name on "to".
+                title = self.text[doc[governing.left_edge.i].idx : named_at].strip(" ,")
+                if len(title.split()) <= 12:
+                    return title
+            before = doc[head.left_edge.i : first_named]
             # Never across a line break or into another sentence ("Issue: 124\n\nKazakhstan’s President").
             breaks = [t.i for t in before if "\n" in t.text or t.sent.start != entity.sent.start]
             words = [t for t in before if not breaks or t.i > max(breaks)]
+            # "Ambassador X and Defense Minister Y": Y's title starts after the "and".
+            joins = [t.i for t in words if t.pos_ == "CCONJ"]
+            words = [t for t in words if not joins or t.i > max(joins)]
             while words and (words[0].dep_ in ("det", "cc", "advmod", "punct") or words[0].lower_ in _HONORIFICS):
                 words = words[1:]
             if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
                 if function and all(_is_rank(t.text) for t in words):
                     return function  # "the Navy's deputy commander for operations, Admiral X": the position
-                return self.text[words[0].idx : entity.start_char].strip(" ,")
+                return self.text[words[0].idx : named_at].strip(" ,")
             if function:
                 return function
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":

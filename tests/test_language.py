@@ -171,3 +171,20 @@ def test_a_citation_in_brackets_is_not_part_of_a_title() -> None:
 def test_a_form_of_government_before_a_states_short_name(name: str, code: str) -> None:
     assert country_of_name(name) == code
     assert classify(f"Government of the {name.removeprefix('the ')}") == ("country", code)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # The parser hangs the name on "to", or lets the place into the name's entity.
+        ("On 3 May, U.S. Ambassador to Peru Karen Miller and Minister of Foreign Affairs Luis Cano signed a "
+         "memorandum.", "Karen Miller", "U.S. Ambassador to Peru"),
+        ("Yesterday British Ambassador to Chile Karen Miller signed the accord.", "Karen Miller",
+         "British Ambassador to Chile"),
+        # A title never runs back over "and" into the person named before.
+        ("On Monday, Chilean Ambassador to Peru Ana Ruiz and Peruvian Defense Minister Luis Cano signed a "
+         "memorandum.", "Luis Cano", "Peruvian Defense Minister"),
+    ],
+)
+def test_an_ambassadors_title_runs_to_the_name(text: str, name: str, role: str) -> None:
+    assert ActorRules(text).role(name) == role
