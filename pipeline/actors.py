@@ -196,9 +196,12 @@ class ActorRules:
             while words and (words[0].dep_ in ("det", "cc", "advmod", "punct") or words[0].lower_ in _HONORIFICS):
                 words = words[1:]
             if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
-                if function and all(_is_rank(t.text) for t in words):
+                only_rank = all(_is_rank(t.text) for t in words)
+                if function and only_rank:
                     return function  # "the Navy's deputy commander for operations, Admiral X": the position
-                return self.text[words[0].idx : named_at].strip(" ,")
+                if not (only_rank and words[0].is_sent_start):
+                    return self.text[words[0].idx : named_at].strip(" ,")
+                # "Brig. | Gen X": the parser ended a sentence inside the title; the wording decides.
             if function:
                 return function
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
