@@ -188,3 +188,9 @@ def test_a_form_of_government_before_a_states_short_name(name: str, code: str) -
 )
 def test_an_ambassadors_title_runs_to_the_name(text: str, name: str, role: str) -> None:
     assert ActorRules(text).role(name) == role
+
+
+def test_a_press_releases_title_case_dateline_is_parsed_apart() -> None:
+    text = "Lima, Peru – The World Food Programme and Chile signed a project today."
+    sentences = [s.text for s in parse(text).sents]
+    assert sentences[0].strip() == "Lima, Peru –"

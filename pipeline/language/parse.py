@@ -119,8 +119,12 @@ def _parse(name: str, text: str) -> Any:
 _LINE = re.compile(r"[^\n]*\n+|[^\n]+$")
 # "TAMPA, Fla. – ", "ALMATY. KAZINFORM - ", "URUMQI, June 27 (Xinhua) -- ": capitalized words, dates and
 # an agency before a dash, at the start of a line.
-_DATELINE = re.compile(r"[A-Z][A-Z'’.-]{2,}(?:[ ,.]+(?:[A-Z][\w'’.]*|\d{1,4}|\([A-Z][\w'’. ]*\)|/[A-Z]+/))*[ .,]*"
-                       r"\s(?:-|–|—|--)\s+")
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z'’.-]{2,}(?:[ ,.]+(?:[A-Z][\w'’.]*|\d{1,4}|\([A-Z][\w'’. ]*\)|/[A-Z]+/))*[ .,]*"
+    # "Dushanbe, Tajikistan – ": a press release's place and country in title case.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)?(?:,? [A-Z][a-z]+ \d{1,2}(?:, \d{4})?)?)"
+    r"\s(?:-|–|—|--)\s+"
+)
 
 
 def _pieces(text: str) -> list[str]:
