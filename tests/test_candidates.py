@@ -39,3 +39,13 @@ def test_another_edition_of_the_series_is_not_this_exercise() -> None:
     assert refers_to_exercise("This year's edition brought together crews from Ecuador.")
     assert not refers_to_exercise("Last year's exercise involved ships from Panama.")
     assert not refers_to_exercise("Officials praised the weather.")
+
+
+def test_a_year_inside_the_exercises_name_is_not_its_date() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "Crews from Chile and Peru will conduct the annual Southern Shield 2031 exercise in Arica, 5-16 Aug."
+    assert _place_and_date(entry("exercise"), sentence, {"date": "2031"})["date"] == "5-16 Aug"
+    # A date the model made up gives way to the sentence's own.
+    assert _place_and_date(entry("exercise"), sentence, {"date": "August 1"})["date"] == "5-16 Aug"
