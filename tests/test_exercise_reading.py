@@ -111,3 +111,11 @@ def test_a_datelines_place_is_not_a_participant() -> None:
     found = roles(sentence)
     assert found["participants"] == ["U.S. Coast Guard", "Chile", "Peru", "Ecuador"]
     assert found["observers"] == ["Panama"]
+
+
+def test_taking_part_in_the_exercise_states_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    assert states_time_and_place("Sailors from Peru took part in the drill off Arica on Monday.")
+    assert states_time_and_place("About 900 troops participated in the annual exercise May 3-9 at Camp Ruiz.")
+    assert not states_time_and_place("Sailors from Peru praised the drill in an interview on Monday.")
