@@ -54,3 +54,9 @@ def test_money_written_with_an_iso_code() -> None:
 
 def test_a_capital_named_with_its_country_is_one_place() -> None:
     assert first_place("The accord was signed in Peru’s capital Lima on Monday.") == "Peru’s capital Lima"
+
+
+def test_of_the_inside_a_place() -> None:
+    assert first_place("Ships will drill in the Peruvian waters of the Pacific Ocean next week.") == (
+        "the Peruvian waters of the Pacific Ocean"
+    )

@@ -68,7 +68,8 @@ _PLACE_WORDS = (
 
 
 _PLACE = re.compile(
-    rf"\b(?:in|at|off|near|on|over|outside)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|{_PLACE_WORDS})\s+){{0,6}}"
+    # "the Kazakh waters of the Caspian Sea": "of the" inside a place.
+    rf"\b(?:in|at|off|near|on|over|outside)\s+(?P<place>(?:the\s+)?(?:(?:[A-Z][\w’'\-]+|of\s+the|{_PLACE_WORDS})\s+){{0,6}}"
     rf"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*(?:\s+(?:{_PLACE_WORDS.split('|northern|')[0]})){{0,3}}"
     # "the Momirak training ground in Khatlon province": a place within a place.
     rf"(?:\s+in\s+[A-Z][\w’'\-]+\s+(?:province|region|district|oblast))?)"
