@@ -32,3 +32,14 @@ def test_no_stage_branches_on_a_record_type_name() -> None:
         if "record_types" not in path.parts and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_unnamed_exercises_of_the_same_parties_are_one_event() -> None:
+    from pipeline.record_types import entry
+
+    same = entry("exercise").same_event
+    chile_peru = {"participants": [{"name": "Chile"}, {"name": "Peru"}]}
+    assert same(chile_peru, {"participants": [{"name": "Peru"}, {"name": "Chile"}]})
+    assert not same(chile_peru, {"participants": [{"name": "Chile"}, {"name": "Ecuador"}]})
+    assert not same({"participants": [{"name": "Chile"}]}, {"participants": [{"name": "Chile"}]})
+    assert not same({"name": "Sea Shield 2031", **chile_peru}, chile_peru)

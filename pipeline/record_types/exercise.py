@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.record_types import Fields, Reading, RecordTypeEntry
+from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.exercise import (
     exercise_description,
     exercise_duration,
@@ -63,7 +63,13 @@ def is_fragment(data: Fields) -> bool:
 
 
 def same_event(a: Fields, b: Fields) -> bool:
-    return bool(a.get("name")) and _squashed(a.get("name")) == _squashed(b.get("name"))
+    """The same name; or, neither named, the same parties ("Russia & Iran to hold naval drill" and
+    "Russia and Iran's navies plan to hold a joint exercise"): a headline and its lead. The merge
+    only asks about records whose identifying fields (name, start date) do not differ."""
+    if a.get("name") or b.get("name"):
+        return bool(a.get("name")) and _squashed(a.get("name")) == _squashed(b.get("name"))
+    parties_a, parties_b = names_in(a.get("participants")), names_in(b.get("participants"))
+    return len(parties_a) >= 2 and parties_a == parties_b
 
 
 def _squashed(value: object) -> object:
