@@ -49,3 +49,19 @@ def test_a_year_inside_the_exercises_name_is_not_its_date() -> None:
     assert _place_and_date(entry("exercise"), sentence, {"date": "2031"})["date"] == "5-16 Aug"
     # A date the model made up gives way to the sentence's own.
     assert _place_and_date(entry("exercise"), sentence, {"date": "August 1"})["date"] == "5-16 Aug"
+
+
+def test_what_a_delivery_included_is_read_into_it() -> None:
+    from pipeline.strategies.rules.aid import states_contents
+
+    text = (
+        "On May 2 Chile delivered a package of pollution-control gear to the Peruvian coast guard in Callao. "
+        "It included four containment booms and two skimmers.\n\n"
+        "Fishing resumed on Wednesday."
+    )
+    document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+    prompt = load_prompts()["aid_delivery"]
+    asked = candidate_units(document, prompt)
+    read = read_only_units(document, prompt, asked)
+    assert [u.text for u in read] == ["It included four containment booms and two skimmers."]
+    assert not states_contents("The talks included a visit to the port.")

@@ -72,6 +72,8 @@ class RecordTypeEntry:
     # Whether a sentence in a later paragraph speaks of the event again ("this year's edition"), so
     # its wording is read for the event's facts (by rule only: no model call).
     refers_back: Callable[[str], bool] = _never
+    # How many sentences after a cue sentence are read for `refers_back` (at least the prompt's `follow`).
+    read_follow: int = 0
     # Whether the sentence introduces the event (its place and date are the event's), else a detail.
     introduces: Callable[[str], bool] = lambda _: True
     # Places of this type are named places only ("in Almaty", not "in the northern Caspian").

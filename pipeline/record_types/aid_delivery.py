@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.language.parse import parse
 from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
-from pipeline.strategies.rules.aid import read_aid, states_specific_aid
+from pipeline.strategies.rules.aid import contents, read_aid, states_contents, states_specific_aid
 from pipeline.strategies.rules.phrases import is_specific_actor
 from pipeline.text import Span, squash
 
@@ -30,8 +30,11 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
         overrides["donor"] = {"name": reading.donor}
     if reading.recipient:
         overrides["recipient"] = {"name": reading.recipient}
+    listed = contents(parse(document_text), unit.start, unit.end) if not reading.transfers else []
     if reading.items:
         overrides["items"] = [{"description": d, "quantity": q} for d, q in reading.items]
+    elif listed:  # "It included four booms and two skimmers": the goods of the delivery just told
+        overrides["items"] = [{"description": d, "quantity": q} for d, q in listed]
     elif reading.nothing_handed_over:
         overrides["items"] = []
     # The status is read off the verb ("handed over", "will deliver", "is training"); the model's
@@ -70,6 +73,8 @@ def same_event(a: Fields, b: Fields) -> bool:
 ENTRY = RecordTypeEntry(
     record_type="aid_delivery",
     gate=states_specific_aid,
+    refers_back=states_contents,  # "It included four booms and two skimmers."
+    read_follow=2,
     read=read,
     complete_by_rule=complete_by_rule,
     # Status is read off the sentence by rule: "handed over two boats" and "will deliver three more" differ.

@@ -55,11 +55,12 @@ def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
 
 
 def read_only_units(document: Document, prompt: SlotPrompt, asked: list[Span]) -> list[Span]:
-    """The `follow` sentences after a cue sentence that lie past its paragraph's end: wire copy and
-    press releases give most sentences a paragraph of their own, so the facts of one event run on
-    over several paragraphs. Those that speak of the event again (the entry's `refers_back`) are
-    read by rule only (no model call): they make a record only when the wording itself states one
-    of the type's facts (the entry's `complete_by_rule`)."""
+    """Sentences after a cue sentence (within the prompt's `follow` or the entry's `read_follow`)
+    that are not asked about but speak of the event again (the entry's `refers_back`): the facts of
+    one event run on over several sentences, and wire copy gives most of them a paragraph of their
+    own ("This year's edition brought together ...", "It included four booms and two skimmers").
+    They are read by rule only (no model call) and make a record only when the wording itself
+    states one of the type's facts (the entry's `complete_by_rule`)."""
     if prompt.cues is None:
         return []
     spans = [s for s in sentences(document.text) if not document.in_header(s.start)]
@@ -68,15 +69,13 @@ def read_only_units(document: Document, prompt: SlotPrompt, asked: list[Span]) -
     gate = kind.gate or (lambda _: True)
     names = kind.mentions(document.text)
     chosen: dict[int, Span] = {}
+    window = max(prompt.follow, kind.read_follow)
     for index, span in enumerate(spans):
         named = any(name in span.text for name in names)
         if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
             continue
-        for following in spans[index + 1 : index + 1 + prompt.follow]:
-            if (
-                following.start not in taken and "\n\n" in document.text[span.end : following.start]
-                and kind.refers_back(following.text)
-            ):
+        for following in spans[index + 1 : index + 1 + window]:
+            if following.start not in taken and kind.refers_back(following.text):
                 chosen[following.start] = following
     return [chosen[start] for start in sorted(chosen)]
 

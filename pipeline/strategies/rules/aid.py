@@ -724,6 +724,42 @@ def _count(quantity: Token | None) -> int | None:
     return parse_count(text)
 
 
+def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
+    """'It includes a radar station and two armored vehicles', 'The package comprised four booms':
+    the goods of the delivery just told, listed by a sentence whose subject is that delivery (a
+    pronoun or a batch noun) and whose verb says what it holds."""
+    words = lexicon()
+    verbs = set(_contents_verbs())
+    for token in (t for t in doc if t.idx >= start and t.idx + len(t.text) <= end):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in verbs:
+            continue
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or not (
+            subjects[0].lower_ in ("it", "they", "this") or subjects[0].lemma_.lower() in words.batch
+        ):
+            continue
+        objects = _children(token, "dobj") or [o for p in _children(token, "prep", words=("of",))
+                                                 for o in _children(p, "pobj")]
+        found: list[tuple[str, int | None]] = []
+        for obj in objects:
+            for head, quantity in _goods(obj):
+                description = _description(head)
+                if description and description not in (d for d, _ in found):
+                    found.append((description, _count(quantity)))
+        if found:
+            return found
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def _contents_verbs() -> tuple[str, ...]:
+    return tuple(tomllib.loads(LEXICON.read_text(encoding="utf-8"))["contents_verbs"])
+
+
+def states_contents(sentence: str) -> bool:
+    return bool(contents(parse(sentence), 0, len(sentence)))
+
+
 def read_sentence(sentence: str) -> AidReading:
     return read_aid(parse(sentence), 0, len(sentence), sentence)
 
