@@ -373,3 +373,18 @@ def test_the_cli_stops_on_an_unreachable_server_with_one_line(
     assert "cannot connect" in result.output and "stopping the run" in result.output
     assert "Traceback" not in result.output
     assert result.output.count("rejected") == 0  # not one rejection per document
+
+
+def test_a_server_that_goes_away_mid_run_stops_the_run_after_one_requests_attempts() -> None:
+    from pipeline.backends.reliability import RequestFailed
+
+    waits: list[float] = []
+    retrier = Retrier(RetryPolicy(attempts=3), sleep=waits.append, rng=random.Random(1))
+    assert retrier.call(lambda: "answer") == "answer"
+
+    def refused() -> str:
+        raise RequestFailed("cannot connect (ConnectError)", retryable=True, unreachable=True)
+
+    with pytest.raises(BackendUnavailable, match="stopped answering"):
+        retrier.call(refused)
+    assert len(waits) == 2  # the request's own retries, then the run stops: no other document is tried

@@ -8,7 +8,8 @@ with the server's Retry-After when it sent one) and runs each request through `R
 - The run has a retry budget: once spent, a failure is final at once, so a sick server cannot
   multiply a run's time by the per-request attempts.
 - The circuit breaker: when the first requests of a run all fail, or the server cannot be
-  connected to before anything succeeded, or many requests in a row fail later, the backend is
+  connected to before anything succeeded, or cannot be connected to any more after all of a
+  request's attempts later in the run, or many requests in a row fail later, the backend is
   declared unavailable (`BackendUnavailable`) and the run stops with one clear message.
 
 The jitter's random source and the sleep are injectable, so tests are deterministic and instant.
@@ -112,6 +113,14 @@ class Retrier:
             self.failed_in_a_row = 0
             return result
         assert last is not None
+        if last.unreachable:
+            # Connected before, and now not after every attempt and its backoff: the server has gone
+            # away. Stop now rather than fail each remaining document one by one.
+            self.log.append(f"{self.where}: {last.detail}")
+            raise BackendUnavailable(
+                f"{self.where}: {last} after {tries} attempts; the server stopped answering, stopping the run",
+                detail=last.detail,
+            ) from last
         self._count_failure(last, tries)
         suffix = f" (after {tries} attempts)" if tries > 1 else ""
         raise BackendError(f"{last}{suffix}", detail=last.detail) from last
