@@ -215,7 +215,7 @@ def run(
         or (record_types_problem(types, list(RECORD_TYPES)) if types is not None else None)
         or (gguf_model_problem(model) if backend == "local" and model is not None else None)
         or output_folder_problem(_default_run_dir() if out_dir is None else out_dir)
-        or run_folder_problem(_default_run_dir() if out_dir is None else out_dir, inputs, recursive)
+        or run_folder_problem(_default_run_dir() if out_dir is None else out_dir, inputs)
     )
     if problem:
         raise _fail(problem)

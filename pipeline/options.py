@@ -69,9 +69,10 @@ def output_file_problem(value: str | Path, option: str = "--out") -> str | None:
     return folder_problem.replace(f"{option} {path.parent}:", f"{option} {path}:", 1) if folder_problem else None
 
 
-def run_folder_problem(out: str | Path, inputs: list[str], recursive: bool) -> str | None:
-    """Why `out` must not be a run's folder given its inputs: the root folder, an input folder
-    itself, or (with --recursive) a folder inside one, whose texts/ the next run would read as articles."""
+def run_folder_problem(out: str | Path, inputs: list[str]) -> str | None:
+    """Why `out` must not be a run's folder given its inputs: the root folder, or an input folder
+    itself (its articles and the run's files would mix). A run folder inside an input folder is
+    fine: listing the inputs skips run folders (documents.is_run_folder)."""
     real = Path(os.path.realpath(out))
     if real == Path(real.anchor):
         return f"--out {out}: the root folder; name a folder for the run"
@@ -81,9 +82,6 @@ def run_folder_problem(out: str | Path, inputs: list[str], recursive: bool) -> s
         folder = Path(os.path.realpath(name))
         if real == folder:
             return f"--out {out}: is the input folder {name}; the run's files would mix with the articles"
-        if recursive and folder in real.parents:
-            return (f"--out {out}: lies inside the input folder {name}, which --recursive reads; "
-                    "choose a folder outside it")
     return None
 
 
