@@ -103,7 +103,7 @@ def main() -> None:
         for export_format in FORMATS:
             started = time.perf_counter()
             written = export_run(run_dir, export_format, Path(folder) / f"export-{export_format}")
-            rows = sum(w.rows for w in written)
+            rows = sum(w.rows for w in written.written)
             print(f"export {export_format}: {rows} rows in {time.perf_counter() - started:.2f} s")
 
 

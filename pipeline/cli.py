@@ -34,7 +34,15 @@ from pipeline.documents import (
     list_inputs,
 )
 from pipeline.language.parse import LanguageError
-from pipeline.options import base_url_problem, doc_date_option_problem, output_folder_problem
+from pipeline.options import (
+    base_url_problem,
+    doc_date_option_problem,
+    gguf_model_problem,
+    output_file_problem,
+    output_folder_problem,
+    record_types_problem,
+    run_folder_problem,
+)
 from pipeline.output import RunFolderError
 from pipeline.prompts import PromptError
 from pipeline.run import STRATEGIES, VERSION, DocumentResult, RunResult, RunSettings, run_extraction
@@ -67,6 +75,13 @@ SKIPPED_SHOWN = 10  # skipped entries printed after a run; the manifest lists al
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _given_path(value: str, what: str) -> Path:
+    """A path the user typed; an empty one is a usage error (Path("") would silently mean ".")."""
+    if not value.strip():
+        raise _fail(f"{what} is empty: name a file or folder")
+    return Path(value)
 
 
 def _default_run_dir() -> Path:
@@ -188,7 +203,7 @@ def run(
     ] = False,
 ) -> None:
     """Extract records from every article in INPUTS into a run folder."""
-    record_types = [t.strip() for t in types.split(",")] if types else list(RECORD_TYPES)
+    record_types = [t.strip() for t in types.split(",") if t.strip()] if types is not None else list(RECORD_TYPES)
     if strategy not in STRATEGIES:
         raise _fail(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
     if structured_mode not in STRUCTURED_MODES:
@@ -197,7 +212,10 @@ def run(
         (doc_date_option_problem(doc_date) if doc_date is not None else None)
         or (base_url_problem(base_url) if base_url is not None else None)
         or (f"--max-characters {max_characters} must be at least 1" if max_characters < 1 else None)
+        or (record_types_problem(types, list(RECORD_TYPES)) if types is not None else None)
+        or (gguf_model_problem(model) if backend == "local" and model is not None else None)
         or output_folder_problem(_default_run_dir() if out_dir is None else out_dir)
+        or run_folder_problem(_default_run_dir() if out_dir is None else out_dir, inputs)
     )
     if problem:
         raise _fail(problem)
@@ -205,6 +223,8 @@ def run(
         listing = list_inputs(inputs, recursive=recursive, follow_symlinks=follow_symlinks)
     except InputError as exc:
         raise _fail(str(exc)) from exc
+    if listing.documents == 0:
+        raise _fail(_nothing_to_read(inputs, listing))
     backend_options = _backend_options(
         backend, structured_mode, timeout, retries, retry_budget, context_tokens, api_key_env, threads
     )
@@ -259,6 +279,16 @@ def run(
     _print_summary(result, run_dir)
     if result.failed_documents:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _nothing_to_read(inputs: list[str], listing: InputListing) -> str:
+    """One line: the inputs hold no article, and what was skipped instead."""
+    where = ", ".join(inputs)
+    if not listing.skipped:
+        return f"no articles found in {where} (it holds no files; articles are {', '.join(ARTICLE_SUFFIXES)})"
+    shown = "; ".join(f"{s.path.name}: {s.reason}" for s in listing.skipped[:3])
+    more = f"; {len(listing.skipped) - 3} more" if len(listing.skipped) > 3 else ""
+    return f"no articles found in {where} ({len(listing.skipped)} skipped: {shown}{more})"
 
 
 def _reading(names: list[str], done: int) -> str:
@@ -343,19 +373,21 @@ def schema(
 @app.command()
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Run folders, or JSONL files of records (run outputs or gold files).")
+        list[str], typer.Argument(help="Run folders, or JSONL files of records (run outputs or gold files).")
     ],
     docs: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Folder holding the documents (default: the paths in the run's manifest)."),
     ] = None,
 ) -> None:
     """Check run folders and record files: schemas, ids, file hashes, and every span against its document.
 
     Prints one line per problem, naming file and line."""
-    if docs is not None and not docs.is_dir():
-        raise _fail(f"{docs}: --docs is not a folder")
-    report = validate_files(files, docs)
+    paths = [_given_path(name, "FILES") for name in files]
+    docs_dir = None if docs is None else _given_path(docs, "--docs")
+    if docs_dir is not None and not docs_dir.is_dir():
+        raise _fail(f"{docs_dir}: --docs is not a folder")
+    report = validate_files(paths, docs_dir)
     for note in report.notes:
         out.print(note, markup=False, highlight=False, soft_wrap=True)
     for error in report.errors:
@@ -367,10 +399,8 @@ def validate(
 
 @app.command(name="eval")
 def evaluate_command(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
-    gold: Annotated[Path, typer.Option(help="Folder of gold files, one <doc_id>.jsonl per document.")] = Path(
-        "tests/gold"
-    ),
+    run_dir: Annotated[str, typer.Argument(help="A run folder written by `extract run`.")],
+    gold: Annotated[str, typer.Option(help="Folder of gold files, one <doc_id>.jsonl per document.")] = "tests/gold",
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
     min_f1: Annotated[
         float | None, typer.Option(help="Exit non-zero when the micro field F1 is below this.")
@@ -381,7 +411,7 @@ def evaluate_command(
     from pipeline.evaluate import EvaluationError, evaluate, format_report
 
     try:
-        report = evaluate(run_dir, gold)
+        report = evaluate(_given_path(run_dir, "RUN"), _given_path(gold, "--gold"))
     except EvaluationError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -395,40 +425,50 @@ def evaluate_command(
 
 @app.command()
 def view(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
+    run_dir: Annotated[str, typer.Argument(help="A run folder written by `extract run`.")],
     gold: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Folder of gold files: mark each record and field matched, wrong, missed or spurious."),
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="HTML file to write (default: RUN/review.html).")
+        str | None, typer.Option("--out", help="HTML file to write (default: RUN/review.html).")
     ] = None,
     screenshot_png: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--screenshot", help="Also save a PNG of the page, drawn by headless Chromium."),
     ] = None,
 ) -> None:
     """Write one self-contained HTML page to review a run: records beside their highlighted source text."""
     from pipeline.review import ReviewError, screenshot, write_review
+    from pipeline.review.page import browser_problem
 
+    run = _given_path(run_dir, "RUN")
+    gold_dir = None if gold is None else _given_path(gold, "--gold")
+    problem = (
+        (output_file_problem(out_file, "--out") if out_file is not None else None)
+        or (output_file_problem(screenshot_png, "--screenshot") if screenshot_png is not None else None)
+        or (browser_problem(Path(screenshot_png)) if screenshot_png is not None else None)
+    )
+    if problem:
+        raise _fail(problem)
     try:
-        page, counts = write_review(run_dir, out_file, gold)
+        page, counts = write_review(run, None if out_file is None else Path(out_file), gold_dir)
         out.print(
             f"{page}: {counts['documents']} documents, {counts['records']} records, {counts['spans']} spans",
             markup=False, highlight=False, soft_wrap=True,
         )
         if screenshot_png is not None:
-            out.print(str(screenshot(page, screenshot_png)), markup=False, highlight=False, soft_wrap=True)
+            out.print(str(screenshot(page, Path(screenshot_png))), markup=False, highlight=False, soft_wrap=True)
     except ReviewError as exc:
         raise _fail(str(exc)) from exc
 
 
 @app.command()
 def export(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `extract run`.")],
+    run_dir: Annotated[str, typer.Argument(help="A run folder written by `extract run`.")],
     export_format: Annotated[str, typer.Option("--format", help="csv, parquet or duckdb.")] = "parquet",
     out_path: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--out",
             help="Folder for csv/parquet files, file for duckdb (default: RUN/export/, RUN/export/records.duckdb).",
@@ -436,19 +476,29 @@ def export(
     ] = None,
 ) -> None:
     """Write a run's records as flat tables: one per record type, plus actors, items and spans."""
-    from pipeline.export import ExportError, export_run
+    from pipeline.export import FORMATS, ExportError, export_run
 
+    run = _given_path(run_dir, "RUN")
+    if out_path is not None:
+        as_folder = export_format != "duckdb" or Path(out_path).is_dir()
+        problem = output_folder_problem(out_path) if as_folder else output_file_problem(out_path)
+        if problem and export_format in FORMATS:
+            raise _fail(problem)
     try:
-        written = export_run(run_dir, export_format, out_path)
+        exported = export_run(run, export_format, out_path)
     except ExportError as exc:
         raise _fail(str(exc)) from exc
-    table = Table(title=f"extract export: {run_dir}")
+    table = Table(title=f"extract export: {run}")
     table.add_column("table")
     table.add_column("rows", justify="right")
     table.add_column("file")
-    for item in written:
+    for item in exported.written:
         table.add_row(item.table, str(item.rows), str(item.path))
     out.print(table)
+    for line in exported.left_out:
+        console.print(f"[yellow]left out[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
+    if exported.left_out:
+        raise typer.Exit(EXIT_FAILED)
 
 
 def main() -> None:

@@ -179,17 +179,67 @@ def list_inputs(
                 raise InputError(f"{name}: no file matches this pattern")
             root = _glob_root(name)
             for match in matches:
+                run_folder = _run_folder_above(Path(match), root)
+                if run_folder is not None:
+                    listing.skipped.append(Skipped(Path(match), f"inside {run_folder}, {RUN_FOLDER_REASON}"))
+                    continue
                 _consider(Path(match), root, recursive, follow_symlinks, set(), listing, in_folder=True)
         elif not os.path.lexists(name):
             raise InputError(f"{name}: no such file or folder")
         else:
             path = Path(name)
             if path.is_dir():
-                _walk(path, os.path.realpath(path), recursive, follow_symlinks, set(), listing)
+                if not _skip_run_folder(path, listing):
+                    _walk(path, os.path.realpath(path), recursive, follow_symlinks, set(), listing)
             else:
                 # A file named on the command line is read as named: the user chose it.
                 _consider(path, os.path.realpath(path.parent), recursive, True, set(), listing)
+    _read_each_file_once(listing)
     return listing
+
+
+def _read_each_file_once(listing: InputListing) -> None:
+    """One entry per file: a file named twice, reached by two globs, or linked to from inside its
+    own folder is read once, and every other way it was reached is listed as skipped. The file
+    itself (not a link to it) is the one read when both are in the listing, so its doc id is its own."""
+    by_file: dict[str, list[int]] = {}
+    for index, entry in enumerate(listing.entries):
+        if isinstance(entry, Path):
+            by_file.setdefault(os.path.realpath(entry), []).append(index)
+    dropped: set[int] = set()
+    for indexes in by_file.values():
+        if len(indexes) < 2:
+            continue
+        kept = next((i for i in indexes if not _entry_path(listing.entries[i]).is_symlink()), indexes[0])
+        for index in indexes:
+            if index != kept:
+                dropped.add(index)
+                same = _entry_path(listing.entries[kept])
+                listing.skipped.append(Skipped(_entry_path(listing.entries[index]), f"the same file as {same}"))
+    listing.entries = [entry for index, entry in enumerate(listing.entries) if index not in dropped]
+
+
+def _entry_path(entry: Path | LoadError) -> Path:
+    return entry.path if isinstance(entry, LoadError) else entry
+
+
+# A folder that `extract run` wrote: its saved texts and review page are not articles.
+RUN_FOLDER_MARKERS = ("manifest.json", "records")
+RUN_FOLDER_REASON = "a run folder of extract (its texts/ and review.html are outputs, not articles)"
+
+
+def is_run_folder(folder: Path) -> bool:
+    return (folder / RUN_FOLDER_MARKERS[0]).is_file() and (folder / RUN_FOLDER_MARKERS[1]).is_dir()
+
+
+def _run_folder_above(path: Path, root: str) -> Path | None:
+    """The run folder a glob match lies in, between the glob's folder and the match."""
+    for folder in path.parents:
+        if not _inside(os.path.realpath(folder), root) or os.path.realpath(folder) == root:
+            return None
+        if is_run_folder(folder):
+            return folder
+    return None
 
 
 def find_articles(folder: Path, recursive: bool = False) -> list[Path]:
@@ -226,6 +276,13 @@ def _walk(folder: Path, root: str, recursive: bool, follow: bool, visited: set[s
         _consider(folder / name, root, recursive, follow, visited, listing, in_folder=True)
 
 
+def _skip_run_folder(folder: Path, listing: InputListing) -> bool:
+    if is_run_folder(folder):
+        listing.skipped.append(Skipped(folder, RUN_FOLDER_REASON))
+        return True
+    return False
+
+
 def _consider(
     path: Path,
     root: str,
@@ -239,7 +296,7 @@ def _consider(
     """Sort one entry into articles, rejects and skipped."""
     name = path.name
     is_article_name = path.suffix.lower() in ARTICLE_SUFFIXES
-    if name.startswith("."):
+    if name.startswith(".") and in_folder:  # named on the command line: read as named
         listing.skipped.append(Skipped(path, "hidden (its name starts with a dot)"))
         return
     if path.is_symlink():
@@ -257,7 +314,8 @@ def _consider(
         return
     if stat.S_ISDIR(mode):
         if recursive or not in_folder:
-            _walk(path, root, recursive, follow, visited, listing)
+            if not _skip_run_folder(path, listing):
+                _walk(path, root, recursive, follow, visited, listing)
         else:
             listing.skipped.append(Skipped(path, "a folder (subfolders are read with --recursive)"))
         return
@@ -326,19 +384,51 @@ def load_documents(
         yield document_from_bytes(
             raw, Path(STDIN), STDIN_DOC_ID, kind, doc_date=doc_date, max_characters=max_characters
         )
-    seen: dict[str, Path] = {}
+    ids = document_ids([entry for entry in listing.entries if isinstance(entry, Path)])
     for entry in listing.entries:
         if isinstance(entry, LoadError):
             yield entry
             continue
-        doc_id = entry.stem
-        if doc_id in seen:
-            yield LoadError(entry, f"document id {doc_id!r} is already used by {seen[doc_id]}")
-            continue
-        loaded = load_document(entry, doc_date=doc_date, max_characters=max_characters)
-        if isinstance(loaded, Document):
-            seen[doc_id] = entry
-        yield loaded
+        yield load_document(entry, doc_date=doc_date, max_characters=max_characters, doc_id=ids[entry])
+
+
+DOC_ID_SEPARATOR = "__"  # joins the folder names of a derived doc id: a/x.txt -> a__x
+
+
+def document_ids(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each article's doc id: its file name without the suffix (`x` for `a/x.txt`) when no other
+    article of the run has that stem. Articles that share a stem get ids from their paths, as few
+    trailing folder names as tell them apart (`a/x.txt`, `b/x.txt` -> `a__x`, `b__x`), with the
+    suffix kept when only the suffix differs (`page.html`, `page.pdf` -> `page.html`, `page.pdf`).
+    An id depends only on the run's articles, never on the order they are named in."""
+    by_stem: dict[str, list[Path]] = {}
+    for path in paths:
+        by_stem.setdefault(path.stem, []).append(path)
+    ids = {path: stem for stem, group in by_stem.items() if len(group) == 1 for path in group}
+    stems = set(ids.values())
+    for group in (group for group in by_stem.values() if len(group) > 1):
+        for path, derived in _path_ids(group).items():
+            # A derived id that is another article's stem ("a__x.txt" beside a/x.txt): its path's hash added.
+            clash = derived in stems or derived in by_stem
+            digest = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:8]
+            ids[path] = f"{derived}-{digest}" if clash else derived
+    return ids
+
+
+def _path_ids(group: list[Path]) -> dict[Path, str]:
+    parts = {path: Path(os.path.abspath(path)).parts for path in group}
+    deepest = max(len(p) for p in parts.values())
+    for with_suffix, shortest in ((False, 2), (True, 1)):
+        for count in range(shortest, deepest + 1):
+            ids = {
+                path: DOC_ID_SEPARATOR.join(
+                    [*p[max(0, len(p) - count) : -1], path.name if with_suffix else path.stem]
+                ).lstrip(os.sep)
+                for path, p in parts.items()
+            }
+            if len(set(ids.values())) == len(group):
+                return ids
+    raise AssertionError(f"two articles with one absolute path: {group}")  # read once by _read_each_file_once
 
 
 def _looks_like_html(raw: bytes) -> bool:
@@ -348,8 +438,14 @@ def _looks_like_html(raw: bytes) -> bool:
 
 
 def load_document(
-    path: Path, *, doc_date: str | None = None, max_characters: int = DEFAULT_MAX_CHARACTERS
+    path: Path,
+    *,
+    doc_date: str | None = None,
+    max_characters: int = DEFAULT_MAX_CHARACTERS,
+    doc_id: str | None = None,
 ) -> Document | LoadError:
+    """One article (`doc_id` defaults to the file's stem; `load_documents` gives ids that tell
+    articles with one stem apart)."""
     suffix = path.suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "pdf" if suffix in PDF_SUFFIXES else "text"
     per_character = TEXT_BYTES_PER_CHARACTER if kind == "text" else MARKUP_BYTES_PER_CHARACTER
@@ -364,7 +460,9 @@ def load_document(
         raw = path.read_bytes()
     except OSError as exc:
         return LoadError(path, f"cannot be read: {exc.strerror or exc}")
-    return document_from_bytes(raw, path, path.stem, kind, doc_date=doc_date, max_characters=max_characters)
+    return document_from_bytes(
+        raw, path, doc_id or path.stem, kind, doc_date=doc_date, max_characters=max_characters
+    )
 
 
 class _Unusable(Exception):
@@ -449,7 +547,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
                 f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded"
             ) from exc
         raise _Unusable(f"is not valid {name.upper()} (it starts with that byte-order mark): {exc.reason}") from exc
-    decoded = decoded.removeprefix("\ufeff")
+    # The codec took off one byte-order mark; a second one is text (what utf-8-sig gives).
     if not decoded.strip():
         raise _Unusable("is empty")
     return decoded.replace("\r\n", "\n").replace("\r", "\n"), name
@@ -518,6 +616,16 @@ def pdf_text(raw: bytes) -> str:
 def text_file_name(doc_id: str) -> str:
     """Where the run folder keeps the text a document's offsets refer to (relative to the folder)."""
     return f"{TEXTS_FOLDER}/{doc_id}.txt"
+
+
+def saved_text_problem(run_dir: Path, name: str) -> str | None:
+    """A saved text is a file of the run folder: a manifest that names one elsewhere
+    (`../../etc/passwd`, an absolute path, a link out of the folder) was not written by a run, and
+    the file is not read."""
+    folder = run_dir.resolve()
+    if not (run_dir / name).resolve().is_relative_to(folder):
+        return f"the manifest names the saved text {name!r}, which is outside the run folder {run_dir}: not read"
+    return None
 
 
 def header_paragraphs(text: str) -> tuple[Paragraph, ...]:

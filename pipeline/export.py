@@ -17,10 +17,18 @@ Tables (one file each for csv and parquet, one table each in a DuckDB database):
 Columns come from the record models, so a table has its columns and types even when the run has
 no record of that type, and a field added to a schema is exported without a change here. Files
 are written by pyarrow (csv, parquet) and DuckDB, each to a temporary name and then renamed.
+
+A record line of the run that cannot be read is left out and named (file:line), and the other
+records are exported. A field holding a JSON object (the `spans` map) is a column of JSON text.
+In CSV only, a text cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+`@`, a tab or a carriage return) is written with a `'` before it; parquet and DuckDB keep every
+value as it is. A DuckDB `--out` that exists is replaced only when it is a DuckDB database holding
+no tables but the export's own.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import types
@@ -31,12 +39,17 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.output import RunReadError
 from pipeline.review.run_folder import RunFolder, read_run_folder
 from schemas import RECORD_TYPES, Actor, DateRef, Item, Money
 
 FORMATS = ("csv", "parquet", "duckdb")
+# A CSV cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_GUARD = "'"
+DUCKDB_MAGIC = (8, b"DUCK")  # offset and bytes of a DuckDB database file's header
 EXPORT_FOLDER = "export"
 DUCKDB_FILE = "records.duckdb"
 LIST_SEPARATOR = "; "
@@ -79,6 +92,12 @@ class Written:
     table: str
     path: Path
     rows: int
+
+
+@dataclass(frozen=True)
+class Exported:
+    written: list[Written]
+    left_out: list[str]  # lines of the run that could not be read and were left out: "file:line: reason"
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,8 @@ def _field_columns(name: str, annotation: Any) -> list[_Column]:
     if annotation is Actor:
         return _sub_columns(name, [("name", "name", pa.string()), ("kind", "kind", pa.string()),
                                    ("country", "country", pa.string()), ("title", "role", pa.string())])  # fmt: skip
+    if origin is dict:
+        return [_Column(name, pa.string(), lambda row: None if row.get(name) is None else json.dumps(row[name]))]
     if origin is list:
         element = get_args(annotation)[0] if get_args(annotation) else str
         key = "name" if element is Actor else "description" if element is Item else None
@@ -217,20 +238,24 @@ def default_out(run_dir: Path, export_format: str) -> Path:
     return folder / DUCKDB_FILE if export_format == "duckdb" else folder
 
 
-def export_run(run_dir: Path, export_format: str, out: Path | None = None) -> list[Written]:
-    """Write the run's tables in `export_format`; returns what was written. Raises ExportError
-    when the run folder cannot be read (every problem named file:line) or a file cannot be written."""
+def export_run(run_dir: Path | str, export_format: str, out: Path | str | None = None) -> Exported:
+    """Write the run's tables in `export_format`; returns what was written and the lines left out.
+    Raises ExportError when the run folder cannot be read at all, the DuckDB file to write is not
+    one the export may replace, or a file cannot be written."""
+    run_dir = Path(run_dir)
     if export_format not in FORMATS:
         raise ExportError(f"unknown format {export_format!r}; choose one of: {', '.join(FORMATS)}")
     try:
-        folder = read_run_folder(run_dir)
+        folder = read_run_folder(run_dir, skip_bad_lines=True)
     except RunReadError as exc:
         raise ExportError(f"cannot export {run_dir}:\n" + "\n".join(f"  {p}" for p in exc.problems)) from exc
     tables = build_tables(folder)
-    target = out or default_out(run_dir, export_format)
+    target = Path(out) if out is not None else default_out(run_dir, export_format)
     try:
         if export_format == "duckdb":
-            written = _write_duckdb(tables, target / DUCKDB_FILE if target.is_dir() else target)
+            database = target / DUCKDB_FILE if target.is_dir() else target
+            _check_replaceable(database, set(tables))
+            written = _write_duckdb(tables, database)
         else:
             if target.exists() and not target.is_dir():
                 raise ExportError(f"{target}: exists and is not a folder (csv and parquet write one file per table)")
@@ -238,7 +263,36 @@ def export_run(run_dir: Path, export_format: str, out: Path | None = None) -> li
             written = [_write_file(name, table, target, export_format) for name, table in tables.items()]
     except OSError as exc:
         raise ExportError(f"{exc.filename or target}: cannot be written: {exc.strerror or exc}") from exc
-    return written
+    return Exported(written, folder.left_out)
+
+
+def _check_replaceable(database: Path, tables: set[str]) -> None:
+    """An existing file is replaced only when it is a DuckDB database with no tables but ours: a
+    mistyped --out never overwrites another file or someone's own database."""
+    if not database.exists():
+        return
+    offset, magic = DUCKDB_MAGIC
+    try:
+        with database.open("rb") as handle:
+            header = handle.read(offset + len(magic))
+    except OSError as exc:
+        raise ExportError(f"{database}: cannot be read to check it: {exc.strerror or exc}") from exc
+    if header[offset:] != magic:
+        raise ExportError(f"{database}: exists and is not a DuckDB database; not overwritten (choose another --out)")
+    import duckdb
+
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            rows = connection.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        found = {row[0] for row in rows}
+    except duckdb.Error as exc:
+        raise ExportError(f"{database}: a DuckDB file that cannot be opened ({exc}); not overwritten") from exc
+    others = sorted(found - tables)
+    if others:
+        raise ExportError(
+            f"{database}: a DuckDB database with tables the export does not write ({', '.join(others[:5])}); "
+            "not overwritten (choose another --out)"
+        )
 
 
 def _temporary(path: Path) -> Path:
@@ -260,13 +314,24 @@ def _write_file(name: str, table: pa.Table, folder: Path, export_format: str) ->
     temporary = _temporary(path)
     try:
         if export_format == "csv":
-            pa_csv.write_csv(table, temporary)
+            pa_csv.write_csv(formula_guarded(table), temporary)
         else:
             pa_parquet.write_table(table, temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
     return Written(name, path, table.num_rows)
+
+
+def formula_guarded(table: pa.Table) -> pa.Table:
+    """The table with a `'` before every text cell a spreadsheet would run as a formula (CSV only)."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type):
+            risky = pc.match_substring_regex(column, pattern=FORMULA_START)
+            column = pc.if_else(risky, pc.binary_join_element_wise(FORMULA_GUARD, column, ""), column)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def _write_duckdb(tables: dict[str, pa.Table], path: Path) -> list[Written]:

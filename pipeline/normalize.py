@@ -106,11 +106,15 @@ def _relative_day(text: str, word: str, doc_date: str | None) -> DateRef:
     Without a document date known to the day, the words are kept and the date is unknown."""
     if not doc_date or len(doc_date) != 10:
         return DateRef(text=text, precision="unknown")
-    day = dt.date.fromisoformat(doc_date)
-    if word == "yesterday":
-        day -= dt.timedelta(days=1)
-    elif word != "today":
-        day -= dt.timedelta(days=(day.weekday() - _WEEKDAYS.index(word)) % 7)
+    try:
+        day = dt.date.fromisoformat(doc_date)
+        if word == "yesterday":
+            day -= dt.timedelta(days=1)
+        elif word != "today":
+            day -= dt.timedelta(days=(day.weekday() - _WEEKDAYS.index(word)) % 7)
+    except (ValueError, OverflowError):
+        # A day before 0001-01-01 ("yesterday" in a document dated 0001-01-01) is no date: the words are kept.
+        return DateRef(text=text, precision="unknown")
     return DateRef(text=text, start=day.isoformat(), end=day.isoformat(), precision="day")
 
 

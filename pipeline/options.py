@@ -3,6 +3,7 @@ traceback after minutes of extraction. Each returns a one-line problem, or None 
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,4 +54,63 @@ def output_folder_problem(value: str | Path, option: str = "--out") -> str | Non
             pass
     except OSError as exc:
         return f"{option} {path}: cannot write in {existing} ({exc.strerror or exc})"
+    return None
+
+
+def output_file_problem(value: str | Path, option: str = "--out") -> str | None:
+    """Why `value` cannot be written as an output file: it is empty, is a folder, or no folder for it
+    can be made or written. Nothing is created here."""
+    if isinstance(value, str) and not value.strip():
+        return f"{option} is empty: name a file"
+    path = Path(value)
+    if path.is_dir():
+        return f"{option} {path}: is a folder; name a file"
+    folder_problem = output_folder_problem(path.parent, option)
+    return folder_problem.replace(f"{option} {path.parent}:", f"{option} {path}:", 1) if folder_problem else None
+
+
+def run_folder_problem(out: str | Path, inputs: list[str]) -> str | None:
+    """Why `out` must not be a run's folder given its inputs: the root folder, or an input folder
+    itself (its articles and the run's files would mix). A run folder inside an input folder is
+    fine: listing the inputs skips run folders (documents.is_run_folder)."""
+    real = Path(os.path.realpath(out))
+    if real == Path(real.anchor):
+        return f"--out {out}: the root folder; name a folder for the run"
+    for name in inputs:
+        if not os.path.isdir(name):
+            continue
+        folder = Path(os.path.realpath(name))
+        if real == folder:
+            return f"--out {out}: is the input folder {name}; the run's files would mix with the articles"
+    return None
+
+
+GGUF_MAGIC = b"GGUF"
+
+
+def gguf_model_problem(value: str) -> str | None:
+    """The local backend's --model must be a GGUF file (it starts with the bytes GGUF)."""
+    path = Path(value).expanduser()
+    if not value.strip():
+        return "--model is empty: name a GGUF model file"
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(GGUF_MAGIC))
+    except IsADirectoryError:
+        return f"--model {value}: is a folder, not a GGUF model file"
+    except OSError as exc:
+        return f"--model {value}: cannot be read ({exc.strerror or exc})"
+    if magic != GGUF_MAGIC:
+        return f"--model {value}: not a GGUF model file (it does not start with the bytes GGUF)"
+    return None
+
+
+def record_types_problem(value: str, known: list[str]) -> str | None:
+    """--types names record types, comma-separated; an empty value names none (not all)."""
+    names = [name.strip() for name in value.split(",")]
+    if not any(names):
+        return f"--types is empty: name record types ({', '.join(known)}) or leave --types out for all"
+    unknown = [name for name in names if name and name not in known]
+    if unknown:
+        return f"--types: unknown record type(s) {', '.join(map(repr, unknown))}; choose from {', '.join(known)}"
     return None

@@ -180,13 +180,15 @@ class RunContents:
     manifest: dict[str, Any] | None  # None only when read with require_manifest=False from a folder without one
     records: dict[str, list[Record]]  # every record type, its records in file order (empty list if none)
     rejects: list[dict[str, Any]]  # the rows of rejects.jsonl
+    # Read with skip_bad_lines=True: each line left out, as "file:line: reason" (empty otherwise).
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def all_records(self) -> list[Record]:
         return [record for records in self.records.values() for record in records]
 
 
-def read_run(run_dir: Path, *, require_manifest: bool = True) -> RunContents:
+def read_run(run_dir: Path, *, require_manifest: bool = True, skip_bad_lines: bool = False) -> RunContents:
     """Read a run folder written by `extract run`: its manifest, its records per type, its rejects.
 
     `run_dir` is the folder (`outputs/seeds`). Records come from `records/<record_type>.jsonl`
@@ -196,6 +198,10 @@ def read_run(run_dir: Path, *, require_manifest: bool = True) -> RunContents:
     read what is there, as `extract eval` does for hand-made folders); an older layout with record
     files at the top; an invalid line; a record in another type's file; a rejects line that is not
     JSON. It does not check documents or file hashes: `extract validate` does.
+
+    With `skip_bad_lines=True` (what `extract export` uses) a line that cannot be read is left out
+    and named in `left_out` instead of failing the read; a folder that is not a readable run still
+    raises. `extract validate` never skips: it reports every line.
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -224,6 +230,8 @@ def read_run(run_dir: Path, *, require_manifest: bool = True) -> RunContents:
             problems.append(f"{run_dir}: not a run folder (neither {RECORDS_DIR}/ nor {MANIFEST})")
     elif not manifest_path.is_file() and require_manifest:
         problems.append(f"{run_dir}: incomplete run: no {MANIFEST} (the run was interrupted or is still writing)")
+    if problems and skip_bad_lines:
+        raise RunReadError(problems)  # the folder itself: no line to leave out
     records: dict[str, list[Record]] = {}
     for record_type in RECORD_TYPES:
         path = run_dir / record_file(record_type)
@@ -238,9 +246,9 @@ def read_run(run_dir: Path, *, require_manifest: bool = True) -> RunContents:
             else:
                 records[record_type].append(record)
     rejects = _read_rows(run_dir / REJECTS, problems)
-    if problems:
+    if problems and not skip_bad_lines:
         raise RunReadError(problems)
-    return RunContents(run_dir, manifest, records, rejects)
+    return RunContents(run_dir, manifest, records, rejects, left_out=problems)
 
 
 def _read_rows(path: Path, problems: list[str]) -> list[dict[str, Any]]:

@@ -214,9 +214,11 @@ def _extract_document(
     candidates: list[Candidate] = [c for c in asked if isinstance(c, Candidate)]
     for skipped in (s for s in asked if isinstance(s, Skipped)):
         output.rejects.append(
-            Reject("record", document.doc_id, path, f"not asked: {skipped.reason}", skipped.record_type,
+            Reject("record", document.doc_id, path, skipped.reject_reason, skipped.record_type,
                    value={"start": skipped.span.start, "end": skipped.span.end}, stage="model")
         )
+        if skipped.detail:
+            log_error(output, f"{path}: {skipped.record_type}: {skipped.detail}")
 
     grounder = Grounder(document.text, [e.text for p in prompts.values() for e in p.examples])
     actors = ActorRules(document.text)

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.documents import Document, find_articles, load_document
+from pipeline.documents import (
+    TEXTS_FOLDER,
+    Document,
+    document_ids,
+    find_articles,
+    load_document,
+    saved_text_problem,
+)
 from pipeline.grounding import NORMALIZED_FROM_TEXT
 from pipeline.jsonl import LineError, read_numbered_records
 from pipeline.normalize import count_words
@@ -66,12 +73,17 @@ def validate_files(paths: list[Path], docs: Path | None = None) -> ValidationRep
     report = ValidationReport()
     standalone = _RunContext(docs_dir=docs)
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and _is_records_folder(path):
+            report.notes.append(f"{path}: the records folder of the run {path.parent}; validating that run")
+            _validate_run(path.parent, docs, report)
+        elif path.is_dir():
             _validate_run(path, docs, report)
         elif not path.exists():
             report.errors.append(LineError(path, 0, "no such file or folder"))
         elif path.name in SIDE_FILES:
             _name_side_file(path, report)
+        elif path.parent.name == TEXTS_FOLDER and (path.parent.parent / MANIFEST).is_file():
+            _name_saved_text(path, report)
         else:
             run_dir = path.parent.parent if path.parent.name == RECORDS_DIR else None
             if run_dir is not None and (run_dir / MANIFEST).is_file():
@@ -183,6 +195,28 @@ def _name_side_file(path: Path, report: ValidationReport) -> None:
         report.notes.append(f"{path}: {what}; not records; it is the file run {context.run_id} wrote")
 
 
+def _is_records_folder(path: Path) -> bool:
+    """RUN/records given instead of RUN: a folder named records/ inside a run folder."""
+    return path.name == RECORDS_DIR and not (path / MANIFEST).exists() and (
+        (path.parent / MANIFEST).is_file() or any((path / f"{t}.jsonl").is_file() for t in RECORD_TYPES)
+    )
+
+
+def _name_saved_text(path: Path, report: ValidationReport) -> None:
+    """RUN/texts/<doc_id>.txt: the text a document's offsets refer to, not a record file."""
+    run_dir = path.parent.parent
+    what = f"the saved text of document {path.stem!r} (the text its offsets refer to); not records"
+    context = _run_context(run_dir, None, report)
+    if context is None:
+        return
+    before = len(report.errors)
+    _check_listed(run_dir, context, path, report)
+    if _relative(run_dir, path) not in (context.manifest or {}).get("files", {}):
+        report.errors.append(LineError(path, 0, f"not part of run {context.run_id}: its manifest does not list it"))
+    if len(report.errors) == before:
+        report.notes.append(f"{path}: {what}; it is the file run {context.run_id} wrote")
+
+
 def _relative(run_dir: Path, path: Path) -> str:
     return path.relative_to(run_dir).as_posix()
 
@@ -266,6 +300,9 @@ def _load(doc_id: str, context: _RunContext) -> Document | str:
         return f"doc_id {doc_id!r} is not an input of run {context.run_id}"
     path: Path | None = Path(entry["path"]) if entry and entry.get("path") else None
     if context.docs_dir is None and context.run_dir and entry and entry.get("text"):
+        outside = saved_text_problem(context.run_dir, str(entry["text"]))
+        if outside:
+            return outside
         kept = context.run_dir / entry["text"]
         if kept.is_file():
             # The text the offsets refer to, as the run kept it (HTML and PDF give no other); the
@@ -274,8 +311,10 @@ def _load(doc_id: str, context: _RunContext) -> Document | str:
             return Document(doc_id, kept, text, sha256=str(entry.get("sha256", "")))
     if context.docs_dir is not None:
         by_name = context.docs_dir / path.name if path else None
-        stems = [p for p in find_articles(context.docs_dir, recursive=True) if p.stem == doc_id]
-        path = by_name if by_name and by_name.is_file() else (stems[0] if stems else None)
+        articles = find_articles(context.docs_dir, recursive=True)
+        ids = document_ids(articles)  # the ids a run of that folder gives (stems, or path-derived)
+        found = [p for p in articles if ids[p] == doc_id]
+        path = by_name if by_name and by_name.is_file() else (found[0] if found else None)
         if path is None:
             return f"document {doc_id!r} is not in {context.docs_dir}: its spans cannot be checked"
     if path is None:

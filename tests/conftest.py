@@ -30,7 +30,8 @@ class FakeBackend:
        served to an aid prompt. The fake returns what follows that key, as a model would.
     2. `completions`: a queue, served in order.
     3. `default`, if set.
-    Otherwise it raises FakeBackendExhausted. Fill answers come from the `fills` queue only.
+    Otherwise it raises FakeBackendExhausted. Fill answers come from the `fills` queue only; an
+    exception in that queue is raised in place of an answer (a request that failed).
     `raise_on` {substring: exception} makes a completion fail the way a real backend can (BackendError).
     """
 
@@ -42,13 +43,13 @@ class FakeBackend:
         self,
         completions: Iterable[str] = (),
         *,
-        fills: Iterable[dict[str, Any]] = (),
+        fills: Iterable[dict[str, Any] | Exception] = (),
         answers: dict[str, str] | None = None,
         default: str | None = None,
         raise_on: dict[str, Exception] | None = None,
     ) -> None:
         self.completions: deque[str] = deque(completions)
-        self.fills: deque[dict[str, Any]] = deque(fills)
+        self.fills: deque[dict[str, Any] | Exception] = deque(fills)
         self.answers = dict(answers or {})
         self.default = default
         self.raise_on = dict(raise_on or {})
@@ -84,6 +85,8 @@ class FakeBackend:
         if not self.fills:
             raise FakeBackendExhausted(f"no canned fill answer for {response_model.__name__}")
         data = self.fills.popleft()
+        if isinstance(data, Exception):
+            raise data
         response_model.model_validate(data)  # a canned answer must be one the real backend could give
         return StructuredAnswer(data=data, usage=Usage(len(user.split()), 10))
 
@@ -193,7 +196,7 @@ def make_fake() -> Callable[..., FakeBackend]:
     def make(
         completions: Iterable[str] = (),
         *,
-        fills: Iterable[dict[str, Any]] = (),
+        fills: Iterable[dict[str, Any] | Exception] = (),
         answers: dict[str, str] | None = None,
         default: str | None = NOTHING,
         raise_on: dict[str, Exception] | None = None,

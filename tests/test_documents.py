@@ -12,6 +12,7 @@ from pipeline.documents import (
     Document,
     DocumentDateError,
     LoadError,
+    document_ids,
     find_articles,
     load_document,
     load_documents,
@@ -233,38 +234,44 @@ def test_load_document_reports_a_file_that_cannot_be_read(tmp_path: Path) -> Non
     assert "read" in error.reason
 
 
-def test_duplicate_doc_ids_across_subfolders_with_recursive(tmp_path: Path) -> None:
+def test_articles_with_one_stem_in_two_subfolders_get_ids_from_their_folders(tmp_path: Path) -> None:
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
         (tmp_path / sub / "report.txt").write_text(GOOD)
     (tmp_path / "b" / "other.txt").write_text(GOOD)
-    loaded = list(load_documents(tmp_path, recursive=True))
-    documents = [d for d in loaded if isinstance(d, Document)]
-    errors = [e for e in loaded if isinstance(e, LoadError)]
-    assert sorted(d.doc_id for d in documents) == ["other", "report"]
-    assert len(errors) == 1
-    assert errors[0].path == tmp_path / "b" / "report.txt"
-    assert "report" in errors[0].reason
-    assert str(tmp_path / "a" / "report.txt") in errors[0].reason  # names the file that has the id
+    documents, errors = _load_all(tmp_path, recursive=True)
+    assert errors == {}
+    assert sorted(documents) == ["a__report", "b__report", "other"]  # a unique stem keeps its id
+    assert documents["a__report"].path == tmp_path / "a" / "report.txt"
 
 
-def test_same_stem_with_two_suffixes_is_a_duplicate(tmp_path: Path) -> None:
+def test_same_stem_with_two_suffixes_keeps_the_suffix_in_both_ids(tmp_path: Path) -> None:
     (tmp_path / "report.md").write_text(GOOD)
     (tmp_path / "report.txt").write_text(GOOD)
     documents, errors = _load_all(tmp_path)
-    assert list(documents) == ["report"]
-    assert list(errors) == ["report.txt"]
+    assert sorted(documents) == ["report.md", "report.txt"]
+    assert errors == {}
 
 
-def test_a_bad_file_does_not_claim_its_doc_id(tmp_path: Path) -> None:
+def test_a_derived_id_depends_on_the_file_not_on_whether_the_other_loads(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "report.txt").write_bytes(b"")
     (tmp_path / "b" / "report.txt").write_text(GOOD)
     documents, errors = _load_all(tmp_path, recursive=True)
-    assert list(documents) == ["report"]
-    assert documents["report"].path == tmp_path / "b" / "report.txt"
+    assert list(documents) == ["b__report"]
     assert "empty" in errors["report.txt"].reason
+
+
+def test_a_derived_id_that_is_another_articles_stem_gets_a_hash(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text(GOOD)
+    (tmp_path / "b" / "x.txt").write_text(GOOD)
+    (tmp_path / "a__x.txt").write_text(GOOD)
+    ids = document_ids(sorted(tmp_path.rglob("*.txt")))
+    assert ids[tmp_path / "a__x.txt"] == "a__x"
+    assert ids[tmp_path / "a" / "x.txt"].startswith("a__x-") and len(set(ids.values())) == 3
 
 
 # --- Sidecars and document dates --------------------------------------------------------------------

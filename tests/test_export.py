@@ -46,7 +46,7 @@ def _expected_counts(run_dir: Path) -> dict[str, int]:
 
 
 def test_duckdb_reads_the_parquet_files_and_the_counts_match_the_records(seeds_run: Path, tmp_path: Path) -> None:
-    written = export_run(seeds_run, "parquet", tmp_path / "out")
+    written = export_run(seeds_run, "parquet", tmp_path / "out").written
     assert {w.table for w in written} == set(TABLES)
     expected = _expected_counts(seeds_run)
     assert expected["actors"] > 0 and expected["items"] > 0
@@ -118,11 +118,25 @@ def test_export_command(seeds_run: Path, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "not a run folder" in refused.output
 
 
-def test_a_run_with_a_bad_line_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "bad_line",
+    ['{broken', None],  # not JSON; a record whose offset is a string ("start": "12")
+)
+def test_a_bad_line_is_named_and_left_out_and_the_rest_exported_with_exit_1(
+    tmp_path: Path, bad_line: str | None
+) -> None:
     run_dir = write_hostile_run(tmp_path)
     quote_file = run_dir / "records" / "quote.jsonl"
-    quote_file.write_text(quote_file.read_text() + "{broken\n")
-    result = CliRunner().invoke(app, ["export", str(run_dir), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2
+    good = quote_file.read_text()
+    if bad_line is None:
+        bad_line = good.splitlines()[0].replace('"start": ', '"start": "', 1).replace(', "end"', '", "end"', 1)
+    quote_file.write_text(good + bad_line + "\n")
+    result = CliRunner().invoke(app, ["export", str(run_dir), "--format", "csv", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
     assert f"{quote_file}:2" in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "out").exists()
+    assert _csv_rows(tmp_path / "out" / "quote.csv") == 1  # the good line
+    assert _csv_rows(tmp_path / "out" / "aid_delivery.csv") == 1  # the other files, whole
+
+
+def _csv_rows(path: Path) -> int:
+    return int(pa_csv.read_csv(path).num_rows)

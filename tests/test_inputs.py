@@ -225,9 +225,20 @@ def test_a_link_out_of_the_folder_is_rejected_unless_asked(tmp_path: Path) -> No
 
 def test_a_link_inside_the_folder_is_read(tmp_path: Path) -> None:
     folder = _articles(tmp_path)
-    (folder / "alias.txt").symlink_to(folder / "a.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.txt").write_text(LEAD)
+    (folder / "alias.txt").symlink_to(folder / "sub" / "deep.txt")
     assert "alias.txt" in _names(list_inputs([folder]).entries)
     assert all(isinstance(e, Path) for e in list_inputs([folder]).entries)
+
+
+def test_a_link_to_another_file_of_the_folder_is_read_once_as_that_file(tmp_path: Path) -> None:
+    folder = _articles(tmp_path)
+    (folder / "0_alias.txt").symlink_to(folder / "a.txt")  # sorts before the file it points at
+    listing = list_inputs([folder])
+    assert "0_alias.txt" not in _names(listing.entries) and "a.txt" in _names(listing.entries)
+    skipped = {s.path.name: s.reason for s in listing.skipped}
+    assert skipped["0_alias.txt"] == f"the same file as {folder / 'a.txt'}"
 
 
 def test_loops_dangling_links_fifos_hidden_files_and_folders_are_named(tmp_path: Path) -> None:

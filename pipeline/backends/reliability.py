@@ -97,7 +97,7 @@ class Retrier:
                 if failure.unreachable and not self.succeeded:
                     self.log.append(f"{self.where}: {failure.detail}")
                     raise BackendUnavailable(
-                        f"{self.where}: {failure}; stopping the run", detail=failure.detail
+                        f"{self.where}: {self._reason(failure)}; stopping the run", detail=failure.detail
                     ) from failure
                 if not failure.retryable or tries >= self.policy.attempts:
                     break
@@ -130,15 +130,20 @@ class Retrier:
         self.log.append(f"{self.where}: gave up after {tries} attempt(s): {failure.detail}")
         if not self.succeeded and self.failed_in_a_row >= self.policy.failures_at_start:
             raise BackendUnavailable(
-                f"{self.where}: the first {self.failed_in_a_row} requests all failed (last: {failure}); "
+                f"{self.where}: the first {self.failed_in_a_row} requests all failed (last: {self._reason(failure)}); "
                 "stopping the run",
                 detail=failure.detail,
             ) from failure
         if self.failed_in_a_row >= self.policy.failures_in_a_row:
             raise BackendUnavailable(
-                f"{self.where}: {self.failed_in_a_row} requests in a row failed (last: {failure}); stopping the run",
+                f"{self.where}: {self.failed_in_a_row} requests in a row failed "
+                f"(last: {self._reason(failure)}); stopping the run",
                 detail=failure.detail,
             ) from failure
+
+    def _reason(self, failure: RequestFailed) -> str:
+        """The failure without the endpoint its message starts with: the stop message names it once."""
+        return str(failure).removeprefix(f"{self.where}: ")
 
     def report(self) -> dict[str, int]:
         return {"requests_ok": self.succeeded, "retries": self.retries_used}

@@ -367,14 +367,24 @@ def find_browser() -> str | None:
     return next((found for name in BROWSERS if (found := shutil.which(name))), None)
 
 
+def browser_problem(png: Path) -> str | None:
+    """Why no screenshot can be taken (no browser), checked before the page is written."""
+    if find_browser() is not None:
+        return None
+    named = os.environ.get("EXTRACT_BROWSER")
+    if named:
+        return f"{png}: EXTRACT_BROWSER={named} is not an executable on PATH or a file; name a Chromium or Chrome"
+    return (
+        f"{png}: no Chromium to take the screenshot with (looked for {', '.join(BROWSERS)} on PATH; "
+        "install Debian's chromium package or set EXTRACT_BROWSER)"
+    )
+
+
 def screenshot(page: Path, png: Path, width: int = 1400, height: int = 900) -> Path:
     """Save a PNG of the page as headless Chromium draws it; raises ReviewError when it cannot."""
     browser = find_browser()
     if browser is None:
-        raise ReviewError(
-            f"{png}: no Chromium to take the screenshot with (looked for {', '.join(BROWSERS)} on PATH; "
-            "install Debian's chromium package or set EXTRACT_BROWSER)"
-        )
+        raise ReviewError(browser_problem(png) or f"{png}: no browser")
     png.parent.mkdir(parents=True, exist_ok=True)
     png.unlink(missing_ok=True)
     command = [browser, "--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.documents import saved_text_problem
 from pipeline.output import read_run
 from schemas import Record
 
@@ -26,6 +27,8 @@ class RunFolder:
     models: list[Record] = field(default_factory=list)
     """The same records as record models (what `pipeline.evaluate.score` takes)."""
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    """Lines that could not be read and were left out (file:line: reason), with skip_bad_lines."""
 
     def all_records(self) -> list[dict[str, Any]]:
         return [record for rows in self.records.values() for record in rows]
@@ -36,11 +39,14 @@ class RunFolder:
         return [entry for entry in inputs if isinstance(entry, dict)] if isinstance(inputs, list) else []
 
 
-def read_run_folder(run_dir: Path) -> RunFolder:
-    """Read a run folder with `read_run`; raises pipeline.output.RunReadError naming every problem."""
-    contents = read_run(Path(run_dir))
+def read_run_folder(run_dir: Path, *, skip_bad_lines: bool = False) -> RunFolder:
+    """Read a run folder with `read_run`; raises pipeline.output.RunReadError naming every problem
+    (with `skip_bad_lines`, only problems of the folder itself: bad lines are left out and named)."""
+    contents = read_run(Path(run_dir), skip_bad_lines=skip_bad_lines)
     records = {name: [record.model_dump(mode="json") for record in found] for name, found in contents.records.items()}
-    return RunFolder(Path(run_dir), contents.manifest or {}, records, contents.all_records, contents.rejects)
+    return RunFolder(
+        Path(run_dir), contents.manifest or {}, records, contents.all_records, contents.rejects, contents.left_out
+    )
 def document_text(run_dir: Path, entry: dict[str, Any]) -> tuple[str | None, str | None]:
     """The text a manifest input's offsets refer to, and a problem when it cannot be had.
 
@@ -52,6 +58,9 @@ def document_text(run_dir: Path, entry: dict[str, Any]) -> tuple[str | None, str
     """
     candidates: list[tuple[str, list[Path]]] = []
     if isinstance(entry.get(SAVED_TEXT_KEY), str):
+        problem = saved_text_problem(run_dir, entry[SAVED_TEXT_KEY])
+        if problem:
+            return None, problem
         candidates.append((entry[SAVED_TEXT_KEY], [run_dir]))
     if isinstance(entry.get("path"), str):
         candidates.append((entry["path"], [Path.cwd(), run_dir, *run_dir.resolve().parents]))

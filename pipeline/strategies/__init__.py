@@ -45,6 +45,32 @@ class Skipped:
     span: Span
     reason: str
 
+    @property
+    def reject_reason(self) -> str:
+        return f"not asked: {self.reason}"
+
+    @property
+    def detail(self) -> str | None:
+        """The full error text for the run's error log, when there is more than the reason."""
+        return None
+
+
+@dataclass
+class Unanswered(Skipped):
+    """A piece of the document asked about one record type whose request failed (no valid answer
+    after the backend's retries and re-asks). Only that type's records of that piece are lost: the
+    run names it in the rejects as a record-level reject and keeps every other type and piece."""
+
+    error: Exception | None = None
+
+    @property
+    def reject_reason(self) -> str:
+        return f"no answer: {self.reason}"
+
+    @property
+    def detail(self) -> str | None:
+        return str(getattr(self.error, "detail", None) or self.error) if self.error else None
+
 
 # Sizing what is sent to a model without its tokenizer: English prose is about 4 characters per
 # token for the tokenizers of Gemma, Llama and GPT; 3 leaves room for names, numbers and other

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pipeline.backends.base import Backend, ContextOverflow, declared_context
+from pipeline.backends.base import (
+    Backend,
+    BackendError,
+    BackendUnavailable,
+    ContextOverflow,
+    declared_context,
+    one_line,
+)
 from pipeline.documents import Document
 from pipeline.record_types import entry
-from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, split_span
+from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, Unanswered, split_span
 from pipeline.text import Span, paragraphs
 from schemas import RECORD_TYPES, draft_list_model
 
@@ -66,27 +74,46 @@ def chunk_chars(backend: Backend, record_types: list[str]) -> int:
     return max(MIN_PIECE_CHARS, min(CHUNK_CHARS, (context - ANSWER_TOKENS) * CHARS_PER_TOKEN - overhead))
 
 
+@dataclass
+class _Tally:
+    answered: int = 0  # requests that got a valid answer
+    first_failure: BackendError | None = None
+
+
 def extract_structured(document: Document, backend: Backend, record_types: list[str]) -> Iterator[Candidate | Skipped]:
+    """Candidates of every record type, one request per (chunk, type). A request that fails (no
+    valid answer) loses only its type's records of its chunk: it comes back as Unanswered. When no
+    request of the document got an answer at all, its first failure is raised: the document is rejected."""
     size = chunk_chars(backend, record_types) if record_types else CHUNK_CHARS
+    tally = _Tally()
     for chunk in chunk_document(document.text, size, min(OVERLAP_CHARS, size // 4)):
         for record_type in record_types:
-            yield from _fill_chunk(backend, record_type, chunk)
+            yield from _fill_chunk(backend, record_type, chunk, tally)
+    if tally.first_failure is not None and tally.answered == 0:
+        raise tally.first_failure
 
 
-def _fill_chunk(backend: Backend, record_type: str, chunk: Span) -> Iterator[Candidate | Skipped]:
+def _fill_chunk(backend: Backend, record_type: str, chunk: Span, tally: _Tally) -> Iterator[Candidate | Skipped]:
     model = draft_list_model(record_type)
     description = (RECORD_TYPES[record_type].__doc__ or record_type).strip()
     user = f"Record type: {record_type}. {description}\n\nPassage:\n{chunk.text}"
     try:
         answer = backend.fill(model, SYSTEM, user)
+    except BackendUnavailable:
+        raise  # not this request's fault: the run stops
     except ContextOverflow:
         # The server counts more tokens than we guessed: ask about the chunk in halves.
         if len(chunk.text) <= MIN_PIECE_CHARS:
             yield Skipped(record_type, chunk, f"too long for the model's context ({len(chunk.text)} characters)")
             return
         for half in split_span(chunk, len(chunk.text) // 2 + 1):
-            yield from _fill_chunk(backend, record_type, half)
+            yield from _fill_chunk(backend, record_type, half, tally)
         return
+    except BackendError as exc:
+        tally.first_failure = tally.first_failure or exc
+        yield Unanswered(record_type, chunk, one_line(str(exc), 240), error=exc)
+        return
+    tally.answered += 1
     for draft in answer.data.get("records", []):
         evidence = [e for e in draft.pop("evidence", []) if isinstance(e, str)]
         # A field that is itself a span of the text (a quotation's words) is evidence too.
