@@ -201,6 +201,30 @@ def run(
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Show llama.cpp's own log lines (silent by default).")
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(help="Continue the interrupted run in --out: documents already read (unchanged) are kept."),
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Like --resume, and read the rejected documents again (only those).")
+    ] = False,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Documents in flight against a served backend (per Ray worker with --engine ray); "
+            "the embedded model reads one at a time.",
+        ),
+    ] = 1,
+    rate: Annotated[
+        float | None, typer.Option(help="At most this many requests per second to the server, all workers together.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (this process) or ray (Ray Data over a cluster; needs extract[ray]).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="--engine ray: the cluster to join, e.g. auto (default: start Ray here).")
+    ] = None,
 ) -> None:
     """Extract records from every article in INPUTS into a run folder."""
     record_types = [t.strip() for t in types.split(",") if t.strip()] if types is not None else list(RECORD_TYPES)
@@ -208,6 +232,8 @@ def run(
         raise _fail(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
     if structured_mode not in STRUCTURED_MODES:
         raise _fail(f"unknown structured mode {structured_mode!r}; choose one of: {', '.join(STRUCTURED_MODES)}")
+    if (resume or retry_failed) and out_dir is None:
+        raise _fail(f"--{'retry-failed' if retry_failed else 'resume'} needs --out: the run folder to continue")
     problem = (
         (doc_date_option_problem(doc_date) if doc_date is not None else None)
         or (base_url_problem(base_url) if base_url is not None else None)
@@ -243,6 +269,12 @@ def run(
         spacy_pipeline=spacy_pipeline,
         follow_symlinks=follow_symlinks,
         max_characters=max_characters,
+        resume=resume,
+        retry_failed=retry_failed,
+        concurrency=concurrency,
+        rate=rate,
+        engine=engine,
+        ray_address=ray_address,
     )
     run_dir = _default_run_dir() if out_dir is None else Path(out_dir)
     names = ([STDIN_DOC_ID] if listing.stdin else []) + [_entry_name(e) for e in listing.entries]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -100,6 +101,49 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class AtomicFile:
+    """A file written line by line to a hidden temporary file beside it and renamed into place by
+    `commit()`: readers see the old file or the whole new one, and memory holds one line at a time.
+    Keeps the sha256 and line count of what it wrote, as `write_text_atomic`'s callers compute them."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        while True:
+            self._temporary = _temp_path(path)
+            try:
+                fd = os.open(self._temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
+        self._handle = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self.lines = 0
+
+    def write_row(self, row: dict[str, Any]) -> None:
+        data = (dumps_line(row) + "\n").encode("utf-8")
+        self._handle.write(data)
+        self._hash.update(data)
+        self.lines += 1
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def flush(self) -> None:
+        """Make what was written durable (before any rename, so that a crash never renames a torn file)."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+
+    def commit(self) -> None:
+        os.replace(self._temporary, self.path)
+
+    def discard(self) -> None:
+        self._handle.close()
+        self._temporary.unlink(missing_ok=True)
 
 
 def dumps_line(data: dict[str, Any]) -> str:

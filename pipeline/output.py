@@ -23,13 +23,20 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from pipeline.jsonl import dumps_line, read_numbered_records, record_rows, remove_stale_temp_files, write_text_atomic
+from pipeline.jsonl import (
+    AtomicFile,
+    read_numbered_records,
+    record_rows,
+    remove_stale_temp_files,
+    write_text_atomic,
+)
 from schemas import RECORD_TYPES, Record
 
 MANIFEST = "manifest.json"
@@ -137,31 +144,77 @@ def write_run(run_dir: Path, output: RunOutput, manifest: dict[str, Any]) -> Non
     earlier write left behind are removed first, and so are the record files an older extract wrote
     at the top of the folder: this run replaces them, as it replaces the files it writes.
     """
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / MANIFEST).unlink(missing_ok=True)
-    (run_dir / ERRORS).unlink(missing_ok=True)  # an earlier run's errors are not this run's
-    for record_type in RECORD_TYPES:
-        (run_dir / f"{record_type}.jsonl").unlink(missing_ok=True)
-    names = [record_file(t) for t in RECORD_TYPES] + [REJECTS, RESPONSES, MANIFEST, *output.other_files]
-    for name in names:
-        remove_stale_temp_files(run_dir / name)
-    texts: dict[str, str] = {}
-    for record_type in RECORD_TYPES:
-        rows = record_rows(r for r in output.records if r.record_type == record_type)
-        texts[record_file(record_type)] = _jsonl(rows)
-    texts[REJECTS] = _jsonl(r.row() for r in output.rejects)
-    texts[RESPONSES] = _jsonl(output.responses)
-    texts.update(output.other_files)
-    manifest.setdefault("run_id", new_run_id())
-    manifest["files"] = {}
-    for name, text in texts.items():
-        write_text_atomic(run_dir / name, text)
-        manifest["files"][name] = {"sha256": sha256_text(text), "lines": text.count("\n")}
-    write_text_atomic(run_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    with RunWriter(run_dir, other_files=list(output.other_files)) as writer:
+        writer.add(record_rows(output.records), (r.row() for r in output.rejects), output.responses)
+        writer.commit(manifest, output.other_files)
 
 
-def _jsonl(rows: Any) -> str:
-    return "".join(dumps_line(row) + "\n" for row in rows)
+class RunWriter:
+    """`write_run` in one streaming pass, for a run too large to hold: rows go to temporary files as
+    they come (one document's at a time), and `commit()` renames them into place, the manifest
+    last. Leaving the `with` block without committing removes the temporary files."""
+
+    def __init__(self, run_dir: Path, *, other_files: list[str] | None = None) -> None:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / MANIFEST).unlink(missing_ok=True)
+        (run_dir / ERRORS).unlink(missing_ok=True)  # an earlier run's errors are not this run's
+        for record_type in RECORD_TYPES:
+            (run_dir / f"{record_type}.jsonl").unlink(missing_ok=True)
+        names = [record_file(t) for t in RECORD_TYPES] + [REJECTS, RESPONSES, MANIFEST, ERRORS, *(other_files or [])]
+        for name in names:
+            remove_stale_temp_files(run_dir / name)
+        self.run_dir = run_dir
+        self._records = {t: AtomicFile(run_dir / record_file(t)) for t in RECORD_TYPES}
+        self._files = {
+            **{record_file(t): file for t, file in self._records.items()},
+            REJECTS: AtomicFile(run_dir / REJECTS),
+            RESPONSES: AtomicFile(run_dir / RESPONSES),
+        }
+        self._committed = False
+
+    def add(
+        self, records: Iterable[dict[str, Any]], rejects: Iterable[dict[str, Any]], responses: Iterable[dict[str, Any]]
+    ) -> None:
+        """Rows in output order: records (each with its record_type), reject rows, recorded responses."""
+        for row in records:
+            self._records[row["record_type"]].write_row(row)
+        for row in rejects:
+            self._files[REJECTS].write_row(row)
+        for row in responses:
+            self._files[RESPONSES].write_row(row)
+
+    def commit(
+        self,
+        manifest: dict[str, Any],
+        other_files: dict[str, str] | None = None,
+        *,
+        written: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Rename every file into place, write `other_files` (relative path -> text), then the manifest.
+        `written`: files of the run written before (relative path -> sha256 and lines), listed too."""
+        for file in self._files.values():
+            file.flush()
+        manifest.setdefault("run_id", new_run_id())
+        manifest["files"] = {}
+        for name, file in self._files.items():
+            file.commit()
+            manifest["files"][name] = {"sha256": file.sha256, "lines": file.lines}
+        manifest["files"].update(written or {})
+        for name, text in (other_files or {}).items():
+            write_text_atomic(self.run_dir / name, text)
+            manifest["files"][name] = {"sha256": sha256_text(text), "lines": text.count("\n")}
+        write_text_atomic(self.run_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        self._committed = True
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if not self._committed:
+            for file in self._files.values():
+                file.discard()
 
 
 def sha256_text(text: str) -> str:

@@ -12,6 +12,9 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,31 +40,38 @@ def default_cache_path() -> Path:
 
 
 class ResponseCache:
-    """A persistent map from (model, request) to answer."""
+    """A persistent map from (model, request) to answer.
+
+    One connection serves every thread of a run (documents in flight), one statement at a time;
+    other processes (Ray workers on one machine) share the file through SQLite's own locking.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path)
-        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=60.0)
+        with self._lock:
+            self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
 
     @staticmethod
     def _key(model_id: str, request: dict[str, Any]) -> str:
         return hashlib.sha256(f"{model_id}\n{request_key(request)}".encode()).hexdigest()
 
     def get(self, model_id: str, request: dict[str, Any]) -> dict[str, Any] | None:
-        row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (self._key(model_id, request),)).fetchone()
+        key = self._key(model_id, request)
+        with self._lock:
+            row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def put(self, model_id: str, request: dict[str, Any], answer: dict[str, Any]) -> None:
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers (key, answer) VALUES (?, ?)",
-                (self._key(model_id, request), json.dumps(answer, ensure_ascii=False)),
-            )
+        key, text = self._key(model_id, request), json.dumps(answer, ensure_ascii=False)
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO answers (key, answer) VALUES (?, ?)", (key, text))
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
 
 @dataclass
@@ -73,12 +83,19 @@ class CallStats:
 
 @dataclass
 class RecordingBackend:
-    """Wraps a backend: answers from the cache when it can, records every answer it gives."""
+    """Wraps a backend: answers from the cache when it can, records every answer it gives.
+
+    A run gives each document its own RecordingBackend, so that each document's answers are
+    recorded with it and documents in flight together never share a list. `waiting` is entered
+    around each call to the inner backend: the local engine releases its pipeline lock there,
+    so that only model calls overlap.
+    """
 
     inner: Backend
     cache: ResponseCache | None = None
     recorded: list[dict[str, Any]] = field(default_factory=list)
     stats: CallStats = field(default_factory=CallStats)
+    waiting: Callable[[], AbstractContextManager[Any]] = nullcontext
 
     @property
     def name(self) -> str:
@@ -100,7 +117,8 @@ class RecordingBackend:
         if answer is not None:
             self.stats.cache_hits += 1
         else:
-            answer = ask()
+            with self.waiting():
+                answer = ask()
             self.stats.usage = self.stats.usage + Usage(**answer["usage"])
             if self.cache:
                 self.cache.put(self.model_id, request, answer)

@@ -35,7 +35,7 @@ def test_records_are_apart_from_the_side_files(
     run_dir = _run(articles_dir, tmp_path / "run", make_fake).run_dir
     assert sorted(p.name for p in (run_dir / "records").iterdir()) == sorted(f"{t}.jsonl" for t in RECORD_TYPES)
     assert sorted(p.name for p in run_dir.iterdir()) == [
-        "manifest.json", "records", "rejects.jsonl", "responses.jsonl", "texts"
+        "manifest.json", "parts", "records", "rejects.jsonl", "responses.jsonl", "texts"  # parts/: pipeline.progress
     ]
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["run_id"]) == 32
@@ -76,9 +76,10 @@ def test_output_files_follow_the_umask(articles_dir: Path, tmp_path: Path, make_
         run_dir = _run(articles_dir, tmp_path / "run", make_fake).run_dir
     finally:
         os.umask(previous)
-    files = [*run_dir.iterdir(), *(run_dir / "records").iterdir(), *(run_dir / "texts").iterdir()]
+    files = [*run_dir.iterdir(), *(run_dir / "records").iterdir(), *(run_dir / "texts").iterdir(),
+             *(run_dir / "parts").iterdir()]
     modes = {p.name: p.stat().st_mode & 0o777 for p in files}
-    assert modes.pop("records") == modes.pop("texts") == 0o750
+    assert modes.pop("records") == modes.pop("texts") == modes.pop("parts") == 0o750
     assert set(modes.values()) == {0o640}, modes
 
 

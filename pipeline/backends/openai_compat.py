@@ -36,6 +36,7 @@ from pydantic import BaseModel
 
 from pipeline.backends.base import BackendError, Completion, ContextOverflow, StructuredAnswer, Usage, one_line
 from pipeline.backends.reliability import RequestFailed, Retrier, RetryPolicy
+from pipeline.backends.throttle import Throttle
 
 StructuredMode = Literal["auto", "json_schema", "json_object", "tools"]
 STRUCTURED_MODES: tuple[str, ...] = StructuredMode.__args__  # type: ignore[attr-defined]
@@ -74,6 +75,7 @@ class OpenAIBackend:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         import openai
 
@@ -96,7 +98,8 @@ class OpenAIBackend:
             api_key=key or "no-key",
             timeout=_timeout(timeout),
             max_retries=0,
-            http_client=_deadline_client(timeout),
+            # Every HTTP request, retries and instructor's re-asks too, passes the run's shared throttle.
+            http_client=_deadline_client(timeout, throttle),
         )
         self.model = model or DEFAULT_OPENAI_MODEL
         self.base_url = str(self.client.base_url)
@@ -293,8 +296,9 @@ def _http_library() -> Any:
     raise BackendError("openai's HTTP library is neither httpx nor httpx2: the request deadline cannot be set")
 
 
-def _deadline_client(seconds: float) -> Any:
-    """openai's default HTTP client with a transport that enforces a total deadline per request."""
+def _deadline_client(seconds: float, throttle: Throttle | None = None) -> Any:
+    """openai's default HTTP client with a transport that enforces a total deadline per request, and
+    the run's throttle (requests per second, a 429 pausing every worker) on every request."""
     import openai
 
     http = _http_library()
@@ -334,7 +338,8 @@ def _deadline_client(seconds: float) -> Any:
         def close(self) -> None:
             self.inner.close()
 
-    return openai.DefaultHttpxClient(transport=DeadlineTransport(), timeout=_timeout(seconds))
+    hooks: Any = throttle.event_hooks() if throttle else None
+    return openai.DefaultHttpxClient(transport=DeadlineTransport(), timeout=_timeout(seconds), event_hooks=hooks)
 
 
 def _is_connect_error(cause: BaseException | None) -> bool:
