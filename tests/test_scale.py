@@ -19,6 +19,7 @@ from slow_openai_server import SlowServer, canned_answer
 from typer.testing import CliRunner
 
 from pipeline.backends import BackendError
+from pipeline.backends.base import BackendUnavailable
 from pipeline.backends.openai_compat import OpenAIBackend
 from pipeline.backends.throttle import Throttle, retry_after
 from pipeline.cli import app
@@ -161,6 +162,26 @@ def test_retry_failed_reads_only_the_rejected_documents(
     asked = {text for _, text in fake.asked}
     assert asked and all(text in GEORGIAN_AID for text in asked), "only the rejected document is read again"
     assert retried.failed_documents == 0
+    clean = run_extraction(articles_dir, tmp_path / "clean", RunSettings(use_cache=False), backend=make_fake())
+    assert _outputs(run_dir) == _outputs(clean.run_dir)
+
+
+def test_a_run_stopped_by_an_unreachable_backend_writes_what_was_done_and_resumes(
+    articles_dir: Path, tmp_path: Path, make_fake: Callable[..., Any]
+) -> None:
+    run_dir = tmp_path / "run"
+    down = make_fake(raise_on={"thermal imaging cameras": BackendUnavailable("the server went away")})
+    with pytest.raises(BackendUnavailable, match="--resume continues it"):
+        run_extraction(articles_dir, run_dir, RunSettings(use_cache=False), backend=down)
+    stopped = _manifest(run_dir)
+    assert stopped["stopped"]["documents_not_done"] == 1
+    assert [entry["doc_id"] for entry in stopped["inputs"]] == ["black_sea_drill"]
+
+    fake = make_fake()
+    resumed = run_extraction(articles_dir, run_dir, RunSettings(use_cache=False, resume=True), backend=fake)
+    asked = {text for _, text in fake.asked}
+    assert asked and all(text in GEORGIAN_AID for text in asked), "only the document not done is read"
+    assert "stopped" not in resumed.manifest
     clean = run_extraction(articles_dir, tmp_path / "clean", RunSettings(use_cache=False), backend=make_fake())
     assert _outputs(run_dir) == _outputs(clean.run_dir)
 
