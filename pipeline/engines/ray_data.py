@@ -15,6 +15,7 @@ Ray is imported only here, and this module only when `--engine ray` is asked for
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -63,7 +64,8 @@ def read_on_ray(
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        rows = [{"doc_id": d.doc_id, "path": str(d.path)} for d in documents]
+        # "path" as the user named it (what the run folder says); "file" for a worker whose folder differs.
+        rows = [{"doc_id": d.doc_id, "path": str(d.path), "file": str(d.path.resolve())} for d in documents]
         if not rows:
             return
         workers = max(1, min(int(ray.cluster_resources().get("CPU", 1)), -(-len(rows) // BATCH_DOCUMENTS)))
@@ -101,23 +103,24 @@ class RayDocumentReader:
         import pandas as pd
 
         results: dict[str, tuple[DocumentPart, str | None]] = {}
-        items = list(zip(batch["doc_id"], batch["path"], strict=True))
+        items = list(zip(batch["doc_id"], batch["path"], batch["file"], strict=True))
         read_documents(
             items, self._read, concurrency=self.concurrency, on_part=lambda r: results.update({r[0].doc_id: r})
         )
-        rows = [results[doc_id] for doc_id, _ in items]
+        rows = [results[doc_id] for doc_id, _, _ in items]
         return pd.DataFrame({
             "part": [part.to_json() for part, _ in rows],
             "text": [text or "" for _, text in rows],
             "loaded": [text is not None for _, text in rows],
         })
 
-    def _read(self, item: tuple[str, str], waiting: Waiting) -> tuple[DocumentPart, str | None]:
-        doc_id, path = item
+    def _read(self, item: tuple[str, str, str], waiting: Waiting) -> tuple[DocumentPart, str | None]:
+        doc_id, path, file = item
         try:
-            loaded = load_document(Path(path), doc_date=self.doc_date, max_characters=self.max_characters)
+            loaded = load_document(Path(file), doc_date=self.doc_date, max_characters=self.max_characters)
             if isinstance(loaded, LoadError):
                 return _failed(doc_id, path, loaded.reason, "load"), None
+            loaded = dataclasses.replace(loaded, path=Path(path))
             return self.reader.read(loaded, waiting), loaded.text
         except BackendUnavailable as exc:  # the server is down: the driver stops the run, as a local run stops
             part = _failed(doc_id, path, str(exc), "model")
