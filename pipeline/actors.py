@@ -60,6 +60,7 @@ TITLE_WORDS = (
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
+_SPEECH_VERBS = r"said|says|told|noted|added|stressed|stated|explained|announced|emphasized|emphasised"
 # Ranks, written out or abbreviated with or without the full stop ("Brig. Gen", "Rear Adm"): titles too,
 # but a position named beside a rank is the person's role (GUIDE §3).
 RANK_WORDS = (
@@ -215,8 +216,12 @@ class ActorRules:
     def _role_from_wording(self, name: str) -> str | None:
         escaped = re.escape(name)
         # The appositive stops at its comma and never crosses a sentence end ("Ministry. She added").
+        # It may run on to the speech verb when the writer left out the second comma ("X, head of
+        # the office in Bishkek said").
         appositive = re.search(
-            rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?(?:[^,;:“”\".]|(?<=[A-Z])\.){{3,120}}?),", self.text
+            rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?(?:[^,;:“”\".]|(?<=[A-Z])\.){{3,120}}?)"
+            rf"(?:,|\s+(?=(?:{_SPEECH_VERBS})\b))",
+            self.text,
         )
         if appositive and _TITLE_RE.search(appositive.group(1)):
             return _strip_article(appositive.group(1))

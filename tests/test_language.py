@@ -194,3 +194,8 @@ def test_a_press_releases_title_case_dateline_is_parsed_apart() -> None:
     text = "Lima, Peru – The World Food Programme and Chile signed a project today."
     sentences = [s.text for s in parse(text).sents]
     assert sentences[0].strip() == "Lima, Peru –"
+
+
+def test_an_apposition_that_runs_on_to_the_speech_verb() -> None:
+    text = "«Our work goes on,» Ana Ruiz, head of the OSCE Programme Office in Lima said during the ceremony."
+    assert ActorRules(text).role("Ana Ruiz") == "head of the OSCE Programme Office in Lima"
