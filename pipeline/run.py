@@ -69,7 +69,8 @@ IN_PROCESS_BACKENDS = ("local",)  # a model inside this process reads one docume
 OUTPUT_OPTIONS = ("structured_mode", "context_tokens")
 VERSION = "0.1.0"
 # Model calls one document may make (cache hits included) before it is rejected: a long document full
-# of cue sentences otherwise means thousands of requests. Our seeds and test articles need 10-15 each (their recordings).
+# of cue sentences otherwise means thousands of requests. Our seeds and test articles need 10-15 each
+# (their recordings).
 DEFAULT_MAX_MODEL_CALLS = 400
 
 
