@@ -33,6 +33,7 @@ from pipeline.documents import (
     LoadError,
     list_inputs,
 )
+from pipeline.interrupt import RunInterrupted
 from pipeline.language.parse import LanguageError
 from pipeline.options import (
     base_url_problem,
@@ -45,7 +46,15 @@ from pipeline.options import (
 )
 from pipeline.output import RunFolderError
 from pipeline.prompts import PromptError
-from pipeline.run import STRATEGIES, VERSION, DocumentResult, RunResult, RunSettings, run_extraction
+from pipeline.run import (
+    DEFAULT_MAX_MODEL_CALLS,
+    STRATEGIES,
+    VERSION,
+    DocumentResult,
+    RunResult,
+    RunSettings,
+    run_extraction,
+)
 from pipeline.validate import validate_files
 from schemas import RECORD_TYPES, json_schemas
 
@@ -56,7 +65,8 @@ EXIT_BACKEND_UNAVAILABLE = 3  # the backend cannot be reached at all: the run st
 EXIT_CODES = (
     "Exit codes: 0 every document done; 1 some documents rejected (the others' records are written); "
     "2 usage error (bad option or input, unwritable --out: nothing done); "
-    "3 the backend cannot be reached (the run stopped; what was done is written)."
+    "3 the backend cannot be reached (the run stopped; what was done is written); "
+    "130 / 143 interrupted by SIGINT / SIGTERM (finished documents kept; --resume finishes)."
 )
 
 app = typer.Typer(
@@ -225,6 +235,12 @@ def run(
     ray_address: Annotated[
         str | None, typer.Option(help="--engine ray: the cluster to join, e.g. auto (default: start Ray here).")
     ] = None,
+    max_model_calls: Annotated[
+        int,
+        typer.Option(
+            help="Reject a document that needs more model calls than this (cache hits count; 0: no limit)."
+        ),
+    ] = DEFAULT_MAX_MODEL_CALLS,
 ) -> None:
     """Extract records from every article in INPUTS into a run folder."""
     record_types = [t.strip() for t in types.split(",") if t.strip()] if types is not None else list(RECORD_TYPES)
@@ -238,6 +254,7 @@ def run(
         (doc_date_option_problem(doc_date) if doc_date is not None else None)
         or (base_url_problem(base_url) if base_url is not None else None)
         or (f"--max-characters {max_characters} must be at least 1" if max_characters < 1 else None)
+        or (f"--max-model-calls {max_model_calls} must be 0 (no limit) or more" if max_model_calls < 0 else None)
         or (record_types_problem(types, list(RECORD_TYPES)) if types is not None else None)
         or (gguf_model_problem(model) if backend == "local" and model is not None else None)
         or output_folder_problem(_default_run_dir() if out_dir is None else out_dir)
@@ -275,6 +292,7 @@ def run(
         rate=rate,
         engine=engine,
         ray_address=ray_address,
+        max_model_calls=max_model_calls,
     )
     run_dir = _default_run_dir() if out_dir is None else Path(out_dir)
     names = ([STDIN_DOC_ID] if listing.stdin else []) + [_entry_name(e) for e in listing.entries]
@@ -302,6 +320,9 @@ def run(
             result = run_extraction(listing, run_dir, settings, on_document=advance)
         except BackendUnavailable as exc:
             raise _fail(f"the backend cannot be reached: {exc}", EXIT_BACKEND_UNAVAILABLE) from exc
+        except RunInterrupted as exc:
+            console.print(escape(str(exc)), highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
         except (
             BackendError, PromptError, DocumentDateError, LanguageError, RunFolderError, ValueError, FileNotFoundError
         ) as exc:

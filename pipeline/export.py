@@ -41,7 +41,8 @@ from typing import Any, Literal, get_args, get_origin
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.output import RunReadError
+from pipeline.jsonl import write_text_atomic
+from pipeline.output import EXPORT_DIR, EXPORT_MANIFEST, RunReadError, sha256_file
 from pipeline.review.run_folder import RunFolder, read_run_folder
 from schemas import RECORD_TYPES, Actor, DateRef, Item, Money
 
@@ -50,7 +51,7 @@ FORMATS = ("csv", "parquet", "duckdb")
 FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
 DUCKDB_MAGIC = (8, b"DUCK")  # offset and bytes of a DuckDB database file's header
-EXPORT_FOLDER = "export"
+EXPORT_FOLDER = EXPORT_DIR
 DUCKDB_FILE = "records.duckdb"
 LIST_SEPARATOR = "; "
 
@@ -261,9 +262,32 @@ def export_run(run_dir: Path | str, export_format: str, out: Path | str | None =
                 raise ExportError(f"{target}: exists and is not a folder (csv and parquet write one file per table)")
             target.mkdir(parents=True, exist_ok=True)
             written = [_write_file(name, table, target, export_format) for name, table in tables.items()]
+        _note_in_run_folder(run_dir, str(folder.manifest.get("run_id") or ""), written)
     except OSError as exc:
         raise ExportError(f"{exc.filename or target}: cannot be written: {exc.strerror or exc}") from exc
     return Exported(written, folder.left_out)
+
+
+def _note_in_run_folder(run_dir: Path, run_id: str, written: list[Written]) -> None:
+    """Files written into RUN/export/ are listed in RUN/export/manifest.json with the run id they were
+    made from, so that `extract validate` tells this run's tables from an earlier run's. Exports of the
+    same run add up (csv, then parquet); an export of another run starts the list again."""
+    folder = (run_dir / EXPORT_DIR).resolve()
+    ours = [item for item in written if item.path.resolve().parent == folder]
+    if not ours:
+        return
+    manifest_path = run_dir / EXPORT_MANIFEST
+    try:
+        earlier = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        earlier = None
+    files: dict[str, Any] = {}
+    if isinstance(earlier, dict) and earlier.get("run_id") == run_id and isinstance(earlier.get("files"), dict):
+        files = {name: entry for name, entry in earlier["files"].items() if (folder / name).is_file()}
+    for item in ours:
+        files[item.path.name] = {"sha256": sha256_file(item.path)}
+    document = {"run_id": run_id, "files": dict(sorted(files.items()))}
+    write_text_atomic(manifest_path, json.dumps(document, indent=2) + "\n")
 
 
 def _check_replaceable(database: Path, tables: set[str]) -> None:

@@ -6,8 +6,12 @@ outputs/<run>/
   rejects.jsonl                documents, records and values that were rejected, each with its reason
   responses.jsonl              every model request and answer, for `--backend replay`
   errors.log                   the full text behind one-line reject reasons (only when there was an error)
+  texts/<doc_id>.txt           the text each document's offsets refer to
+  parts/                       one file per document read, as it finished (pipeline.progress)
   manifest.json                run id; inputs and hashes; backend, model, prompt and schema versions;
                                counts, timings; every other file of the run with its sha256
+  review.html, export/         written later by `extract view` and `extract export`; each names the
+                               run id it was made from (a page meta tag, export/manifest.json)
 
 Every file is written atomically (a temporary file beside it, then a rename) and the manifest
 goes last, so a folder without a manifest is an incomplete run. The manifest names each file of
@@ -22,6 +26,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,6 +50,20 @@ REJECTS = "rejects.jsonl"
 RESPONSES = "responses.jsonl"
 ERRORS = "errors.log"  # written by run.py through other_files, only when an error left detail to keep
 RECORDS_DIR = "records"
+TEXTS_DIR = "texts"  # pipeline.documents.TEXTS_FOLDER
+PARTS_DIR = "parts"  # pipeline.progress.PARTS
+# Outputs made from a finished run by other commands, inside its folder: each records the run id it
+# was made from, so that `extract validate` can tell one made from an earlier run in the same folder.
+REVIEW_PAGE = "review.html"
+EXPORT_DIR = "export"
+EXPORT_MANIFEST = f"{EXPORT_DIR}/manifest.json"
+RUN_ID_META = "extract-run-id"  # <meta name=... content=RUN_ID> in the review page
+# Everything a run (or a command reading it) writes into a run folder: a new run removes the
+# previous run's before it starts, so that nothing of it is left to be mistaken for this run's.
+RUN_OUTPUTS = (
+    RECORDS_DIR, TEXTS_DIR, PARTS_DIR, EXPORT_DIR, REVIEW_PAGE, MANIFEST, REJECTS, RESPONSES, ERRORS,
+    *(f"{record_type}.jsonl" for record_type in RECORD_TYPES),  # an older extract's layout
+)
 
 # What each side file of a run folder is, for a reader that was handed one instead of records.
 SIDE_FILES = {
@@ -134,6 +154,24 @@ def locked_run_dir(run_dir: Path) -> Iterator[Path]:
                 run_dir.rmdir()
     finally:
         os.close(handle)  # closing the descriptor releases the lock
+
+
+def remove_run_outputs(run_dir: Path, *, keep: tuple[str, ...] = ()) -> None:
+    """Remove an earlier run's outputs (RUN_OUTPUTS but `keep`) from the run folder; nothing else."""
+    for name in RUN_OUTPUTS:
+        if name in keep:
+            continue
+        path = run_dir / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def page_run_id(html: str) -> str | None:
+    """The run id a review page names (RUN_ID_META), or None."""
+    match = re.search(rf'<meta name="{RUN_ID_META}" content="([0-9A-Za-z_-]*)"', html)
+    return match.group(1) if match else None
 
 
 def write_run(run_dir: Path, output: RunOutput, manifest: dict[str, Any]) -> None:

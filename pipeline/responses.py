@@ -30,6 +30,7 @@ from pipeline.backends.base import (
     fill_request,
     request_key,
 )
+from pipeline.interrupt import StopRequest
 
 
 def default_cache_path() -> Path:
@@ -74,6 +75,15 @@ class ResponseCache:
             self._db.close()
 
 
+class CallLimitReached(Exception):
+    """A document asked for more model calls than `--max-model-calls` allows: the document is rejected
+    (its other records too: a document read in part would look complete)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"more than {limit} model calls; raise --max-model-calls")
+
+
 @dataclass
 class CallStats:
     calls: int = 0
@@ -96,6 +106,8 @@ class RecordingBackend:
     recorded: list[dict[str, Any]] = field(default_factory=list)
     stats: CallStats = field(default_factory=CallStats)
     waiting: Callable[[], AbstractContextManager[Any]] = nullcontext
+    max_calls: int = 0  # requests this document may make, cache hits included (0: no limit)
+    stop: StopRequest | None = None  # a run asked to stop abandons the document at its next call
 
     @property
     def name(self) -> str:
@@ -112,6 +124,11 @@ class RecordingBackend:
         return value if isinstance(value, int) else None
 
     def _answer(self, request: dict[str, Any], ask: Any) -> dict[str, Any]:
+        if self.stop is not None:
+            self.stop.check()
+        # Cache hits count too: whether a document is within the limit must not depend on the cache.
+        if self.max_calls and self.stats.calls >= self.max_calls:
+            raise CallLimitReached(self.max_calls)
         self.stats.calls += 1
         answer = self.cache.get(self.model_id, request) if self.cache else None
         if answer is not None:

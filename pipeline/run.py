@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import platform
+import signal
 import time
 import traceback
 from collections import Counter
@@ -35,14 +36,25 @@ from pipeline.documents import (
 )
 from pipeline.engines.local import Waiting, read_documents
 from pipeline.grounding import Grounder, with_value_spans
-from pipeline.jsonl import TEMP_SUFFIX, record_rows, write_text_atomic
+from pipeline.interrupt import Interrupted, RunInterrupted, StopRequest, stop_on_signals
+from pipeline.jsonl import record_rows, write_text_atomic
 from pipeline.language.parse import choose_pipeline
 from pipeline.merge import merge_records, missing_core
-from pipeline.output import ERRORS, MANIFEST, Reject, RunOutput, RunWriter, locked_run_dir, sha256_text
+from pipeline.output import (
+    ERRORS,
+    MANIFEST,
+    PARTS_DIR,
+    Reject,
+    RunOutput,
+    RunWriter,
+    locked_run_dir,
+    remove_run_outputs,
+    sha256_text,
+)
 from pipeline.progress import DocumentPart, PartStore, fingerprint
 from pipeline.prompts import PROMPTS_DIR, SlotPrompt, load_prompts
 from pipeline.record_types import entry
-from pipeline.responses import RecordingBackend, ResponseCache, default_cache_path
+from pipeline.responses import CallLimitReached, RecordingBackend, ResponseCache, default_cache_path
 from pipeline.strategies import Candidate, Skipped
 from pipeline.strategies.slots import extract_by_slots
 from pipeline.strategies.structured import extract_structured
@@ -56,6 +68,10 @@ IN_PROCESS_BACKENDS = ("local",)  # a model inside this process reads one docume
 # document again when one of these changed.
 OUTPUT_OPTIONS = ("structured_mode", "context_tokens")
 VERSION = "0.1.0"
+# Model calls one document may make (cache hits included) before it is rejected: a long document full
+# of cue sentences otherwise means thousands of requests. Our seeds and test articles need 10-15 each
+# (their recordings).
+DEFAULT_MAX_MODEL_CALLS = 400
 
 
 @dataclass
@@ -80,6 +96,7 @@ class RunSettings:
     rate: float | None = None  # at most this many requests per second to the server (all workers together)
     engine: str = "local"  # "local" (this process) or "ray" (Ray Data over a cluster)
     ray_address: str | None = None  # the Ray cluster to join; None starts Ray on this machine
+    max_model_calls: int = DEFAULT_MAX_MODEL_CALLS  # per document; one that needs more is rejected (0: no limit)
 
 
 @dataclass
@@ -129,9 +146,11 @@ def run_extraction(
     Each document's results are kept in RUN/parts/ when it finishes (pipeline.progress); the run's
     files are assembled from the parts, in document order, once every document is done.
 
-    The run holds `run_dir`'s lock from start to end: a second run on it raises RunFolderBusy."""
-    with locked_run_dir(run_dir):
-        return _extract_all(inputs, run_dir, settings, on_document, backend)
+    The run holds `run_dir`'s lock from start to end: a second run on it raises RunFolderBusy.
+    SIGINT and SIGTERM stop it cleanly (pipeline.interrupt): RunInterrupted is raised, every finished
+    document is kept in RUN/parts/ and nothing half-done is written."""
+    with locked_run_dir(run_dir), stop_on_signals() as stop:
+        return _extract_all(inputs, run_dir, settings, on_document, backend, stop)
 
 
 def _extract_all(
@@ -140,6 +159,7 @@ def _extract_all(
     settings: RunSettings,
     on_document: Callable[[DocumentResult], None] | None,
     backend: Backend | None,
+    stop: StopRequest,
 ) -> RunResult:
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
@@ -153,21 +173,27 @@ def _extract_all(
         raise ValueError(f"unknown record type(s) {', '.join(unknown)}; choose from {', '.join(RECORD_TYPES)}")
     check_engine_settings(settings, backend, listing)
     reader = DocumentReader(settings, backend)
+    reader.stop = stop
     store = PartStore(run_dir)
     resuming = settings.resume or settings.retry_failed
-    order: list[str | DocumentPart] = []  # document ids (their parts are on disk) and load errors, in input order
+    # In input order: document ids (their parts are on disk once done), load errors, and (after a stop)
+    # the manifest entries of documents never started.
+    order: list[str | DocumentPart | dict[str, Any]] = []
+    paths: dict[str, str] = {}  # doc id -> path, for the entry of a document started but not done
     done: set[str] = set()  # documents whose part is this run's (read now, or kept from before)
+    written: set[str] = set()  # documents whose part this run wrote (some may not be reported yet)
     reused = 0
+    documents = load_documents(listing, doc_date=settings.doc_date, max_characters=settings.max_characters)
 
     def report(part: DocumentPart) -> None:
         done.add(part.doc_id)
         if on_document:
             on_document(_result(part))
+        stop.check()  # asked to stop: the document just kept is the last
 
     def pending() -> Iterator[Document]:
         """The documents still to read; the others are reported as they are found."""
         nonlocal reused
-        documents = load_documents(listing, doc_date=settings.doc_date, max_characters=settings.max_characters)
         for loaded in documents:
             if isinstance(loaded, LoadError):
                 part = _load_error_part(loaded)
@@ -175,6 +201,7 @@ def _extract_all(
                 report(part)
                 continue
             order.append(loaded.doc_id)
+            paths[loaded.doc_id] = str(loaded.path)
             earlier = store.read(loaded.doc_id) if resuming else None
             if (
                 earlier is not None
@@ -186,6 +213,7 @@ def _extract_all(
                 reused += 1
                 report(earlier)
                 continue
+            stop.check()
             yield loaded
 
     def keep(part: DocumentPart, text: str | None) -> DocumentPart:
@@ -193,14 +221,22 @@ def _extract_all(
         if text is not None:
             part.text_sha256, part.text_lines = _keep_text(run_dir, part.doc_id, text)
         store.write(part)
+        written.add(part.doc_id)
         return part
 
     def keep_and_report(part: DocumentPart, text: str | None) -> None:
         report(keep(part, text))
 
     stopped: BackendUnavailable | None = None
+    # Only a folder that holds a run has its outputs removed: a folder the user made is never cleared.
+    earlier_run = (run_dir / MANIFEST).is_file() or (run_dir / PARTS_DIR).is_dir()
     try:
         store.start(resume=resuming, manifest_name=MANIFEST)
+        if earlier_run:
+            # An earlier run's outputs go before this run writes anything: none of them (a page, an
+            # export, the text of a document no longer read) may pass for this run's. A resumed run
+            # keeps the parts and texts it continues from.
+            remove_run_outputs(run_dir, keep=(PARTS_DIR, TEXTS_FOLDER) if resuming else (PARTS_DIR,))
         if settings.engine == "ray":
             from pipeline.engines.ray_data import read_on_ray
 
@@ -213,14 +249,29 @@ def _extract_all(
             read_documents(pending(), read_and_keep, concurrency=reader.concurrency, on_part=report)
     except BackendUnavailable as exc:  # every further document would fail the same way
         stopped = exc
+    except (Interrupted, KeyboardInterrupt):
+        finished = sum(1 for e in order if isinstance(e, DocumentPart) or e in done or e in written)
+        number = stop.signal_number or signal.SIGINT
+        raise RunInterrupted(number, finished, listing.documents, str(run_dir / PARTS_DIR)) from None
     finally:
         reader.close()
-    finished = [e for e in order if isinstance(e, DocumentPart) or e in done]
-    not_done = listing.documents - len(finished)
+    if stopped:
+        # Every input is named in the stopped run's manifest: those never started are loaded now, so
+        # that a file that cannot be read is rejected by name, and the others are listed as not done.
+        for loaded in documents:
+            if isinstance(loaded, LoadError):
+                order.append(_load_error_part(loaded))
+            else:
+                order.append(_not_done_entry(loaded.doc_id, str(loaded.path)))
+    entries = [
+        e if isinstance(e, DocumentPart | dict) or e in done else _not_done_entry(e, paths.get(e, ""))
+        for e in order
+    ]
+    not_done = sum(1 for e in entries if isinstance(e, dict))
     extra: dict[str, Any] = {"skipped": [s.row() for s in listing.skipped]}
     if stopped:
         extra["stopped"] = {"reason": str(stopped), "documents_not_done": not_done}
-    manifest, results = _assemble(run_dir, store, finished, reader, settings, started_at, started, reused, extra)
+    manifest, results = _assemble(run_dir, store, entries, reader, settings, started_at, started, reused, extra)
     if stopped:
         raise BackendUnavailable(
             f"{stopped} ({not_done} document(s) not done; what was done is written to {run_dir}; "
@@ -229,6 +280,11 @@ def _extract_all(
     # Parts of documents no longer in the input go; after a stop, those not reached yet may still fit.
     store.keep_only({entry for entry in order if isinstance(entry, str)})
     return RunResult(run_dir, manifest, results)
+
+
+def _not_done_entry(doc_id: str, path: str) -> dict[str, Any]:
+    """The manifest entry of a document a stopped run did not read (a resume reads it)."""
+    return {"doc_id": doc_id, "path": path, "status": "not done"}
 
 
 def _keep_text(run_dir: Path, doc_id: str, text: str) -> tuple[str, int]:
@@ -277,6 +333,7 @@ class DocumentReader:
         self.strategy = choose_strategy(settings.strategy, self.backend)
         self.concurrency = 1 if self.backend.name in IN_PROCESS_BACKENDS else settings.concurrency
         self.cache = ResponseCache(settings.cache_path or default_cache_path()) if settings.use_cache else None
+        self.stop: StopRequest | None = None  # set by a run that stops on signals
         # Everything besides the document that changes what a document yields (see pipeline.progress).
         self.fingerprint = fingerprint(
             VERSION, SCHEMA_VERSION, settings.backend, settings.model, settings.base_url,
@@ -302,7 +359,9 @@ class DocumentReader:
     def read(self, document: Document, waiting: Waiting = nullcontext) -> DocumentPart:
         """One document, start to finish; every failure is the document's reject, never the run's, except
         BackendUnavailable: the server is down, and every further document would fail the same way."""
-        model = RecordingBackend(self.backend, self.cache, waiting=waiting)
+        model = RecordingBackend(
+            self.backend, self.cache, waiting=waiting, max_calls=self.settings.max_model_calls, stop=self.stop
+        )
         output = RunOutput()
         try:
             result = _extract_document(document, model, self.strategy, self.prompts, self.settings.record_types, output)
@@ -359,7 +418,7 @@ def _result(part: DocumentPart) -> DocumentResult:
 def _assemble(
     run_dir: Path,
     store: PartStore,
-    order: list[str | DocumentPart],
+    order: list[str | DocumentPart | dict[str, Any]],
     reader: DocumentReader,
     settings: RunSettings,
     started_at: dt.datetime,
@@ -376,10 +435,11 @@ def _assemble(
     results: list[DocumentResult] = []
     errors: list[str] = []
     texts: dict[str, dict[str, Any]] = {}
-    for temporary in (run_dir / TEXTS_FOLDER).glob(f".*{TEMP_SUFFIX}"):  # a killed run's, never renamed
-        temporary.unlink(missing_ok=True)
     with RunWriter(run_dir) as writer:
         for entry in order:
+            if isinstance(entry, dict):  # not done (a stopped run): listed, nothing to write
+                inputs.append(entry)
+                continue
             part = entry if isinstance(entry, DocumentPart) else store.read(entry)
             if part is None:
                 raise RuntimeError(f"{store.path_for(str(entry))}: this run's part of document {entry!r} is gone")
@@ -394,6 +454,11 @@ def _assemble(
                 errors.append(part.errors)
             if isinstance(entry, str) and part.text_sha256:
                 texts[text_file_name(part.doc_id)] = {"sha256": part.text_sha256, "lines": part.text_lines}
+        # Texts of documents this run does not list (a document no longer read, or one a stopped run did
+        # not reach) and temporary files of a killed write are not this run's.
+        for kept in (run_dir / TEXTS_FOLDER).glob("*") if (run_dir / TEXTS_FOLDER).is_dir() else []:
+            if f"{TEXTS_FOLDER}/{kept.name}" not in texts:
+                kept.unlink(missing_ok=True)
         log = RunOutput(other_files={ERRORS: "".join(errors)} if errors else {})
         for line in getattr(reader.backend, "log", []):
             log_error(log, line)
@@ -445,6 +510,10 @@ def _extract_document(
         )
     except BackendUnavailable:
         raise  # not this document's fault: the run stops
+    except CallLimitReached as exc:
+        reason = str(exc)
+        output.rejects.append(Reject("document", document.doc_id, path, reason, stage="limit"))
+        return DocumentResult(document.doc_id, path, 0, time.perf_counter() - started, reason)
     except BackendError as exc:
         reason = one_line(str(exc), 240)
         output.rejects.append(Reject("document", document.doc_id, path, reason, stage="model"))

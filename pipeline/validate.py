@@ -35,7 +35,19 @@ from pipeline.documents import (
 from pipeline.grounding import NORMALIZED_FROM_TEXT
 from pipeline.jsonl import LineError, read_numbered_records
 from pipeline.normalize import count_words
-from pipeline.output import MANIFEST, RECORDS_DIR, SIDE_FILES, sha256_file
+from pipeline.output import (
+    EXPORT_DIR,
+    EXPORT_MANIFEST,
+    MANIFEST,
+    PARTS_DIR,
+    RECORDS_DIR,
+    REVIEW_PAGE,
+    SIDE_FILES,
+    TEXTS_DIR,
+    page_run_id,
+    sha256_file,
+)
+from pipeline.progress import PartStore
 from pipeline.text import squash
 from schemas import COMPUTED_KEYS, RECORD_TYPES, Record
 
@@ -126,17 +138,101 @@ def _validate_run(run_dir: Path, docs: Path | None, report: ValidationReport) ->
     for name in listed:
         if not (run_dir / name).is_file():
             report.errors.append(LineError(run_dir / name, 0, f"missing: run {context.run_id}'s manifest lists it"))
-    unlisted = [p for p in [*record_files, *sorted(run_dir.glob("*.jsonl"))] if _relative(run_dir, p) not in listed]
-    for path in unlisted:
-        report.errors.append(LineError(
-            path, 0, f"not part of run {context.run_id}: its manifest does not list this file (another run's?)"
-        ))
+    _check_folder_contents(run_dir, context, report)
     for name in listed:
         path = run_dir / name
         if path.is_file():
             _check_listed(run_dir, context, path, report)
     for path in record_files:
         _validate_record_file(path, context, report)
+
+
+def _check_folder_contents(run_dir: Path, context: _RunContext, report: ValidationReport) -> None:
+    """Everything in the run folder is the run's: a file its manifest lists, its parts, or an output
+    of `extract view` / `extract export` made from this run (they name its run id). Anything else is
+    another run's leftover (or a stranger's) and is named, so a folder that holds an earlier run's
+    texts, page or tables beside this run's files does not pass."""
+    listed = (context.manifest or {}).get("files", {})
+    inputs = (context.manifest or {}).get("inputs", [])
+    store = PartStore(run_dir)
+    parts = {store.path_for(str(e["doc_id"])).name for e in inputs if isinstance(e, dict) and e.get("doc_id")}
+    not_ours = f"not part of run {context.run_id}: its manifest does not list this file (another run's?)"
+    for path in sorted(run_dir.iterdir()):
+        name = path.name
+        if name == MANIFEST or name in listed:
+            continue
+        if name in (RECORDS_DIR, TEXTS_DIR) and path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if _relative(run_dir, inner) not in listed and not (inner.is_dir() and any(inner.iterdir())):
+                    report.errors.append(LineError(inner, 0, not_ours))
+        elif name == PARTS_DIR and path.is_dir():
+            for inner in sorted(path.iterdir()):
+                if inner.name not in parts:
+                    report.errors.append(LineError(
+                        inner, 0, f"not part of run {context.run_id}: not the part of a document its manifest "
+                        "lists (another run's, or a temporary file of an interrupted write)",
+                    ))
+        elif name == REVIEW_PAGE and path.is_file():
+            _check_review_page(path, context, report)
+        elif name == EXPORT_DIR and path.is_dir():
+            _check_export(run_dir, context, report)
+        else:
+            what = "folder" if path.is_dir() else "file"
+            report.errors.append(LineError(
+                path, 0, f"not part of run {context.run_id}: its manifest does not list this {what}, and it is "
+                "not this run's review page or export (another run's?)",
+            ))
+
+
+def _check_review_page(path: Path, context: _RunContext, report: ValidationReport) -> None:
+    try:
+        made_from = page_run_id(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        report.errors.append(LineError(path, 0, f"cannot be read: {exc.strerror or exc}"))
+        return
+    if made_from != context.run_id:
+        which = f"run {made_from}" if made_from else "no run it names"
+        report.errors.append(LineError(
+            path, 0, f"stale: the review page was made from {which}, not from run {context.run_id} "
+            "(run `extract view` again)",
+        ))
+
+
+def _check_export(run_dir: Path, context: _RunContext, report: ValidationReport) -> None:
+    """RUN/export/: its manifest names this run, and lists every file in it with its sha256."""
+    folder = run_dir / EXPORT_DIR
+    manifest_path = run_dir / EXPORT_MANIFEST
+    stale = "(run `extract export` again)"
+    try:
+        exported = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        exported = None
+    if not isinstance(exported, dict) or not isinstance(exported.get("files"), dict):
+        report.errors.append(LineError(
+            folder, 0, f"stale: no readable {EXPORT_MANIFEST} names the run these tables were made from {stale}"
+        ))
+        return
+    if exported.get("run_id") != context.run_id:
+        report.errors.append(LineError(
+            folder, 0, f"stale: the export was made from run {exported.get('run_id')}, not from run "
+            f"{context.run_id} {stale}",
+        ))
+        return
+    files: dict[str, Any] = exported["files"]
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_dir() or path == manifest_path:
+            continue
+        entry = files.get(name)
+        if not isinstance(entry, dict):
+            report.errors.append(LineError(path, 0, f"not part of the export of run {context.run_id}: "
+                                           f"{EXPORT_MANIFEST} does not list it"))
+        elif sha256_file(path) != entry.get("sha256"):
+            report.errors.append(LineError(path, 0, "not the file the export wrote: its sha256 differs from "
+                                           f"{EXPORT_MANIFEST}'s (edited after the export?)"))
+    for name in files:
+        if not (folder / name).is_file():
+            report.errors.append(LineError(folder / name, 0, f"missing: {EXPORT_MANIFEST} lists it"))
 
 
 def _run_context(run_dir: Path, docs: Path | None, report: ValidationReport) -> _RunContext | None:

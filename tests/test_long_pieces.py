@@ -97,7 +97,8 @@ def test_a_piece_the_model_still_refuses_is_halved_then_skipped_by_name(tmp_path
     # A model whose context holds no piece at all: each smallest piece is skipped with a named reject.
     tiny = ContextLimitedFake(len(load_prompts()["exercise"].render("")) + 40, answers=ARTICLE_ANSWERS,
                               default=NOTHING)
-    result = run_extraction(folder, tmp_path / "run2", RunSettings(use_cache=False), backend=tiny)
+    # Every refused piece is a request too: far more than the default --max-model-calls, so no limit here.
+    result = run_extraction(folder, tmp_path / "run2", RunSettings(use_cache=False, max_model_calls=0), backend=tiny)
     assert result.failed_documents == 0, result.documents
     skipped = [r for r in _rejects(result.run_dir) if r["reason"].startswith("not asked:")]
     assert skipped and all("too long for the model's context" in r["reason"] for r in skipped)

@@ -175,7 +175,9 @@ def test_a_run_stopped_by_an_unreachable_backend_writes_what_was_done_and_resume
         run_extraction(articles_dir, run_dir, RunSettings(use_cache=False), backend=down)
     stopped = _manifest(run_dir)
     assert stopped["stopped"]["documents_not_done"] == 1
-    assert [entry["doc_id"] for entry in stopped["inputs"]] == ["black_sea_drill"]
+    assert [(entry["doc_id"], entry["status"]) for entry in stopped["inputs"]] == [
+        ("black_sea_drill", "ok"), ("georgian_aid", "not done")
+    ]
 
     fake = make_fake()
     resumed = run_extraction(articles_dir, run_dir, RunSettings(use_cache=False, resume=True), backend=fake)
@@ -409,6 +411,29 @@ def test_a_document_failing_on_a_ray_worker_is_a_reject_not_a_lost_batch(
     assert _outputs(result.run_dir) == _outputs(local.run_dir)
     rejects = [json.loads(line) for line in _outputs(result.run_dir)["rejects.jsonl"].splitlines()]
     assert [r["doc_id"] for r in rejects if r["kind"] == "document"] == ["aid_1"]
+
+
+def test_the_call_limit_counts_per_document_on_ray_workers(
+    ray_local: None, tmp_path: Path, make_fake: Callable[..., Any]
+) -> None:
+    folder = _many_articles(tmp_path / "articles", copies=2)
+    calls = {}
+    for name, text in (("drill", BLACK_SEA_DRILL), ("aid", GEORGIAN_AID)):
+        fake = make_fake()
+        single = tmp_path / name
+        single.mkdir()
+        (single / "one.txt").write_text(text, encoding="utf-8")
+        run_extraction(single, tmp_path / f"{name}-run", RunSettings(use_cache=False, max_model_calls=0), backend=fake)
+        calls[name] = len(fake.prompts)
+    light, heavy = sorted(calls, key=lambda name: calls[name])
+    assert calls[light] < calls[heavy]
+    result = run_extraction(
+        folder, tmp_path / "run", RunSettings(use_cache=False, engine="ray", max_model_calls=calls[light]),
+        backend=make_fake(),
+    )
+    failed = sorted(d.doc_id for d in result.documents if d.error)
+    assert failed == [f"{heavy}_0", f"{heavy}_1"], "each document has its own count, on any worker"
+    assert all(f"more than {calls[light]} model calls" in (d.error or "") for d in result.documents if d.error)
 
 
 def test_cli_engine_ray_without_ray_installed_is_a_clear_error(

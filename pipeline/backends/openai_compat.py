@@ -175,7 +175,7 @@ class OpenAIBackend:
                 mode = self.modes[request_type] = "json_object"
                 self.mode_switches[request_type] = {"from": "json_schema", "to": "json_object",
                                                     "because": one_line(str(failure), 120)}
-                self.retrier.log.append(f"{self.base_url}: {request_type}: json_schema refused, using json_object: "
+                self.retrier.note(f"{self.base_url}: {request_type}: json_schema refused, using json_object: "
                                         f"{failure.detail}")
                 return self._fill(response_model, system, user, mode)
 

@@ -13,11 +13,15 @@ with the server's Retry-After when it sent one) and runs each request through `R
   declared unavailable (`BackendUnavailable`) and the run stops with one clear message.
 
 The jitter's random source and the sleep are injectable, so tests are deterministic and instant.
+One Retrier serves every document in flight (`--concurrency`): its counters and log are read and
+changed under a lock, so the budget is never overspent and the breaker counts every failure; the
+request itself and the backoff sleep run outside the lock.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +81,7 @@ class Retrier:
     succeeded: int = 0
     failed_in_a_row: int = 0
     log: list[str] = field(default_factory=list)  # one line per retry and per final failure, for the run's log
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def backoff(self, retry: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number `retry` (1-based)."""
@@ -94,29 +99,35 @@ class Retrier:
                 result = attempt()
             except RequestFailed as failure:
                 last = failure
-                if failure.unreachable and not self.succeeded:
-                    self.log.append(f"{self.where}: {failure.detail}")
+                with self._lock:
+                    never_succeeded = not self.succeeded
+                if failure.unreachable and never_succeeded:
+                    self.note(f"{self.where}: {failure.detail}")
                     raise BackendUnavailable(
                         f"{self.where}: {self._reason(failure)}; stopping the run", detail=failure.detail
                     ) from failure
                 if not failure.retryable or tries >= self.policy.attempts:
                     break
-                if self.retries_used >= self.policy.run_budget:
-                    self.log.append(f"{self.where}: retry budget of {self.policy.run_budget} spent; not retrying")
+                with self._lock:  # check and spend the budget in one step: threads never overspend it
+                    spent = self.retries_used >= self.policy.run_budget
+                    if not spent:
+                        self.retries_used += 1
+                if spent:
+                    self.note(f"{self.where}: retry budget of {self.policy.run_budget} spent; not retrying")
                     break
                 delay = self.backoff(tries, failure.retry_after)
-                self.retries_used += 1
-                self.log.append(f"{self.where}: attempt {tries} failed ({failure}); retrying in {delay:.1f} s")
+                self.note(f"{self.where}: attempt {tries} failed ({failure}); retrying in {delay:.1f} s")
                 self.sleep(delay)
                 continue
-            self.succeeded += 1
-            self.failed_in_a_row = 0
+            with self._lock:
+                self.succeeded += 1
+                self.failed_in_a_row = 0
             return result
         assert last is not None
         if last.unreachable:
             # Connected before, and now not after every attempt and its backoff: the server has gone
             # away. Stop now rather than fail each remaining document one by one.
-            self.log.append(f"{self.where}: {last.detail}")
+            self.note(f"{self.where}: {last.detail}")
             raise BackendUnavailable(
                 f"{self.where}: {last} after {tries} attempts; the server stopped answering, stopping the run",
                 detail=last.detail,
@@ -125,18 +136,24 @@ class Retrier:
         suffix = f" (after {tries} attempts)" if tries > 1 else ""
         raise BackendError(f"{last}{suffix}", detail=last.detail) from last
 
+    def note(self, line: str) -> None:
+        with self._lock:
+            self.log.append(line)
+
     def _count_failure(self, failure: RequestFailed, tries: int) -> None:
-        self.failed_in_a_row += 1
-        self.log.append(f"{self.where}: gave up after {tries} attempt(s): {failure.detail}")
-        if not self.succeeded and self.failed_in_a_row >= self.policy.failures_at_start:
+        with self._lock:
+            self.failed_in_a_row += 1
+            in_a_row, succeeded = self.failed_in_a_row, self.succeeded
+            self.log.append(f"{self.where}: gave up after {tries} attempt(s): {failure.detail}")
+        if not succeeded and in_a_row >= self.policy.failures_at_start:
             raise BackendUnavailable(
-                f"{self.where}: the first {self.failed_in_a_row} requests all failed (last: {self._reason(failure)}); "
+                f"{self.where}: the first {in_a_row} requests all failed (last: {self._reason(failure)}); "
                 "stopping the run",
                 detail=failure.detail,
             ) from failure
-        if self.failed_in_a_row >= self.policy.failures_in_a_row:
+        if in_a_row >= self.policy.failures_in_a_row:
             raise BackendUnavailable(
-                f"{self.where}: {self.failed_in_a_row} requests in a row failed "
+                f"{self.where}: {in_a_row} requests in a row failed "
                 f"(last: {self._reason(failure)}); stopping the run",
                 detail=failure.detail,
             ) from failure
@@ -146,4 +163,5 @@ class Retrier:
         return str(failure).removeprefix(f"{self.where}: ")
 
     def report(self) -> dict[str, int]:
-        return {"requests_ok": self.succeeded, "retries": self.retries_used}
+        with self._lock:
+            return {"requests_ok": self.succeeded, "retries": self.retries_used}

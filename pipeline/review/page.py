@@ -22,12 +22,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.jsonl import write_text_atomic
+from pipeline.output import REVIEW_PAGE
 from pipeline.review.gold import FieldNote, GoldMarks, gold_marks
 from pipeline.review.run_folder import RunFolder, document_text, read_run_folder
 from pipeline.review.spans import Segment, Span, record_spans, segments
 from schemas import COMPUTED_KEYS, RECORD_TYPES, Record
 
-PAGE_FILE = "review.html"
+PAGE_FILE = REVIEW_PAGE
 HIDDEN_FIELDS = frozenset({"id", "doc_id", "record_type", "evidence", "spans"})
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SCREENSHOT_SECONDS = 120
@@ -143,7 +144,7 @@ def build_documents(folder: RunFolder, marks: GoldMarks | None) -> list[PageDocu
         doc_id = str(entry.get("doc_id") or Path(str(entry.get("path", "?"))).stem)
         rows = by_doc.get(doc_id, []) if entry.get("doc_id") else []
         text, text_problem = (None, None)
-        if entry.get("status", "ok") != "rejected":
+        if entry.get("status", "ok") not in ("rejected", "not done"):  # not read: no text of its own
             text, text_problem = document_text(folder.path, entry)
         all_spans: list[Span] = []
         cards: list[Card] = []
@@ -346,6 +347,7 @@ def render_page(folder: RunFolder, documents: list[PageDocument], marks: GoldMar
     template = _environment().get_template("review.html.j2")
     return template.render(
         run=str(folder.path),
+        run_id=str(manifest.get("run_id") or ""),
         backend=backend,
         started_at=manifest.get("started_at"),
         documents=documents,
