@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,14 +55,31 @@ def available_cores() -> int:
 def default_threads() -> int:
     """llama.cpp's threads spin while they wait for each other: one thread that does not get a core
     stalls all of them, and a run that shares the CPU slows far more than in proportion. So take
-    the cores that the last minute's load average leaves free (all of them on an idle machine, at
-    least one), not every core."""
+    the cores that other running processes leave free (all of them on an idle machine, at least
+    one), not every core. "Running" is the kernel's count of runnable tasks now (/proc/loadavg),
+    sampled a few times, not the one-minute load average: that average still counts a run that has
+    just ended, so back-to-back runs would each have taken one thread on an idle machine."""
     cores = available_cores()
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average on this platform
-        return cores
-    return max(1, min(cores, cores - int(busy + 0.5)))
+    others = _other_running_tasks()
+    if others is None:
+        try:
+            others = int(os.getloadavg()[0] + 0.5)
+        except (AttributeError, OSError):  # no load average on this platform
+            return cores
+    return max(1, min(cores, cores - others))
+
+
+def _other_running_tasks(samples: int = 5, pause: float = 0.02) -> int | None:
+    """Runnable tasks besides this process, the median of a few readings of /proc/loadavg."""
+    counts = []
+    for _ in range(samples):
+        try:
+            running = Path("/proc/loadavg").read_text().split()[3].split("/")[0]
+        except (OSError, IndexError):
+            return None
+        counts.append(max(0, int(running) - 1))  # the reading process itself is running
+        time.sleep(pause)
+    return sorted(counts)[len(counts) // 2]
 
 
 def _file_fingerprint(path: Path) -> str:
