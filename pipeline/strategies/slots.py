@@ -32,22 +32,29 @@ from pipeline.text import Span, sentences
 MAX_SLOT_TOKENS = 160
 STOP = [END, "\nText:"]
 
-def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
-    """Sentences matching the prompt's cue pattern, and the `follow` sentences after each in its paragraph."""
+def _cue_sentences(document: Document, prompt: SlotPrompt) -> Iterator[tuple[Span, list[Span]]]:
+    """Each sentence with a cue word or the event's name that passes the type's gate, with the
+    sentences after it (the document's sentences outside its header)."""
     if prompt.cues is None:
-        return []
+        return
     spans = [s for s in sentences(document.text) if not document.in_header(s.start)]
-    chosen: dict[int, Span] = {}
     kind = entry(prompt.record_type)
     gate = kind.gate or (lambda _: True)
     names = kind.mentions(document.text)
     for index, span in enumerate(spans):
         named = any(name in span.text for name in names)
-        if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
-            continue
+        if (prompt.cues.search(span.text) or named) and gate(span.text):
+            yield span, spans[index + 1 :]
+
+
+def candidate_units(document: Document, prompt: SlotPrompt) -> list[Span]:
+    """Sentences matching the prompt's cue pattern, and the `follow` sentences after each in its paragraph."""
+    kind = entry(prompt.record_type)
+    chosen: dict[int, Span] = {}
+    for span, after in _cue_sentences(document, prompt):
         for part in _clauses_stating(span, kind.gate) if kind.gate else [span]:
             chosen[part.start] = part
-        for following in spans[index + 1 : index + 1 + prompt.follow]:
+        for following in after[: prompt.follow]:
             if "\n\n" in document.text[span.end : following.start]:
                 break
             chosen[following.start] = following
@@ -61,20 +68,12 @@ def read_only_units(document: Document, prompt: SlotPrompt, asked: list[Span]) -
     own ("This year's edition brought together ...", "It included four booms and two skimmers").
     They are read by rule only (no model call) and make a record only when the wording itself
     states one of the type's facts (the entry's `complete_by_rule`)."""
-    if prompt.cues is None:
-        return []
-    spans = [s for s in sentences(document.text) if not document.in_header(s.start)]
-    taken = {u.start for u in asked}
     kind = entry(prompt.record_type)
-    gate = kind.gate or (lambda _: True)
-    names = kind.mentions(document.text)
-    chosen: dict[int, Span] = {}
+    taken = {u.start for u in asked}
     window = max(prompt.follow, kind.read_follow)
-    for index, span in enumerate(spans):
-        named = any(name in span.text for name in names)
-        if not ((prompt.cues.search(span.text) or named) and gate(span.text)):
-            continue
-        for following in spans[index + 1 : index + 1 + window]:
+    chosen: dict[int, Span] = {}
+    for _, after in _cue_sentences(document, prompt):
+        for following in after[:window]:
             if following.start not in taken and kind.refers_back(following.text):
                 chosen[following.start] = following
     return [chosen[start] for start in sorted(chosen)]
