@@ -157,6 +157,12 @@ def _speech() -> dict[str, Any]:
     }
 
 
+def speech_lemmas() -> set[str]:
+    """The verbs that report speech ("say", "tell", "note"), from prompts/lexicon/speech.toml."""
+    lemmas: set[str] = _speech()["lemmas"]
+    return lemmas
+
+
 _PRONOUNS = {"he", "she", "they", "we", "i"}
 _OUTLET = object()  # the cue's subject reports the words: an outlet, a reporter
 # Subjects that name no one.
@@ -387,7 +393,7 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         (e.start_char, str(e.text)) for e in doc.ents
         if e.label_ == "PERSON" and e.end_char <= end and not any(a <= e.start_char < b for a, b in quoted)
     ]
-    lemmas = _speech()["lemmas"]
+    lemmas = speech_lemmas()
     for token in doc:
         if token.idx >= end:
             break

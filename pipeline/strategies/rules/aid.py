@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline.language.parse import load_pipeline, parse, pipeline_name
 from pipeline.normalize import find_money, parse_count
+from pipeline.quotes import speech_lemmas
 from pipeline.strategies.rules.phrases import is_specific_actor
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "aid_delivery.patterns.toml"
@@ -59,6 +60,7 @@ class Lexicon:
     hedging_marks: frozenset[str]
     delivered_nouns: frozenset[str]
     program_nouns: frozenset[str]
+    contents_verbs: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,6 +88,7 @@ def lexicon() -> Lexicon:
         hedging_marks=frozenset(status["hedging_marks"]),
         delivered_nouns=frozenset(status["delivered_nouns"]),
         program_nouns=frozenset(data["program"]["nouns"]),
+        contents_verbs=frozenset(data["contents_verbs"]),
     )
 
 
@@ -524,16 +527,10 @@ def _reporter_of(pronoun: Token) -> Token | None:
     clause = pronoun.head
     while clause.dep_ in ("aux", "xcomp", "conj") and clause.head is not clause:
         clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _speech_lemmas():
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech_lemmas():
         return None
     subjects = [c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
     return subjects[0] if subjects else None
-
-
-@functools.lru_cache(maxsize=1)
-def _speech_lemmas() -> frozenset[str]:
-    speech = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "speech.toml"
-    return frozenset(tomllib.loads(speech.read_text(encoding="utf-8"))["speech_lemmas"])
 
 
 def _name(token: Token | None, blanked: set[int]) -> str | None:
@@ -729,7 +726,7 @@ def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
     the goods of the delivery just told, listed by a sentence whose subject is that delivery (a
     pronoun or a batch noun) and whose verb says what it holds."""
     words = lexicon()
-    verbs = set(_contents_verbs())
+    verbs = words.contents_verbs
     for token in (t for t in doc if t.idx >= start and t.idx + len(t.text) <= end):
         if token.pos_ != "VERB" or token.lemma_.lower() not in verbs:
             continue
@@ -749,11 +746,6 @@ def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
         if found:
             return found
     return []
-
-
-@functools.lru_cache(maxsize=1)
-def _contents_verbs() -> tuple[str, ...]:
-    return tuple(tomllib.loads(LEXICON.read_text(encoding="utf-8"))["contents_verbs"])
 
 
 def states_contents(sentence: str) -> bool:
