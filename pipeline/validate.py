@@ -279,16 +279,7 @@ def _name_side_file(path: Path, report: ValidationReport) -> None:
     if path.name == MANIFEST or not (run_dir / MANIFEST).is_file():
         report.notes.append(f"{path}: {what}; not records (validate its run folder: extract validate {run_dir})")
         return
-    context = _run_context(run_dir, None, report)
-    if context is None:
-        return
-    report.files += 1
-    before = len(report.errors)
-    _check_listed(run_dir, context, path, report)
-    if _relative(run_dir, path) not in (context.manifest or {}).get("files", {}):
-        report.errors.append(LineError(path, 0, f"not part of run {context.run_id}: its manifest does not list it"))
-    if len(report.errors) == before:
-        report.notes.append(f"{path}: {what}; not records; it is the file run {context.run_id} wrote")
+    _check_run_file(run_dir, path, f"{what}; not records", report, counted=True)
 
 
 def _is_records_folder(path: Path) -> bool:
@@ -302,9 +293,17 @@ def _name_saved_text(path: Path, report: ValidationReport) -> None:
     """RUN/texts/<doc_id>.txt: the text a document's offsets refer to, not a record file."""
     run_dir = path.parent.parent
     what = f"the saved text of document {path.stem!r} (the text its offsets refer to); not records"
+    _check_run_file(run_dir, path, what, report, counted=False)
+
+
+def _check_run_file(run_dir: Path, path: Path, what: str, report: ValidationReport, *, counted: bool) -> None:
+    """A file of a run that is not a record file: listed in its manifest with the hash it has, and
+    named as what it is when it is."""
     context = _run_context(run_dir, None, report)
     if context is None:
         return
+    if counted:
+        report.files += 1
     before = len(report.errors)
     _check_listed(run_dir, context, path, report)
     if _relative(run_dir, path) not in (context.manifest or {}).get("files", {}):
