@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import typer.main
+from cli_checks import one_line_usage_error
 from typer.testing import CliRunner
 
 import pipeline.cli
@@ -376,15 +377,6 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
     assert missing == [], f"not in README.md: {', '.join(missing)}"
 
 
-def _one_line_usage_error(result: Any, *words: str) -> None:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1, result.output
-    for word in words:
-        assert word in lines[0], lines[0]
-
-
 @pytest.mark.parametrize(
     ("options", "words"),
     [
@@ -405,7 +397,7 @@ def test_bad_option_values_are_one_line_usage_errors_before_any_work(
     args = ["run", str(articles_dir), "--backend", "replay", "--model", str(recording), "--no-cache"]
     if "--out" not in options:
         args += ["--out", str(out)]
-    _one_line_usage_error(_invoke(*args, *options), *words)
+    one_line_usage_error(_invoke(*args, *options), *words)
     assert not out.exists()
     assert not (tmp_path / "texts").exists()  # --out "" must not write into the current folder
 
@@ -432,7 +424,7 @@ def test_run_out_that_cannot_be_written_fails_before_any_extraction(
     monkeypatch.setattr(pipeline.run, "run_extraction", never)
     monkeypatch.setattr(pipeline.cli, "run_extraction", never)
     out, words = _bad_out(tmp_path, kind)
-    _one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(out)), str(out), words)
+    one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(out)), str(out), words)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
@@ -441,7 +433,7 @@ def test_run_out_in_a_read_only_folder_fails_before_any_extraction(articles_dir:
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        _one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(locked / "run")), "cannot write")
+        one_line_usage_error(_invoke("run", str(articles_dir), "--out", str(locked / "run")), "cannot write")
     finally:
         locked.chmod(0o755)
 
@@ -449,7 +441,7 @@ def test_run_out_in_a_read_only_folder_fails_before_any_extraction(articles_dir:
 @pytest.mark.parametrize("kind", ["file", "under a file", "unwritable"])
 def test_schema_out_that_cannot_be_written_is_a_one_line_error(tmp_path: Path, kind: str) -> None:
     out, words = _bad_out(tmp_path, kind)
-    _one_line_usage_error(_invoke("schema", "--out", str(out)), str(out), words)
+    one_line_usage_error(_invoke("schema", "--out", str(out)), str(out), words)
 
 
 def test_run_reads_files_a_glob_and_stdin(articles_dir: Path, recording: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pa_parquet
 import pytest
+from cli_checks import one_line_usage_error
 from conftest import BLACK_SEA_DRILL, GEORGIAN_AID
 from run_folders import write_hostile_run
 from typer.testing import CliRunner
@@ -47,16 +48,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def _invoke(*args: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(app, list(args), env=env)
-
-
-def _one_line_usage_error(result: Any, *words: str) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1, result.output
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -108,7 +99,7 @@ def test_an_empty_path_is_a_one_line_usage_error_and_writes_nothing(
 ) -> None:
     run_dir = write_hostile_run(tmp_path)
     filled = [a.replace("{run}", str(run_dir)).replace("{articles}", str(articles_dir)) for a in args]
-    _one_line_usage_error(_invoke(*filled), *words)
+    one_line_usage_error(_invoke(*filled), *words)
     assert list(Path.cwd().iterdir()) == []  # nothing written into the current folder
     assert not (run_dir / "review.html").exists() and not (run_dir / "export").exists()
 
@@ -232,8 +223,8 @@ def test_a_file_reached_twice_is_read_once_without_a_reject(
 
 
 def test_out_at_the_root_or_at_the_input_folder_is_a_usage_error(articles_dir: Path, recording: Path) -> None:
-    _one_line_usage_error(_invoke("run", str(articles_dir), "--out", "/", *_replay(recording)), "root")
-    _one_line_usage_error(
+    one_line_usage_error(_invoke("run", str(articles_dir), "--out", "/", *_replay(recording)), "root")
+    one_line_usage_error(
         _invoke("run", str(articles_dir), "--out", str(articles_dir), *_replay(recording)), "input folder"
     )
     assert not (articles_dir / "records").exists()
@@ -265,7 +256,7 @@ def test_a_run_with_no_article_is_a_usage_error_naming_what_was_skipped(
     for name, data in contents.items():
         (folder / name).write_bytes(data)
     result = _invoke("run", str(folder), "--out", str(tmp_path / "run"), *_replay(recording))
-    line = _one_line_usage_error(result, "no articles found", str(folder))
+    line = one_line_usage_error(result, "no articles found", str(folder))
     for name in contents:
         assert name in line
     assert not (tmp_path / "run").exists()
@@ -294,10 +285,10 @@ def test_only_one_utf8_byte_order_mark_is_removed(tmp_path: Path) -> None:
 def test_a_local_model_that_is_not_a_gguf_file_is_a_usage_error(articles_dir: Path, tmp_path: Path) -> None:
     fake = tmp_path / "model.gguf"
     fake.write_text("root:x:0:0:root:/root:/bin/bash\n")
-    _one_line_usage_error(
+    one_line_usage_error(
         _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--model", str(fake)), "GGUF", str(fake)
     )
-    _one_line_usage_error(
+    one_line_usage_error(
         _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--model", str(tmp_path / "none")),
         "cannot be read",
     )
@@ -310,7 +301,7 @@ def test_a_local_model_that_is_not_a_gguf_file_is_a_usage_error(articles_dir: Pa
 
 
 def test_an_empty_types_option_is_a_usage_error(articles_dir: Path, recording: Path, tmp_path: Path) -> None:
-    _one_line_usage_error(
+    one_line_usage_error(
         _invoke("run", str(articles_dir), "--out", str(tmp_path / "run"), "--types", "", *_replay(recording)),
         "--types", "empty",
     )
@@ -326,10 +317,10 @@ def test_an_unreachable_server_is_named_once(articles_dir: Path, tmp_path: Path)
 
 def test_a_screenshot_that_cannot_be_taken_is_refused_before_the_page_is_written(tmp_path: Path) -> None:
     run_dir = write_hostile_run(tmp_path)
-    _one_line_usage_error(_invoke("view", str(run_dir), "--screenshot", "/proc/extract-shot.png"), "/proc")
+    one_line_usage_error(_invoke("view", str(run_dir), "--screenshot", "/proc/extract-shot.png"), "/proc")
     missing = _invoke("view", str(run_dir), "--screenshot", str(tmp_path / "shot.png"),
                       env={"EXTRACT_BROWSER": "/nonexistent/chromium"})
-    _one_line_usage_error(missing, "EXTRACT_BROWSER=/nonexistent/chromium")
+    one_line_usage_error(missing, "EXTRACT_BROWSER=/nonexistent/chromium")
     assert not (run_dir / "review.html").exists()
 
 
@@ -373,12 +364,12 @@ def test_duckdb_export_never_overwrites_a_file_that_is_not_its_database(tmp_path
     run_dir = write_hostile_run(tmp_path)
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n")
-    _one_line_usage_error(_invoke("export", str(run_dir), "--format", "duckdb", "--out", str(notes)), "not a DuckDB")
+    one_line_usage_error(_invoke("export", str(run_dir), "--format", "duckdb", "--out", str(notes)), "not a DuckDB")
     assert notes.read_text() == "my notes\n"
     own = tmp_path / "mine.duckdb"
     with duckdb.connect(str(own)) as connection:
         connection.execute("CREATE TABLE budget AS SELECT 1 AS amount")
-    _one_line_usage_error(_invoke("export", str(run_dir), "--format", "duckdb", "--out", str(own)), "budget")
+    one_line_usage_error(_invoke("export", str(run_dir), "--format", "duckdb", "--out", str(own)), "budget")
     ours = tmp_path / "records.duckdb"
     for _ in range(2):  # a database the export wrote is replaced
         assert _invoke("export", str(run_dir), "--format", "duckdb", "--out", str(ours)).exit_code == 0
