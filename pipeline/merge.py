@@ -32,14 +32,24 @@ def missing_core(record: Record) -> str | None:
 
 
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
-    for path in entry(record_type).identifying:
-        left, right = _get(a, path), _get(b, path)
+    kind = entry(record_type)
+    for path in kind.identifying:
+        left, right = kind.identity_key(path, _get(a, path)), kind.identity_key(path, _get(b, path))
         if left is None or right is None or left == right:
+            continue
+        if path.startswith("date.") and _within_date(str(left), str(right)):
             continue
         if path.endswith(".name") and _one_party(_actor(a, path), _actor(b, path)):
             continue
         return False
     return True
+
+
+def _within_date(left: str, right: str) -> bool:
+    """A partial date and a fuller one inside it ("2017" and "2017-05-15"): a lead that gives the
+    year and a later sentence that gives the day do not name two events."""
+    short, long = sorted((left, right), key=len)
+    return long.startswith(short + "-")
 
 
 def _one_party(left: dict[str, Any], right: dict[str, Any]) -> bool:
@@ -81,10 +91,29 @@ def _union(left: list[Any], right: list[Any]) -> list[Any]:
     seen = names_in(left) | {repr(v) for v in left if not isinstance(v, (dict, str))}
     for value in right:
         key = next(iter(names_in([value])), repr(value))
-        if key not in seen:
+        if key in seen:
+            continue
+        same = next((i for i, old in enumerate(merged) if _same_goods(old, value)), None)
+        if same is not None:
+            # "survival equipment", later "the equipment": one item; the fuller words stay.
+            if len(key) > len(next(iter(names_in([merged[same]])), "")):
+                merged[same] = value
+        else:
             merged.append(value)
-            seen.add(key)
+        seen.add(key)
     return merged
+
+
+def _same_goods(left: Any, right: Any) -> bool:
+    """Two items of which one is the other's head noun ("equipment" and "survival equipment")."""
+    if not (isinstance(left, dict) and isinstance(right, dict) and "description" in left and "description" in right):
+        return False
+    if not (left.get("description") and right.get("description")):
+        return False
+    if left.get("quantity") is not None and right.get("quantity") is not None and left["quantity"] != right["quantity"]:
+        return False
+    short, long = sorted((squash(left["description"]), squash(right["description"])), key=len)
+    return long.endswith(" " + short)
 
 
 def combine(a: Record, b: Record) -> Record:
@@ -103,7 +132,17 @@ def combine(a: Record, b: Record) -> Record:
             data[key] = value
         elif _is_fuller_actor(data[key], value):
             data[key] = value  # GUIDE §3: the fullest name the article uses for the party
+        elif _is_finer_date(data[key], value):
+            data[key] = value  # the lead's "2017", then "on May 15": the day it happened
     return with_stable_id(type(a).model_validate(data))
+
+
+def _is_finer_date(current: Any, other: Any) -> bool:
+    if not (isinstance(current, dict) and isinstance(other, dict)):
+        return False
+    if not (isinstance(current.get("start"), str) and isinstance(other.get("start"), str)):
+        return False
+    return _within_date(current["start"], other["start"]) and len(other["start"]) > len(current["start"])
 
 
 def _is_fuller_actor(current: Any, other: Any) -> bool:

@@ -44,3 +44,36 @@ def test_the_fuller_name_of_one_party_wins() -> None:
     detail = _aid(80, recipient={"name": "Border Service of Mongolia", "kind": "security_service",
                                  "country": "MN"}, status="pledged")
     assert merge_records([lead, detail])[0].model_dump()["recipient"]["name"] == "Border Service of Mongolia"
+
+
+def test_a_lead_with_the_year_and_a_detail_with_the_day_are_one_delivery() -> None:
+    lead = _aid(0, donor={"name": "Finland", "kind": "country", "country": "FI"},
+                recipient={"name": "Moldova", "kind": "country", "country": "MD"},
+                items=[{"description": "rescue equipment"}], status="delivered",
+                date={"text": "2021", "start": "2021", "end": "2021", "precision": "year"})
+    detail = _aid(80, recipient={"name": "General Inspectorate for Emergency Situations", "kind": "government_body"},
+                  items=[{"description": "equipment"}], status="delivered",
+                  date={"text": "June 3", "start": "2021-06-03", "end": "2021-06-03", "precision": "day"})
+    merged = merge_records([lead, detail])
+    assert len(merged) == 1
+    record = merged[0].model_dump()
+    assert record["date"]["start"] == "2021-06-03"  # the finer date of the same event
+    assert [i["description"] for i in record["items"]] == ["rescue equipment"]  # "the equipment" is the same goods
+
+
+def test_two_different_days_are_two_deliveries() -> None:
+    first = _aid(0, donor={"name": "Finland", "kind": "country", "country": "FI"},
+                 items=[{"description": "radios"}], status="delivered",
+                 date={"text": "June 3", "start": "2021-06-03", "end": "2021-06-03", "precision": "day"})
+    second = _aid(80, donor={"name": "Finland", "kind": "country", "country": "FI"},
+                  items=[{"description": "radios"}], status="delivered",
+                  date={"text": "June 9", "start": "2021-06-09", "end": "2021-06-09", "precision": "day"})
+    assert len(merge_records([first, second])) == 2
+
+
+def test_goods_of_another_count_stay_apart() -> None:
+    lead = _aid(0, donor={"name": "Finland", "kind": "country", "country": "FI"},
+                items=[{"description": "patrol boats", "quantity": 2}], status="delivered")
+    detail = _aid(80, items=[{"description": "boats", "quantity": 4}], status="delivered")
+    items = merge_records([lead, detail])[0].model_dump()["items"]
+    assert [(i["description"], i["quantity"]) for i in items] == [("patrol boats", 2), ("boats", 4)]

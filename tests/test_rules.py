@@ -25,6 +25,26 @@ def test_a_definite_mention_does_not_introduce_a_new_exercise() -> None:
     assert not introduces_exercise("The exercise ended with a parade.")
 
 
+def test_exercise_names_with_short_or_joined_years_and_after_the_word_exercise() -> None:
+    assert exercise_names("after the close of the Silver Lynx-2018 drills of the member states") == ["Silver Lynx-2018"]
+    assert exercise_names("Exercise Amber Fjord 14 tested the harbour defences.") == ["Amber Fjord 14"]
+    assert exercise_names('the "Amber Fjord - 2024" joint naval exercises') == ["Amber Fjord - 2024"]
+    assert exercise_names("the Amber Fjord 2024 joint naval exercises") == ["Amber Fjord 2024"]
+    # A date or a weekday before the exercise noun is no name.
+    assert exercise_names("In 2019 exercises were held twice.") == []
+    assert exercise_names("The exercise Sunday 12 was cancelled.") == []
+
+
+def test_one_exercise_named_with_a_long_and_a_short_year_is_one_event() -> None:
+    from pipeline.record_types import entry
+
+    exercise = entry("exercise")
+    assert exercise.same_event({"name": "Amber Fjord 2014"}, {"name": "Amber Fjord 14"})
+    assert exercise.same_event({"name": "Amber Fjord - 2014"}, {"name": "Amber Fjord-2014"})
+    assert not exercise.same_event({"name": "Amber Fjord 2014"}, {"name": "Amber Fjord 2015"})
+    assert exercise.identity_key("name", "amber fjord 2014") == exercise.identity_key("name", "amber fjord 14")
+
+
 
 
 def test_people_behind_titles_and_first_person() -> None:

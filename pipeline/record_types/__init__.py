@@ -42,6 +42,10 @@ def _no_reading(_document_text: str, _unit: Span, _sentence: str, _fields: Field
     return Reading({})
 
 
+def _as_is(_path: str, value: Any) -> Any:
+    return value
+
+
 def _never_fragment(_: Fields) -> bool:
     return False
 
@@ -80,6 +84,9 @@ class RecordTypeEntry:
     named_places_only: bool = False
     # Merge: fields that, when both records have them and differ, mean two different events.
     identifying: tuple[str, ...] = ()
+    # How an identifying field's value is compared (path, value -> key): "Steppe Eagle 2013" and
+    # "Steppe Eagle 13" name one exercise.
+    identity_key: Callable[[str, Any], Any] = _as_is
     is_fragment: Callable[[Fields], bool] = _never_fragment
     same_event: Callable[[Fields, Fields], bool] = _no_same_event
     # An article rarely describes two events of this type at once: any fragment joins the nearest.

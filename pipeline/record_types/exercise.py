@@ -67,13 +67,17 @@ def same_event(a: Fields, b: Fields) -> bool:
     "Russia and Iran's navies plan to hold a joint exercise"): a headline and its lead. The merge
     only asks about records whose identifying fields (name, start date) do not differ."""
     if a.get("name") or b.get("name"):
-        return bool(a.get("name")) and _squashed(a.get("name")) == _squashed(b.get("name"))
+        return bool(a.get("name")) and _identity_key("name", a.get("name")) == _identity_key("name", b.get("name"))
     parties_a, parties_b = names_in(a.get("participants")), names_in(b.get("participants"))
     return len(parties_a) >= 2 and parties_a == parties_b
 
 
-def _squashed(value: object) -> object:
-    return squash(value) if isinstance(value, str) else value
+def _identity_key(path: str, value: object) -> object:
+    """A name as compared: folded, its year in two digits ("Steppe Eagle 2013", later "Steppe Eagle
+    13"; "Caspian Breeze - 2025" and "Caspian Breeze-2025")."""
+    if path != "name" or not isinstance(value, str):
+        return value
+    return re.sub(r"\s*[-–]?\s*(?:19|20)?(\d{2})$", r" \1", squash(value))
 
 
 ENTRY = RecordTypeEntry(
@@ -85,6 +89,7 @@ ENTRY = RecordTypeEntry(
     refers_back=refers_to_exercise,
     introduces=states_time_and_place,
     identifying=("name", "date.start"),
+    identity_key=_identity_key,
     is_fragment=is_fragment,
     same_event=same_event,
     fragments_join_any_distance=True,

@@ -22,9 +22,19 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
     )
 
 
+_NAME_WORD = r"[A-Z][\w’'\-]*"
+# A year after a name: "2019", "13", "- 2025", "-2019".
+_NAME_YEAR = r"(?:\s*[-–]\s*|\s+)(?:19|20)?\d{2}"
+_EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
+_FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
 _NAMED_EXERCISE = [
     re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
-    re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}\d{4})\s+(?:joint\s+)?(?:exercises?|drills?|maneuvers|war games)\b"),
+    # "Steppe Eagle 13 exercise", "the Unbreakable Brotherhood-2019 drills", "Sea Breeze 2021 joint naval
+    # exercises": capitalized words and a year (two digits are common in names) before the exercise noun.
+    re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\s+"
+               rf"(?:(?!(?:{_FUNCTION_WORDS}|and|or)\b)[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
+    # "Exercise Steppe Eagle 13 was ...", "the exercise POSEIDON 25": the noun before the name.
+    re.compile(rf"\b[Ee]xercises?\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
     re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
                r"((?:[A-Z][\w\-]+\s+){1,3}"
@@ -33,7 +43,7 @@ _NAMED_EXERCISE = [
 _NOT_NAME_WORDS = {
     "In", "On", "Since", "By", "From", "The", "Until", "Before", "After", "During", "Of", "Volume", "Issue",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 }
 
 
@@ -75,10 +85,6 @@ def _named_by_copula(text: str) -> list[str]:
     return found
 
 
-_EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
-
-
-_FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
 
 
 _DETERMINER = r"(?:a|an|its first|their first|its|their)"
