@@ -67,9 +67,12 @@ RANK_WORDS = (
     "admiral", "colonel", "general", "lieutenant", "major", "captain", "brigadier", "commodore", "sergeant",
     "gen", "gen.", "adm", "adm.", "brig", "brig.", "col", "col.", "lt", "lt.", "maj", "maj.", "capt", "capt.",
     "cmdr", "cmdr.", "sgt", "sgt.", "rear", "vice",
+    # The naval ranks of the former Soviet navies: "Captain 1st Rank", "Captain 3rd Rank".
+    "1st", "2nd", "3rd", "rank",
 )
+_RANK_PARTS = {"rear", "vice", "1st", "2nd", "3rd", "rank"}  # rank words that are no title alone
 _TITLE_ALTERNATION = "|".join(
-    re.escape(w) for w in sorted({*TITLE_WORDS, *RANK_WORDS} - {"rear", "vice"}, key=len, reverse=True)
+    re.escape(w) for w in sorted({*TITLE_WORDS, *RANK_WORDS} - _RANK_PARTS, key=len, reverse=True)
 )
 # A title word ends at a non-word character: "Col." and "Gen" before a name, not "generally".
 _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
@@ -198,6 +201,7 @@ class ActorRules:
                 words = words[1:]
             if words and _TITLE_RE.search(" ".join(t.text for t in words)) and not any(t.pos_ == "VERB" for t in words):
                 only_rank = all(_is_rank(t.text) for t in words)
+                function = function or (_position_before_rank(words[0]) if only_rank else None)
                 if function and only_rank:
                     return function  # "the Navy's deputy commander for operations, Admiral X": the position
                 if not (only_rank and words[0].is_sent_start):
@@ -332,6 +336,38 @@ def _end_before_occasion(head: Any) -> int:
             if objects and objects[0].pos_ == "NOUN" and objects[0].ent_type_ == "":
                 end = min(end, child.i - 1)
     return end
+
+
+_POSITION_JOINS = {"of", "the", "for", "and", "on", "in", "–", "-", "—"}
+
+
+def _position_before_rank(rank: Any) -> str | None:
+    """'Chief of the General Staff of the Navy, Captain 1st Rank X': a position written before the
+    comma that opens the rank and name, however the parser hung them (news from the former Soviet
+    states writes every official so). The position is a run of capitalized words and joining words
+    back from that comma to the sentence's start, a comma, or an 'and' before a capital (another person)."""
+    doc = rank.doc
+    comma = rank.i - 1
+    if comma < 1 or doc[comma].text != ",":
+        return None
+    start = comma
+    while start - 1 >= rank.sent.start:
+        token = doc[start - 1]
+        if token.text in (",", ";", ":") or "\n" in token.text:
+            break
+        if token.lower_ == "and" and start < comma and doc[start].text[:1].isupper():
+            break  # "... and Chief of Staff of the Navy, Captain X": the second person's position
+        if not (token.text[:1].isupper() or token.lower_ in _POSITION_JOINS):
+            break
+        start -= 1
+    words = doc[start:comma]
+    while len(words) and words[0].lower_ in _POSITION_JOINS:
+        words = words[1:]
+    if not len(words) or len(words) > 20 or not _TITLE_RE.search(words.text):
+        return None
+    if all(_is_rank(t.text) for t in words) or not words[0].text[:1].isupper():
+        return None
+    return words.text
 
 
 def _function_named_before(head: Any) -> str | None:

@@ -125,6 +125,15 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
          "Dana Morel", "UN Resident Representative"),
         # Ranks abbreviated without a full stop are titles too.
         ("\"We are ready,\" said Peruvian Navy Rear Adm Luis Cano.", "Luis Cano", "Peruvian Navy Rear Adm"),
+        # "Position, Rank Name", two officials joined by "and", a naval rank with an ordinal.
+        ("At the talks, Deputy Commander – Chief of Staff of the Navy of Latvia, Captain 2nd Rank Janis Ozols and "
+         "Head of Operations of the Navy of Estonia, Captain 3rd Rank Peeter Tamm agreed on a plan.",
+         "Janis Ozols", "Deputy Commander – Chief of Staff of the Navy of Latvia"),
+        ("At the talks, Deputy Commander – Chief of Staff of the Navy of Latvia, Captain 2nd Rank Janis Ozols and "
+         "Head of Operations of the Navy of Estonia, Captain 3rd Rank Peeter Tamm agreed on a plan.",
+         "Peeter Tamm", "Head of Operations of the Navy of Estonia"),
+        # A place before the rank is no position.
+        ("In Riga, Major General Janis Ozols said the boats were new.", "Janis Ozols", "Major General"),
     ],
 )
 def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) -> None:
