@@ -119,3 +119,18 @@ def test_taking_part_in_the_exercise_states_its_time_and_place() -> None:
     assert states_time_and_place("Sailors from Peru took part in the drill off Arica on Monday.")
     assert states_time_and_place("About 900 troops participated in the annual exercise May 3-9 at Camp Ruiz.")
     assert not states_time_and_place("Sailors from Peru praised the drill in an interview on Monday.")
+
+
+def test_a_participle_before_the_subject_says_where_the_participants_come_from() -> None:
+    found = roles("Drawn from Chile, Peru and Ecuador, the participants rehearsed harbour security.")
+    assert found["participants"] == ["Chile", "Peru", "Ecuador"]
+    found = roles("Coming from Latvia and the Slovak Republic, the troops spent a week at the range.")
+    assert found["participants"] == ["Latvia", "Slovak Republic"]
+
+
+def test_a_list_after_a_colon_names_the_bodies_it_announces() -> None:
+    found = roles(
+        "The drill will involve ships from Chile and Peru as well as two alliance bodies: the Pacific Maritime "
+        "Command and the Naval Diving Centre."
+    )
+    assert found["participants"] == ["Chile", "Peru", "Pacific Maritime Command", "Naval Diving Centre"]

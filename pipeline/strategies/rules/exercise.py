@@ -67,7 +67,7 @@ def _named_by_copula(text: str) -> list[str]:
     """'Noble Partner is a cooperatively-led multinational training exercise': a proper name whose
     predicate is an exercise noun names the exercise."""
     exercise_nouns = set(patterns()["exercise_nouns"])
-    found = []
+    found: list[Any] = []
     for token in parse(text):
         if token.lemma_ != "be":
             continue
@@ -385,6 +385,18 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             _actor_names(child, span, names, role, found)
 
 
+def _participle_senders(verb: Any) -> list[Any]:
+    """'Hailing from A, B and C, participants focused on ...', 'Drawn from A and B, the units ...': a
+    participle before the subject that says where its people come from."""
+    found: list[Any] = []
+    for clause in verb.children:
+        if clause.dep_ == "advcl" and clause.tag_ in ("VBG", "VBN") and clause.i < verb.i:
+            for prep in clause.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    found.extend(o for o in prep.children if o.dep_ == "pobj")
+    return found
+
+
 def _subjects(verb: Any, passive: bool = False) -> list[Any]:
     """The verb's subject, or the subject it shares: "A plans to hold", "A met and held"."""
     seen = verb
@@ -503,6 +515,10 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     for obj in prep.children:
                         if obj.dep_ == "pobj" and not _is_exercise(obj, names):
                             _actor_names(obj, span, names, "participants", found)
+        # "Hailing from A and B, participants focused on ...": the people of the exercise and where from.
+        if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
+            for sender in _participle_senders(token.head):
+                _actor_names(sender, span, names, "participants", found)
         # "joint exercises of A and B", "an exercise between A and B", "the China-Kyrgyzstan exercise"
         if _is_exercise(token, names) and token.pos_ == "NOUN" and lemma in data["exercise_nouns"]:
             for child in token.children:
@@ -555,7 +571,7 @@ def _without(token: Any, conjuncts: list[Any], span: Any) -> str:
 
 def _tasks(head: Any, span: Any) -> list[str]:
     frames = patterns()["scenario"]["frames"]
-    found = []
+    found: list[Any] = []
     for member in [head, *(c for c in head.conjuncts if c.i > head.i)]:
         if not _in(span, member):
             continue
