@@ -189,7 +189,7 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
     doc = parse(text)
     frame_tokens = _frame(doc, text, quotation)
     if not frame_tokens:
-        return Attribution()
+        return _continues_quotation_before(text, quotation) or Attribution()
     # The attribution words with the quotation blanked out, same offsets: where a date may be said.
     first, last = frame_tokens[0].idx, frame_tokens[-1].idx + len(frame_tokens[-1].text)
     frame = "".join(
@@ -214,10 +214,22 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
             continue
         named = speaker if isinstance(speaker, str) else None
         return Attribution(cue, named, frame, source=_outlet_quoting(text, token))
-    introduced = _introduced_before(doc, text, quotation)
+    introduced = _introduced_before(doc, text, quotation) or _continues_quotation_before(text, quotation)
     if introduced is not None:
         return introduced
     return Attribution(frame=frame, reported_only=reported)
+
+
+def _continues_quotation_before(text: str, quotation: Quotation) -> Attribution | None:
+    """'“…,” said X. “…”': a quotation with no attribution of its own, after an attributed one in
+    the same paragraph, goes on with the same speaker."""
+    earlier = [q for q in find_quotations(text) if q.end <= quotation.start]
+    if not earlier or "\n" in text[earlier[-1].end : quotation.start]:
+        return None
+    before = attribute(text, earlier[-1])
+    if before.speaker is None or before.cue is None:
+        return None
+    return Attribution(before.cue, before.speaker, "")
 
 
 def _outlet_quoting(text: str, cue: Any) -> Span | None:

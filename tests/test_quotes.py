@@ -238,3 +238,15 @@ def test_he_is_the_last_name_that_spoke_even_when_the_tagger_misses_it() -> None
     )
     [quotation] = find_quotations(text)
     assert attribute(text, quotation).speaker == "Nkemelu"
+
+
+def test_a_quotation_after_an_attributed_one_in_its_paragraph_has_the_same_speaker() -> None:
+    text = (
+        "“We are glad to host our partners for the drill,” said Chilean Navy Rear Adm. Luis Cano. “This exercise "
+        "helps stability in the region and prepares us for the future.”\n\n"
+        "“A new paragraph that nobody is said to have spoken.”\n"
+    )
+    first, second, third = find_quotations(text)
+    assert attribute(text, second).speaker == "Luis Cano"
+    assert attribute(text, second).cue == attribute(text, first).cue
+    assert attribute(text, third).speaker is None  # a paragraph break ends the run of one speaker
