@@ -25,10 +25,31 @@ def test_a_definite_mention_does_not_introduce_a_new_exercise() -> None:
     assert not introduces_exercise("The exercise ended with a parade.")
 
 
+def test_exercise_description_is_the_kind_words_before_the_noun() -> None:
+    # A name between the article and the kind words, a hyphenated kind, a bare plural that is held.
+    assert exercise_description(
+        "The SILVA-2024 computerized command and staff training exercise held at the Ica range has ended."
+    ) == "computerized command and staff training exercise"
+    assert exercise_description("Chile and Peru held the joint search-and-rescue drill off Arica.") == (
+        "joint search-and-rescue drill"
+    )
+    assert exercise_description("In July, Chile and Peru conducted joint coastguard drills in the Pacific.") == (
+        "joint coastguard drills"
+    )
+    # Peoples, ordinals and superlatives say nothing of the kind.
+    assert exercise_description("First Chilean-Peruvian joint naval exercises will begin in May.") == (
+        "joint naval exercises"
+    )
+    assert exercise_description("It was the largest naval exercise in the region.") == "naval exercise"
+    # Exercises in general are not this one.
+    assert exercise_description("Bolivia long stayed away from joint naval maneuvers with its neighbours.") is None
+
+
 def test_exercise_names_with_short_or_joined_years_and_after_the_word_exercise() -> None:
     assert exercise_names("after the close of the Silver Lynx-2018 drills of the member states") == ["Silver Lynx-2018"]
     assert exercise_names("Exercise Amber Fjord 14 tested the harbour defences.") == ["Amber Fjord 14"]
     assert exercise_names('the "Amber Fjord - 2024" joint naval exercises') == ["Amber Fjord - 2024"]
+    assert exercise_names("Chile is hosting Chile-Peru Exercise 2016 in May.") == ["Chile-Peru Exercise 2016"]
     assert exercise_names("the Amber Fjord 2024 joint naval exercises") == ["Amber Fjord 2024"]
     # A date or a weekday before the exercise noun is no name.
     assert exercise_names("In 2019 exercises were held twice.") == []

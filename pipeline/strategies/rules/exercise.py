@@ -33,6 +33,8 @@ _NAMED_EXERCISE = [
     # exercises": capitalized words and a year (two digits are common in names) before the exercise noun.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\s+"
                rf"(?:(?!(?:{_FUNCTION_WORDS}|and|or)\b)[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
+    # "NATO-Georgia Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
+    re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
     # "Exercise Steppe Eagle 13 was ...", "the exercise POSEIDON 25": the noun before the name.
     re.compile(rf"\b[Ee]xercises?\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
@@ -155,12 +157,69 @@ def states_time_and_place(sentence: str) -> bool:
 
 
 def exercise_description(sentence: str) -> str | None:
-    """'a five-day joint naval exercise' -> 'joint naval exercise'."""
+    """The kind words the text puts before an exercise noun (GUIDE §6): 'a five-day joint naval
+    exercise' -> 'joint naval exercise', 'the UZAZ-2023 computerized command and staff training
+    exercise' -> 'computerized command and staff training exercise'. A name, a people or state, a
+    number, an ordinal, a size or a duration is no kind; one word alone is no description."""
+    names = exercise_names(sentence)
+    name_words = {w for name in names for w in re.split(r"[\s\-–]+", name) if w}
+    exercise_nouns = set(patterns()["exercise_nouns"])
+    doc = parse(sentence)
+    for noun in doc:
+        # The tagger reads some plural nouns as verbs ("conducted joint coastguard drills"): the
+        # dependency says it is a noun all the same.
+        as_noun = noun.pos_ == "NOUN" or noun.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "attr", "conj", "appos")
+        if not as_noun or not (noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns):
+            continue
+        if not _mentions_the_event(noun):
+            continue  # "stayed away from joint maneuvers": exercises in general, not this one
+        start = noun.i
+        while start - 1 >= max(0, noun.i - 8) and _kind_word(doc[start - 1], name_words):
+            start -= 1
+        words = doc[start : noun.i + 1].text
+        words = _NOT_DESCRIPTIVE.sub("", re.sub(r"^(?:and|or|-)\s+", "", words)).strip()
+        if len(words.split()) >= 2:
+            return words
+    # Where the tagger misreads the kind words ("a mine countermeasures exercise" with a verb in
+    # it), an indefinite or possessive mention is read off the words.
     match = _DESCRIPTION.search(sentence)
-    if not match:
-        return None
-    description = _NOT_DESCRIPTIVE.sub("", match.group("description"))
-    return description if len(description.split()) >= 2 else None
+    if match and len((described := _NOT_DESCRIPTIVE.sub("", match.group("description"))).split()) >= 2:
+        return described
+    return None
+
+
+def _mentions_the_event(noun: Any) -> bool:
+    """An exercise noun that names one exercise: with a determiner or possessive ('a joint drill',
+    'the UZAZ-2023 exercise', 'its first drill'), or held, begun or taken part in ('conducted joint
+    drills', 'joint exercises will begin', 'took part in joint drills')."""
+    data = patterns()
+    if any(c.dep_ in ("det", "poss") for c in noun.children):
+        return True
+    verbs = {*data["course_verbs"], *data["joining_verbs"], *(p.split()[0] for p in data["roles"]["participants"])}
+    governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return noun.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and governor.lemma_.lower() in verbs
+
+
+def _kind_word(token: Any, name_words: set[str]) -> bool:
+    """A word that can say what kind of exercise it is: 'joint', 'naval', 'command', 'live' and '-'
+    in 'live-fire', 'and' in 'command and staff'."""
+    if token.text in name_words or token.ent_type_ in ("GPE", "NORP", "ORG", "DATE", "CARDINAL", "ORDINAL"):
+        return False
+    doc = token.doc
+    joined = token.i + 1 < len(doc) and not token.whitespace_ and doc[token.i + 1].text in ("-", "–")
+    if token.text in ("-", "–") or joined:
+        return not token.whitespace_  # inside a hyphenated word: "search-and-rescue", "live-fire"
+    if token.lower_ == "and":
+        return token.i > 0 and token.nbor(-1).pos_ in ("ADJ", "NOUN", "VERB", "PROPN")
+    if any(ch.isdigit() for ch in token.text):
+        return False  # a year or a number, or a name that carries one ("SILVA-2024")
+    if token.dep_ in ("det", "poss", "nummod", "case", "predet") or token.like_num or token.tag_ in ("JJS", "RBS"):
+        return False  # nor a superlative: "the largest naval exercise" is a naval exercise
+    if token.pos_ == "PROPN":  # a name or a people ("Tajik-Uzbek"), but an acronym may be a kind ("CPX")
+        return token.text.isalpha() and token.text.isupper() and not token.ent_type_
+    if token.pos_ == "VERB":  # "computerized", "live-fire": a participle that modifies the noun
+        return token.dep_ in ("amod", "compound") and token.head.i > token.i
+    return token.pos_ in ("ADJ", "NOUN") and not token.is_punct
 
 
 def exercise_duration(sentence: str) -> str | None:
@@ -274,7 +333,7 @@ def _members(token: Any) -> list[Any]:
 
 
 def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) -> None:
-    name = _clean_name(name)
+    name = _clean_name(name.rsplit("\n", 1)[-1])  # a name never runs over a line break
     if not name or not re.search(r"[A-Z]", name) or name in names:
         return
     # The fuller of two names for one body wins ("Southern Federal District" inside "regional border
