@@ -161,7 +161,9 @@ def merge_records(records: list[Record], new_events: set[str] | None = None) -> 
     A record whose id is in `new_events` was stated as an event of its own ("a two-day drill took
     place"): it merges only with a record of the same event, never as a fragment.
     """
-    ordered = sorted(records, key=lambda r: (r.evidence[0].start, r.record_type))
+    # Records told only by title lines (a headline, a repeated page title) come last: the article's
+    # sentences tell the event, and the headline joins it as a fragment rather than the other way round.
+    ordered = sorted(records, key=lambda r: (_only_titles(r), r.evidence[0].start, r.record_type))
     merged: list[Record] = []
     for record in ordered:
         target = _merge_target(record, merged, record.id in (new_events or set()))
@@ -169,7 +171,12 @@ def merge_records(records: list[Record], new_events: set[str] | None = None) -> 
             merged.append(record)
             continue
         merged[target] = combine(merged[target], record)
-    return merged
+    return sorted(merged, key=lambda r: (r.evidence[0].start, r.record_type))
+
+
+def _only_titles(record: Record) -> bool:
+    """Every evidence is a line that ends without a sentence's closing punctuation: a title."""
+    return all(not re.search(r"[.!?:;,…\"”»’')]\s*$", e.text) for e in record.evidence)
 
 
 def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> int | None:
@@ -182,6 +189,8 @@ def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> i
     ]
     kind = entry(record_type)
     candidates = [(index, other) for index, other in candidates if _compatible(record_type, other, data)]
+    # Nearest first: a headline (merged last) joins the lead just below it, not the last paragraph.
+    candidates.sort(key=lambda pair: _distance(merged[pair[0]], record))
     # The same event first, wherever it is ("Caspian 2006" named again three paragraphs on) ...
     for index, other in candidates:
         if kind.same_event(other, data):

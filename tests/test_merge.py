@@ -77,3 +77,22 @@ def test_goods_of_another_count_stay_apart() -> None:
     detail = _aid(80, items=[{"description": "boats", "quantity": 4}], status="delivered")
     items = merge_records([lead, detail])[0].model_dump()["items"]
     assert [(i["description"], i["quantity"]) for i in items] == [("patrol boats", 2), ("boats", 4)]
+
+
+def test_a_headline_joins_the_lead_below_it_not_a_later_paragraph() -> None:
+    from schemas import Exercise
+
+    def exercise(start: int, text: str, **fields: Any) -> Exercise:
+        evidence = [Evidence(text=text, start=start, end=start + len(text))]
+        return with_stable_id(Exercise(id="", doc_id="d", evidence=evidence, **fields))  # type: ignore[return-value]
+
+    headline = exercise(0, "Chile hosts Andes Shield 2019 exercise", name="Andes Shield 2019")
+    lead = exercise(60, "Forces from Chile and Peru began a joint drill on May 3.",
+                    participants=[{"name": "Chile"}, {"name": "Peru"}],
+                    date={"text": "May 3", "start": "2019-05-03", "end": "2019-05-03", "precision": "day"})
+    history = exercise(900, "The exercise series has been held since 2001.",
+                       date={"text": "since 2001", "start": "2001", "end": "2001", "precision": "year"})
+    merged = [r.model_dump() for r in merge_records([headline, lead, history], new_events={lead.id})]
+    named = [r for r in merged if r["name"] == "Andes Shield 2019"]
+    assert len(named) == 1 and [p["name"] for p in named[0]["participants"]] == ["Chile", "Peru"]
+    assert [r["evidence"][0]["start"] for r in merged] == sorted(r["evidence"][0]["start"] for r in merged)
