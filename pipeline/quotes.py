@@ -154,6 +154,7 @@ def _speech() -> dict[str, Any]:
         "participles": set(data["participle_cues"]),
         "reporting": set(data["reporting_nouns"]),
         "outlets": {name.lower() for name in data["outlets"]},
+        "document_nouns": set(data["document_nouns"]),
     }
 
 
@@ -313,6 +314,8 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
     # A passive speech verb: "as noted by the minister" -> the agent speaks.
     agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = agents or subjects
+    if not subjects and token.lemma_ == "read":  # "…,” read the statement: the document stands after the verb
+        subjects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in speech["document_nouns"]]
     # "Interfax quoted the minister as saying": the quoted person is the object of 'quote'.
     head = token.head.head if token.head.lower_ == "as" else token.head
     if not subjects and head.lemma_ == "quote":
@@ -349,6 +352,9 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     general" -> the one person the text gives that title), else the subject's words."""
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
+    if token.lemma_.lower() in _speech()["document_nouns"] and entity_of(token) is None:
+        # "read the statement", "the report said": the body that issued it speaks.
+        return _issuer_before(doc, text, token, quotation)
     entity = entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
         return str(entity.text)
@@ -374,6 +380,34 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     if entity is None and token.pos_ == "NOUN":
         return _described(doc, text, token, described) or described
     return described
+
+
+def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:
+    """Who issued the statement or report a quotation is read from: the nearest speaker before it
+    that is neither a pronoun, a document nor an outlet ("the ministry said in a statement"), or the
+    source an outlet cites ("Trend reports with reference to the press office of the president")."""
+    speech = _speech()
+    for token in reversed(doc[: document_noun.i]):
+        if token.lemma_.lower() == "reference":
+            sources = [o for p in token.children if p.dep_ == "prep" and p.lower_ == "to"
+                       for o in p.children if o.dep_ == "pobj"]
+            if sources:
+                return _cited_body(doc, text, sources[0])
+        if token.lemma_.lower() not in speech["lemmas"] or token.pos_ not in ("VERB", "AUX"):
+            continue
+        for subject in (c for c in token.children if c.dep_ == "nsubj"):
+            ignored = subject.lower_ in _PRONOUNS or subject.lower_ in _NOT_SPEAKERS
+            if ignored or subject.lemma_.lower() in speech["document_nouns"] or _reports(subject, speech):
+                continue
+            return _name(doc, text, subject, quotation)
+    return None
+
+
+def _cited_body(doc: Any, text: str, token: Any) -> str:
+    """A cited source's words: the noun with its modifiers and "of" phrases ("the press office of the president")."""
+    words = [t for t in token.subtree if t.dep_ not in ("det", "punct") or t.i > token.i]
+    first = min(t.i for t in words)
+    return text[doc[first].idx : doc[token.right_edge.i].idx + len(doc[token.right_edge.i].text)]
 
 
 def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
