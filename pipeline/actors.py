@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import parse
+from pipeline.language.parse import abbreviations, parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
 from schemas import Actor
 
@@ -153,6 +153,12 @@ class ActorRules:
         match = re.search(r"\b(?:of|for|at)\s+(?:the\s+)?(?P<org>[A-Z][^,;]*)$", role)
         return self.full_org_name(match.group("org")) if match else None
 
+    def _state_after(self, name: str) -> str | None:
+        """'Adm. Jorge Silva of Chile': the state named right after the person."""
+        state = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
+        match = re.search(rf"{re.escape(name)},?\s+of\s+(?:the\s+)?({state})", self.text)
+        return country_of_name(match.group(1)) if match else None
+
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
@@ -233,8 +239,9 @@ class ActorRules:
         if before:
             tokens = before.group(1).split()
             # Not across a sentence end ("... for September. Kyrgyz Emergencies Minister X").
-            abbreviation = r"(?:[A-Z]\.)+|[A-Z][a-z]{1,3}\."  # "U.S.", "Col."
-            ends = [i for i, t in enumerate(tokens) if t.endswith(".") and not re.fullmatch(abbreviation, t)]
+            # "U.S.", "Col.": a full stop that ends no sentence ("the Black Sea. Adm. X" ends one).
+            ends = [i for i, t in enumerate(tokens)
+                    if t.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", t) and t not in abbreviations()]
             if ends:
                 tokens = tokens[ends[-1] + 1 :]
             # Keep the capitalized run that ends in a title word: "Kazakh Interior Minister".
@@ -257,7 +264,7 @@ class ActorRules:
             name = self.full_name(name)
             # The title the text gives wins over the model's; a model "role" without a title word is no role.
             role = self.role(name) or (role if role and role in self.text and _TITLE_RE.search(role) else None)
-            country = country or (classify(role)[1] if role else None)
+            country = country or (classify(role)[1] if role else None) or self._state_after(name)
         else:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"

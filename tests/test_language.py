@@ -208,3 +208,9 @@ def test_a_press_releases_title_case_dateline_is_parsed_apart() -> None:
 def test_an_apposition_that_runs_on_to_the_speech_verb() -> None:
     text = "«Our work goes on,» Ana Ruiz, head of the OSCE Programme Office in Lima said during the ceremony."
     assert ActorRules(text).role("Ana Ruiz") == "head of the OSCE Programme Office in Lima"
+
+
+def test_a_sentence_end_is_no_part_of_a_title_and_the_state_after_a_name_is_the_persons() -> None:
+    text = "The admirals signed orders to clear mines in the Black Sea. Adm. Jorge Silva of Chile said it would start."
+    actor = ActorRules(text).actor("Jorge Silva")
+    assert (actor.role, actor.country) == ("Adm.", "CL")

@@ -74,15 +74,17 @@ def load_pipeline(name: str) -> Any:
     if name == DEFAULT_PIPELINE:
         check_default_weights(Path(nlp.path))
     tokenizer: Any = nlp.tokenizer
-    for abbreviation in _abbreviations():
+    for abbreviation in abbreviations():
         if " " not in abbreviation:
             tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     return nlp
 
 
-def _abbreviations() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def abbreviations() -> tuple[str, ...]:
+    """Abbreviations that end in a full stop without ending the sentence ("Adm.", "Gen.")."""
     data = tomllib.loads(ABBREVIATIONS.read_text(encoding="utf-8"))
-    return list(data["abbreviations"])
+    return tuple(data["abbreviations"])
 
 
 def check_default_weights(path: Path) -> None:
