@@ -134,3 +134,10 @@ def test_a_list_after_a_colon_names_the_bodies_it_announces() -> None:
         "Command and the Naval Diving Centre."
     )
     assert found["participants"] == ["Chile", "Peru", "Pacific Maritime Command", "Naval Diving Centre"]
+
+
+def test_a_headlines_comma_joins_the_parties_that_hold_the_exercise() -> None:
+    assert roles("Chile, Peru to hold joint naval drills off Arica")["participants"] == ["Chile", "Peru"]
+    assert sorted(roles("Chile & Peru Conduct Naval Drill In Pacific")["participants"]) == ["Chile", "Peru"]
+    # A sentence is no headline, and a headline's list must be the ones holding it.
+    assert roles("Chile, Peru criticize the naval drills")["participants"] == []

@@ -444,6 +444,34 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             _actor_names(child, span, names, role, found)
 
 
+def _headline_subjects(span: Any, data: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """'A, B to hold joint drills', 'A, B conduct naval drill', 'A & B To Hold Drill': a headline's
+    comma stands for "and", which the parser, trained on sentences, does not know. The names (first
+    and last token) that open a title line (no closing punctuation) before a verb of holding or
+    taking part took part."""
+    if not len(span) or re.search(r"[.!?:;”\"»]\s*$", span.text):
+        return []
+    verbs = {*data["course_verbs"], *(p.split()[0] for p in data["roles"]["participants"])}
+
+    def is_verb(token: Any) -> bool:  # title case: "Conduct", "To Hold"
+        return token.lemma_.lower() in verbs or token.lower_ in verbs or token.lower_.rstrip("s") in verbs
+
+    names: list[tuple[Any, Any]] = []
+    for token in span:
+        if token.text in (",", "&") or token.lower_ == "and":
+            continue
+        following = token.nbor(1) if token.lower_ == "to" and token.i + 1 < span.end else token
+        if is_verb(following) and following.i > span.start:
+            return names if len(names) >= 2 else []
+        if token.pos_ != "PROPN" or not token.text[:1].isupper():
+            return []
+        if names and token.i == names[-1][1].i + 1:
+            names[-1] = (names[-1][0], token)  # "United States": one name of several words
+        else:
+            names.append((token, token))
+    return []
+
+
 def _participle_senders(verb: Any) -> list[Any]:
     """'Hailing from A, B and C, participants focused on ...', 'Drawn from A and B, the units ...': a
     participle before the subject that says where its people come from."""
@@ -560,6 +588,12 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                             for partner in inner.children:
                                 if partner.dep_ == "pobj":
                                     _actor_names(partner, span, names, role, found)
+    for first, last in _headline_subjects(span, data):
+        entity = entity_of(last)
+        if entity is not None and entity.start <= first.i and entity.end <= last.i + 1:
+            _one_actor(last, span, names, "participants", found, depth=0)
+        else:  # a title-case headline is one long "entity" to the tagger: the name's own words
+            _add(found, "participants", span.doc[first.i : last.i + 1].text, names)
     for token in span:
         lemma = token.lemma_.lower()
         # "X began near the oil field, with crews from A and B": those with the exercise in its own
