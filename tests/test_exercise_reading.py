@@ -141,3 +141,25 @@ def test_a_headlines_comma_joins_the_parties_that_hold_the_exercise() -> None:
     assert sorted(roles("Chile & Peru Conduct Naval Drill In Pacific")["participants"]) == ["Chile", "Peru"]
     # A sentence is no headline, and a headline's list must be the ones holding it.
     assert roles("Chile, Peru criticize the naval drills")["participants"] == []
+
+
+def test_what_the_participants_or_the_participation_include_took_part() -> None:
+    assert roles("Nations scheduled to participate include Chile, Peru, Ecuador and the United States.")[
+        "participants"
+    ] == ["Chile", "Peru", "Ecuador", "United States"]
+    assert roles("Participating countries include Chile and Peru.")["participants"] == ["Chile", "Peru"]
+    assert roles("The programme includes Chile and Peru.")["participants"] == []
+
+
+def test_such_a_sentence_in_a_paragraph_of_its_own_speaks_of_the_exercise() -> None:
+    from pipeline.strategies.rules.exercise import refers_to_exercise
+
+    assert refers_to_exercise("Nations scheduled to participate include Chile and Peru.")
+    assert not refers_to_exercise("Chile and Peru participated in the talks on fishing quotas.")
+
+
+def test_a_speakers_indefinite_mention_starts_no_new_exercise() -> None:
+    from pipeline.strategies.rules.exercise import introduces_exercise
+
+    assert not introduces_exercise("“We look forward to a successful exercise,” the admiral said.")
+    assert introduces_exercise("On Monday a joint naval exercise began off Arica.")

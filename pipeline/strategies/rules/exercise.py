@@ -113,7 +113,11 @@ _NOT_DESCRIPTIVE = re.compile(
 def introduces_exercise(sentence: str) -> bool:
     """'a five-day joint naval exercise took place', 'held its first live-fire exercise': an
     indefinite (or first) mention starts a new exercise; 'its' alone refers back."""
+    # A speaker's "we look forward to a successful exercise" speaks of the exercise the article tells.
+    quoted = [m.span() for m in re.finditer(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?", sentence)]
     for match in _DESCRIPTION.finditer(sentence):
+        if any(start <= match.start() < end for start, end in quoted):
+            continue
         determiner = sentence[match.start() : match.start("description")].strip()
         if determiner in ("a", "an", "its first", "their first"):
             return True
@@ -126,6 +130,13 @@ def refers_to_exercise(sentence: str) -> bool:
     data = patterns()
     nouns = set(data["exercise_nouns"]) | set(data["series_nouns"])
     other_edition = set(data["other_edition_words"])
+    # "Nations scheduled to participate include A and B": who takes part, told in a paragraph of its own.
+    if any(
+        t.lemma_.lower() in data["listing_verbs"] and t.pos_ == "VERB"
+        and any(c.dep_ == "nsubj" and _names_participants(c, data) for c in t.children)
+        for t in parse(sentence)
+    ):
+        return True
     # "last year's exercise", "the previous edition": another exercise of the series.
     return any(
         token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns)
@@ -472,6 +483,16 @@ def _headline_subjects(span: Any, data: dict[str, Any]) -> list[tuple[Any, Any]]
     return []
 
 
+def _names_participants(noun: Any, data: dict[str, Any]) -> bool:
+    """'participants', 'participation', 'participating nations', 'nations scheduled to take part'."""
+    lemma = noun.lemma_.lower()
+    if lemma in ("participant", *data["participation_nouns"]):
+        return True
+    joining = {p.split()[0] for p in data["roles"]["participants"]} | set(data["joining_verbs"])
+    modifiers = [t for c in noun.children if c.dep_ in ("amod", "acl", "relcl") for t in c.subtree]
+    return lemma in data["member_nouns"] and any(t.lemma_.lower() in joining for t in modifiers)
+
+
 def _participle_senders(verb: Any) -> list[Any]:
     """'Hailing from A, B and C, participants focused on ...', 'Drawn from A and B, the units ...': a
     participle before the subject that says where its people come from."""
@@ -608,6 +629,14 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     for obj in prep.children:
                         if obj.dep_ == "pobj" and not _is_exercise(obj, names):
                             _actor_names(obj, span, names, "participants", found)
+        # "Nations scheduled to participate include A and B", "U.S. participation includes ship X":
+        # what the exercise's participants or participation include took part.
+        if lemma in data["listing_verbs"] and token.pos_ == "VERB":
+            for subject in (c for c in token.children if c.dep_ == "nsubj" and _names_participants(c, data)):
+                for listed in (c for c in token.children if c.dep_ in ("dobj", "attr")):
+                    _actor_names(listed, span, names, "participants", found)
+                for owner in (c for c in subject.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"):
+                    _one_actor(owner, span, names, "participants", found, depth=0)
         # "Hailing from A and B, participants focused on ...": the people of the exercise and where from.
         if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
             for sender in _participle_senders(token.head):
