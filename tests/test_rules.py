@@ -50,6 +50,17 @@ def test_exercise_names_with_short_or_joined_years_and_after_the_word_exercise()
     assert exercise_names("Exercise Amber Fjord 14 tested the harbour defences.") == ["Amber Fjord 14"]
     assert exercise_names('the "Amber Fjord - 2024" joint naval exercises') == ["Amber Fjord - 2024"]
     assert exercise_names("Chile is hosting Chile-Peru Exercise 2016 in May.") == ["Chile-Peru Exercise 2016"]
+    assert exercise_names("They watched the joint exercise “CONDOR PARTNER 2023 ” at the range.") == [
+        "CONDOR PARTNER 2023"
+    ]
+
+
+def test_capitalized_words_before_the_kind_name_the_exercise_unless_a_place_people_or_body() -> None:
+    assert exercise_names("Troops are taking part in the Kondoritz military exercise near Arica.") == ["Kondoritz"]
+    assert exercise_names("the Pacific Breeze drills began on Monday.") == ["Pacific Breeze"]
+    assert exercise_names("They watched the Black Sea exercise.") == []
+    assert exercise_names("They watched the Chilean naval exercise.") == []
+    assert exercise_names("They watched the NATO drill.") == []
     assert exercise_names("the Amber Fjord 2024 joint naval exercises") == ["Amber Fjord 2024"]
     # A date or a weekday before the exercise noun is no name.
     assert exercise_names("In 2019 exercises were held twice.") == []

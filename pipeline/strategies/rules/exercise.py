@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import entity_of, parse
+from pipeline.language.places import is_country_word
 from pipeline.text import Span
 
 
@@ -28,7 +29,7 @@ _NAME_YEAR = r"(?:\s*[-–]\s*|\s+)(?:19|20)?\d{2}"
 _EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
 _FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
 _NAMED_EXERCISE = [
-    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})[,.]?[”\"]"),
+    re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})\s?[,.]?[”\"]"),
     # "Steppe Eagle 13 exercise", "the Unbreakable Brotherhood-2019 drills", "Sea Breeze 2021 joint naval
     # exercises": capitalized words and a year (two digits are common in names) before the exercise noun.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\s+"
@@ -59,10 +60,38 @@ def exercise_names(text: str) -> list[str]:
             if name.split()[0] in _NOT_NAME_WORDS or name in names:
                 continue
             names.append(name)
-    for name in _named_by_copula(text):
+    for name in [*_named_by_copula(text), *_named_before_the_kind(text)]:
         if name not in names and not any(name in longer for longer in names):
             names.append(name)
     return names
+
+
+def _named_before_the_kind(text: str) -> list[str]:
+    """'the Põhjakonn military exercise', 'the Sea Breeze drills': capitalized words between the
+    article and the kind words of an exercise noun name it, unless they name a state, a people, a
+    place or a body ("the Black Sea exercise", "the NATO drill", "the Russian exercise")."""
+    found: list[str] = []
+    if "exercise" not in text.lower() and "drill" not in text.lower():
+        return found  # most sentences: no parse needed
+    exercise_nouns = set(patterns()["exercise_nouns"])
+    doc = parse(text)
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in exercise_nouns:
+            continue
+        end = noun.i
+        while end - 1 >= 0 and doc[end - 1].pos_ in ("ADJ", "NOUN") and doc[end - 1].text.islower():
+            end -= 1
+        start = end
+        while start - 1 >= 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+            start -= 1
+        if start == end or start == 0 or doc[start - 1].lower_ != "the" or end - start > 3:
+            continue
+        words = doc[start:end]
+        if any(t.ent_type_ in ("NORP", "LOC", "FAC") or is_country_word(t.text) or t.text.isupper()
+               or t.text in _NOT_NAME_WORDS for t in words):
+            continue
+        found.append(words.text)
+    return found
 
 
 def _named_by_copula(text: str) -> list[str]:
