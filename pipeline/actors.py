@@ -349,7 +349,7 @@ _POSITION_JOINS = {"of", "the", "for", "and", "on", "in", "–", "-", "—"}
 
 
 def _position_before_rank(rank: Any) -> str | None:
-    """'Chief of the General Staff of the Navy, Captain 1st Rank X': a position written before the
+    """'Chief of Staff of the Navy, Captain 2nd Rank X': a position written before the
     comma that opens the rank and name, however the parser hung them (news from the former Soviet
     states writes every official so). The position is a run of capitalized words and joining words
     back from that comma to the sentence's start, a comma, or an 'and' before a capital (another person)."""

@@ -314,7 +314,7 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
     # A passive speech verb: "as noted by the minister" -> the agent speaks.
     agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = agents or subjects
-    if not subjects and token.lemma_ == "read":  # "…,” read the statement: the document stands after the verb
+    if not subjects and token.lemma_ == "read":  # "…,” read the release: the document stands after the verb
         subjects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in speech["document_nouns"]]
     # "Interfax quoted the minister as saying": the quoted person is the object of 'quote'.
     head = token.head.head if token.head.lower_ == "as" else token.head
@@ -353,7 +353,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
     if token.lemma_.lower() in _speech()["document_nouns"] and entity_of(token) is None:
-        # "read the statement", "the report said": the body that issued it speaks.
+        # "…,” the statement read / the report said: the body that issued it speaks.
         return _issuer_before(doc, text, token, quotation)
     entity = entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
@@ -384,8 +384,8 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
 
 def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:
     """Who issued the statement or report a quotation is read from: the nearest speaker before it
-    that is neither a pronoun, a document nor an outlet ("the ministry said in a statement"), or the
-    source an outlet cites ("Trend reports with reference to the press office of the president")."""
+    that is neither a pronoun, a document nor an outlet ("the navy said so in a statement"), or the
+    source an outlet cites ("the agency reports, with reference to the governor's office, ...")."""
     speech = _speech()
     for token in reversed(doc[: document_noun.i]):
         if token.lemma_.lower() == "reference":

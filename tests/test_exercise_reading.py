@@ -144,7 +144,7 @@ def test_a_headlines_comma_joins_the_parties_that_hold_the_exercise() -> None:
 
 
 def test_what_the_participants_or_the_participation_include_took_part() -> None:
-    assert roles("Nations scheduled to participate include Chile, Peru, Ecuador and the United States.")[
+    assert roles("States due to take part include Chile, Peru, Ecuador and the United States.")[
         "participants"
     ] == ["Chile", "Peru", "Ecuador", "United States"]
     assert roles("Participating countries include Chile and Peru.")["participants"] == ["Chile", "Peru"]
@@ -154,12 +154,12 @@ def test_what_the_participants_or_the_participation_include_took_part() -> None:
 def test_such_a_sentence_in_a_paragraph_of_its_own_speaks_of_the_exercise() -> None:
     from pipeline.strategies.rules.exercise import refers_to_exercise
 
-    assert refers_to_exercise("Nations scheduled to participate include Chile and Peru.")
+    assert refers_to_exercise("States due to take part include Chile and Peru.")
     assert not refers_to_exercise("Chile and Peru participated in the talks on fishing quotas.")
 
 
 def test_a_speakers_indefinite_mention_starts_no_new_exercise() -> None:
     from pipeline.strategies.rules.exercise import introduces_exercise
 
-    assert not introduces_exercise("“We look forward to a successful exercise,” the admiral said.")
+    assert not introduces_exercise("“It will be a demanding exercise for every crew,” the admiral said.")
     assert introduces_exercise("On Monday a joint naval exercise began off Arica.")

@@ -255,16 +255,16 @@ def test_a_quotation_after_an_attributed_one_in_its_paragraph_has_the_same_speak
 def test_a_statement_or_report_that_says_the_words_stands_for_the_body_that_issued_it() -> None:
     text = (
         "Chile’s Defence Ministry said the drill ended on May 3.\n\n"
-        "The frigates took part, the ministry said in a statement.\n\n"
-        "“The training has further strengthened cooperation between the two navies,” read the statement.\n"
+        "The cutters joined in, the ministry added in a statement.\n\n"
+        "“The drill has deepened the trust between our two coast guards,” read the statement.\n"
     )
     [quotation] = find_quotations(text)
     attribution = attribute(text, quotation)
     assert attribution.speaker == "Chile’s Defence Ministry"
     assert attribution.cue is not None and attribution.cue.text == "read"
     text = (
-        "The minister signed the law, Andina reports with reference to the press office of the president.\n\n"
-        "“The head of state has signed the law on the ratification of the agreement,” the report said.\n"
+        "Peru ratified the fisheries treaty on Monday, Andina writes with reference to the office of the governor.\n\n"
+        "“Parliament has approved the treaty and it enters into force in June,” the report said.\n"
     )
     [quotation] = find_quotations(text)
-    assert attribute(text, quotation).speaker == "press office of the president"
+    assert attribute(text, quotation).speaker == "office of the governor"

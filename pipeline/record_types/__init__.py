@@ -84,8 +84,8 @@ class RecordTypeEntry:
     named_places_only: bool = False
     # Merge: fields that, when both records have them and differ, mean two different events.
     identifying: tuple[str, ...] = ()
-    # How an identifying field's value is compared (path, value -> key): "Steppe Eagle 2013" and
-    # "Steppe Eagle 13" name one exercise.
+    # How an identifying field's value is compared (path, value -> key): "Amber Fjord 2014" and
+    # "Amber Fjord 14" name one exercise.
     identity_key: Callable[[str, Any], Any] = _as_is
     is_fragment: Callable[[Fields], bool] = _never_fragment
     same_event: Callable[[Fields, Fields], bool] = _no_same_event

@@ -73,8 +73,8 @@ def same_event(a: Fields, b: Fields) -> bool:
 
 
 def _identity_key(path: str, value: object) -> object:
-    """A name as compared: folded, its year in two digits ("Steppe Eagle 2013", later "Steppe Eagle
-    13"; "Caspian Breeze - 2025" and "Caspian Breeze-2025")."""
+    """A name as compared: folded, its year in two digits ("Amber Fjord 2014", later "Amber Fjord
+    14"; "Caspian Breeze - 2025" and "Caspian Breeze-2025")."""
     if path != "name" or not isinstance(value, str):
         return value
     return re.sub(r"\s*[-–]?\s*(?:19|20)?(\d{2})$", r" \1", squash(value))

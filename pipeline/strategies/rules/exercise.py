@@ -30,13 +30,13 @@ _EXERCISE_NOUN = r"(?:exercises?|drills?|maneuvers|manoeuvres|war games)"
 _FUNCTION_WORDS = r"(?:that|which|who|whose|the|a|an|of|in|on|at|to|with|by|for|from|as|its|their|his|her)"
 _NAMED_EXERCISE = [
     re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})\s?[,.]?[”\"]"),
-    # "Steppe Eagle 13 exercise", "the Unbreakable Brotherhood-2019 drills", "Sea Breeze 2021 joint naval
+    # "Amber Fjord 14 exercise", "the Silver Lynx-2018 drills", "Pacific Wind 2021 joint naval
     # exercises": capitalized words and a year (two digits are common in names) before the exercise noun.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\s+"
                rf"(?:(?!(?:{_FUNCTION_WORDS}|and|or)\b)[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
-    # "NATO-Georgia Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
+    # "Chile-Peru Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
-    # "Exercise Steppe Eagle 13 was ...", "the exercise POSEIDON 25": the noun before the name.
+    # "Exercise Amber Fjord 14 was ...", "the exercise CONDOR 25": the noun before the name.
     re.compile(rf"\b[Ee]xercises?\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
     re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
@@ -67,7 +67,7 @@ def exercise_names(text: str) -> list[str]:
 
 
 def _named_before_the_kind(text: str) -> list[str]:
-    """'the Põhjakonn military exercise', 'the Sea Breeze drills': capitalized words between the
+    """'the Kondoritz military exercise', 'the Pacific Wind drills': capitalized words between the
     article and the kind words of an exercise noun name it, unless they name a state, a people, a
     place or a body ("the Black Sea exercise", "the NATO drill", "the Russian exercise")."""
     found: list[str] = []
@@ -142,7 +142,7 @@ _NOT_DESCRIPTIVE = re.compile(
 def introduces_exercise(sentence: str) -> bool:
     """'a five-day joint naval exercise took place', 'held its first live-fire exercise': an
     indefinite (or first) mention starts a new exercise; 'its' alone refers back."""
-    # A speaker's "we look forward to a successful exercise" speaks of the exercise the article tells.
+    # A speaker's "it will be a demanding exercise" speaks of the exercise the article tells.
     quoted = [m.span() for m in re.finditer(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?", sentence)]
     for match in _DESCRIPTION.finditer(sentence):
         if any(start <= match.start() < end for start, end in quoted):
@@ -159,7 +159,7 @@ def refers_to_exercise(sentence: str) -> bool:
     data = patterns()
     nouns = set(data["exercise_nouns"]) | set(data["series_nouns"])
     other_edition = set(data["other_edition_words"])
-    # "Nations scheduled to participate include A and B": who takes part, told in a paragraph of its own.
+    # "States due to take part include A and B": who takes part, told in a paragraph of its own.
     if any(
         t.lemma_.lower() in data["listing_verbs"] and t.pos_ == "VERB"
         and any(c.dep_ == "nsubj" and _names_participants(c, data) for c in t.children)
@@ -198,8 +198,8 @@ def states_time_and_place(sentence: str) -> bool:
 
 def exercise_description(sentence: str) -> str | None:
     """The kind words the text puts before an exercise noun (GUIDE §6): 'a five-day joint naval
-    exercise' -> 'joint naval exercise', 'the UZAZ-2023 computerized command and staff training
-    exercise' -> 'computerized command and staff training exercise'. A name, a people or state, a
+    exercise' -> 'joint naval exercise', 'the SILVA-2024 computer-assisted command-post
+    exercise' -> 'computer-assisted command-post exercise'. A name, a people or state, a
     number, an ordinal, a size or a duration is no kind; one word alone is no description."""
     names = exercise_names(sentence)
     name_words = {w for name in names for w in re.split(r"[\s\-–]+", name) if w}
@@ -230,7 +230,7 @@ def exercise_description(sentence: str) -> str | None:
 
 def _mentions_the_event(noun: Any) -> bool:
     """An exercise noun that names one exercise: with a determiner or possessive ('a joint drill',
-    'the UZAZ-2023 exercise', 'its first drill'), or held, begun or taken part in ('conducted joint
+    'the SILVA-2024 exercise', 'its first drill'), or held, begun or taken part in ('conducted joint
     drills', 'joint exercises will begin', 'took part in joint drills')."""
     data = patterns()
     if any(c.dep_ in ("det", "poss") for c in noun.children):
@@ -255,7 +255,7 @@ def _kind_word(token: Any, name_words: set[str]) -> bool:
         return False  # a year or a number, or a name that carries one ("SILVA-2024")
     if token.dep_ in ("det", "poss", "nummod", "case", "predet") or token.like_num or token.tag_ in ("JJS", "RBS"):
         return False  # nor a superlative: "the largest naval exercise" is a naval exercise
-    if token.pos_ == "PROPN":  # a name or a people ("Tajik-Uzbek"), but an acronym may be a kind ("CPX")
+    if token.pos_ == "PROPN":  # a name or a people ("Chilean-Peruvian"), but an acronym may be a kind ("CPX")
         return token.text.isalpha() and token.text.isupper() and not token.ent_type_
     if token.pos_ == "VERB":  # "computerized", "live-fire": a participle that modifies the noun
         return token.dep_ in ("amod", "compound") and token.head.i > token.i
@@ -523,7 +523,7 @@ def _names_participants(noun: Any, data: dict[str, Any]) -> bool:
 
 
 def _participle_senders(verb: Any) -> list[Any]:
-    """'Hailing from A, B and C, participants focused on ...', 'Drawn from A and B, the units ...': a
+    """'Coming from A, B and C, the participants trained ...', 'Drawn from A and B, the units ...': a
     participle before the subject that says where its people come from."""
     found: list[Any] = []
     for clause in verb.children:
@@ -658,7 +658,7 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     for obj in prep.children:
                         if obj.dep_ == "pobj" and not _is_exercise(obj, names):
                             _actor_names(obj, span, names, "participants", found)
-        # "Nations scheduled to participate include A and B", "U.S. participation includes ship X":
+        # "States due to take part include A and B", "Chile's participation includes two frigates":
         # what the exercise's participants or participation include took part.
         if lemma in data["listing_verbs"] and token.pos_ == "VERB":
             for subject in (c for c in token.children if c.dep_ == "nsubj" and _names_participants(c, data)):
@@ -666,7 +666,7 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     _actor_names(listed, span, names, "participants", found)
                 for owner in (c for c in subject.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"):
                     _one_actor(owner, span, names, "participants", found, depth=0)
-        # "Hailing from A and B, participants focused on ...": the people of the exercise and where from.
+        # "Coming from A and B, the participants trained ...": the people of the exercise and where from.
         if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
             for sender in _participle_senders(token.head):
                 _actor_names(sender, span, names, "participants", found)
