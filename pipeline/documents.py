@@ -83,6 +83,9 @@ class Document:
     source: str = "text"  # how the text was read: "text", "html", "pdf" or "stdin"
     encoding: str = "utf-8"  # of the file ("utf-8 with BOM", "utf-16"...); "" for HTML and PDF
     header: tuple[Paragraph, ...] = ()  # paragraphs dropped as a header (HEADER_RULE)
+    # A date line's words before the story on the same line ("date 2018-10-18 Russia supplied ..."):
+    # the page's date, never an event's; blanked in what is read and asked.
+    date_line: tuple[int, int] | None = None
 
     def in_header(self, offset: int) -> bool:
         return any(p.start <= offset < p.end for p in self.header)
@@ -516,6 +519,7 @@ def document_from_bytes(
         source=kind,
         encoding=encoding,
         header=header_paragraphs(text),
+        date_line=date_line_prefix(text),
     )
 
 
@@ -646,6 +650,19 @@ _DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*(?P<
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40}[,.]\s+")
 DATE_LINES_READ = 4  # lines at the top that may be a date line or front matter
 DATELINE_PARAGRAPHS = 3  # paragraphs at the top that may open with a dateline
+
+
+# "date 2018-10-18", "Published: 2021-03-04 10:27" opening the text, whatever follows on the line.
+_DATE_PREFIX = re.compile(
+    r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?",
+    re.IGNORECASE,
+)
+
+
+def date_line_prefix(text: str) -> tuple[int, int] | None:
+    """Where the text opens with a date line's words, as (start, end) offsets."""
+    match = _DATE_PREFIX.match(text)
+    return (len(text[: match.end()]) - len(match.group().lstrip()), match.end()) if match else None
 
 
 def date_in_text(text: str) -> tuple[str, str] | None:

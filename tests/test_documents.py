@@ -394,3 +394,17 @@ def test_a_sidecar_date_wins_over_the_text(tmp_path: Path) -> None:
     document = load_document(path)
     assert isinstance(document, Document)
     assert (document.doc_date, document.doc_date_source) == ("2006", "sidecar")
+
+
+def test_a_date_line_on_the_storys_first_line_dates_the_page_and_is_no_events_date(tmp_path: Path) -> None:
+    from pipeline.strategies.slots import _masked
+    from pipeline.text import Span
+
+    path = tmp_path / "a.txt"
+    text = " date 2021-03-04 The coast guard received two cutters in 2019.\n"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path)
+    assert isinstance(document, Document) and document.doc_date == "2021-03-04"
+    unit = Span(0, len(text.rstrip()), text.rstrip())
+    masked = _masked(document, unit).text
+    assert "2021-03-04" not in masked and "in 2019." in masked and len(masked) == len(unit.text)

@@ -112,15 +112,14 @@ def extract_by_slots(
             # A run-on "sentence" longer than the context is asked about in pieces (never whole).
             yield from _ask_in_pieces(document, backend, prompt, kind, split_span(sentence, budget))
         for unit in read_only_units(document, prompt, asked):
-            masked = Span(unit.start, unit.end, mask_citations(unit.text))
-            yield from _slot_candidates(document, prompt, kind, unit, masked, "", by_rule_only=True)
+            yield from _slot_candidates(document, prompt, kind, unit, _masked(document, unit), "", by_rule_only=True)
 
 
 def _ask_in_pieces(
     document: Document, backend: Backend, prompt: SlotPrompt, kind: RecordTypeEntry, pieces: list[Span]
 ) -> Iterator[Candidate | Skipped]:
     for unit in pieces:
-        masked = Span(unit.start, unit.end, mask_citations(unit.text))
+        masked = _masked(document, unit)
         try:
             completion = backend.complete(prompt.render(masked.text), max_tokens=MAX_SLOT_TOKENS, stop=STOP)
         except ContextOverflow:
@@ -131,6 +130,16 @@ def _ask_in_pieces(
                 yield from _ask_in_pieces(document, backend, prompt, kind, split_span(unit, len(unit.text) // 2))
             continue
         yield from _slot_candidates(document, prompt, kind, unit, masked, completion.text)
+
+
+def _masked(document: Document, unit: Span) -> Span:
+    """The unit as it is read and asked: citations blanked, and the page's date line if the unit
+    holds it (same length, same offsets)."""
+    text = mask_citations(unit.text)
+    if document.date_line is not None:
+        start, end = (max(0, min(len(text), at - unit.start)) for at in document.date_line)
+        text = text[:start] + " " * (end - start) + text[end:]
+    return Span(unit.start, unit.end, text)
 
 
 def _slot_candidates(
