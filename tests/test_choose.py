@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import FakeBackend
@@ -277,7 +278,7 @@ def test_a_served_model_scores_through_echo_and_logprobs(fault: FaultServer) -> 
     assert [(s.logprob, s.tokens) for s in scores.scores] == [(-3.75, 3)]
     bodies = [r.body for r in fault.requests_to("/completions")]
     assert [b["prompt"] for b in bodies] == [PROMPT + " Yes", PROMPT + " No", PROMPT + " the cutter towed"]
-    assert all((b["echo"], b["logprobs"], b["max_tokens"]) == (True, 1, 0) for b in bodies)
+    assert all((b["echo"], b["logprobs"], b["max_tokens"]) == (True, 1, 1) for b in bodies)
     assert scores.usage.prompt_tokens == len(bodies[-1]["prompt"].split())
 
 
@@ -329,15 +330,15 @@ def test_a_context_refusal_of_a_score_request_is_a_context_overflow_not_a_refusa
 
 
 def test_a_token_across_the_boundary_counts_with_the_continuation() -> None:
-    class Logprobs:
-        tokens = ["A", "nswer", ":", " Ye", "s", " ok"]
-        token_logprobs = [None, -1.0, -0.5, -2.0, -0.25, -9.0]
-        text_offset = [0, 1, 6, 7, 10, 11]
+    tokens = ["A", "nswer", ":", " Ye", "s", " ok"]
+    values = [None, -1.0, -0.5, -2.0, -0.25, -9.0]
+    with_offsets = SimpleNamespace(tokens=tokens, token_logprobs=values, text_offset=[0, 1, 6, 7, 10, 11])
+    without = SimpleNamespace(tokens=tokens, token_logprobs=values)  # the tokens' lengths give the offsets
 
     # Prompt "Answer: Y", continuation "es": " Ye" spans the boundary; " ok" is past the text (generated).
-    assert _continuation_logprobs(Logprobs(), len("Answer: Y"), len("Answer: Yes")) == [-2.0, -0.25]
-    Logprobs.text_offset = []  # a server without offsets: the tokens' lengths give them
-    assert _continuation_logprobs(Logprobs(), len("Answer: Y"), len("Answer: Yes")) == [-2.0, -0.25]
+    for logprobs in (with_offsets, without):
+        assert _continuation_logprobs(logprobs, len("Answer: Y"), len("Answer: Yes")) == [-2.0, -0.25]
+    assert _continuation_logprobs(None, 3, 5) == "the reply has no logprobs"
 
 
 # --- the embedded model (the one test that loads it) -------------------------------------------
