@@ -24,11 +24,14 @@ from pydantic import BaseModel
 from pipeline.backends.base import (
     Backend,
     Completion,
+    Scores,
     StructuredAnswer,
     Usage,
+    can_score,
     completion_request,
     fill_request,
     request_key,
+    score_request,
 )
 from pipeline.interrupt import StopRequest
 
@@ -123,6 +126,11 @@ class RecordingBackend:
         value = getattr(self.inner, "context_tokens", None)
         return value if isinstance(value, int) else None
 
+    @property
+    def supports_scoring(self) -> bool:
+        """The inner backend's capability, as it is now (a server can turn out not to score)."""
+        return can_score(self.inner)
+
     def _answer(self, request: dict[str, Any], ask: Any) -> dict[str, Any]:
         if self.stop is not None:
             self.stop.check()
@@ -157,3 +165,12 @@ class RecordingBackend:
 
         answer = self._answer(fill_request(response_model, system, user), ask)
         return StructuredAnswer(data=answer["data"], usage=Usage(**answer["usage"]))
+
+    def score(self, prompt: str, continuations: list[str]) -> Scores:
+        def ask() -> dict[str, Any]:
+            scorer: Any = self.inner  # can_score(inner) is the caller's check, as for any backend
+            result: Scores = scorer.score(prompt, list(continuations))
+            return result.answer()
+
+        answer = self._answer(score_request(prompt, continuations), ask)
+        return Scores.from_answer(list(continuations), answer)

@@ -6,14 +6,14 @@ Every article here is invented for the tests; none copies a seed sentence.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from pipeline.backends.base import Completion, StructuredAnswer, Usage
+from pipeline.backends.base import Completion, ContinuationScore, Scores, StructuredAnswer, Usage
 
 
 class FakeBackendExhausted(AssertionError):
@@ -33,6 +33,12 @@ class FakeBackend:
     Otherwise it raises FakeBackendExhausted. Fill answers come from the `fills` queue only; an
     exception in that queue is raised in place of an answer (a request that failed).
     `raise_on` {substring: exception} makes a completion fail the way a real backend can (BackendError).
+
+    Scoring (the capability is on when `token_logprobs` or `scores` is given; `supports_scoring`
+    can be set): a score request is answered from `scores`, a queue of answers served in order
+    (each a list with one list of token log-probabilities per continuation; an exception is raised
+    instead), else from `token_logprobs` {continuation: its token log-probabilities}, else it
+    raises FakeBackendExhausted. `score_requests` lists every (prompt, continuations) asked.
     """
 
     name = "fake"
@@ -47,7 +53,13 @@ class FakeBackend:
         answers: dict[str, str] | None = None,
         default: str | None = None,
         raise_on: dict[str, Exception] | None = None,
+        scores: Iterable[Sequence[Sequence[float]] | Exception] = (),
+        token_logprobs: dict[str, Sequence[float]] | None = None,
     ) -> None:
+        self.scores: deque[Sequence[Sequence[float]] | Exception] = deque(scores)
+        self.token_logprobs = dict(token_logprobs) if token_logprobs is not None else None
+        self.supports_scoring = bool(self.scores) or self.token_logprobs is not None
+        self.score_requests: list[tuple[str, list[str]]] = []
         self.completions: deque[str] = deque(completions)
         self.fills: deque[dict[str, Any] | Exception] = deque(fills)
         self.answers = dict(answers or {})
@@ -89,6 +101,26 @@ class FakeBackend:
             raise data
         response_model.model_validate(data)  # a canned answer must be one the real backend could give
         return StructuredAnswer(data=data, usage=Usage(len(user.split()), 10))
+
+    def score(self, prompt: str, continuations: list[str]) -> Scores:
+        self.score_requests.append((prompt, list(continuations)))
+        if self.scores:
+            answer = self.scores.popleft()
+            if isinstance(answer, Exception):
+                raise answer
+            per_continuation = [list(values) for values in answer]
+        elif self.token_logprobs is not None:
+            missing = [c for c in continuations if c not in self.token_logprobs]
+            if missing:
+                raise FakeBackendExhausted(f"no canned log-probabilities for {missing!r}")
+            per_continuation = [list(self.token_logprobs[c]) for c in continuations]
+        else:
+            raise FakeBackendExhausted(f"no canned scores for {continuations!r}")
+        assert len(per_continuation) == len(continuations), "one list of token log-probabilities per continuation"
+        return Scores(
+            tuple(ContinuationScore(c, sum(v), len(v)) for c, v in zip(continuations, per_continuation, strict=True)),
+            Usage(len(prompt.split()) + sum(len(v) for v in per_continuation), 0),
+        )
 
     def _canned(self, prompt: str) -> str | None:
         key, asked = _target(prompt)

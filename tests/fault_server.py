@@ -7,6 +7,12 @@ truncated JSON, empty choices, a null text, an unrequested event stream, a conne
 context-length 400, or a refusal of response_format json_schema. Behaviours are consumed one per
 request, in order; after the script the server answers normally.
 
+A completion request with `echo` (the scoring request) is answered with the echoed prompt and a
+log-probability per token (tokens are words with their leading space; `token_logprobs` gives a
+token's value, `default_logprob` the rest; the first token has none, as on a real server), or, by
+`scoring`, the way servers that cannot score answer: a 400 refusal (OpenAI's wording), a 500
+(llama-cpp-python's without logits_all), logprobs null, or no echo.
+
 The server is the standard library's threading HTTP server on 127.0.0.1 and an ephemeral port;
 nothing it does depends on timing except the hang and the trickle, which the tests bound with a
 small deadline and which end when the server stops.
@@ -15,6 +21,7 @@ small deadline and which end when the server stops.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import struct
 import threading
@@ -23,6 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+SCORING_MODES = ("echo", "refuse", "refuse_500", "no_logprobs", "no_echo")
+ECHO_REFUSAL_MESSAGE = "Setting 'echo' and 'logprobs' at the same time is not supported for this model."
+LOGITS_ALL_MESSAGE = "logprobs is not supported for models created with logits_all=False"
 
 BEHAVIOURS = (
     "ok",
@@ -86,6 +97,10 @@ class FaultServer:
     context_chars: int | None = None
     # Answer every json_schema request with llama.cpp's refusal (a server that never takes it).
     refuse_json_schema: bool = False
+    # How a scoring request (echo) is answered: one of SCORING_MODES.
+    scoring: str = "echo"
+    token_logprobs: dict[str, float] = field(default_factory=dict)
+    default_logprob: float = -1.0
     script: deque[str] = field(default_factory=deque)
     seen: list[SeenRequest] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -123,6 +138,28 @@ def _completion_body(server: FaultServer, chat: bool, text: Any) -> dict[str, An
                 "usage": usage}
     choice = {"index": 0, "finish_reason": "stop", "text": text, "logprobs": None}
     return {"id": "c1", "object": "text_completion", "created": 0, "model": "fault", "choices": [choice],
+            "usage": usage}
+
+
+def _score_body(server: FaultServer, text: str) -> dict[str, Any]:
+    """An echo reply: the text as words with their leading space, each with its log-probability."""
+    tokens = re.findall(r"\s*\S+|\s+", text)
+    offsets, at = [], 0
+    for token in tokens:
+        offsets.append(at)
+        at += len(token)
+    values: list[float | None] = [None] + [server.token_logprobs.get(t, server.default_logprob) for t in tokens[1:]]
+    logprobs: dict[str, Any] | None = {"tokens": tokens, "token_logprobs": values, "text_offset": offsets,
+                                       "top_logprobs": [None] + [{t: v} for t, v in zip(tokens[1:], values[1:],
+                                                                                       strict=True)]}
+    echoed = text
+    if server.scoring == "no_logprobs":
+        logprobs = None
+    elif server.scoring == "no_echo":
+        echoed, logprobs = "", {"tokens": [], "token_logprobs": [], "text_offset": [], "top_logprobs": []}
+    choice = {"index": 0, "finish_reason": "length", "text": echoed, "logprobs": logprobs}
+    usage = {"prompt_tokens": len(tokens), "completion_tokens": 0, "total_tokens": len(tokens)}
+    return {"id": "s1", "object": "text_completion", "created": 0, "model": "fault", "choices": [choice],
             "usage": usage}
 
 
@@ -169,9 +206,17 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             behaviour = server.next_behaviour(body)
             with server.lock:
                 server.seen.append(SeenRequest(self.path, body, behaviour, self.headers.get("Authorization")))
-            good = _completion_body(server, chat, server.chat_content if chat else server.completion_text)
+            scoring = not chat and bool(body.get("echo"))
+            if scoring:
+                good = _score_body(server, str(body.get("prompt", "")))
+            else:
+                good = _completion_body(server, chat, server.chat_content if chat else server.completion_text)
             good_bytes = json.dumps(good).encode()
-            if behaviour == "ok":
+            if behaviour == "ok" and scoring and server.scoring == "refuse":
+                self._error(400, ECHO_REFUSAL_MESSAGE, "invalid_request_error")
+            elif behaviour == "ok" and scoring and server.scoring == "refuse_500":
+                self._error(500, LOGITS_ALL_MESSAGE)
+            elif behaviour == "ok":
                 self._send(200, good_bytes)
             elif behaviour == "429":
                 self._error(429, "Rate limit reached; slow down.", "rate_limit_exceeded",

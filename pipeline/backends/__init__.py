@@ -11,8 +11,13 @@ from pipeline.backends.base import (
     BackendUnavailable,
     Completion,
     ContextOverflow,
+    ContinuationScore,
+    Scores,
+    ScoringBackend,
+    ScoringUnavailable,
     StructuredAnswer,
     Usage,
+    can_score,
 )
 
 BACKEND_NAMES = ("local", "openai", "replay")
@@ -44,7 +49,12 @@ __all__ = [
     "BackendUnavailable",
     "Completion",
     "ContextOverflow",
+    "ContinuationScore",
+    "Scores",
+    "ScoringBackend",
+    "ScoringUnavailable",
     "StructuredAnswer",
     "Usage",
+    "can_score",
     "create_backend",
 ]

