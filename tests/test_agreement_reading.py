@@ -63,3 +63,9 @@ def test_what_governments_usually_sign_is_not_a_signing() -> None:
     assert not states_agreement("Coastal states sign fishing accords with great ceremony and rarely enforce them.")
     assert states_agreement("Officials sign deal on shared fishing grounds.")
     assert states_agreement("Chile and Peru signed fishing accords on Monday.")
+
+
+def test_signed_with_a_counterpart_named_in_apposition() -> None:
+    reading = read_sentence("Ana Ruiz signed with her Peruvian counterpart Jorge Silva an agreement on fisheries.")
+    assert reading.parties == ["Ana Ruiz", "Jorge Silva"]
+    assert read_sentence("Chile signed with its neighbour Peru a treaty on fisheries.").parties == ["Chile", "Peru"]

@@ -322,6 +322,10 @@ def _with_objects(*owners: Token) -> list[Token]:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and _can_stand_alone(objects[0]):
                     return _coordinated(objects[0])
+                # "with his counterpart Jorge Silva": the name in apposition to the common noun.
+                named = [a for o in objects[:1] for a in o.children if a.dep_ == "appos" and _can_stand_alone(a)]
+                if named:
+                    return _coordinated(named[0])
     return []
 
 
@@ -398,7 +402,9 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         if len(heads) == 1:  # "X agreed with Y"
             others = _with_objects(act, noun)
             if others:
-                return heads + others
+                # "Minister of X Ana Ruiz signed with her counterpart Jorge Silva": the people, not the titles.
+                people = _persons_in(heads + others)
+                return people if len(people) >= 2 else heads + others
         return heads
     return []
 
