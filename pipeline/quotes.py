@@ -379,7 +379,18 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     described = text[start:end]
     if entity is None and token.pos_ == "NOUN":
         return _described(doc, text, token, described) or described
+    if _ends_in_title(described):
+        # "the European Union Ambassador said": the one person the text gives that title.
+        from pipeline.actors import ActorRules  # actors needs no parse; imported here to keep layers one-way
+
+        return ActorRules(text).person_titled(described) or described
     return described
+
+
+def _ends_in_title(words: str) -> bool:
+    from pipeline.actors import TITLE_WORDS
+
+    return bool(words.split()) and words.split()[-1].lower().strip(".") in TITLE_WORDS
 
 
 def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:

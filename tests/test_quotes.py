@@ -268,3 +268,12 @@ def test_a_statement_or_report_that_says_the_words_stands_for_the_body_that_issu
     )
     [quotation] = find_quotations(text)
     assert attribute(text, quotation).speaker == "office of the governor"
+
+
+def test_a_title_as_the_speaker_is_the_one_person_the_text_gives_that_title() -> None:
+    text = (
+        "Ines Duarte, Ambassador of the European Union to Peru, opened the new post.\n\n"
+        "“The cameras will help the border guards,” the European Union Ambassador said.\n"
+    )
+    [quotation] = find_quotations(text)
+    assert attribute(text, quotation).speaker == "Ines Duarte"
