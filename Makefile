@@ -64,12 +64,15 @@ bench: setup
 	for set in tests/articles tests/articles2 tests/articles3 tests/articles4 tests/articles5 tests/holdout; do \
 		$(BIN)/python bench/quality.py $$set --gold $$set/gold || exit 1; \
 	done
+	$(BIN)/python bench/choose_quality.py tests/articles/gold tests/articles2/gold tests/articles3/gold \
+		tests/articles4/gold tests/articles5/gold
 	@if $(BIN)/python bench/real/corpus.py status > /dev/null; then \
 		for split in dev holdout; do \
 			$(BIN)/python bench/real/corpus.py split $$split > /dev/null || exit 1; \
 			$(BIN)/python bench/quality.py bench/real/texts/splits/$$split --gold bench/real/texts/splits/$$split/gold || exit 1; \
 		done; \
 		$(BIN)/python bench/real/corpus.py agreement || exit 1; \
+		$(BIN)/python bench/choose_quality.py bench/real/texts/splits/dev/gold || exit 1; \
 	else \
 		echo "real articles: NOT MEASURED - their texts are missing from bench/real/texts/ (not in git);"; \
 		echo "  'python bench/real/corpus.py status' lists them; bench/real/README.md says how to pull them again"; \
