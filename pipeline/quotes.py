@@ -40,7 +40,7 @@ PAIRED_MARKS = (("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ("
 
 def find_quotations(text: str) -> list[Quotation]:
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
-    found += _straight_quotations(text)
+    found += _straight_quotations(text) + _mixed_quotations(text)
     found.sort(key=lambda q: (q.start, -q.end))
     result: list[Quotation] = []
     for quotation in found:
@@ -89,6 +89,21 @@ def _straight_quotations(text: str) -> list[Quotation]:
         marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
         for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
             quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
+    return quotations
+
+
+def _mixed_quotations(text: str) -> list[Quotation]:
+    """'"We are ready,” the minister said': a straight opening mark closed by a curly one (an edit
+    that retyped one mark). Only in a paragraph where both marks are otherwise unpaired."""
+    quotations = []
+    for paragraph in paragraphs(text):
+        marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
+        unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")
+        if len(marks) != 1 or unpaired_closing != 1:
+            continue
+        closing = paragraph.text.find("”", marks[0])
+        if closing != -1:
+            quotations.append(_quotation(text, paragraph.start + marks[0], paragraph.start + closing + 1))
     return quotations
 
 

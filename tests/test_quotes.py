@@ -277,3 +277,12 @@ def test_a_title_as_the_speaker_is_the_one_person_the_text_gives_that_title() ->
     )
     [quotation] = find_quotations(text)
     assert attribute(text, quotation).speaker == "Ines Duarte"
+
+
+def test_a_straight_opening_mark_closed_by_a_curly_one() -> None:
+    text = "\"The drill is a landmark for Chile and a milestone for the navy,” the ministry wrote.\n"
+    [quotation] = find_quotations(text)
+    assert quotation.words(text) == "The drill is a landmark for Chile and a milestone for the navy"
+    # Where both styles are paired as usual, no mixed pair is made.
+    text = "\"We train every day,\" he said, and “we will keep training,” she added.\n"
+    assert [q.words(text) for q in find_quotations(text)] == ["We train every day", "we will keep training"]
