@@ -110,3 +110,15 @@ def test_units_of_equipment_listed_with_goods_are_goods() -> None:
     )
     assert [d for d, _ in reading.items] == ["night-vision goggles", "coastal radar units"]
     assert [d for d, _ in read_sentence("Chile handed over two boats and trained crews to Peru.").items] == ["boats"]
+
+
+def test_handed_without_over_is_a_handover_and_a_cue() -> None:
+    from pipeline.prompts import load_prompts
+
+    sentence = "The Chilean Navy on Monday handed six rescue boats to the Peruvian coast guard."
+    assert states_specific_aid(sentence)
+    reading = read_sentence(sentence)
+    assert (reading.donor, reading.recipient) == ("Chilean Navy", "Peruvian coast guard")
+    assert reading.status == "delivered"
+    cues = load_prompts()["aid_delivery"].cues
+    assert cues is not None and cues.search(sentence)
