@@ -38,6 +38,10 @@ class Quotation:
 PAIRED_MARKS = (("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ("‘", "’"))
 
 
+# Words a title leaves in lower case: "Stabilization of the Border Region with Its Neighbours".
+_TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "with", "for", "in", "on", "to", "a", "an", "at", "by", "from"})
+
+
 def find_quotations(text: str) -> list[Quotation]:
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
     found += _straight_quotations(text) + _mixed_quotations(text)
@@ -48,7 +52,9 @@ def find_quotations(text: str) -> list[Quotation]:
             continue  # a quotation inside another ('he called it ‘historic’') is part of it
         words = text[quotation.text_start : quotation.text_end].split()
         # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
-        is_title = all(w[0].isupper() or w[0].isdigit() or not w[0].isalnum() for w in words)
+        is_title = all(
+            w[0].isupper() or w[0].isdigit() or not w[0].isalnum() or w.lower() in _TITLE_SMALL_WORDS for w in words
+        ) and words[0][0].isupper()
         if len(words) >= MIN_QUOTE_WORDS and not is_title:
             result.append(quotation)
     return result

@@ -286,3 +286,10 @@ def test_a_straight_opening_mark_closed_by_a_curly_one() -> None:
     # Where both styles are paired as usual, no mixed pair is made.
     text = "\"We train every day,\" he said, and “we will keep training,” she added.\n"
     assert [q.words(text) for q in find_quotations(text)] == ["We train every day", "we will keep training"]
+
+
+def test_a_title_in_marks_with_small_words_is_a_name_not_a_quotation() -> None:
+    text = "The cameras came under the project “Safer Borders of the Andes with Their Neighbours” last year.\n"
+    assert find_quotations(text) == []
+    text = "“the project will help with the borders of the Andes,” she said.\n"
+    assert len(find_quotations(text)) == 1

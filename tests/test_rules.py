@@ -41,6 +41,7 @@ def test_exercise_description_is_the_kind_words_before_the_noun() -> None:
         "joint naval exercises"
     )
     assert exercise_description("It was the largest naval exercise in the region.") == "naval exercise"
+    assert exercise_description("They recalled the last joint naval exercise of 2015.") == "joint naval exercise"
     # Exercises in general are not this one.
     assert exercise_description("Bolivia long stayed away from joint naval maneuvers with its neighbours.") is None
 

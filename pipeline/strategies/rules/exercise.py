@@ -134,6 +134,7 @@ _DURATION = re.compile(
 
 _NOT_DESCRIPTIVE = re.compile(
     r"^(?:(?:smaller|larger|large|small|major|new|first|second|annual|regular|big|latest|further|another|"
+    r"last|next|previous|past|upcoming|recent|forthcoming|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|day-long)\s+)+",
     re.IGNORECASE,
 )
