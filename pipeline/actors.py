@@ -153,6 +153,17 @@ class ActorRules:
         match = re.search(r"\b(?:of|for|at)\s+(?:the\s+)?(?P<org>[A-Z][^,;]*)$", role)
         return self.full_org_name(match.group("org")) if match else None
 
+    def _person_at_end(self, phrase: str) -> str | None:
+        """The person a title phrase ends in, where the parse of the text names one there ("Mongolian
+        Minister of Defence Bat Erdene" -> "Bat Erdene"); None when the phrase is a name already."""
+        if looks_like_person(phrase) or len(phrase.split()) < 3:
+            return None
+        for entity in parse(self.text).ents:
+            at_end = entity.label_ == "PERSON" and len(entity.text.split()) >= 2 and phrase.endswith(" " + entity.text)
+            if at_end and looks_like_person(entity.text) and not _TITLE_RE.search(entity.text):
+                return str(entity.text)
+        return None
+
     def _state_after(self, name: str) -> str | None:
         """'Adm. Jorge Silva of Chile': the state named right after the person."""
         state = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
@@ -163,6 +174,8 @@ class ActorRules:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
         role = self._role_from_parse(name) or self._role_from_wording(name)
+        if role:  # "date 2017-04-04 Minister of X": the page's date line opening the text is no title
+            role = _DATE_LINE_WORDS.sub("", role) or None
         if role and "(" in role and ")" not in role[role.index("(") :]:
             # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
             role = role[: role.index("(")].strip(" ,") or None
@@ -259,6 +272,9 @@ class ActorRules:
         name = name.strip(" ,;:")
         name = name if re.search(r"(?:\b[A-Z]\.|\b(?:Co|Corp|Inc|Ltd|Bros)\.)$", name) else name.rstrip(".")
         name = person_without_title(trim_name(name))
+        named = self._person_at_end(name)
+        if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
+            name = named
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)
@@ -321,6 +337,7 @@ def person_without_title(phrase: str) -> str:
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
 
 
+_DATE_LINE_WORDS = re.compile(r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*\d{4}-\d{2}-\d{2}\S*\s*", re.I)
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",

@@ -214,3 +214,11 @@ def test_a_sentence_end_is_no_part_of_a_title_and_the_state_after_a_name_is_the_
     text = "The admirals signed orders to clear mines in the Black Sea. Adm. Jorge Silva of Chile said it would start."
     actor = ActorRules(text).actor("Jorge Silva")
     assert (actor.role, actor.country) == ("Adm.", "CL")
+
+
+def test_a_title_phrase_that_ends_in_a_person_is_that_person() -> None:
+    text = "Peruvian Defence Minister General of the Army Jorge Chavez said the radars work."
+    assert ActorRules(text).actor("Peruvian Defence Minister General of the Army Jorge Chavez").name == "Jorge Chavez"
+    text = "The Chilean Minister of Defence Michelle Bachelet opened the base on Monday."
+    actor = ActorRules(text).actor("Chilean Minister of Defence Michelle Bachelet")
+    assert (actor.name, actor.role, actor.country) == ("Michelle Bachelet", "Chilean Minister of Defence", "CL")
