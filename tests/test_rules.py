@@ -113,3 +113,12 @@ def test_of_the_inside_a_place() -> None:
     assert first_place("Ships will drill in the Peruvian waters of the Pacific Ocean next week.") == (
         "the Peruvian waters of the Pacific Ocean"
     )
+
+
+def test_a_place_with_the_larger_place_it_is_written_with() -> None:
+    assert first_place("The drill was held in Valparaiso, Chile, on May 3.") == "Valparaiso, Chile"
+    assert first_place("Troops trained at the Lomas Training Center in Chile from May 3.") == (
+        "the Lomas Training Center in Chile"
+    )
+    # A comma before other words, or a town after a plain place, is no larger place.
+    assert first_place("Boats met in Valparaiso, where the drill began.") == "Valparaiso"

@@ -92,8 +92,27 @@ def first_place(sentence: str) -> str | None:
             continue  # a date, or an exercise name ("in Baltic Guardian 2013")
         if not _names_a_place(sentence, match.start("place"), match.end("place")):
             continue  # "the Committee on Emergency Situations": a body's name, not a place
-        return place
+        return place + _wider_place(sentence, match.end("place"), place)
     return None
+
+
+_FACILITY = re.compile(r"\b(?:center|centre|range|ground|grounds|base|field|camp|polygon|academy|port)$", re.IGNORECASE)
+_NEXT_WORDS = r"(?=\s*(?:[,.;)]|$|\s+(?:on|from|in|at|to|and|with|between|until|this|last|next|during)\b))"
+
+
+def _wider_place(sentence: str, end: int, place: str) -> str:
+    """The larger place a place is written with: "Dushanbe, Tajikistan", "the X Training Center in
+    Kazakhstan" (a facility in a named place). Only words the parser or the country list calls a place."""
+    rest = sentence[end:]
+    for pattern in (rf"^,\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}}){_NEXT_WORDS}",
+                    rf"^\s+in\s+((?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,2}}){_NEXT_WORDS}"):
+        match = re.match(pattern, rest)
+        if match is None or (pattern.startswith("^\\s+in") and not _FACILITY.search(place)):
+            continue
+        wider = match.group(1)
+        if country_of_name(wider) or _names_a_place(sentence, end + match.start(1), end + match.end(1)):
+            return rest[: match.end(1)]
+    return ""
 
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
