@@ -44,7 +44,7 @@ _TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "with", "for", "in", "on", "
 
 def find_quotations(text: str) -> list[Quotation]:
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
-    found += _straight_quotations(text) + _mixed_quotations(text)
+    found += _straight_quotations(text) + _mixed_quotations(text) + _straight_single_quotations(text)
     found.sort(key=lambda q: (q.start, -q.end))
     result: list[Quotation] = []
     for quotation in found:
@@ -95,6 +95,26 @@ def _straight_quotations(text: str) -> list[Quotation]:
         marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
         for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
             quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
+    return quotations
+
+
+# "'We are ready,' the minister said": a straight single mark opens before a capital, at a
+# paragraph's start or after a space, and closes after a word before punctuation, a dash or the
+# paragraph's end; an apostrophe ("it's", "the guards' boats") does neither.
+_SINGLE_OPENING = re.compile(r"(?:^|(?<=\s))'(?=[A-Z])")
+_SINGLE_CLOSING = re.compile(r"(?<=[\w.,!?])'(?=[,.;:!?]|\s*[–—-]|\s*$)")
+
+
+def _straight_single_quotations(text: str) -> list[Quotation]:
+    quotations = []
+    for paragraph in paragraphs(text):
+        at = 0
+        while (opening := _SINGLE_OPENING.search(paragraph.text, at)) is not None:
+            closing = _SINGLE_CLOSING.search(paragraph.text, opening.end())
+            if closing is None:
+                break
+            quotations.append(_quotation(text, paragraph.start + opening.start(), paragraph.start + closing.end()))
+            at = closing.end()
     return quotations
 
 

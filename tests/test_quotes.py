@@ -293,3 +293,12 @@ def test_a_title_in_marks_with_small_words_is_a_name_not_a_quotation() -> None:
     assert find_quotations(text) == []
     text = "“the project will help with the borders of the Andes,” she said.\n"
     assert len(find_quotations(text)) == 1
+
+
+def test_straight_single_marks_around_a_quotation_and_apostrophes_inside_it() -> None:
+    text = (
+        "'Chile and Peru have worked on border security for years. It's a long road, and the guards' boats "
+        "help', the ambassador said.\n\nThe minister's aides said it's fine.\n"
+    )
+    [quotation] = find_quotations(text)
+    assert quotation.words(text).endswith("the guards' boats help")
