@@ -69,3 +69,16 @@ def test_signed_with_a_counterpart_named_in_apposition() -> None:
     reading = read_sentence("Ana Ruiz signed with her Peruvian counterpart Jorge Silva an agreement on fisheries.")
     assert reading.parties == ["Ana Ruiz", "Jorge Silva"]
     assert read_sentence("Chile signed with its neighbour Peru a treaty on fisheries.").parties == ["Chile", "Peru"]
+
+
+def test_a_person_entity_that_took_in_the_state_before_it_starts_at_the_name() -> None:
+    from spacy.tokens import Span
+
+    from pipeline.language.parse import parse
+    from pipeline.strategies.rules.agreement import _person_start
+
+    doc = parse("It was signed by the Minister of Defence of Chile Ana Maria Ruiz.").copy()
+    at = [t.text for t in doc].index("Chile")
+    glued = Span(doc, at, at + 4, label="PERSON")  # what the small tagger sometimes makes: "Chile Ana Maria Ruiz"
+    assert doc[_person_start(glued) : glued.end].text == "Ana Maria Ruiz"
+    assert _person_start(Span(doc, at + 1, at + 4, label="PERSON")) == at + 1

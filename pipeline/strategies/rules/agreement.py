@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person
 from pipeline.language.parse import entity_of, parse
-from pipeline.language.places import country_of_name
+from pipeline.language.places import country_of_name, is_country_word
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
 
@@ -232,7 +232,8 @@ def _name(head: Token) -> tuple[str, int, int]:
     for candidate in [head, *appos]:
         ent = _entity(candidate)
         if ent is not None and ent.label_ == "PERSON":
-            return ent.text, doc[ent.start].idx, doc[ent.end - 1].idx + len(doc[ent.end - 1])
+            first = _person_start(ent)
+            return doc[first : ent.end].text, doc[first].idx, doc[ent.end - 1].idx + len(doc[ent.end - 1])
     if head.pos_ == "PROPN" and _entity(head) is None and any(_entity(c) is not None for c in head.conjuncts):
         run = [head]
         for token in reversed(doc[max(0, head.i - 1) : head.i]):
@@ -254,7 +255,9 @@ def _persons_in(heads: list[Token]) -> list[Token]:
             if token.dep_ == "conj" and token.head in heads and token not in heads:
                 continue
             ent = _entity(token)
-            if ent is not None and ent.label_ == "PERSON" and ent.root not in found and _is_person_name(ent.text):
+            person = ent is not None and ent.label_ == "PERSON"
+            named = person and _is_person_name(ent.doc[_person_start(ent) : ent.end].text)
+            if named and ent.root not in found:
                 found.append(ent.root)
     # "Captain X Doe and Chief of Staff Captain Y Roe": a name conjoined to a person is a person.
     for person in list(found):
@@ -262,6 +265,14 @@ def _persons_in(heads: list[Token]) -> list[Token]:
             if other.pos_ == "PROPN" and other not in found and not _titled(other.text):
                 found.append(other)
     return sorted(found, key=lambda t: t.i)
+
+
+def _person_start(ent: Any) -> int:
+    """Where a person entity's name begins: the tagger may take in the state before it ("...of the
+    Republic of Chile Ana Ruiz" -> "Chile Ana Ruiz")."""
+    if len(ent) >= 3 and is_country_word(ent[0].text):
+        return int(ent.start) + 1
+    return int(ent.start)
 
 
 def _is_person_name(text: str) -> bool:
