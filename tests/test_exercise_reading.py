@@ -163,3 +163,11 @@ def test_a_speakers_indefinite_mention_starts_no_new_exercise() -> None:
 
     assert not introduces_exercise("“It will be a demanding exercise for every crew,” the admiral said.")
     assert introduces_exercise("On Monday a joint naval exercise began off Arica.")
+
+
+def test_taking_part_opens_the_sentence_and_the_list_follows_the_verb() -> None:
+    assert roles("Taking part in the exercise are Chile, Peru and Ecuador.")["participants"] == [
+        "Chile", "Peru", "Ecuador"
+    ]
+    assert roles("Participating in the drills were ships from Chile and Peru.")["participants"] == ["Chile", "Peru"]
+    assert roles("Taking part in the talks were Chile and Peru.")["participants"] == []

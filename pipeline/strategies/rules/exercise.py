@@ -485,6 +485,25 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             _actor_names(child, span, names, role, found)
 
 
+def _inverted_participants(span: Any, names: list[str], data: dict[str, Any]) -> list[Any]:
+    """'Taking part in the exercise are A, B and C', 'Participating in the drills were ships from A':
+    the participle of taking part opens the sentence and the list follows the verb "be"."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words or words[0].tag_ != "VBG":
+        return []
+    opening = words[0]
+    joins = opening.lemma_.lower() in data["joining_verbs"] or opening.lower_.startswith("participat")
+    held = [t for t in opening.subtree if t.dep_ in ("pobj", "dobj") and _is_exercise(t, names)]
+    if not joins or not held:
+        return []
+    after = [t for t in span if t.i > held[0].i]
+    verb = next((t for t in after if t.lemma_ == "be"), None)
+    if verb is None:
+        return []
+    listed = [t for t in after if t.i > verb.i and t.dep_ in ("nsubj", "attr") and t.head in (verb, opening)]
+    return listed[:1]
+
+
 def _headline_subjects(span: Any, data: dict[str, Any]) -> list[tuple[Any, Any]]:
     """'A, B to hold joint drills', 'A, B conduct naval drill', 'A & B To Hold Drill': a headline's
     comma stands for "and", which the parser, trained on sentences, does not know. The names (first
@@ -639,6 +658,8 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                             for partner in inner.children:
                                 if partner.dep_ == "pobj":
                                     _actor_names(partner, span, names, role, found)
+    for listed in _inverted_participants(span, names, data):
+        _actor_names(listed, span, names, "participants", found)
     for first, last in _headline_subjects(span, data):
         entity = entity_of(last)
         if entity is not None and entity.start <= first.i and entity.end <= last.i + 1:
