@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.language.parse import abbreviations, parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
+from pipeline.text import date_line_opening
 from schemas import Actor
 
 # Bodies known by acronym, with their country where they have one.
@@ -174,8 +175,9 @@ class ActorRules:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
         role = self._role_from_parse(name) or self._role_from_wording(name)
-        if role:  # "date 2017-04-04 Minister of X": the page's date line opening the text is no title
-            role = _DATE_LINE_WORDS.sub("", role) or None
+        date_line = date_line_opening(role) if role else None
+        if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
+            role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None
         if role and "(" in role and ")" not in role[role.index("(") :]:
             # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
             role = role[: role.index("(")].strip(" ,") or None
@@ -337,7 +339,6 @@ def person_without_title(phrase: str) -> str:
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
 
 
-_DATE_LINE_WORDS = re.compile(r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*\d{4}-\d{2}-\d{2}\S*\s*", re.I)
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.normalize import full_date
+from pipeline.text import DATE_LINE_KEY, date_line_opening
 from schemas.common import PARTIAL_ISO_DATE
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -519,7 +520,7 @@ def document_from_bytes(
         source=kind,
         encoding=encoding,
         header=header_paragraphs(text),
-        date_line=date_line_prefix(text),
+        date_line=date_line_opening(text),
     )
 
 
@@ -645,24 +646,11 @@ def header_paragraphs(text: str) -> tuple[Paragraph, ...]:
 
 
 # "date 2019-10-29", "Date: 3 June 2019", "published: 2021-03-04" on one of the first lines.
-_DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*(?P<value>.{6,40})", re.IGNORECASE)
+_DATE_LINE = re.compile(rf"^\s*{DATE_LINE_KEY}(?P<value>.{{6,40}})", re.IGNORECASE)
 # A dateline opens a paragraph with a place in capitals: "ALMATY, 3 March 2021 (Agency) -".
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40}[,.]\s+")
 DATE_LINES_READ = 4  # lines at the top that may be a date line or front matter
 DATELINE_PARAGRAPHS = 3  # paragraphs at the top that may open with a dateline
-
-
-# "date 2018-10-18", "Published: 2021-03-04 10:27" opening the text, whatever follows on the line.
-_DATE_PREFIX = re.compile(
-    r"^\s*(?:date|published|posted|updated)\b\s*[:=]?\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?",
-    re.IGNORECASE,
-)
-
-
-def date_line_prefix(text: str) -> tuple[int, int] | None:
-    """Where the text opens with a date line's words, as (start, end) offsets."""
-    match = _DATE_PREFIX.match(text)
-    return (len(text[: match.end()]) - len(match.group().lstrip()), match.end()) if match else None
 
 
 def date_in_text(text: str) -> tuple[str, str] | None:

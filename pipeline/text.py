@@ -31,6 +31,21 @@ def fold(text: str) -> str:
     return folded if len(folded) == len(text) else text.lower()
 
 
+# The key of a date line at the top of a page: "date 2019-10-29", "Date: 3 June 2019", "Published: ...".
+DATE_LINE_KEY = r"(?:date|published|posted|updated)\b\s*[:=]?\s*"
+# Those words with an ISO date (and time), opening the text whatever follows on the line.
+_DATE_LINE_OPENING = re.compile(
+    rf"^\s*(?P<words>{DATE_LINE_KEY}\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?)?)", re.IGNORECASE
+)
+
+
+def date_line_opening(text: str) -> tuple[int, int] | None:
+    """Where `text` opens with a date line's words ("date 2018-10-18 Russia supplied ..."), as
+    (start, end) offsets: the page's date, never an event's or a title's."""
+    match = _DATE_LINE_OPENING.match(text)
+    return match.span("words") if match else None
+
+
 def squash(text: str) -> str:
     """`fold` plus runs of white space collapsed: for comparing values, not for offsets."""
     return re.sub(r"\s+", " ", fold(text)).strip()
