@@ -160,18 +160,15 @@ def refers_to_exercise(sentence: str) -> bool:
     data = patterns()
     nouns = set(data["exercise_nouns"]) | set(data["series_nouns"])
     other_edition = set(data["other_edition_words"])
+    doc = parse(sentence)
     # "States due to take part include A and B": who takes part, told in a paragraph of its own.
-    if any(
-        t.lemma_.lower() in data["listing_verbs"] and t.pos_ == "VERB"
-        and any(c.dep_ == "nsubj" and _names_participants(c, data) for c in t.children)
-        for t in parse(sentence)
-    ):
+    if any(_listing_subjects(t, data) for t in doc):
         return True
     # "last year's exercise", "the previous edition": another exercise of the series.
     return any(
         token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns)
         and not any(t.lower_ in other_edition for t in token.subtree if t.i < token.i)
-        for token in parse(sentence)
+        for token in doc
     )
 
 
@@ -236,7 +233,7 @@ def _mentions_the_event(noun: Any) -> bool:
     data = patterns()
     if any(c.dep_ in ("det", "poss") for c in noun.children):
         return True
-    verbs = {*data["course_verbs"], *data["joining_verbs"], *(p.split()[0] for p in data["roles"]["participants"])}
+    verbs = {*data["course_verbs"], *_taking_part_lemmas()}
     governor = noun.head.head if noun.dep_ == "pobj" else noun.head
     return noun.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and governor.lemma_.lower() in verbs
 
@@ -279,6 +276,18 @@ ROLES = ("participants", "organizers", "observers")
 @functools.lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
     return tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _participant_verb_lemmas() -> frozenset[str]:
+    """The first word of each verb phrase whose subject took part ("take" of "take part")."""
+    return frozenset(phrase.split()[0] for phrase in patterns()["roles"]["participants"])
+
+
+@functools.lru_cache(maxsize=1)
+def _taking_part_lemmas() -> frozenset[str]:
+    """Those and the verbs of taking part "in" the exercise: what makes a word one of taking part."""
+    return _participant_verb_lemmas() | frozenset(patterns()["joining_verbs"])
 
 
 @functools.lru_cache(maxsize=4)
@@ -511,7 +520,7 @@ def _headline_subjects(span: Any, data: dict[str, Any]) -> list[tuple[Any, Any]]
     taking part took part."""
     if not len(span) or re.search(r"[.!?:;”\"»]\s*$", span.text):
         return []
-    verbs = {*data["course_verbs"], *(p.split()[0] for p in data["roles"]["participants"])}
+    verbs = {*data["course_verbs"], *_participant_verb_lemmas()}
 
     def is_verb(token: Any) -> bool:  # title case: "Conduct", "To Hold"
         return token.lemma_.lower() in verbs or token.lower_ in verbs or token.lower_.rstrip("s") in verbs
@@ -532,12 +541,20 @@ def _headline_subjects(span: Any, data: dict[str, Any]) -> list[tuple[Any, Any]]
     return []
 
 
+def _listing_subjects(verb: Any, data: dict[str, Any]) -> list[Any]:
+    """The subjects of a listing verb that name the exercise's participants or participation
+    ("Participating states include ...", "Chile's participation includes ..."); none otherwise."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in data["listing_verbs"]:
+        return []
+    return [c for c in verb.children if c.dep_ == "nsubj" and _names_participants(c, data)]
+
+
 def _names_participants(noun: Any, data: dict[str, Any]) -> bool:
     """'participants', 'participation', 'participating nations', 'nations scheduled to take part'."""
     lemma = noun.lemma_.lower()
     if lemma in ("participant", *data["participation_nouns"]):
         return True
-    joining = {p.split()[0] for p in data["roles"]["participants"]} | set(data["joining_verbs"])
+    joining = _taking_part_lemmas()
     modifiers = [t for c in noun.children if c.dep_ in ("amod", "acl", "relcl") for t in c.subtree]
     return lemma in data["member_nouns"] and any(t.lemma_.lower() in joining for t in modifiers)
 
@@ -682,12 +699,11 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                             _actor_names(obj, span, names, "participants", found)
         # "States due to take part include A and B", "Chile's participation includes two frigates":
         # what the exercise's participants or participation include took part.
-        if lemma in data["listing_verbs"] and token.pos_ == "VERB":
-            for subject in (c for c in token.children if c.dep_ == "nsubj" and _names_participants(c, data)):
-                for listed in (c for c in token.children if c.dep_ in ("dobj", "attr")):
-                    _actor_names(listed, span, names, "participants", found)
-                for owner in (c for c in subject.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"):
-                    _one_actor(owner, span, names, "participants", found, depth=0)
+        for subject in _listing_subjects(token, data):
+            for listed in (c for c in token.children if c.dep_ in ("dobj", "attr")):
+                _actor_names(listed, span, names, "participants", found)
+            for owner in (c for c in subject.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"):
+                _one_actor(owner, span, names, "participants", found, depth=0)
         # "Coming from A and B, the participants trained ...": the people of the exercise and where from.
         if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
             for sender in _participle_senders(token.head):
