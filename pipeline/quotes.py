@@ -44,7 +44,7 @@ _TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "with", "for", "in", "on", "
 
 def find_quotations(text: str) -> list[Quotation]:
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
-    found += _straight_quotations(text) + _mixed_quotations(text) + _straight_single_quotations(text)
+    found += _straight_quotations(text) + _straight_single_quotations(text)
     found.sort(key=lambda q: (q.start, -q.end))
     result: list[Quotation] = []
     for quotation in found:
@@ -90,11 +90,17 @@ def _closes(text: str, at: int, closing: str) -> bool:
 
 
 def _straight_quotations(text: str) -> list[Quotation]:
+    """Straight double marks in pairs, paragraph by paragraph; and '"We are ready,” the minister
+    said': a lone straight opening mark closed by a curly one (an edit that retyped one mark), in a
+    paragraph where both marks are otherwise unpaired."""
     quotations = []
     for paragraph in paragraphs(text):
         marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
         for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
             quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
+        unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")
+        if len(marks) == 1 and unpaired_closing == 1 and (closing := paragraph.text.find("”", marks[0])) != -1:
+            quotations.append(_quotation(text, paragraph.start + marks[0], paragraph.start + closing + 1))
     return quotations
 
 
@@ -115,21 +121,6 @@ def _straight_single_quotations(text: str) -> list[Quotation]:
                 break
             quotations.append(_quotation(text, paragraph.start + opening.start(), paragraph.start + closing.end()))
             at = closing.end()
-    return quotations
-
-
-def _mixed_quotations(text: str) -> list[Quotation]:
-    """'"We are ready,” the minister said': a straight opening mark closed by a curly one (an edit
-    that retyped one mark). Only in a paragraph where both marks are otherwise unpaired."""
-    quotations = []
-    for paragraph in paragraphs(text):
-        marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
-        unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")
-        if len(marks) != 1 or unpaired_closing != 1:
-            continue
-        closing = paragraph.text.find("”", marks[0])
-        if closing != -1:
-            quotations.append(_quotation(text, paragraph.start + marks[0], paragraph.start + closing + 1))
     return quotations
 
 
