@@ -171,3 +171,28 @@ def test_taking_part_opens_the_sentence_and_the_list_follows_the_verb() -> None:
     ]
     assert roles("Participating in the drills were ships from Chile and Peru.")["participants"] == ["Chile", "Peru"]
     assert roles("Taking part in the talks were Chile and Peru.")["participants"] == []
+
+
+def test_between_hung_on_a_noun_of_the_exercises_phrase_names_its_parties() -> None:
+    # The parser attaches "between" to "round"; a noun of the exercise's own phrase has no parties.
+    found = roles(
+        "Coral Shield is a bilateral staff exercise in its fourth round between the Chilean Navy "
+        "and the Peruvian Navy."
+    )["participants"]
+    assert found == ["Chilean Navy", "Peruvian Navy"]
+
+
+def test_a_short_form_in_brackets_is_not_another_party() -> None:
+    # The parse of a real page hung the bracket on the short form itself ("(" a child of "CDF"); the
+    # short form is the name again, not another member of the list.
+    from spacy.tokens import Doc
+
+    from pipeline.language.parse import parse
+    from pipeline.strategies.rules.exercise import _members
+
+    words = ["the", "Chilean", "Defense", "Forces", "(", "CDF", ")", "and", "Peru"]
+    heads = [3, 3, 3, 3, 5, 3, 5, 3, 3]
+    deps = ["det", "compound", "compound", "ROOT", "punct", "appos", "punct", "cc", "conj"]
+    pos = ["DET", "PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT", "CCONJ", "PROPN"]
+    doc = Doc(parse("x").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert [t.text for t in _members(doc[3])] == ["Forces", "Peru"]

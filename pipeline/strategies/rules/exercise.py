@@ -376,10 +376,17 @@ def _members(token: Any) -> list[Any]:
     for child in token.children:
         if child.dep_ == "conj" or (
             child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "PROPN"
-            and token.doc[child.left_edge.i - 1].text != "(" if child.left_edge.i > 0 else False
+            and not _parenthesized(child)
         ):
             found.extend(_members(child))
     return found
+
+
+def _parenthesized(token: Any) -> bool:
+    """'the Georgian Defense Forces (GDF)': an apposition in brackets is the name's short form, not
+    another member of the list (the bracket may be the apposition's own first token or precede it)."""
+    first = token.left_edge
+    return first.text == "(" or (first.i > 0 and token.doc[first.i - 1].text == "(")
 
 
 def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) -> None:
@@ -710,7 +717,7 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                 _actor_names(sender, span, names, "participants", found)
         # "joint exercises of A and B", "an exercise between A and B", "the China-Kyrgyzstan exercise"
         if _is_exercise(token, names) and token.pos_ == "NOUN" and lemma in data["exercise_nouns"]:
-            for child in token.children:
+            for child in [*token.children, *_reattached_party_preps(token, data)]:
                 if child.dep_ == "prep" and child.lower_ in data["exercise_party_prepositions"]:
                     for obj in child.children:
                         if obj.dep_ == "pobj":
@@ -738,6 +745,20 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                         if obj.dep_ == "pobj":
                             _actor_names(obj, span, names, "participants", found)
     return found
+
+
+def _reattached_party_preps(exercise: Any, data: dict[str, Any]) -> list[Any]:
+    """'an exercise in its sixth iteration between A and B': the parser hangs "between" on the
+    nearest noun, but a noun of the exercise's own phrase has no parties; they are the exercise's.
+    Only the prepositions that need two or more parties ("between", "among") are moved."""
+    moved = []
+    for prep in exercise.children:
+        if prep.dep_ != "prep":
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and obj.pos_ == "NOUN":
+                moved += [c for c in obj.children if c.dep_ == "prep" and c.lower_ in data["plural_party_prepositions"]]
+    return moved
 
 
 def _task(token: Any, span: Any) -> str:
