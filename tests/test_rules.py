@@ -122,3 +122,20 @@ def test_a_place_with_the_larger_place_it_is_written_with() -> None:
     )
     # A comma before other words, or a town after a plain place, is no larger place.
     assert first_place("Boats met in Valparaiso, where the drill began.") == "Valparaiso"
+
+
+def test_a_place_is_the_whole_phrase_the_parse_gives_its_preposition() -> None:
+    # Lists, facilities in a place and "of" phrases belong to the place; dates and clauses do not.
+    assert first_place("The drill is being conducted at the Lomas and Cerro Alto training areas in the "
+                       "province of Arica from May 3 to May 9.") == (
+        "the Lomas and Cerro Alto training areas in the province of Arica"
+    )
+    assert first_place("It ended the drills of the member states in the Andean republic.") == "the Andean republic"
+    assert first_place("Patrol boats trained in the waters off Arica.") == "the waters off Arica"
+    assert first_place("The cutters trained near the Lomas oil field on Tuesday.") == "the Lomas oil field"
+
+
+def test_a_preposition_on_a_non_place_or_a_non_event_gives_no_place() -> None:
+    assert first_place("The exercise will take place in the field of security.") is None
+    # "in the exercise" is no place; the place after it is.
+    assert first_place("Chile took part in the exercise in Arica.") == "Arica"

@@ -7,7 +7,11 @@ article.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from pathlib import Path
+from typing import Any
 
 from pipeline.language.parse import parse
 from pipeline.language.places import country_of_name, is_country_word
@@ -81,7 +85,126 @@ _MONTHS_OR_YEAR = re.compile(
 )
 
 
+PLACE_PHRASES = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "place_phrases.toml"
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_TIME_LABELS = {"DATE", "TIME"}
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp"}  # a clause on the place is no part of it
+
+
+@functools.lru_cache(maxsize=1)
+def place_phrases() -> dict[str, Any]:
+    return tomllib.loads(PLACE_PHRASES.read_text(encoding="utf-8"))
+
+
 def first_place(sentence: str) -> str | None:
+    """Where the sentence says something happened: the first object of a preposition of place that
+    names a place, with its own phrase ("at the X and Y training areas in the country of Z"), read off
+    the parse; the capitalized-words reading when the parse finds none."""
+    return parsed_place(sentence) or _capitalized_place(sentence)
+
+
+def parsed_place(sentence: str) -> str | None:
+    data = place_phrases()
+    doc = parse(sentence)
+    for prep in doc:
+        if prep.dep_ != "prep" or prep.lower_ not in data["prepositions"]:
+            continue
+        if not _of_an_event(prep.head, data):
+            continue  # "the troops of the states in the region": where someone is from, not where it happened
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            if not _is_place(obj, data):
+                continue
+            words = sorted(_place_words(obj, data), key=lambda t: t.i)
+            last = words[0].i
+            for token in words[1:]:  # the phrase runs on while its words are contiguous
+                if token.i != last + 1 and not all(t.is_space for t in doc[last + 1 : token.i]):
+                    break
+                last = token.i
+            while last > obj.i and (doc[last].is_punct or doc[last].dep_ == "cc" or doc[last].is_space):
+                last -= 1
+            last = _complement(doc, last, obj, data)
+            return sentence[words[0].idx : doc[last].idx + len(doc[last].text)]
+    return None
+
+
+def _of_an_event(head: Any, data: dict[str, Any]) -> bool:
+    """A place phrase says where something happened when it hangs on a verb or an event noun
+    ("held in X", "the drills in X", "a meeting in X"), or on a noun of such a phrase's object."""
+    if head.pos_ in ("VERB", "AUX") or head.lemma_.lower() in data["not_place_nouns"]:
+        return True
+    return head.dep_ == "pobj" and head.head.head.pos_ in ("VERB", "AUX")
+
+
+def _complement(doc: Any, last: int, obj: Any, data: dict[str, Any]) -> int:
+    """'in the waters off Turkmenbashi', 'the waters east of Constanta': a bare place noun is
+    completed by the place phrase right after it, even when the parser hangs that on the verb."""
+    bare = obj.pos_ == "NOUN" and last == obj.i and not any(c.pos_ == "PROPN" for c in obj.subtree)
+    if not bare or last + 2 >= len(doc):
+        return last
+    after = doc[last + 1]
+    if after.pos_ == "ADV" and after.i + 1 < len(doc) and doc[after.i + 1].lower_ == "of":
+        after = doc[after.i + 1]  # "east of X"
+    if after.dep_ != "prep" or after.lower_ not in data["inner_prepositions"]:
+        return last
+    # After a place noun the parser's ORG for a port town is still a place: any proper name but a person's.
+    objects = [c for c in after.children if c.dep_ == "pobj" and (
+        _is_place(c, data) or (c.pos_ == "PROPN" and c.ent_type_ not in ("PERSON", "NORP", *_TIME_LABELS))
+    )]
+    if not objects:
+        return last
+    words = [t for t in objects[0].subtree if not t.is_space and t.ent_type_ not in _TIME_LABELS]
+    return max(t.i for t in words)
+
+
+def _is_place(token: Any, data: dict[str, Any], depth: int = 0) -> bool:
+    """A noun that names a place: a place the parser names, a place noun, or a noun "of" a place
+    ("the middle part of the Caspian Sea"); or a list of them."""
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if lemma in data["not_place_nouns"] or lower in data["not_place_nouns"] or token.ent_type_ in _TIME_LABELS:
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d", token.text) or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.ent_type_ in _PLACE_LABELS or (token.pos_ == "PROPN" and country_of_name(token.text)):
+        return True
+    modified = lemma in data["modified_place_nouns"] and any(c.dep_ in ("compound", "amod") for c in token.children)
+    if (modified or lemma in data["place_nouns"] or lower in data["place_nouns"]) and token.ent_type_ not in (
+        "ORG", "PERSON", "NORP"
+    ):
+        return True
+    if depth < 2:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of" and any(
+                o.dep_ == "pobj" and _is_place(o, data, depth + 1) for o in child.children
+            ):
+                return token.ent_type_ not in ("ORG", "PERSON")
+            if child.dep_ == "conj" and _is_place(child, data, depth + 1):
+                return True
+    return False
+
+
+def _place_words(token: Any, data: dict[str, Any]) -> list[Any]:
+    """The place's own words: its modifiers, lists and "of"/"in"/"near" phrases, without clauses,
+    dates or other prepositional phrases ("in Baku on Tuesday with the ministers" is "Baku")."""
+    words = [token]
+    for child in token.children:
+        if child.ent_type_ in _TIME_LABELS or child.is_space:
+            continue
+        inner = data["inner_prepositions"] + (["with"] if token.lemma_.lower() in data["border_nouns"] else [])
+        if child.dep_ == "prep" and (
+            child.lower_ not in inner or any(t.ent_type_ in _TIME_LABELS for t in child.subtree)
+        ):
+            continue
+        if child.dep_ in ("appos", "conj") and token.dep_ in ("pobj", "conj") and not _is_place(child, data):
+            continue
+        if child.dep_ in _CLAUSE_DEPS:
+            continue
+        if child.dep_ == "punct" and child.i > token.i and child.text not in (",", "-", "–"):
+            continue
+        words.extend(_place_words(child, data))
+    return words
+
+
+def _capitalized_place(sentence: str) -> str | None:
     """The first 'in/at/off + place' in a sentence that is not a date: 'in the waters east of Constanta'."""
     for match in _PLACE.finditer(sentence):
         place = match.group("place")
@@ -113,9 +236,6 @@ def _wider_place(sentence: str, end: int, place: str) -> str:
         if country_of_name(wider) or _names_a_place(sentence, end + match.start(1), end + match.end(1)):
             return rest[: match.end(1)]
     return ""
-
-
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def _names_a_place(sentence: str, start: int, end: int) -> bool:
