@@ -404,7 +404,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in apposed)]
     if people:
         return str(people[0].text)
-    words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t is token]
+    words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t == token]
     if not words:
         return None
     start, end = words[0].idx, token.idx + len(token.text)
@@ -493,7 +493,7 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         entity = entity_of(token)
         if entity is not None and entity.label_ in ("PERSON", "GPE", "NORP", "LOC", "FAC"):
             continue  # a PERSON is counted above; a place speaks for its government, not as "he"
-        words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t is token)]
+        words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t == token)]
         name = doc[words[0].i : token.i + 1].text
         if looks_like_person(name):
             people.append((words[0].idx, name))

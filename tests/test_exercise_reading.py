@@ -196,3 +196,12 @@ def test_a_short_form_in_brackets_is_not_another_party() -> None:
     pos = ["DET", "PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT", "CCONJ", "PROPN"]
     doc = Doc(parse("x").vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert [t.text for t in _members(doc[3])] == ["Forces", "Peru"]
+
+
+def test_a_group_followed_by_its_named_members_gives_the_members() -> None:
+    found = roles("The Pacific Alliance members Chile, Peru and Colombia joined two other states in a naval drill.")
+    assert found["participants"] == ["Chile", "Peru", "Colombia"]
+    # A group the text names only as a group stays one.
+    assert roles("The Pacific Alliance member states took part in the drill.")["participants"] == [
+        "Pacific Alliance member states"
+    ]

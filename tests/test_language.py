@@ -222,3 +222,25 @@ def test_a_title_phrase_that_ends_in_a_person_is_that_person() -> None:
     text = "The Chilean Minister of Defence Michelle Bachelet opened the base on Monday."
     actor = ActorRules(text).actor("Chilean Minister of Defence Michelle Bachelet")
     assert (actor.name, actor.role, actor.country) == ("Michelle Bachelet", "Chilean Minister of Defence", "CL")
+
+
+def test_parse_readers_never_compare_tokens_by_identity() -> None:
+    # spaCy makes a new Token object on every access (doc[3] is not doc[3]), so `token is other` is
+    # always False and `token is not other` always True: readers compare tokens with == (same index).
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "pipeline"
+    readers = [*root.glob("strategies/rules/*.py"), root / "quotes.py", root / "actors.py", *root.glob("language/*.py")]
+    found = []
+    for path in readers:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                for op, right in zip(node.ops, node.comparators, strict=True):
+                    # None and module-level sentinels (`speaker is _OUTLET`) are compared by identity.
+                    sentinel = isinstance(right, ast.Constant) or (
+                        isinstance(right, ast.Name) and right.id.lstrip("_").isupper()
+                    )
+                    if isinstance(op, (ast.Is, ast.IsNot)) and not sentinel:
+                        found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert found == []

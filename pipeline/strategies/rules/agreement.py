@@ -294,7 +294,7 @@ def _subject_of(verb: Token) -> Token | None:
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
         if subjects:
             return subjects[0]
-        if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
+        if verb.dep_ in {"conj", "xcomp"} and verb.head != verb:
             verb = verb.head
             continue
         return None
@@ -360,9 +360,9 @@ def _named_groups(tokens: list[Token], skip: Token) -> list[list[Token]]:
     """Conjoined subjects and objects a sentence names ('X and Y held talks'), outside `skip`'s phrase."""
     groups = []
     for token in tokens:
-        if token.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj"} and token is not skip and token.conjuncts:
+        if token.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj"} and token != skip and token.conjuncts:
             group = _coordinated(token)
-            if token is group[0] and all(t.pos_ == "PROPN" or _entity(t) is not None for t in group):
+            if token == group[0] and all(t.pos_ == "PROPN" or _entity(t) is not None for t in group):
                 groups.append(group)
     return groups
 
@@ -388,7 +388,7 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
             return between
         # "a plan for joint monitoring of the borders by X, Y and Z"
         for token in noun.subtree:
-            if token.dep_ == "prep" and token.lower_ == "by" and token.head is not act:
+            if token.dep_ == "prep" and token.lower_ == "by" and token.head != act:
                 objects = [c for c in token.children if c.dep_ == "pobj"]
                 if objects and len(_coordinated(objects[0])) >= 2:
                     return _coordinated(objects[0])
@@ -431,7 +431,7 @@ def _status(act: Token | None, tokens: list[Token]) -> str | None:
                 return table.status_nouns[_lemma(token)]
         return None
     head = act
-    while head.dep_ in {"xcomp", "conj"} and head.head is not head:
+    while head.dep_ in {"xcomp", "conj"} and head.head != head:
         if _lemma(head.head) in table.not_yet:
             return table.not_yet[_lemma(head.head)]
         head = head.head
@@ -475,7 +475,7 @@ def _phrase_without_tails(root: Token) -> list[Token]:
     """A subject phrase without the parties ('between ...', 'with ...'), dates, clauses and asides."""
     cut: set[int] = set()
     for token in root.subtree:
-        if token is root:
+        if token == root:
             continue
         if _is_tail(token):
             cut.update(t.i for t in token.subtree)
@@ -545,7 +545,7 @@ def _main_act(acts: list[Token], nouns: list[Token]) -> Token | None:
 def _main_noun(act: Token | None, nouns: list[Token]) -> Token | None:
     if act is not None:
         for noun in nouns:
-            if noun.head is act or noun in act.children:
+            if noun.head == act:
                 return noun
         for noun in nouns:
             if noun in act.subtree:

@@ -394,7 +394,7 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
         # People are not handed over: "supplied forces from the border directorate" is taking part.
         # A noun that may name people or things ("units") is goods when a thing names its kind and
         # it is listed after goods: "40 binoculars and six radar units" (not "and trained crews").
-        listed_after_goods = item is not token and bool(found) and any(
+        listed_after_goods = item != token and bool(found) and any(
             c.dep_ == "compound" and c.pos_ == "NOUN" for c in item.children
         )
         not_goods = words.vague | words.program_nouns | (set() if listed_after_goods else words.receivers)
@@ -525,7 +525,7 @@ def _reporter_of(pronoun: Token) -> Token | None:
     if pronoun.lower_ not in ("it", "they", "we"):
         return None
     clause = pronoun.head
-    while clause.dep_ in ("aux", "xcomp", "conj") and clause.head is not clause:
+    while clause.dep_ in ("aux", "xcomp", "conj") and clause.head != clause:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech_lemmas():
         return None

@@ -109,7 +109,7 @@ def _named_by_copula(text: str) -> list[str]:
             if entity is not None and entity.label_ in ("GPE", "NORP"):
                 continue  # "Georgia is a partner in the exercise" names a state
             words = [t for t in subjects[0].subtree if (t.i <= subjects[0].i and t.dep_ in ("compound", "nummod"))
-                     or t is subjects[0]]
+                     or t == subjects[0]]
             name = text[words[0].idx : subjects[0].idx + len(subjects[0].text)]
             if name.split()[0] not in _NOT_NAME_WORDS:
                 found.append(name)
@@ -450,6 +450,14 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
     if lemma in data["group_nouns"] and any(
         c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.lefts
     ):
+        named = [c for c in token.rights if c.dep_ == "appos" and c.pos_ == "PROPN" and _in(span, c)]
+        after = token.doc[token.i + 1] if token.i + 1 < span.end else None
+        if after is not None and after.pos_ == "PROPN" and after.head.i == token.head.i and after.dep_ == token.dep_:
+            named.append(after)  # the parser may read the names as a second subject beside the group
+        if named:  # "NATO's Black Sea members A, B and C": the members the text names
+            for member in named:
+                _actor_names(member, span, names, role, found)
+            return
         # "the CSTO member states": a group the text names only as a group stays one, verbatim.
         first = min(t.i for c in token.lefts if c.dep_ in ("compound", "nmod", "amod") for t in c.subtree)
         _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
@@ -586,7 +594,7 @@ def _subjects(verb: Any, passive: bool = False) -> list[Any]:
         subjects = [c for c in seen.children if c.dep_ in deps]
         if subjects:
             return subjects
-        if seen.dep_ in ("xcomp", "conj", "ccomp") and seen.head is not seen:
+        if seen.dep_ in ("xcomp", "conj", "ccomp") and seen.head != seen:
             seen = seen.head
             continue
         if seen.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
