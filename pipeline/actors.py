@@ -79,6 +79,7 @@ _TITLE_ALTERNATION = "|".join(
 _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
+_GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
 _ORG_WORD = r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
 
@@ -95,7 +96,7 @@ class ActorRules:
             return name
         surname = name.split()[-1]
         best = name
-        for match in re.finditer(rf"((?:{_NAME_TOKEN}\s+){{1,2}}){re.escape(surname)}\b", self.text):
+        for match in re.finditer(rf"((?:{_NAME_TOKEN}{_GAP}){{1,2}}){re.escape(surname)}\b", self.text):
             candidate = match.group(0)
             tokens = candidate.split()
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
@@ -116,11 +117,12 @@ class ActorRules:
         if re.fullmatch(r"[A-Z]{2,6}", name):
             # "Government of the Republic of Uzbekistan (GOU)": names run on through of/the/and/for.
             expansion = re.search(
-                rf"((?:{_ORG_WORD}\s+(?:(?:of|the|and|for)\s+)*)*{_ORG_WORD})\s+\({name}\)", self.text
+                rf"((?:{_ORG_WORD}{_GAP}(?:(?:of|the|and|for){_GAP})*)*{_ORG_WORD}){_GAP}\({name}\)", self.text
             )
             return expansion.group(1) if expansion else name
         best = name
-        pattern = rf"(?:{_ORG_WORD}\s+)*{re.escape(name)}(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_ORG_WORD})+)*(?![\w’'])"
+        tail = rf"(?:{_GAP}(?:of|for)(?:{_GAP}the)?(?:{_GAP}{_ORG_WORD})+)*"
+        pattern = rf"(?:{_ORG_WORD}{_GAP})*{re.escape(name)}{tail}(?![\w’'])"
         for match in re.finditer(pattern, self.text):
             candidate = match.group(0)
             if len(candidate) > len(best):

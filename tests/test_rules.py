@@ -139,3 +139,12 @@ def test_a_preposition_on_a_non_place_or_a_non_event_gives_no_place() -> None:
     assert first_place("The exercise will take place in the field of security.") is None
     # "in the exercise" is no place; the place after it is.
     assert first_place("Chile took part in the exercise in Arica.") == "Arica"
+
+
+def test_a_fuller_name_never_runs_over_a_line_break() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("Boats arrive from the EU\n\nChilean border guards got new boats.\n\nCamila\nDiaz wrote.")
+    assert rules.full_org_name("Chilean border guards") == "Chilean border guards"
+    assert rules.full_name("Diaz") == "Diaz"
+    assert ActorRules("The Andean Border Service (ABS) said.").full_org_name("ABS") == "Andean Border Service"
