@@ -122,3 +122,13 @@ def test_handed_without_over_is_a_handover_and_a_cue() -> None:
     assert reading.status == "delivered"
     cues = load_prompts()["aid_delivery"].cues
     assert cues is not None and cues.search(sentence)
+
+
+def test_a_recipient_that_is_the_donor_again_is_dropped() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    sentence = "The Andean Security Initiative (ASI) funds patrols along the coast."
+    model = {"donor": {"name": "Andean Security Initiative (ASI)"}, "recipient": {"name": "Andean Security Initiative"}}
+    overrides = read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides
+    assert overrides.get("recipient", model["recipient"]) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.language.parse import parse
 from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
@@ -43,7 +45,19 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     # A program is named in the sentence ("through the Export Control ... program") or not at all:
     # the model's guesses here were places and topics.
     overrides["program"] = reading.program
+    # No one gives to themselves: a recipient that is the donor again is a misread (the model
+    # repeating the giver, or the program's name read on both sides).
+    donor, recipient = (overrides.get("donor", fields.get("donor")) or {}), (
+        overrides.get("recipient", fields.get("recipient")) or {}
+    )
+    if donor.get("name") and recipient.get("name") and _bare(donor["name"]) == _bare(recipient["name"]):
+        overrides["recipient"] = None
     return Reading(overrides)
+
+
+def _bare(name: str) -> str:
+    """A name as compared, without a trailing abbreviation in brackets: "European X Initiative (EXI)"."""
+    return squash(re.sub(r"\s*\([^()]*\)\s*$", "", name))
 
 
 def complete_by_rule(overrides: Fields) -> bool:
