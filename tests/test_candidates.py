@@ -49,6 +49,18 @@ def test_a_year_inside_the_exercises_name_is_not_its_date() -> None:
     assert _place_and_date(entry("exercise"), sentence, {"date": "2031"})["date"] == "5-16 Aug"
     # A date the model made up gives way to the sentence's own.
     assert _place_and_date(entry("exercise"), sentence, {"date": "August 1"})["date"] == "5-16 Aug"
+    # A name the rules do not recognize but the model gave ("Andes Accord 2031 (AA 31)") is masked too.
+    sentence = "Forces from Chile will conduct the multinational Andes Accord 2031 (AA 31) drill in Arica, 5-16 Aug."
+    found = _place_and_date(entry("exercise"), sentence, {"name": "Andes Accord 2031 (AA 31)"})
+    assert found["date"] == "5-16 Aug"
+
+
+def test_the_year_a_series_began_is_not_the_events_date() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "The drill has been conducted annually since 2011 and was held 10-21 September 2030 in Arica."
+    assert _place_and_date(entry("exercise"), sentence, {})["date"] == "10-21 September 2030"
 
 
 def test_what_a_delivery_included_is_read_into_it() -> None:

@@ -204,8 +204,13 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     """Where and when, from the clause that states the event: the rule's fuller expression wins
     ('the waters off Turkmenbashi' over 'Turkmenbashi', 'February 22-23' over 'February 22')."""
     event = event_clause(sentence)
-    for name in (n for other in entries().values() for n in other.mentions(sentence)):
+    named = [n for other in entries().values() for n in other.mentions(sentence)]
+    if isinstance(fields.get("name"), str) and fields["name"] in sentence:
+        named.append(fields["name"])  # the record's own name, as the model read it
+    for name in named:
         event = event.replace(name, " " * len(name))  # "Amber Sweep 2012" carries a year that is not its date
+    # "conducted annually since 2001": when a series began is not when this event happens.
+    event = re.sub(r"\bsince\s+(?:\w+\s+){0,2}\d{4}\b", lambda m: " " * len(m.group()), event)
     introduces = kind.introduces(sentence)
     named_only = kind.named_places_only
     overrides: Fields = {}
