@@ -205,3 +205,19 @@ def test_a_group_followed_by_its_named_members_gives_the_members() -> None:
     assert roles("The Pacific Alliance member states took part in the drill.")["participants"] == [
         "Pacific Alliance member states"
     ]
+
+
+def test_words_of_size_frequency_or_praise_are_no_kind() -> None:
+    from pipeline.strategies.rules.exercise import exercise_description
+
+    assert exercise_description("“We look forward to a successful exercise,” the admiral said.") is None
+    assert exercise_description("The annual joint naval drill began.") == "joint naval drill"
+
+
+def test_the_models_description_that_is_the_name_is_dropped() -> None:
+    from pipeline.record_types.exercise import read
+
+    sentence = "The Andes Guard Exercise 2031 began in Arica on Monday."
+    model = {"name": "Andes Guard Exercise 2031", "description": "Andes Guard Exercise 2031"}
+    overrides = read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides
+    assert overrides.get("description", model["description"]) is None

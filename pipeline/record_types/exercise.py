@@ -35,6 +35,10 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
         overrides["description"] = description
     elif fields.get("description") and not re.search(_EXERCISE_WORDS, fields["description"]):
         overrides["description"] = None  # the model's "description" is not a kind of exercise
+    elif fields.get("description") and any(
+        squash(name) in squash(fields["description"]) for name in [*named, fields.get("name") or ""] if name
+    ):
+        overrides["description"] = None  # "NATO-Chile Exercise 2016" is the name, not a kind
     duration = exercise_duration(sentence)
     if duration:
         overrides["duration"] = duration

@@ -132,12 +132,15 @@ _DURATION = re.compile(
 )
 
 
-_NOT_DESCRIPTIVE = re.compile(
-    r"^(?:(?:smaller|larger|large|small|major|new|first|second|annual|regular|big|latest|further|another|"
-    r"last|next|previous|past|upcoming|recent|forthcoming|"
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|day-long)\s+)+",
-    re.IGNORECASE,
-)
+@functools.lru_cache(maxsize=1)
+def _not_descriptive() -> re.Pattern[str]:
+    """Leading words that say how big, how often, which one or how good an exercise is, not what
+    kind it is ("the annual joint drill" is a joint drill; "a successful exercise" has no kind)."""
+    words = "|".join(re.escape(w) for w in sorted(patterns()["not_kind_words"], key=len, reverse=True))
+    return re.compile(
+        rf"^(?:(?:{words}|(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour))\s+)+",
+        re.IGNORECASE,
+    )
 
 
 def introduces_exercise(sentence: str) -> bool:
@@ -215,13 +218,13 @@ def exercise_description(sentence: str) -> str | None:
         while start - 1 >= max(0, noun.i - 8) and _kind_word(doc[start - 1], name_words):
             start -= 1
         words = doc[start : noun.i + 1].text
-        words = _NOT_DESCRIPTIVE.sub("", re.sub(r"^(?:and|or|-)\s+", "", words)).strip()
+        words = _not_descriptive().sub("", re.sub(r"^(?:and|or|-)\s+", "", words)).strip()
         if len(words.split()) >= 2:
             return words
     # Where the tagger misreads the kind words ("a mine countermeasures exercise" with a verb in
     # it), an indefinite or possessive mention is read off the words.
     match = _DESCRIPTION.search(sentence)
-    if match and len((described := _NOT_DESCRIPTIVE.sub("", match.group("description"))).split()) >= 2:
+    if match and len((described := _not_descriptive().sub("", match.group("description"))).split()) >= 2:
         return described
     return None
 
