@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import abbreviations, parse
+from pipeline.language.parse import abbreviations, in_brackets, parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
 from pipeline.text import date_line_opening
 from schemas import Actor
@@ -197,7 +197,7 @@ class ActorRules:
             head = entity.root
             # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
             for child in head.children:
-                if child.dep_ == "appos" and child.i > head.i and doc[child.left_edge.i - 1].text != "(":
+                if child.dep_ == "appos" and child.i > head.i and not in_brackets(child):
                     phrase = doc[child.left_edge.i : _end_before_occasion(child) + 1]
                     text = _strip_article(phrase.text.strip(" ,"))
                     if _TITLE_RE.search(text) and len(phrase) <= 20:

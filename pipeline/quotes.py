@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import entity_of, parse
+from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
@@ -398,7 +398,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     # "the deputy commander, Jane Roe, said": a common noun's apposition names the person (never a
     # bracketed citation after a name).
     apposed = [
-        t for c in token.children if c.dep_ == "appos" and token.pos_ == "NOUN" and doc[c.left_edge.i - 1].text != "("
+        t for c in token.children if c.dep_ == "appos" and token.pos_ == "NOUN" and not in_brackets(c)
         for t in c.subtree
     ]
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in apposed)]

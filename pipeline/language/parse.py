@@ -153,3 +153,11 @@ def entity_of(token: Any) -> Any:
     if not token.ent_type_:
         return None  # outside every entity: no need to look through the document's entities
     return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def in_brackets(token: Any) -> bool:
+    """'the Georgian Defense Forces (GDF)', 'Jane Roe (pictured)': a phrase in brackets after a name
+    is its short form or an aside, not another name. The parser hangs the opening bracket on the
+    phrase (its first token) or leaves it just before it; both count."""
+    first = token.left_edge
+    return first.text == "(" or (first.i > 0 and token.doc[first.i - 1].text == "(")

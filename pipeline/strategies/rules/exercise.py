@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import entity_of, parse
+from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import is_country_word
 from pipeline.text import Span
 
@@ -379,17 +379,10 @@ def _members(token: Any) -> list[Any]:
     for child in token.children:
         if child.dep_ == "conj" or (
             child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "PROPN"
-            and not _parenthesized(child)
+            and not in_brackets(child)
         ):
             found.extend(_members(child))
     return found
-
-
-def _parenthesized(token: Any) -> bool:
-    """'the Georgian Defense Forces (GDF)': an apposition in brackets is the name's short form, not
-    another member of the list (the bracket may be the apposition's own first token or precede it)."""
-    first = token.left_edge
-    return first.text == "(" or (first.i > 0 and token.doc[first.i - 1].text == "(")
 
 
 def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) -> None:
