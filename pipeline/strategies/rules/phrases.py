@@ -186,10 +186,10 @@ def _place_words(token: Any, data: dict[str, Any]) -> list[Any]:
     """The place's own words: its modifiers, lists and "of"/"in"/"near" phrases, without clauses,
     dates or other prepositional phrases ("in Baku on Tuesday with the ministers" is "Baku")."""
     words = [token]
+    inner = data["inner_prepositions"] + (["with"] if token.lemma_.lower() in data["border_nouns"] else [])
     for child in token.children:
         if child.ent_type_ in _TIME_LABELS or child.is_space:
             continue
-        inner = data["inner_prepositions"] + (["with"] if token.lemma_.lower() in data["border_nouns"] else [])
         if child.dep_ == "prep" and (
             child.lower_ not in inner or any(t.ent_type_ in _TIME_LABELS for t in child.subtree)
         ):
