@@ -47,6 +47,13 @@
   }
 
   document.addEventListener("click", function (event) {
+    // An index link switches at once; the hash it sets (for the back button and shared links)
+    // arrives later as a hashchange, which shows the same document again.
+    var link = event.target.closest("nav.index a[data-target]");
+    if (link) {
+      showDocument(link.getAttribute("data-target"));
+      return;
+    }
     var part = event.target.closest(".card .part[data-spans]");
     var card = event.target.closest(".card");
     if (card && !event.target.closest("summary")) {
