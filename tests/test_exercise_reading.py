@@ -221,3 +221,17 @@ def test_the_models_description_that_is_the_name_is_dropped() -> None:
     model = {"name": "Andes Guard Exercise 2031", "description": "Andes Guard Exercise 2031"}
     overrides = read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides
     assert overrides.get("description", model["description"]) is None
+
+
+def test_demonyms_the_tagger_calls_proper_nouns_still_name_one_group() -> None:
+    # The small English model tags the first adjective as a proper noun (a name) here; the group
+    # is still one actor, verbatim, as "Peruvian and Chilean marines" above.
+    found = roles(
+        "The staff exercise held at the Lakeside range with the participation of Azerbaijani and Kazakh "
+        "servicemen has been completed."
+    )
+    assert found["participants"] == ["Azerbaijani and Kazakh servicemen"]
+    # A state's name before the noun is still a state of its own.
+    assert roles("China and Kyrgyzstan frontier forces held a joint drill.")["participants"] == [
+        "China", "Kyrgyzstan"
+    ]

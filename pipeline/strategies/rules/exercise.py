@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import entity_of, in_brackets, parse
-from pipeline.language.places import is_country_word
+from pipeline.language.places import country_of_name, demonym_country, is_country_word
 from pipeline.text import Span
 
 
@@ -401,6 +401,11 @@ def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) ->
     found[role].append(name)
 
 
+def _is_demonym(token: Any) -> bool:
+    """A state's adjective ("Uzbek"), not its name ("Uzbekistan", "U.S.")."""
+    return demonym_country(token.text) is not None and country_of_name(token.text) is None
+
+
 def _within(short: str, long: str) -> bool:
     return short != long and re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
@@ -469,14 +474,17 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
                     sender = sender or sum(len(v) for v in found.values()) > before
     if member_noun:
         # "U.S. Central Command forces", "China and Kyrgyzstan frontier forces"
-        for child in token.lefts:
-            if child.dep_ in ("compound", "nmod", "poss") and child.pos_ == "PROPN":
-                for member in [child, *child.conjuncts]:
-                    _one_actor(member, span, names, role, found, depth + 1)
-                    sender = True
+        named_by = [c for c in token.lefts if c.dep_ in ("compound", "nmod", "poss") and c.pos_ == "PROPN"]
+        # "Azerbaijani and Uzbek servicemen" tagged as proper nouns are still adjectives of nationality.
+        by_demonyms = bool(named_by) and all(_is_demonym(m) for c in named_by for m in [c, *c.conjuncts])
+        for child in [] if by_demonyms else named_by:
+            for member in [child, *child.conjuncts]:
+                _one_actor(member, span, names, role, found, depth + 1)
+                sender = True
         # "Tajik and Uzbek troops": a group named by demonyms stays a group, verbatim.
-        demonyms = [c for c in token.lefts if c.dep_ == "amod" and (entity_of(c) is not None and
-                                                                    entity_of(c).label_ == "NORP")]
+        demonyms = named_by if by_demonyms else [
+            c for c in token.lefts if c.dep_ == "amod" and (entity_of(c) is not None and entity_of(c).label_ == "NORP")
+        ]
         if demonyms and not sender:
             first = min(t.i for t in demonyms[0].subtree)
             _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
