@@ -127,7 +127,7 @@ def combine(a: Record, b: Record) -> Record:
             spans = {(e["start"], e["end"]): e for e in data["evidence"] + value}
             data["evidence"] = [spans[k] for k in sorted(spans)]
         elif isinstance(value, list):
-            data[key] = _union(data.get(key) or [], value)
+            data[key] = _union(*_specific(a.record_type, key, data.get(key) or [], value))
         elif data.get(key) is None:
             data[key] = value
         elif _is_fuller_actor(data[key], value):
@@ -135,6 +135,19 @@ def combine(a: Record, b: Record) -> Record:
         elif _is_finer_date(data[key], value):
             data[key] = value  # the lead's "2017", then "on May 15": the day it happened
     return with_stable_id(type(a).model_validate(data))
+
+
+def _specific(record_type: str, key: str, left: list[Any], right: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Two lists to unite, without a side that names only kinds when the other names specifics:
+    "handed over equipment", then "the assistance includes two radars and ten cameras"."""
+    general = entry(record_type).is_general
+    left_general = bool(left) and all(general(key, v) for v in left)
+    right_general = bool(right) and all(general(key, v) for v in right)
+    if left_general and right and not right_general:
+        return [], right
+    if right_general and left and not left_general:
+        return left, []
+    return left, right
 
 
 def _is_finer_date(current: Any, other: Any) -> bool:

@@ -77,3 +77,6 @@ def test_what_a_delivery_included_is_read_into_it() -> None:
     read = read_only_units(document, prompt, asked)
     assert [u.text for u in read] == ["It included four containment booms and two skimmers."]
     assert not states_contents("The talks included a visit to the port.")
+    # The delivery as a whole may be the subject, as well as a pronoun or a batch noun.
+    assert states_contents("According to the coast guard, the assistance includes two skimmers.")
+    assert states_contents("The donation comprised forty radios.")

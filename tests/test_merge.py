@@ -96,3 +96,26 @@ def test_a_headline_joins_the_lead_below_it_not_a_later_paragraph() -> None:
     named = [r for r in merged if r["name"] == "Andes Shield 2019"]
     assert len(named) == 1 and [p["name"] for p in named[0]["participants"]] == ["Chile", "Peru"]
     assert [r["evidence"][0]["start"] for r in merged] == sorted(r["evidence"][0]["start"] for r in merged)
+
+
+def test_goods_listed_later_replace_goods_named_only_by_their_kind() -> None:
+    finland = {"name": "Finland", "kind": "country", "country": "FI"}
+    headline = _aid(0, donor=finland, recipient={"name": "Moldova", "kind": "country", "country": "MD"},
+                    items=[{"description": "special equipment"}], status="delivered")
+    lead = _aid(900, donor=finland, recipient={"name": "Moldova", "kind": "country", "country": "MD"},
+                items=[{"description": "military hardware"}], status="delivered")
+    listed = _aid(1000, items=[{"description": "thermal cameras", "quantity": 12},
+                               {"description": "radio sets", "quantity": 40}], status="delivered")
+    merged = merge_records([headline, lead, listed])
+    # The headline's "special equipment" is the same delivery, though far from the list.
+    assert len(merged) == 1
+    items = merged[0].model_dump()["items"]
+    assert [(i["description"], i["quantity"]) for i in items] == [("thermal cameras", 12), ("radio sets", 40)]
+
+
+def test_goods_that_say_which_equipment_are_not_replaced() -> None:
+    lead = _aid(0, donor={"name": "Finland", "kind": "country", "country": "FI"},
+                items=[{"description": "video surveillance equipment"}], status="delivered")
+    listed = _aid(80, items=[{"description": "cameras", "quantity": 12}], status="delivered")
+    items = merge_records([lead, listed])[0].model_dump()["items"]
+    assert [i["description"] for i in items] == ["video surveillance equipment", "cameras"]

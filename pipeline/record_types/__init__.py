@@ -58,6 +58,10 @@ def _no_same_event(_a: Fields, _b: Fields) -> bool:
     return False
 
 
+def _nothing_general(_field: str, _value: Any) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class RecordTypeEntry:
     record_type: str
@@ -91,6 +95,9 @@ class RecordTypeEntry:
     same_event: Callable[[Fields, Fields], bool] = _no_same_event
     # An article rarely describes two events of this type at once: any fragment joins the nearest.
     fragments_join_any_distance: bool = False
+    # A list field's value that a later, more specific list replaces in a merge (field, value):
+    # "handed over equipment", then "the assistance includes two radars and ten cameras".
+    is_general: Callable[[str, Any], bool] = _nothing_general
     # Why a merged record is too incomplete to be an event, or None.
     missing_core: Callable[[Fields], str | None] = _nothing_missing
     # How each field's final value is chosen from the model's answer and the reading (pipeline.decide);

@@ -7,7 +7,13 @@ import re
 from pipeline.language.parse import parse
 from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
-from pipeline.strategies.rules.aid import contents, read_aid, states_contents, states_specific_aid
+from pipeline.strategies.rules.aid import (
+    contents,
+    is_general_goods,
+    read_aid,
+    states_contents,
+    states_specific_aid,
+)
 from pipeline.strategies.rules.phrases import is_specific_actor
 from pipeline.text import Span, squash
 
@@ -81,7 +87,13 @@ def is_fragment(data: Fields) -> bool:
 def same_event(a: Fields, b: Fields) -> bool:
     donor_a, donor_b = (a.get("donor") or {}).get("name"), (b.get("donor") or {}).get("name")
     same_donor = (squash(donor_a) if donor_a else None) == (squash(donor_b) if donor_b else None)
-    return bool(names_in(a.get("items")) & names_in(b.get("items"))) and same_donor
+    # The same goods, or one side names them only by their kind ("equipment", then the list of it).
+    general = any(v and all(is_general("items", i) for i in v) for v in (a.get("items"), b.get("items")))
+    return (bool(names_in(a.get("items")) & names_in(b.get("items"))) or (general and bool(donor_a))) and same_donor
+
+
+def is_general(field: str, value: object) -> bool:
+    return field == "items" and isinstance(value, dict) and is_general_goods(value.get("description") or "")
 
 
 ENTRY = RecordTypeEntry(
@@ -95,6 +107,7 @@ ENTRY = RecordTypeEntry(
     identifying=("donor.name", "recipient.name", "date.start", "status"),
     is_fragment=is_fragment,
     same_event=same_event,
+    is_general=is_general,
     missing_core=missing_core,
     # The model said "planned" for nearly everything, and guessed places and topics as programs.
     field_policy={"status": "reading_only", "program": "reading_only"},

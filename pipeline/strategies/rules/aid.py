@@ -52,6 +52,7 @@ class Lexicon:
     courses: frozenset[str]
     course_verbs: tuple[str, ...]
     vague_adjectives: frozenset[str]
+    general_goods: frozenset[str]
     pledged: frozenset[str]
     planned: frozenset[str]
     ongoing: frozenset[str]
@@ -61,6 +62,7 @@ class Lexicon:
     delivered_nouns: frozenset[str]
     program_nouns: frozenset[str]
     contents_verbs: frozenset[str]
+    contents_subjects: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,6 +82,7 @@ def lexicon() -> Lexicon:
         courses=frozenset(nouns["courses"]),
         course_verbs=tuple(verbs["courses"]),
         vague_adjectives=frozenset(data["items"]["vague_adjectives"]),
+        general_goods=frozenset(data["items"]["general_goods"]),
         pledged=frozenset(status["pledged"]),
         planned=frozenset(status["planned"]),
         ongoing=frozenset(status["ongoing"]),
@@ -89,6 +92,7 @@ def lexicon() -> Lexicon:
         delivered_nouns=frozenset(status["delivered_nouns"]),
         program_nouns=frozenset(data["program"]["nouns"]),
         contents_verbs=frozenset(data["contents_verbs"]),
+        contents_subjects=frozenset(data["contents_subjects"]),
     )
 
 
@@ -732,7 +736,8 @@ def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects or not (
-            subjects[0].lower_ in ("it", "they", "this") or subjects[0].lemma_.lower() in words.batch
+            subjects[0].lower_ in ("it", "they", "this")
+            or subjects[0].lemma_.lower() in words.batch | words.contents_subjects
         ):
             continue
         objects = _children(token, "dobj") or [o for p in _children(token, "prep", words=("of",))
@@ -746,6 +751,15 @@ def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
         if found:
             return found
     return []
+
+
+def is_general_goods(description: str) -> bool:
+    """'special equipment', 'military hardware': goods named only by their kind ('video surveillance
+    equipment' says which: a noun before the head)."""
+    words = [t for t in parse(description) if not t.is_punct]
+    if not words or words[-1].lemma_.lower() not in lexicon().general_goods:
+        return False
+    return all(t.pos_ in ("ADJ", "ADV", "DET", "CCONJ") for t in words[:-1])
 
 
 def states_contents(sentence: str) -> bool:
