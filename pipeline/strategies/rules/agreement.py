@@ -337,7 +337,22 @@ def _with_objects(*owners: Token) -> list[Token]:
                 named = [a for o in objects[:1] for a in o.children if a.dep_ == "appos" and _can_stand_alone(a)]
                 if named:
                     return _coordinated(named[0])
+                # The parser may hang that name elsewhere (even read it as a clause): the person
+                # named right after the noun is still the one it introduces.
+                person = _person_right_after(objects[0]) if objects else None
+                if person is not None:
+                    return [person]
     return []
+
+
+def _person_right_after(noun: Token) -> Token | None:
+    doc = noun.doc
+    if noun.pos_ != "NOUN" or noun.i + 1 >= len(doc):
+        return None
+    ent = _entity(doc[noun.i + 1])
+    if ent is None or ent.label_ != "PERSON" or ent.start != noun.i + 1:
+        return None
+    return ent.root if _is_person_name(ent.text) else None
 
 
 def _agent_objects(verb: Token) -> list[Token]:
