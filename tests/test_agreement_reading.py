@@ -89,3 +89,12 @@ def test_a_person_entity_that_took_in_the_state_before_it_starts_at_the_name() -
     glued = Span(doc, at, at + 4, label="PERSON")  # what the small tagger sometimes makes: "Chile Ana Maria Ruiz"
     assert doc[_person_start(glued) : glued.end].text == "Ana Maria Ruiz"
     assert _person_start(Span(doc, at + 1, at + 4, label="PERSON")) == at + 1
+
+
+def test_a_state_ratifies_through_its_organs_and_is_the_party() -> None:
+    reading = read_sentence(
+        "Chile’s President Ana Ruiz ratified the agreement on fisheries cooperation with Peru, the press office said."
+    )
+    assert reading.parties == ["Chile", "Peru"]
+    assert read_sentence("The treaty with Peru was ratified by the parliament of Chile.").parties == ["Chile", "Peru"]
+    assert read_sentence("Chile and Peru ratified the treaty on Monday.").parties == ["Chile", "Peru"]

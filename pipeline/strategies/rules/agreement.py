@@ -34,6 +34,7 @@ _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 class Lexicon:
     acts: dict[str, str]
     signing_acts: frozenset[str]
+    on_behalf_acts: frozenset[str]
     nouns: dict[str, str]
     status_nouns: dict[str, str]
     not_yet: dict[str, str]
@@ -53,6 +54,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         acts=dict(acts),
         signing_acts=frozenset(data["signing_acts"]),
+        on_behalf_acts=frozenset(data["on_behalf_acts"]),
         nouns=data["nouns"],
         status_nouns=data["status_nouns"],
         not_yet=data["not_yet"],
@@ -183,7 +185,7 @@ def _phrase(head: Token) -> tuple[int, int]:
     "of"/"for" phrases, without conjuncts, appositions, clauses or other prepositional phrases."""
     keep = [head]
     for child in head.children:
-        if child.dep_ in {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod"} and child.i > head.i:
+        if child.dep_ in {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod", "case"} and child.i > head.i:
             continue
         if child.dep_ == "prep" and child.lower_ not in {"of", "for"}:
             continue
@@ -319,6 +321,21 @@ def _names_before(verb: Token) -> list[Token]:
     return group if len(group) >= 2 else []
 
 
+def _state_of(head: Token) -> Token | None:
+    """The state an organ acts for: "Chile's president" -> Chile, "the Chilean Senate" -> Chilean,
+    "the parliament of Chile" -> Chile; a state is itself; an organ of no named state is no party."""
+    if is_country_word(head.text) and head.pos_ == "PROPN":
+        return head
+    for token in head.subtree:  # the words before the head: "Chile's President Ana Ruiz"
+        if token.i < head.i and token.dep_ in ("poss", "compound", "amod", "nmod") and is_country_word(token.text):
+            return token
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):  # "the parliament of Chile"
+        state = next((o for o in prep.children if o.dep_ == "pobj" and is_country_word(o.text)), None)
+        if state is not None:
+            return state
+    return None
+
+
 def _coordinated(head: Token) -> list[Token]:
     heads = [head, *head.conjuncts]
     return sorted(set(heads), key=lambda t: t.i)
@@ -419,6 +436,8 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         if act.pos_ == "NOUN":  # "the signing of accords between ..." handled above; no subject
             subject = None
         heads = agents or (_coordinated(subject) if subject is not None else _names_before(act))
+        if _lemma(act) in lexicon().on_behalf_acts:
+            heads = [state for h in heads if (state := _state_of(h)) is not None]
         heads = [h for h in heads if _can_stand_alone(h) or _titled(h.text) or _is_sides(h)]
         if len(heads) == 1 and _is_sides(heads[0]):
             return _resolve_sides(heads[0], sentence) or heads
