@@ -180,12 +180,16 @@ def _entity(token: Token) -> Any:
     return entity if entity is not None and entity.label_ in _NAME_ENTS else None
 
 
+# What follows a party's head without being part of its name (a possessive 's included).
+_NOT_IN_A_NAME = {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod", "case"}
+
+
 def _phrase(head: Token) -> tuple[int, int]:
     """The noun phrase a head token stands for, as token indices [start, end): its modifiers and its
     "of"/"for" phrases, without conjuncts, appositions, clauses or other prepositional phrases."""
     keep = [head]
     for child in head.children:
-        if child.dep_ in {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod", "case"} and child.i > head.i:
+        if child.dep_ in _NOT_IN_A_NAME and child.i > head.i:
             continue
         if child.dep_ == "prep" and child.lower_ not in {"of", "for"}:
             continue
