@@ -176,7 +176,7 @@ class ActorRules:
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
-        role = self._role_from_parse(name) or self._role_from_wording(name)
+        role = self._role_from_parse(name) or self._role_of_apposed(name) or self._role_from_wording(name)
         date_line = date_line_opening(role) if role else None
         if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
             role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None
@@ -238,6 +238,28 @@ class ActorRules:
                 if _TITLE_RE.search(text):
                     return text
             return None
+        return None
+
+    def _role_of_apposed(self, name: str) -> str | None:
+        """A name the entity tagger missed, in apposition to the title before it ("Chilean Defence
+        Minister General of the Army Ana Ruiz said", parsed as "General" with the name beside it):
+        the title's words up to its head, without the rank at its end (GUIDE §3: the position)."""
+        doc = parse(self.text)
+        last = name.split()[-1]
+        for token in doc:
+            named_here = self.text.startswith(name, token.idx + len(last) - len(name))
+            if token.text != last or token.dep_ != "appos" or not named_here:
+                continue
+            title = token.head
+            if title.i > token.i or title.pos_ not in ("NOUN", "PROPN") or not _TITLE_RE.fullmatch(title.text):
+                continue
+            words = [t for t in doc[title.left_edge.i : title.i + 1] if t.sent.start == token.sent.start]
+            while words and (words[0].dep_ in ("det", "punct") or words[0].lower_ in _HONORIFICS):
+                words = words[1:]
+            while len(words) > 1 and _is_rank(words[-1].text) and not all(_is_rank(t.text) for t in words):
+                words = words[:-1]
+            if words and not all(_is_rank(t.text) for t in words) and len(words) <= 12:
+                return self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
         return None
 
     def _role_from_wording(self, name: str) -> str | None:

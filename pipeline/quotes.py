@@ -379,9 +379,10 @@ def _reports(token: Any, speech: dict[str, Any]) -> bool:
 
 def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     """The speaker's words: a person's name from the entity the subject is in or holds ("US envoy
-    Jane Doe"), a pronoun resolved to the last person named before the quotation, a description
-    resolved to whom it describes ("the ministry" -> the ministry named before, "the Russian
-    general" -> the one person the text gives that title), else the subject's words."""
+    Jane Doe") or that stands in apposition to it, a pronoun resolved to the last person named
+    before the quotation, a description resolved to whom it describes ("the ministry" -> the
+    ministry named before, "the Russian general" -> the one person the text gives that title), else
+    the subject's words."""
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
     if token.lemma_.lower() in _speech()["document_nouns"] and entity_of(token) is None:
@@ -397,13 +398,22 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         return str(people[-1].text)
     # "the deputy commander, Jane Roe, said": a common noun's apposition names the person (never a
     # bracketed citation after a name).
+    # A title the tagger calls a proper noun ("Defence Minister General Ana Ruiz said", the name in
+    # apposition to the rank) is still a description.
+    describes = token.pos_ == "NOUN" or _ends_in_title(token.text)
     apposed = [
-        t for c in token.children if c.dep_ == "appos" and token.pos_ == "NOUN" and not in_brackets(c)
+        t for c in token.children if c.dep_ == "appos" and describes and not in_brackets(c)
         for t in c.subtree
     ]
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in apposed)]
     if people:
         return str(people[0].text)
+    if apposed and all(t.pos_ == "PROPN" for t in apposed) and token.pos_ == "PROPN":
+        from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
+
+        name = text[apposed[0].idx : apposed[-1].idx + len(apposed[-1].text)]
+        if looks_like_person(name):
+            return name  # the entity tagger missed the name; its words and place say it is one
     words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t == token]
     if not words:
         return None

@@ -302,3 +302,19 @@ def test_straight_single_marks_around_a_quotation_and_apostrophes_inside_it() ->
     )
     [quotation] = find_quotations(text)
     assert quotation.words(text).endswith("the guards' boats help")
+
+
+def test_a_name_in_apposition_to_a_rank_is_the_speaker_with_the_position_as_role() -> None:
+    # The small English model parses "... Minister General of the Army Rangi Tawhiri said" as the
+    # rank "General" saying, the name beside it, and tags no person: the speaker is still the name,
+    # and the role the position before the rank (GUIDE §3).
+    from pipeline.actors import ActorRules
+
+    text = (
+        "The boats arrived on Monday.\n\n“The handover is a landmark event for our navies,” Chilean Defence "
+        "Minister General of the Army Rangi Tawhiri said at a ceremony in Arica."
+    )
+    speaker = attribute(text, _only(text)).speaker
+    assert speaker == "Rangi Tawhiri"
+    actor = ActorRules(text).actor(speaker)
+    assert (actor.kind, actor.role, actor.country) == ("person", "Chilean Defence Minister", "CL")
