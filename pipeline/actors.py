@@ -290,6 +290,18 @@ class ActorRules:
                 tokens = tokens[1:]
             if tokens and _TITLE_RE.search(" ".join(tokens)):
                 return " ".join(tokens)
+        # "..., the UN representative to Georgia, Jane Doe said": the title set off before the name.
+        # It opens after a quotation mark, a comma or the sentence start and ends in its title word
+        # and the body or place it is of/to/for.
+        words = r"[A-Z][\w’'.\-]*"
+        set_off = re.search(
+            rf"(?:^|[“”\",.]\s*)((?:the\s+)?(?:{words}\s+){{0,4}}(?:{_TITLE_ALTERNATION})"
+            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+{words}){{0,4}})?),\s+{escaped}\b",
+            self.text,
+            flags=re.MULTILINE,
+        )
+        if set_off:
+            return _strip_article(set_off.group(1))
         return None
 
     def actor(self, name: str, role: str | None = None) -> Actor:
@@ -306,7 +318,9 @@ class ActorRules:
             name = self.full_name(name)
             # The title the text gives wins over the model's; a model "role" without a title word is no role.
             role = self.role(name) or (role if role and role in self.text and _TITLE_RE.search(role) else None)
-            country = country or (classify(role)[1] if role else None) or self._state_after(name)
+            # "Ambassador to Uzbekistan": the state a person is sent to is not theirs.
+            own = re.sub(r"\s+to\s+.*$", "", role) if role else None
+            country = country or (classify(own)[1] if own else None) or self._state_after(name)
         else:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
@@ -377,13 +391,18 @@ def _is_rank(word: str) -> bool:
 def _end_before_occasion(head: Any) -> int:
     """The last token of an apposition, without an occasion after the title: 'UN Resident
     Representative at the project's launch ceremony' ends at 'Representative' (an 'at' phrase
-    naming a thing, not a body: 'professor at Kyiv University' keeps it)."""
+    naming a thing, not a body: 'professor at Kyiv University' keeps it), nor a clause saying what
+    the person does."""
     end = head.right_edge.i
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ == "at" and child.i > head.i:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             if objects and objects[0].pos_ == "NOUN" and objects[0].ent_type_ == "":
                 end = min(end, child.i - 1)
+    # "commander of the regiment leading the exercise": what the person does is no part of the title.
+    for token in head.subtree:
+        if token.i > head.i and token.dep_ in ("acl", "relcl") and token.pos_ in ("VERB", "AUX"):
+            end = min(end, token.left_edge.i - 1)
     return end
 
 

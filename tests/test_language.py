@@ -74,6 +74,22 @@ def test_a_persons_title_from_the_parse() -> None:
     assert actors.role("Dan Lungu") == "deputy commander"
 
 
+def test_a_title_is_the_position_not_what_the_person_does_nor_where_they_are_sent() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "Maj. Ivo Tamm, commander of the Pärnu battalion leading the drill, said the crossing went well.\n\n"
+        "“The road will help trade,” the OSCE representative to Moldova, Tom Baker said.\n\n"
+        "“We are grateful,” said Carla Diaz, EU Ambassador to Peru."
+    )
+    actors = ActorRules(text)
+    assert actors.role("Ivo Tamm") == "commander of the Pärnu battalion"
+    baker = actors.actor("Tom Baker")
+    assert (baker.role, baker.country) == ("OSCE representative to Moldova", None)
+    diaz = actors.actor("Carla Diaz")
+    assert (diaz.role, diaz.country) == ("EU Ambassador to Peru", None)
+
+
 def test_bodies_by_acronym_and_governments_as_states() -> None:
     assert classify("UNODC") == ("international_org", None)
     assert classify("Government of Japan") == ("country", "JP")
