@@ -39,7 +39,7 @@ def test_a_text_is_parsed_once_and_shared() -> None:
 @pytest.mark.parametrize(
     ("name", "code"),
     [("Mexico", "MX"), ("the Russian Federation", "RU"), ("Russia", "RU"), ("Mongolia", "MN"), ("Viet Nam", "VN"),
-     ("Turkey", "TR"), ("Türkiye", "TR"), ("U.S.", "US")],
+     ("Turkey", "TR"), ("Türkiye", "TR"), ("U.S.", "US"), ("BiH", "BA"), ("Bosnia", "BA")],
 )
 def test_country_names_from_pycountry_and_our_table(name: str, code: str) -> None:
     assert country_of_name(name) == code
@@ -49,6 +49,7 @@ def test_country_names_from_pycountry_and_our_table(name: str, code: str) -> Non
 def test_demonyms_and_possessives_give_the_country_of_a_body() -> None:
     assert country_in("the Nigerian Navy") == "NG"
     assert country_in("Georgia’s Coast Guard") == "GE"
+    assert classify("BiH Armed Forces") == ("military_unit", "BA")  # the local short form of the state
     assert country_of_name("Mongolian") is None  # a demonym is not a state's name
 
 
