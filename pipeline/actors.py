@@ -313,6 +313,7 @@ class ActorRules:
         named = self._person_at_end(name)
         if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
             name = named
+
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import entity_of, in_brackets, parse
+from pipeline.language.places import is_country_word
 from pipeline.text import Span, paragraphs, sentences
 
 MIN_QUOTE_WORDS = 4  # fewer words in marks is a name or a term ("Casfor"), not a quotation
@@ -356,6 +357,12 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         # "X assessed the results, saying: «…»": the participle's subject is its clause's.
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+    if not subjects and token.idx >= quotation.end:
+        # '«…», project manager A B said.': the parser took the words after the closing mark into
+        # the quotation's sentence; the noun right before the verb is still who says it.
+        between = [t for t in doc[token.sent.start : token.i] if t.idx >= quotation.end and not t.is_punct]
+        if between and between[-1].i == token.i - 1 and between[-1].pos_ in ("PROPN", "NOUN"):
+            subjects = [between[-1]]
     cue = Span(token.idx, token.idx + len(token.text), token.text)
     if head.lemma_ == "quote" and token.head.lower_ == "as":  # GUIDE §10: the cue is "as saying"
         cue = Span(token.head.idx, cue.end, text[token.head.idx : cue.end])
@@ -409,16 +416,25 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     if people:
         return str(people[0].text)
     if apposed and all(t.pos_ == "PROPN" for t in apposed) and token.pos_ == "PROPN":
-        from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
-
-        name = text[apposed[0].idx : apposed[-1].idx + len(apposed[-1].text)]
-        if looks_like_person(name):
-            return name  # the entity tagger missed the name; its words and place say it is one
+        named = _person_words(text, apposed)
+        if named:
+            return named  # the entity tagger missed the name; its words and place say it is one
+    if token.pos_ == "NOUN":
+        # "project manager from Chile Ana Ruiz said": the person the description is followed by.
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
+            for obj in (o for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN"):
+                named = _person_words(text, [t for t in obj.subtree if t.i <= obj.i])
+                if named:
+                    return named
     words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t == token]
     if not words:
         return None
     start, end = words[0].idx, token.idx + len(token.text)
     described = text[start:end]
+    if token.pos_ == "PROPN" and len(words) >= 3:
+        named = _person_words(text, words)
+        if named:
+            return named
     if entity is None and token.pos_ == "NOUN":
         return _described(doc, text, token, described) or described
     if _ends_in_title(described):
@@ -427,6 +443,19 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
 
         return ActorRules(text).person_titled(described) or described
     return described
+
+
+def _person_words(text: str, tokens: list[Any]) -> str | None:
+    """A person's name spelled by a run of proper nouns, without a state the parser joined before
+    it ("from Chile Ana Ruiz"); None when the words do not look like a person's name."""
+    from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
+
+    while len(tokens) >= 3 and is_country_word(tokens[0].text):
+        tokens = tokens[1:]
+    if not tokens or any(t.pos_ != "PROPN" for t in tokens):
+        return None
+    name = text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return name if looks_like_person(name) else None
 
 
 def _ends_in_title(words: str) -> bool:

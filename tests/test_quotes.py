@@ -318,3 +318,19 @@ def test_a_name_in_apposition_to_a_rank_is_the_speaker_with_the_position_as_role
     assert speaker == "Rangi Tawhiri"
     actor = ActorRules(text).actor(speaker)
     assert (actor.kind, actor.role, actor.country) == ("person", "Chilean Defence Minister", "CL")
+
+
+def test_a_speech_verb_the_parser_left_without_subject_is_said_by_the_name_before_it() -> None:
+    # After a long quotation in straight marks the small English model hangs "project manager from
+    # Chile Ana Ruiz" inside the quotation's sentence and leaves "said" with no subject; in curly
+    # marks it reads "project manager" as the subject. Either way the person named says it, without
+    # the state the parser joined to the name.
+    text = (
+        "The road opened on Monday.\n\n“Chile and Peru are strategic partners. A special legal document will be "
+        "created within the framework of the project, which we will sign in the near future. We very much hope "
+        "that all this contributes to the best arrangement, protection and security of the Chilean-Peruvian "
+        "border”, project manager from Chile Ana Ruiz said."
+    )
+    for marks in (text, text.replace("“", '"').replace("”", '"')):  # the two marks parse differently
+        found = attribute(marks, _only(marks))
+        assert (found.cue.text if found.cue else None, found.speaker) == ("said", "Ana Ruiz")
