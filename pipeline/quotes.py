@@ -408,14 +408,18 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     # A title the tagger calls a proper noun ("Defence Minister General Ana Ruiz said", the name in
     # apposition to the rank) is still a description.
     describes = token.pos_ == "NOUN" or _ends_in_title(token.text)
+    # "the commander of the flotilla, Cmdr. A B,": the parser may hang the name on the "of" phrase.
+    of_objects = [o for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
+                  for o in p.children if o.dep_ == "pobj"] if token.pos_ == "NOUN" else []
     apposed = [
-        t for c in token.children if c.dep_ == "appos" and describes and not in_brackets(c)
+        t for owner in [token, *of_objects] for c in owner.children
+        if c.dep_ == "appos" and describes and not in_brackets(c)
         for t in c.subtree
     ]
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in apposed)]
     if people:
         return str(people[0].text)
-    if apposed and all(t.pos_ == "PROPN" for t in apposed) and token.pos_ == "PROPN":
+    if apposed and all(t.pos_ == "PROPN" for t in apposed):
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
@@ -447,11 +451,15 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
 
 def _person_words(text: str, tokens: list[Any]) -> str | None:
     """A person's name spelled by a run of proper nouns, without a state the parser joined before
-    it ("from Chile Ana Ruiz"); None when the words do not look like a person's name."""
-    from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
+    it ("from Chile Ana Ruiz") or a rank ("Cmdr. Ana Ruiz"); None when the words do not look like a
+    person's name."""
+    from pipeline.actors import RANK_WORDS, looks_like_person  # actors needs no parse; imported here (layers)
 
-    while len(tokens) >= 3 and is_country_word(tokens[0].text):
-        tokens = tokens[1:]
+    def titled(word: str) -> bool:
+        return _ends_in_title(word) or word.lower() in RANK_WORDS
+
+    while len(tokens) >= 3 and (is_country_word(tokens[0].text) or titled(tokens[0].text)):
+        tokens = tokens[1:]  # "from Chile Ana Ruiz", "Cmdr. Ana Ruiz"
     if not tokens or any(t.pos_ != "PROPN" for t in tokens):
         return None
     name = text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]

@@ -334,3 +334,13 @@ def test_a_speech_verb_the_parser_left_without_subject_is_said_by_the_name_befor
     for marks in (text, text.replace("“", '"').replace("”", '"')):  # the two marks parse differently
         found = attribute(marks, _only(marks))
         assert (found.cue.text if found.cue else None, found.speaker) == ("said", "Ana Ruiz")
+
+
+def test_a_rank_and_name_set_off_after_a_title_of_a_body_are_the_speaker() -> None:
+    # The parser hangs "Cmdr. Ivo Rand" on the "of" phrase's noun, and tags no person.
+    text = (
+        "The ships returned on Friday.\n\n\"It was a good opportunity to test how our usual units act in "
+        "conditions of the increased threat,\" the commander of the Coastal Squadron, Cmdr. Ivo Rand, said as "
+        "quoted in the press release."
+    )
+    assert attribute(text, _only(text)).speaker == "Ivo Rand"
