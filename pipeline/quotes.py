@@ -313,6 +313,13 @@ def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
     sentences_around = [s for s in doc.sents if s.end_char > quotation.start and s.start_char < quotation.end]
     if not sentences_around:
         return []
+    # A sentence the splitter ended at a comma ("..., the commander of the flotilla, | Cmdr. A B,
+    # said") goes on in the next one.
+    while sentences_around[-1].text.rstrip().endswith(",") and sentences_around[-1].end < len(doc):
+        following = doc[sentences_around[-1].end].sent
+        if following.start_char >= paragraph_end:
+            break
+        sentences_around.append(following)
     first = sentences_around[0]
     if first.start > 0 and text[first.start_char : quotation.start].strip() == "":
         previous = doc[first.start - 1].sent

@@ -344,3 +344,15 @@ def test_a_rank_and_name_set_off_after_a_title_of_a_body_are_the_speaker() -> No
         "quoted in the press release."
     )
     assert attribute(text, _only(text)).speaker == "Ivo Rand"
+
+
+def test_a_sentence_the_splitter_ended_at_a_comma_goes_on_to_the_speaker() -> None:
+    # The sentence splitter ends a sentence after "Flotilla," (before "Cmdr."): the speech verb and
+    # its subject are in the next piece.
+    text = (
+        "The ships returned on Friday.\n\n\"It was a good opportunity to test how our usual units act in "
+        "conditions of the increased threat,\" the commander of the Naval Flotilla, Cmdr. Rein Kask, said as "
+        "quoted in the press release."
+    )
+    found = attribute(text, _only(text))
+    assert (found.cue.text if found.cue else None, found.speaker) == ("said", "Rein Kask")
