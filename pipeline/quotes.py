@@ -371,6 +371,9 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         if between and between[-1].i == token.i - 1 and between[-1].pos_ in ("PROPN", "NOUN"):
             subjects = [between[-1]]
     cue = Span(token.idx, token.idx + len(token.text), token.text)
+    particle = next((c for c in token.children if c.dep_ == "prt" and c.i == token.i + 1), None)
+    if particle is not None:  # "pointed out", "spoke up": the verb with its particle
+        cue = Span(token.idx, particle.idx + len(particle.text), text[token.idx : particle.idx + len(particle.text)])
     if head.lemma_ == "quote" and token.head.lower_ == "as":  # GUIDE §10: the cue is "as saying"
         cue = Span(token.head.idx, cue.end, text[token.head.idx : cue.end])
     if not subjects:

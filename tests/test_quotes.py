@@ -356,3 +356,9 @@ def test_a_sentence_the_splitter_ended_at_a_comma_goes_on_to_the_speaker() -> No
     )
     found = attribute(text, _only(text))
     assert (found.cue.text if found.cue else None, found.speaker) == ("said", "Rein Kask")
+
+
+def test_a_speech_verb_with_its_particle_is_the_cue() -> None:
+    text = "The talks ended.\n\n“Border security comes first,” the ambassador pointed out."
+    found = attribute(text, _only(text))
+    assert found.cue is not None and found.cue.text == "pointed out"
