@@ -380,6 +380,13 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         return None
     # Of two subjects ("Recall, Secretary-General X announced") the one naming a person or body.
     subject = next((s for s in subjects if entity_of(s) is not None), subjects[-1])
+    if subject.lower_ == "it":
+        # "“…,” it added": the body that spoke last before (a person would be "he" or "she").
+        from pipeline.actors import looks_like_person  # actors needs no parse; imported here (layers)
+
+        body = _issuer_before(doc, text, subject, quotation)
+        person = body is not None and (_is_person(doc, body) or looks_like_person(body))
+        return (cue, body) if body is not None and not person else None
     if subject.lower_ in _NOT_SPEAKERS:
         return None
     if _reports(subject, speech):
@@ -483,7 +490,8 @@ def _ends_in_title(words: str) -> bool:
 
 
 def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:
-    """Who issued the statement or report a quotation is read from: the nearest speaker before it
+    """Who issued the statement or report a quotation is read from (or who "it" is in "it added"):
+    the nearest speaker before `document_noun`
     that is neither a pronoun, a document nor an outlet ("the navy said so in a statement"), or the
     source an outlet cites ("the agency reports, with reference to the governor's office, ...")."""
     speech = _speech()

@@ -362,3 +362,15 @@ def test_a_speech_verb_with_its_particle_is_the_cue() -> None:
     text = "The talks ended.\n\n“Border security comes first,” the ambassador pointed out."
     found = attribute(text, _only(text))
     assert found.cue is not None and found.cue.text == "pointed out"
+
+
+def test_it_said_is_the_body_that_spoke_before() -> None:
+    text = (
+        "The president will visit Lima on Monday, the Chilean presidency said in a statement.\n\n"
+        "“A joint statement will be adopted,” it added."
+    )
+    found = attribute(text, _only(text))
+    assert (found.cue.text if found.cue else None, found.speaker) == ("added", "Chilean presidency")
+    # A person spoke last: "it" is not them.
+    text = "The visit is planned, Ana Ruiz said on Monday.\n\n“A joint statement will be adopted,” it added."
+    assert attribute(text, _only(text)).speaker is None
