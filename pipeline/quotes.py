@@ -491,9 +491,9 @@ def _ends_in_title(words: str) -> bool:
 
 def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:
     """Who issued the statement or report a quotation is read from (or who "it" is in "it added"):
-    the nearest speaker before `document_noun`
-    that is neither a pronoun, a document nor an outlet ("the navy said so in a statement"), or the
-    source an outlet cites ("the agency reports, with reference to the governor's office, ...")."""
+    the nearest speaker before `document_noun` that is neither a pronoun, a document nor an outlet
+    ("the navy said so in a statement"), or the source an outlet cites ("the agency reports, with
+    reference to the governor's office, ...")."""
     speech = _speech()
     for token in reversed(doc[: document_noun.i]):
         if token.lemma_.lower() == "reference":
