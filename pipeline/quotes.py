@@ -376,6 +376,12 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         cue = Span(token.idx, particle.idx + len(particle.text), text[token.idx : particle.idx + len(particle.text)])
     if head.lemma_ == "quote" and token.head.lower_ == "as":  # GUIDE §10: the cue is "as saying"
         cue = Span(token.head.idx, cue.end, text[token.head.idx : cue.end])
+    passive = next((c for c in token.children if c.dep_ == "auxpass" and c.i < token.i), None)
+    if not subjects and passive is not None:
+        # '“…,” is said (in the statement)': no one named; the body that spoke last before says it.
+        cue = Span(passive.idx, cue.end, text[passive.idx : cue.end])
+        body = _issuer_before(doc, text, token, quotation)
+        return (cue, body) if body is not None else None
     if not subjects:
         return None
     # Of two subjects ("Recall, Secretary-General X announced") the one naming a person or body.
@@ -492,8 +498,8 @@ def _ends_in_title(words: str) -> bool:
 def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation) -> str | None:
     """Who issued the statement or report a quotation is read from (or who "it" is in "it added"):
     the nearest speaker before `document_noun` that is neither a pronoun, a document nor an outlet
-    ("the navy said so in a statement"), or the source an outlet cites ("the agency reports, with
-    reference to the governor's office, ...")."""
+    ("the navy said so in a statement", "according to the navy"), or the source an outlet cites
+    ("the agency reports, with reference to the governor's office, ...")."""
     speech = _speech()
     for token in reversed(doc[: document_noun.i]):
         if token.lemma_.lower() == "reference":
@@ -501,6 +507,10 @@ def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation
                        for o in p.children if o.dep_ == "pobj"]
             if sources:
                 return _cited_body(doc, text, sources[0])
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            sources = [o for o in doc[token.i + 1].children if o.dep_ == "pobj" and not _reports(o, speech)]
+            if sources:  # "According to the ministry, ...": the ministry spoke
+                return _name(doc, text, sources[0], quotation)
         if token.lemma_.lower() not in speech["lemmas"] or token.pos_ not in ("VERB", "AUX"):
             continue
         for subject in (c for c in token.children if c.dep_ == "nsubj"):

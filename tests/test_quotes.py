@@ -374,3 +374,13 @@ def test_it_said_is_the_body_that_spoke_before() -> None:
     # A person spoke last: "it" is not them.
     text = "The visit is planned, Ana Ruiz said on Monday.\n\n“A joint statement will be adopted,” it added."
     assert attribute(text, _only(text)).speaker is None
+
+
+def test_a_passive_speech_verb_with_no_agent_is_said_by_the_body_that_spoke_before() -> None:
+    text = (
+        "Chile and Peru held the drill in Arica.\n\nAccording to Chile’s Defense Ministry, the drill tested the "
+        "ports.\n\n\"The drills aim to improve interoperability between the navies and are held every year,\" "
+        "is said."
+    )
+    found = attribute(text, _only(text))
+    assert (found.cue.text if found.cue else None, found.speaker) == ("is said", "Chile’s Defense Ministry")
