@@ -501,7 +501,10 @@ def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation
     ("the navy said so in a statement", "according to the navy"), or the source an outlet cites
     ("the agency reports, with reference to the governor's office, ...")."""
     speech = _speech()
+    quoted = [(q.start, q.end) for q in find_quotations(text)]
     for token in reversed(doc[: document_noun.i]):
+        if any(a <= token.idx < b for a, b in quoted):
+            continue  # words inside a quotation are what someone said, not who said it
         if token.lemma_.lower() == "reference":
             sources = [o for p in token.children if p.dep_ == "prep" and p.lower_ == "to"
                        for o in p.children if o.dep_ == "pobj"]

@@ -384,3 +384,14 @@ def test_a_passive_speech_verb_with_no_agent_is_said_by_the_body_that_spoke_befo
     )
     found = attribute(text, _only(text))
     assert (found.cue.text if found.cue else None, found.speaker) == ("is said", "Chile’s Defense Ministry")
+
+
+def test_who_issued_a_statement_is_never_read_inside_a_quotation() -> None:
+    # "maintaining" may report speech ("he maintained that"); inside the marks it is what was said.
+    text = (
+        "Chile’s Defense Ministry said on Monday the drill ended.\n\nThe ministry said the Chilean Navy has been "
+        "“maintaining the patrols since 2004 with the aim of keeping the sea safe.”\n\n“Frigates and patrol "
+        "planes show their flag in the sea every week,” the statement said."
+    )
+    last = find_quotations(text)[-1]
+    assert attribute(text, last).speaker == "Chile’s Defense Ministry"
