@@ -222,8 +222,8 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
     speakers: a quotation only they attribute is `reported_only`."""
     doc = parse(text)
     frame_tokens = _frame(doc, text, quotation)
-    if not frame_tokens:
-        return _continues_quotation_before(text, quotation) or Attribution()
+    if not frame_tokens:  # a paragraph that is all quotation
+        return _introduced_before(doc, text, quotation) or _continues_quotation_before(text, quotation) or Attribution()
     # The attribution words with the quotation blanked out, same offsets: where a date may be said.
     first, last = frame_tokens[0].idx, frame_tokens[-1].idx + len(frame_tokens[-1].text)
     frame = "".join(
@@ -293,9 +293,12 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
     if previous is None or not len(previous):
         return None
     sentence = doc[previous.end - 1].sent
+    # A body goes on speaking only from a quotation of its own ("“…,” the statement said.\n\n“…”"):
+    # a sentence that merely names a body is no introduction.
+    quoting = any(q.start < sentence.end_char and q.end > sentence.start_char - 2 for q in find_quotations(text))
     for token in sentence:
         found = _speaker_of_cue(doc, text, token, quotation)
-        if found is not None and isinstance(found[1], str) and _is_person(doc, found[1]):
+        if found is not None and isinstance(found[1], str) and (quoting or _is_person(doc, found[1])):
             return Attribution(found[0], str(found[1]), "")
     return None
 

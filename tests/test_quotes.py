@@ -395,3 +395,18 @@ def test_who_issued_a_statement_is_never_read_inside_a_quotation() -> None:
     )
     last = find_quotations(text)[-1]
     assert attribute(text, last).speaker == "Chile’s Defense Ministry"
+
+
+def test_a_paragraph_that_is_all_quotation_continues_the_speaker_of_the_paragraph_before() -> None:
+    text = (
+        "The drill ended on Friday.\n\nAs noted by Defence Minister Ana Ruiz, the navies worked well together.\n\n"
+        "“We will hold the drill again next year in the southern ports.”\n\nThe ships left on Saturday."
+    )
+    found = attribute(text, _only(text))
+    assert found.speaker == "Ana Ruiz"
+    # A body goes on speaking only from a quotation of its own, not from a sentence that names it.
+    text = (
+        "“The frigates display their flag in the sea every week,” the Chilean Navy said in a statement.\n\n"
+        "“Within its planned activities, the navy trains with every allied ship that arrives.”"
+    )
+    assert attribute(text, find_quotations(text)[-1]).speaker == "Chilean Navy"
