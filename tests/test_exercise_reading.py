@@ -235,3 +235,15 @@ def test_demonyms_the_tagger_calls_proper_nouns_still_name_one_group() -> None:
     assert roles("China and Kyrgyzstan frontier forces held a joint drill.")["participants"] == [
         "China", "Kyrgyzstan"
     ]
+
+
+def test_the_kind_words_before_a_quoted_name_describe_the_exercise() -> None:
+    from pipeline.strategies.rules.exercise import exercise_description
+
+    # The parser hangs "joint exercise" on the name in marks that follows it.
+    sentence = (
+        "On September 15, the minister together with the ambassador watched the process of the Chile-U.S. "
+        "joint exercise “CONDOR PARTNER 2023 ” being held within the framework of preparation for peacekeeping "
+        "missions in “Pampa” Training Center of the Peacekeeping Brigade."
+    )
+    assert exercise_description(sentence) == "joint exercise"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +213,7 @@ def exercise_description(sentence: str) -> str | None:
         as_noun = noun.pos_ == "NOUN" or noun.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "attr", "conj", "appos")
         if not as_noun or not (noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns):
             continue
-        if not _mentions_the_event(noun):
+        if not _mentions_the_event(noun, name_words):
             continue  # "stayed away from joint maneuvers": exercises in general, not this one
         start = noun.i
         while start - 1 >= max(0, noun.i - 8) and _kind_word(doc[start - 1], name_words):
@@ -229,12 +230,15 @@ def exercise_description(sentence: str) -> str | None:
     return None
 
 
-def _mentions_the_event(noun: Any) -> bool:
+def _mentions_the_event(noun: Any, name_words: Collection[str] = ()) -> bool:
     """An exercise noun that names one exercise: with a determiner or possessive ('a joint drill',
-    'the SILVA-2024 exercise', 'its first drill'), or held, begun or taken part in ('conducted joint
-    drills', 'joint exercises will begin', 'took part in joint drills')."""
+    'the SILVA-2024 exercise', 'its first drill'), modifying the exercise's name ('the joint exercise
+    “Eagle Partner”'), or held, begun or taken part in ('conducted joint drills', 'joint exercises
+    will begin', 'took part in joint drills')."""
     data = patterns()
     if any(c.dep_ in ("det", "poss") for c in noun.children):
+        return True
+    if noun.dep_ in ("nmod", "compound") and noun.head.text in name_words:
         return True
     verbs = {*data["course_verbs"], *_taking_part_lemmas()}
     governor = noun.head.head if noun.dep_ == "pobj" else noun.head
