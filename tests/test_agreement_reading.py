@@ -98,3 +98,21 @@ def test_a_state_ratifies_through_its_organs_and_is_the_party() -> None:
     assert reading.parties == ["Chile", "Peru"]
     assert read_sentence("The treaty with Peru was ratified by the parliament of Chile.").parties == ["Chile", "Peru"]
     assert read_sentence("Chile and Peru ratified the treaty on Monday.").parties == ["Chile", "Peru"]
+
+
+def test_a_headlines_comma_joins_the_parties() -> None:
+    # The parser reads these title lines in several ways (two subjects, a root name, one subject).
+    for headline, parties in (
+        ("Chile, Peru signed defence co-operation plan", ["Chile", "Peru"]),
+        ("Latvia, Estonia sign border agreement", ["Latvia", "Estonia"]),
+        ("Georgia, Armenia to sign border agreement", ["Georgia", "Armenia"]),
+        ("United States, Peru will sign border agreement", ["United States", "Peru"]),
+    ):
+        assert read_sentence(headline).parties == parties, headline
+
+
+def test_a_counterpart_coordinated_with_the_subject_is_the_person_named() -> None:
+    reading = read_sentence(
+        "Chile's President Ana Ruiz and her Peruvian counterpart Luis Quispe will sign a border agreement on March 12."
+    )
+    assert reading.parties == ["Ana Ruiz", "Luis Quispe"]

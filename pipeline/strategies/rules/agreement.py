@@ -11,6 +11,7 @@ word list is data in `prompts/lexicon/agreement.patterns.toml`.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -181,7 +182,7 @@ def _entity(token: Token) -> Any:
 
 
 # What follows a party's head without being part of its name (a possessive 's included).
-_NOT_IN_A_NAME = {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod", "case"}
+_NOT_IN_A_NAME = {"conj", "cc", "punct", "appos", "relcl", "acl", "advcl", "nummod", "case", "npadvmod", "dep"}
 
 
 def _phrase(head: Token) -> tuple[int, int]:
@@ -340,6 +341,49 @@ def _state_of(head: Token) -> Token | None:
     return None
 
 
+def _subjects_with(subject: Token) -> list[Token]:
+    """The subject and those coordinated with it, and any other subject of the same verb: a
+    headline's comma stands for "and" ("Chile, Peru signed fisheries plan"), which the parser, trained
+    on sentences, reads as two subjects."""
+    others = [c for c in subject.head.children if c.dep_ == subject.dep_ and c != subject]
+    if subject.dep_ not in _SUBJECTS:
+        others = []
+    heads = [t for h in sorted([subject, *others], key=lambda t: t.i) for t in _coordinated(h)]
+    return sorted(set(heads), key=lambda t: t.i)
+
+
+def _headline_names(act: Token) -> list[Token]:
+    """'Chile, Peru sign border deal': names joined by commas (or '&') that open a title line (no
+    closing punctuation) before its verb; the parser reads them in many ways, the words do not vary."""
+    sentence = act.sent
+    if re.search(r"[.!?:;”\"»]\s*$", sentence.text):
+        return []
+    heads: list[Token] = []
+    for token in sentence:
+        if token.i >= act.i or (token.lower_ in ("to", "will") and token.i == act.i - 1):
+            break  # "Chile, Peru to sign ..."
+        if token.text in (",", "&") or token.lower_ == "and":
+            continue
+        if token.pos_ != "PROPN" or not token.text[:1].isupper():
+            return []
+        if heads and token.i == heads[-1].i + 1:
+            heads[-1] = token  # "United States": one name of several words, by its last word
+        else:
+            heads.append(token)
+    return heads if len(heads) >= 2 else []
+
+
+def _person_named_by(noun: Token) -> Token | None:
+    """The person a common noun introduces: "his counterpart, A B" or "his counterpart A B"."""
+    if noun.pos_ != "NOUN":
+        return None
+    for child in noun.children:
+        ent = _entity(child)
+        if child.dep_ == "appos" and ent is not None and ent.label_ == "PERSON":
+            return ent.root
+    return _person_right_after(noun)
+
+
 def _coordinated(head: Token) -> list[Token]:
     heads = [head, *head.conjuncts]
     return sorted(set(heads), key=lambda t: t.i)
@@ -439,7 +483,11 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
             subject = None  # the passive's subject is the document itself
         if act.pos_ == "NOUN":  # "the signing of accords between ..." handled above; no subject
             subject = None
-        heads = agents or (_coordinated(subject) if subject is not None else _names_before(act))
+        heads = agents or _headline_names(act) or (
+            _subjects_with(subject) if subject is not None else _names_before(act)
+        )
+        # "X and his Kyrgyz counterpart A B will sign": a common noun stands for the person it names.
+        heads = [_person_named_by(h) or h for h in heads]
         if _lemma(act) in lexicon().on_behalf_acts:
             heads = [state for h in heads if (state := _state_of(h)) is not None]
         heads = [h for h in heads if _can_stand_alone(h) or _titled(h.text) or _is_sides(h)]
