@@ -378,9 +378,17 @@ def _person_named_by(noun: Token) -> Token | None:
     if noun.pos_ != "NOUN":
         return None
     for child in noun.children:
+        if child.dep_ != "appos":
+            continue
         ent = _entity(child)
-        if child.dep_ == "appos" and ent is not None and ent.label_ == "PERSON":
+        if ent is not None and ent.label_ == "PERSON":
             return ent.root
+        # A name the entity tagger missed: proper nouns that look like a person's name.
+        words = [t for t in child.subtree if t.i <= child.i]
+        if child.pos_ == "PROPN" and all(t.pos_ == "PROPN" for t in words) and looks_like_person(
+            noun.doc[words[0].i : child.i + 1].text
+        ):
+            return child
     return _person_right_after(noun)
 
 
