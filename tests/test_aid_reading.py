@@ -132,3 +132,17 @@ def test_a_recipient_that_is_the_donor_again_is_dropped() -> None:
     model = {"donor": {"name": "Andean Security Initiative (ASI)"}, "recipient": {"name": "Andean Security Initiative"}}
     overrides = read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides
     assert overrides.get("recipient", model["recipient"]) is None
+
+
+def test_training_done_together_and_tasks_are_not_given() -> None:
+    joint = (
+        "Within its planned activities, the Chilean Navy conducts joint training and exercises at every "
+        "opportunity with the ships of allied navies which arrive in the Pacific."
+    )
+    assert not states_specific_aid(joint)
+    helping = "The defence minister said that Peru is helping with a key task through this donation."
+    assert read_sentence(helping).items == []
+    # A course given to others is still aid.
+    assert read_sentence("The OSCE ran monthly patrol courses for officers of the Border Service.").items == [
+        ("patrol courses", None)
+    ]

@@ -50,6 +50,7 @@ class Lexicon:
     receivers: frozenset[str]
     members: frozenset[str]
     courses: frozenset[str]
+    shared_course_words: frozenset[str]
     course_verbs: tuple[str, ...]
     vague_adjectives: frozenset[str]
     general_goods: frozenset[str]
@@ -80,6 +81,7 @@ def lexicon() -> Lexicon:
         receivers=frozenset(nouns["receivers"]),
         members=frozenset(nouns["members"]),
         courses=frozenset(nouns["courses"]),
+        shared_course_words=frozenset(nouns["shared_course_words"]),
         course_verbs=tuple(verbs["courses"]),
         vague_adjectives=frozenset(data["items"]["vague_adjectives"]),
         general_goods=frozenset(data["items"]["general_goods"]),
@@ -178,11 +180,26 @@ def _transfers(doc: Doc, inside: set[int]) -> list[Transfer]:
             for child in transfer.trigger.children:
                 if child.dep_ == "dobj" and child.i in found:
                     del found[child.i]
+    for transfer in list(found.values()):
+        if _shared_course(transfer):
+            del found[transfer.trigger.i]
     transfers = [found[i] for i in sorted(found)]
     for transfer in transfers:
         _read_roles(transfer, inside)
         transfer.status, transfer.hedged = _status(transfer.trigger, transfer.kind)
     return transfers
+
+
+def _shared_course(transfer: Transfer) -> bool:
+    """'conducted joint training and exercises with NATO ships': a course done together, not given."""
+    words = lexicon()
+    verb = transfer.trigger
+    if transfer.kind != "giving" or verb.lemma_.lower() not in words.course_verbs:
+        return False
+    if any(verb.lemma_.lower() == entry.split()[0] for entry in words.giving):
+        return False
+    courses = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in words.courses]
+    return any(m.dep_ == "amod" and m.lower_ in words.shared_course_words for c in courses for m in c.children)
 
 
 def _children(token: Token, *deps: str, words: tuple[str, ...] = ()) -> list[Token]:
