@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.language.places import country_of_name, demonym_country
 from pipeline.record_types import entry, names_in
 from pipeline.text import squash
 from schemas import Record, with_stable_id
@@ -58,7 +59,32 @@ def _one_party(left: dict[str, Any], right: dict[str, Any]) -> bool:
     the state first and its body next (a body of no other known country is that state's), or the
     two are names of one state ("the United States", "the U.S.")."""
     short, long = sorted((squash(left["name"]), squash(right["name"])), key=len)
-    return _names_within(short, long) or _state_and_its_body(left, right) or _same_state(left, right)
+    return (
+        _names_within(short, long) or _state_and_its_body(left, right) or _same_state(left, right)
+        or _same_body(left["name"], right["name"])
+    )
+
+
+def _same_body(left: str, right: str) -> bool:
+    """One body named with its state before or after: "BiH Armed Forces", "the Armed Forces of BiH",
+    "Chile's Navy"."""
+    first, second = _body_and_state(left), _body_and_state(right)
+    return first is not None and first == second
+
+
+def _body_and_state(name: str) -> tuple[str, str] | None:
+    bare = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    for after in re.finditer(r"\s+of\s+", bare):  # "Ministry of Defence of the Republic of Chile"
+        code = country_of_name(bare[after.end() :])
+        if code:
+            return bare[: after.start()].lower(), code
+    words = bare.split()
+    if len(words) >= 2:
+        state = re.sub(r"(?:’s|'s)$", "", words[0])
+        code = country_of_name(state) or demonym_country(state)
+        if code:
+            return " ".join(words[1:]).lower(), code
+    return None
 
 
 def _actor(record: dict[str, Any], path: str) -> dict[str, Any]:

@@ -119,3 +119,15 @@ def test_goods_that_say_which_equipment_are_not_replaced() -> None:
     listed = _aid(80, items=[{"description": "cameras", "quantity": 12}], status="delivered")
     items = merge_records([lead, listed])[0].model_dump()["items"]
     assert [i["description"] for i in items] == ["video surveillance equipment", "cameras"]
+
+
+def test_a_body_named_with_its_state_before_or_after_is_one_recipient() -> None:
+    finland = {"name": "Finland", "kind": "country", "country": "FI"}
+    lead = _aid(0, donor=finland, recipient={"name": "Moldovan Border Police", "kind": "security_service"},
+                items=[{"description": "radios"}], status="delivered")
+    detail = _aid(80, recipient={"name": "Border Police of Moldova", "kind": "security_service"},
+                  value={"text": "$2 million", "amount": 2e6, "currency": "USD"}, status="delivered")
+    assert len(merge_records([lead, detail])) == 1
+    other = _aid(80, recipient={"name": "Border Police of Ukraine", "kind": "security_service"},
+                 items=[{"description": "boats"}], status="delivered")
+    assert len(merge_records([lead, other])) == 2
