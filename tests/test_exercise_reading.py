@@ -247,3 +247,16 @@ def test_the_kind_words_before_a_quoted_name_describe_the_exercise() -> None:
         "missions in “Pampa” Training Center of the Peacekeeping Brigade."
     )
     assert exercise_description(sentence) == "joint exercise"
+
+
+def test_those_sent_to_take_part_take_part() -> None:
+    found = roles(
+        "Earlier, a contingent of the Peruvian Marine Corps was sent to Chile to participate in the Andes Guard "
+        "2023 manoeuvres."
+    )
+    assert found["participants"] == ["Peruvian Marine Corps"]
+
+
+def test_a_short_form_in_brackets_after_the_name_does_not_hide_it() -> None:
+    sentence = "Forces will conduct the annual Andes Cooperation 2019 (AC 19) command-post exercise in Lima, 5-16 Aug."
+    assert exercise_names(sentence) == ["Andes Cooperation 2019"]

@@ -33,7 +33,8 @@ _NAMED_EXERCISE = [
     re.compile(r"[“\"]([A-Z][^”\"]{1,40}?\d{2,4})\s?[,.]?[”\"]"),
     # "Amber Fjord 14 exercise", "the Silver Lynx-2018 drills", "Pacific Wind 2021 joint naval
     # exercises": capitalized words and a year (two digits are common in names) before the exercise noun.
-    re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\s+"
+    # A short form in brackets may follow the name: "Regional Cooperation 2019 (RC 19) command-post exercise".
+    re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})(?:\s+\([^()]{{1,20}}\))?\s+"
                rf"(?:(?!(?:{_FUNCTION_WORDS}|and|or)\b)[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
     # "Chile-Peru Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
@@ -604,6 +605,10 @@ def _subjects(verb: Any, passive: bool = False) -> list[Any]:
             return subjects
         if seen.dep_ in ("xcomp", "conj", "ccomp") and seen.head != seen:
             seen = seen.head
+            continue
+        if seen.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in seen.children):
+            # "A contingent was sent to take part": whoever is sent to do it does it.
+            seen, deps = seen.head, ("nsubj", "csubj", "nsubjpass")
             continue
         if seen.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
             return [seen.head]  # "Servicemen participating in the exercise"
