@@ -260,3 +260,11 @@ def test_those_sent_to_take_part_take_part() -> None:
 def test_a_short_form_in_brackets_after_the_name_does_not_hide_it() -> None:
     sentence = "Forces will conduct the annual Andes Cooperation 2019 (AC 19) command-post exercise in Lima, 5-16 Aug."
     assert exercise_names(sentence) == ["Andes Cooperation 2019"]
+
+
+def test_a_relative_clause_and_an_invitation_say_who_takes_part() -> None:
+    assert roles("Ships of the Peruvian Navy, which participated in the exercise, arrived in Arica on Monday.")[
+        "participants"
+    ] == ["Peruvian Navy"]
+    # Object control: the one invited takes part, not the one inviting.
+    assert roles("Chile invited Peru to participate in the exercise.")["participants"] == ["Peru"]

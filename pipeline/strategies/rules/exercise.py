@@ -595,14 +595,22 @@ def _participle_senders(verb: Any) -> list[Any]:
     return found
 
 
+_RELATIVE_PRONOUNS = {"which", "that", "who"}
+
+
 def _subjects(verb: Any, passive: bool = False) -> list[Any]:
     """The verb's subject, or the subject it shares: "A plans to hold", "A met and held"."""
     seen = verb
     deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
     for _ in range(4):
         subjects = [c for c in seen.children if c.dep_ in deps]
+        if subjects and subjects[0].lower_ in _RELATIVE_PRONOUNS and seen.dep_ == "relcl":
+            return [seen.head]  # "the Peruvian Navy, which took part": the noun the clause is about
         if subjects:
             return subjects
+        objects = [c for c in seen.head.children if c.dep_ == "dobj"] if seen.dep_ == "xcomp" else []
+        if objects and seen.head != seen:
+            return objects  # "Chile invited Peru to take part": the one invited takes part
         if seen.dep_ in ("xcomp", "conj", "ccomp") and seen.head != seen:
             seen = seen.head
             continue
