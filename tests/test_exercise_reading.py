@@ -268,3 +268,9 @@ def test_a_relative_clause_and_an_invitation_say_who_takes_part() -> None:
     ] == ["Peruvian Navy"]
     # Object control: the one invited takes part, not the one inviting.
     assert roles("Chile invited Peru to participate in the exercise.")["participants"] == ["Peru"]
+
+
+def test_under_the_auspices_of_names_the_organizer() -> None:
+    # The lemmatizer reads "auspices" as "auspex": the word as written counts too.
+    found = roles("Chilean marines took part in the drill under the auspices of the US Southern Command.")
+    assert found["organizers"] == ["US Southern Command"]

@@ -756,7 +756,9 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     if entity is not None and entity.label_ == "GPE":
                         _actor_names(child, span, names, "participants", found)
         # "under the command of A": A led it.
-        if lemma in data["leadership_nouns"] and token.head.lower_ == "under":
+        # (The word as written too: the lemmatizer reads "auspices" as "auspex".)
+        leads = lemma in data["leadership_nouns"] or token.lower_ in data["leadership_nouns"]
+        if leads and token.head.lower_ == "under":
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ == "of":
                     for obj in child.children:
