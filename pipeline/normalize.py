@@ -30,6 +30,8 @@ _DATE_PATTERNS = [
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # 15-17 May 2006 / 18 May
     rf"\b(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # June-July 2015 / June to July: a span of months
+    rf"\b(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|through|until)\s+)(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # this October / last May / in October 2006 / October 2006
     rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
     # 2006 / in 2004
@@ -40,6 +42,7 @@ _DATE_PATTERNS = [
 _ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
+_MONTH_ALONE = next(p for p in _DATE_RES if "(?P<rel>" in p.pattern)  # "may" may be the modal verb
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def find_dates(text: str) -> list[Found]:
         for match in pattern.finditer(text):
             month = match.groupdict().get("m")
             is_bare_may = month is not None and month.lower().rstrip(".") == "may"
-            if pattern is _DATE_RES[4] and is_bare_may and not (match.group("y") or match.group("rel")):
+            if pattern is _MONTH_ALONE and is_bare_may and not (match.group("y") or match.group("rel")):
                 continue  # the modal verb "may", unless a year or "this/last" says it is the month
             if any(f.start < match.end() and match.start() < f.end for f in taken):
                 continue
@@ -85,7 +88,10 @@ def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> D
         return DateRef(text=text, precision="unknown")
     if "d1" not in groups:
         value = f"{year}-{month:02d}"
-        return DateRef(text=text, start=value, end=value, precision="month")
+        end_value = f"{year}-{MONTHS[groups['m2'].lower().rstrip('.')]:02d}" if "m2" in groups else value
+        if end_value < value:
+            return DateRef(text=text, precision="unknown")
+        return DateRef(text=text, start=value, end=end_value, precision="month")
     end_month = MONTHS[groups["m2"].lower().rstrip(".")] if "m2" in groups else month
     day1 = int(re.sub(r"\D", "", groups["d1"]))
     day2 = int(re.sub(r"\D", "", groups["d2"])) if "d2" in groups else day1

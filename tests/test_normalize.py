@@ -21,6 +21,8 @@ from pipeline.normalize import count_words, find_dates, find_money, normalize_da
         ("June 15 to 16", "2006", "2006-06-15", "2006-06-16", "day"),
         ("May 30 - June 2", "2006", "2006-05-30", "2006-06-02", "day"),
         ("this October", "2006", "2006-10", "2006-10", "month"),
+        ("in June -July 2015", None, "2015-06", "2015-07", "month"),  # a span of months
+        ("June to July", "2006", "2006-06", "2006-07", "month"),
         ("in October 2005", "2006", "2005-10", "2005-10", "month"),
         ("Sept. 4", "2007", "2007-09-04", "2007-09-04", "day"),
         ("2004", None, "2004", "2004", "year"),
