@@ -18,6 +18,10 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _DASH = r"\s*[-–—]\s*"
+# "27 February this year", "August last year". Not "next year": news says it of what may happen,
+# rarely of an event's date.
+_YEAR_WORDS = r"(?:\s+(?P<ry>[Tt]his|[Ll]ast)\s+year)"
+_YEAR_OFFSETS = {"this": 0, "last": -1}
 
 # Most specific first: the finder keeps the first pattern that matches at a position.
 _DATE_PATTERNS = [
@@ -26,18 +30,22 @@ _DATE_PATTERNS = [
     # May 30 - June 2
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through|until)\s+)(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})"
     rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
-    # May 18, 2006 / May 18
-    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
-    # 15-17 May 2006 / 18 May
-    rf"\b(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # May 18, 2006 / May 18 / May 18 last year
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    # 15-17 May 2006 / 18 May / 27 February this year
+    rf"\b(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
     # June-July 2015 / June to July: a span of months
     rf"\b(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|through|until)\s+)(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
-    # this October / last May / in October 2006 / October 2006
-    rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
+    # this October / last May / in October 2006 / October 2006 / August last year
+    rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    # the second half of 2013: six months
+    rf"\b(?P<half>first|second)\s+half\s+of\s+(?P<y>{_YEAR})\b",
     # 2006 / in 2004
     rf"\b(?P<y>{_YEAR})\b",
+    # last year / this year, against the document's own year
+    r"\b(?P<ry>[Tt]his|[Ll]ast)\s+year\b",
     # Tuesday / yesterday: resolved against the document's own date when it is known to the day
-    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b",
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Yy]esterday|[Tt]oday)\b",
 ]
 _ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -81,6 +89,11 @@ def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> D
     if "wd" in groups:
         return _relative_day(text, groups["wd"].lower(), doc_date)
     year = groups.get("y") or (doc_date[:4] if doc_date else None)
+    if "ry" in groups:  # "last year": the document's year, moved; unknown without it
+        year = str(int(doc_date[:4]) + _YEAR_OFFSETS[groups["ry"].lower()]) if doc_date else None
+    if "half" in groups and year:
+        first, last = ("01", "06") if groups["half"] == "first" else ("07", "12")
+        return DateRef(text=text, start=f"{year}-{first}", end=f"{year}-{last}", precision="month")
     if "m" not in groups:
         return DateRef(text=text, start=year, end=year, precision="year" if year else "unknown")
     month = MONTHS[groups["m"].lower().rstrip(".")]
@@ -114,6 +127,7 @@ def _relative_day(text: str, word: str, doc_date: str | None) -> DateRef:
         return DateRef(text=text, precision="unknown")
     try:
         day = dt.date.fromisoformat(doc_date)
+        word = word.lower()
         if word == "yesterday":
             day -= dt.timedelta(days=1)
         elif word != "today":

@@ -23,6 +23,11 @@ from pipeline.normalize import count_words, find_dates, find_money, normalize_da
         ("this October", "2006", "2006-10", "2006-10", "month"),
         ("in June -July 2015", None, "2015-06", "2015-07", "month"),  # a span of months
         ("June to July", "2006", "2006-06", "2006-07", "month"),
+        ("August last year", "2017-03-02", "2016-08", "2016-08", "month"),  # the year before the document's
+        ("27 February this year", "2020-04-01", "2020-02-27", "2020-02-27", "day"),
+        ("last year", "2020-04-01", "2019", "2019", "year"),
+        ("the second half of 2013", None, "2013-07", "2013-12", "month"),
+        ("Yesterday", "2021-07-14", "2021-07-13", "2021-07-13", "day"),  # opening a sentence
         ("in October 2005", "2006", "2005-10", "2005-10", "month"),
         ("Sept. 4", "2007", "2007-09-04", "2007-09-04", "day"),
         ("2004", None, "2004", "2004", "year"),
@@ -136,3 +141,9 @@ def test_weekdays_and_relative_days_resolve_against_the_document_date(words: str
 def test_a_weekday_without_a_document_date_stays_unresolved() -> None:
     assert normalize_date("Tuesday", "2019").start is None
     assert normalize_date("Tuesday", None).precision == "unknown"
+
+
+def test_next_year_is_no_date_and_last_year_needs_the_documents_year() -> None:
+    # What "may be ready next year" is a prediction, not when an event happened.
+    assert [d.text for d in find_dates("A text may be ready next year.")] == []
+    assert normalize_date("last year", None).precision == "unknown"
