@@ -146,3 +146,10 @@ def test_training_done_together_and_tasks_are_not_given() -> None:
     assert read_sentence("The OSCE ran monthly patrol courses for officers of the Border Service.").items == [
         ("patrol courses", None)
     ]
+
+
+def test_members_of_a_state_are_named_whole_and_members_of_a_body_by_the_body() -> None:
+    assert read_sentence("Japan handed over two boats to the coast guard of Peru.").recipient == "coast guard of Peru"
+    assert read_sentence("Japan handed over two boats to officers of the Peruvian Coast Guard.").recipient == (
+        "Peruvian Coast Guard"
+    )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import load_pipeline, parse, pipeline_name
+from pipeline.language.places import country_of_name
 from pipeline.normalize import find_money, parse_count
 from pipeline.quotes import speech_lemmas
 from pipeline.strategies.rules.phrases import is_specific_actor
@@ -558,8 +559,10 @@ def _name(token: Token | None, blanked: set[int]) -> str | None:
     if token is None:
         return None
     body = _object_of(token, "of")
-    if token.lemma_.lower() in lexicon().members and body is not None and body.pos_ == "PROPN":
+    named_body = body is not None and body.pos_ == "PROPN" and country_of_name(body.text) is None
+    if token.lemma_.lower() in lexicon().members and named_body:
         token = body  # "officers of the Georgian Border Police" -> the body they belong to
+    # ("the border guards of Kyrgyzstan" stay whole: a state is not the body they belong to)
     extent = _name_extent(token)
     if extent is None:
         return None
