@@ -559,10 +559,10 @@ def _name(token: Token | None, blanked: set[int]) -> str | None:
     if token is None:
         return None
     body = _object_of(token, "of")
-    named_body = body is not None and body.pos_ == "PROPN" and country_of_name(body.text) is None
-    if token.lemma_.lower() in lexicon().members and named_body:
-        token = body  # "officers of the Georgian Border Police" -> the body they belong to
-    # ("the border guards of Kyrgyzstan" stay whole: a state is not the body they belong to)
+    # "officers of the Georgian Border Police" -> the body they belong to; "the border guards of
+    # Kyrgyzstan" stay whole: a state is not the body they belong to.
+    if body is not None and token.lemma_.lower() in lexicon().members and body.pos_ == "PROPN":
+        token = body if country_of_name(body.text) is None else token
     extent = _name_extent(token)
     if extent is None:
         return None
