@@ -117,3 +117,12 @@ def test_a_counterpart_coordinated_with_the_subject_is_the_person_named() -> Non
         "Peru's President Luis Quispe and his Chilean counterpart Ana Ruiz will sign a border agreement on March 12."
     )
     assert reading.parties == ["Luis Quispe", "Ana Ruiz"]
+
+
+def test_a_list_of_signers_read_as_an_apposition_and_governments_of_states() -> None:
+    reading = read_sentence(
+        "The Pacific Fisheries Agency (PFA), the Governments of Chile and Peru and the Andean Development Bank "
+        "(ADB) signed off today on a new, two and half year project."
+    )
+    assert reading.parties == ["Pacific Fisheries Agency", "Chile", "Peru", "Andean Development Bank"]
+    assert read_sentence("The Governments of Chile and Peru signed a fisheries treaty.").parties == ["Chile", "Peru"]

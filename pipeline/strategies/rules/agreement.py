@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person
-from pipeline.language.parse import entity_of, parse
+from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, is_country_word
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
@@ -348,6 +348,9 @@ def _subjects_with(subject: Token) -> list[Token]:
     others = [c for c in subject.head.children if c.dep_ == subject.dep_ and c != subject]
     if subject.dep_ not in _SUBJECTS:
         others = []
+    # "A (AA), the Governments of B and C and D signed": a list the parser read as an apposition
+    # (one that goes on with "and" is a list's next member, not another name for the first).
+    others += [a for a in subject.children if a.dep_ == "appos" and a.conjuncts and not in_brackets(a)]
     heads = [t for h in sorted([subject, *others], key=lambda t: t.i) for t in _coordinated(h)]
     return sorted(set(heads), key=lambda t: t.i)
 
@@ -371,6 +374,15 @@ def _headline_names(act: Token) -> list[Token]:
         else:
             heads.append(token)
     return heads if len(heads) >= 2 else []
+
+
+def _governments_of(head: Token) -> list[Token]:
+    """'the Governments of Chile and Peru': the states, each a party (a state's government is the
+    state, GUIDE §10)."""
+    if _lemma(head) != "government" or head.tag_ != "NNS":
+        return []
+    states = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    return _coordinated(states[0]) if states else []
 
 
 def _person_named_by(noun: Token) -> Token | None:
@@ -496,6 +508,7 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         )
         # "X and his Kyrgyz counterpart A B will sign": a common noun stands for the person it names.
         heads = [_person_named_by(h) or h for h in heads]
+        heads = [state for h in heads for state in _governments_of(h) or [h]]
         if _lemma(act) in lexicon().on_behalf_acts:
             heads = [state for h in heads if (state := _state_of(h)) is not None]
         heads = [h for h in heads if _can_stand_alone(h) or _titled(h.text) or _is_sides(h)]
