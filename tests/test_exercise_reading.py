@@ -274,3 +274,11 @@ def test_under_the_auspices_of_names_the_organizer() -> None:
     # The lemmatizer reads "auspices" as "auspex": the word as written counts too.
     found = roles("Chilean marines took part in the drill under the auspices of the US Southern Command.")
     assert found["organizers"] == ["US Southern Command"]
+
+
+def test_a_list_read_as_an_apposition_gives_every_member() -> None:
+    found = roles(
+        "The Chilean Navy (CN), the armed forces of Peru and Ecuador and the Colombian Coast Guard (CCG) took "
+        "part in the drill."
+    )
+    assert found["participants"] == ["Chilean Navy", "Peru", "Ecuador", "Colombian Coast Guard"]

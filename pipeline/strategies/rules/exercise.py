@@ -379,13 +379,14 @@ def _actor_names(token: Any, span: Any, names: list[str], role: str, found: dict
 
 def _members(token: Any) -> list[Any]:
     """A list's members: conjuncts, and proper names the parser hung on as appositions
-    ("the Kazakh Navy, the Coast Guard and a rescue team": the second is read as an apposition)."""
+    ("the Kazakh Navy, the Coast Guard and a rescue team": the second is read as an apposition),
+    as is any apposition the list goes on from with "and" ("A (AA), the forces of B and C and D")."""
     found = [token]
     for child in token.children:
-        if child.dep_ == "conj" or (
-            child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "PROPN"
-            and not in_brackets(child)
-        ):
+        listed = child.dep_ == "appos" and not in_brackets(child) and (
+            (child.pos_ == "PROPN" and token.pos_ == "PROPN") or bool(child.conjuncts)
+        )
+        if child.dep_ == "conj" or listed:
             found.extend(_members(child))
     return found
 
