@@ -282,3 +282,13 @@ def test_a_list_read_as_an_apposition_gives_every_member() -> None:
         "part in the drill."
     )
     assert found["participants"] == ["Chilean Navy", "Peru", "Ecuador", "Colombian Coast Guard"]
+
+
+def test_a_hyphenated_pair_of_states_before_the_exercise_names_both() -> None:
+    # The parser hangs the first state on the second, and the tagger may call the pair a facility.
+    assert roles("Soldiers are pictured during the Chile-Peru joint exercise on June 27, 2017.")[
+        "participants"
+    ] == ["Chile", "Peru"]
+    assert roles("Soldiers are pictured during the Mongolia-Kazakhstan joint exercise on June 27, 2017.")[
+        "participants"
+    ] == ["Mongolia", "Kazakhstan"]

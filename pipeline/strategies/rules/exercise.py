@@ -412,6 +412,12 @@ def _is_demonym(token: Any) -> bool:
     return demonym_country(token.text) is not None and country_of_name(token.text) is None
 
 
+def _names_a_state(token: Any) -> bool:
+    """A place entity, or a state's name however the tagger labels it ("the Chile-Peru exercise" as a facility)."""
+    entity = entity_of(token)
+    return (entity is not None and entity.label_ == "GPE") or country_of_name(token.text) is not None
+
+
 def _within(short: str, long: str) -> bool:
     return short != long and re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
@@ -752,10 +758,15 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     for obj in child.children:
                         if obj.dep_ == "pobj":
                             _actor_names(obj, span, names, "participants", found)
-                if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN":
-                    entity = entity_of(child)
-                    if entity is not None and entity.label_ == "GPE":
-                        _actor_names(child, span, names, "participants", found)
+                if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN" and _names_a_state(child):
+                    # "the China-Kyrgyzstan exercise": the first state hangs on the second; a state's
+                    # name is itself, whatever entity the tagger ran over the pair.
+                    pair = [c for c in child.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
+                    for state in [*(p for p in pair if _names_a_state(p)), child]:
+                        if country_of_name(state.text):
+                            _add(found, "participants", state.text, names)
+                        else:
+                            _actor_names(state, span, names, "participants", found)
         # "under the command of A": A led it.
         # (The word as written too: the lemmatizer reads "auspices" as "auspex".)
         leads = lemma in data["leadership_nouns"] or token.lower_ in data["leadership_nouns"]
