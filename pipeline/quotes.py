@@ -461,6 +461,13 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         return None
     start, end = words[0].idx, token.idx + len(token.text)
     described = text[start:end]
+    if token.pos_ == "PROPN" and any(w.dep_ == "poss" or w.text in ("’s", "'s") for w in words):
+        from pipeline.actors import ActorRules, looks_like_person  # actors needs no parse; imported here (layers)
+
+        # "UNDP’s Zuev said": a surname the text gives in full elsewhere is the person, not the body.
+        full = ActorRules(text).full_name(token.text)
+        if full != token.text and looks_like_person(full):
+            return token.text
     if token.pos_ == "PROPN" and len(words) >= 3:
         named = _person_words(text, words)
         if named:
@@ -575,6 +582,8 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         if entity is not None and entity.label_ in ("PERSON", "GPE", "NORP", "LOC", "FAC"):
             continue  # a PERSON is counted above; a place speaks for its government, not as "he"
         words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t == token)]
+        owner = [i for i, t in enumerate(words) if t.text in ("’s", "'s")]
+        words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
         if looks_like_person(name):
             people.append((words[0].idx, name))

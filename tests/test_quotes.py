@@ -410,3 +410,11 @@ def test_a_paragraph_that_is_all_quotation_continues_the_speaker_of_the_paragrap
         "“Within its planned activities, the navy trains with every allied ship that arrives.”"
     )
     assert attribute(text, find_quotations(text)[-1]).speaker == "Chilean Navy"
+
+
+def test_a_body_before_a_persons_surname_is_not_part_of_the_speaker() -> None:
+    text = (
+        "“The road helps trade in the valley,” said Ana Ruiz, the OSCE envoy in Lima.\n\n"
+        "“Women traders will benefit most from the new markets,” the OSCE’s Ruiz said."
+    )
+    assert [attribute(text, q).speaker for q in find_quotations(text)] == ["Ana Ruiz", "Ruiz"]
