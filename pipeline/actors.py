@@ -30,6 +30,13 @@ def title_endings() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def same_post() -> dict[str, list[str]]:
+    """Titles a later mention may use for the same post ("envoy" for an ambassador)."""
+    table: dict[str, list[str]] = tomllib.loads(TITLES.read_text(encoding="utf-8")).get("same_post", {})
+    return table
+
+
+@functools.lru_cache(maxsize=1)
 def acronyms() -> dict[str, tuple[str, str | None]]:
     """Bodies known by acronym, with their kind and, where they have one, their country."""
     table = tomllib.loads(BODIES.read_text(encoding="utf-8"))["acronyms"]
@@ -145,7 +152,8 @@ class ActorRules:
                 continue
             role = self.role(name) or ""
             same_country = country is None or country in (classify(role)[1], country_in(role))
-            if title in role.lower() and same_country:
+            posts = [title, *same_post().get(title.lower(), [])]
+            if any(post in role.lower() for post in posts) and same_country:
                 found.add(self.full_name(name))
         return found.pop() if len(found) == 1 else None
 

@@ -418,3 +418,11 @@ def test_a_body_before_a_persons_surname_is_not_part_of_the_speaker() -> None:
         "“Women traders will benefit most from the new markets,” the OSCE’s Ruiz said."
     )
     assert [attribute(text, q).speaker for q in find_quotations(text)] == ["Ana Ruiz", "Ruiz"]
+
+
+def test_an_envoy_is_the_ambassador_the_text_names() -> None:
+    text = (
+        "The United States Ambassador to Peru Mark Hale handed over 40 radios on Tuesday.\n\n"
+        "“We will keep helping the border troops,” the US envoy stressed."
+    )
+    assert attribute(text, _only(text)).speaker == "Mark Hale"
