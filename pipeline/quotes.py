@@ -318,9 +318,15 @@ def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
         return []
     # A sentence the splitter ended at a comma ("..., the commander of the flotilla, | Cmdr. A B,
     # said") goes on in the next one.
-    while sentences_around[-1].text.rstrip().endswith(",") and sentences_around[-1].end < len(doc):
+    # So does a piece that opens with a dash or in lower case after the closing mark
+    # ("…parties.” | – said Ms. A B").
+    while sentences_around[-1].end < len(doc):
         following = doc[sentences_around[-1].end].sent
-        if following.start_char >= paragraph_end:
+        opening = following.text.lstrip()[:1]
+        goes_on = sentences_around[-1].text.rstrip().endswith(",") or opening in ("–", "—", "-") or (
+            opening.islower() and sentences_around[-1].end_char >= quotation.end - 1
+        )
+        if not goes_on or following.start_char >= paragraph_end:
             break
         sentences_around.append(following)
     first = sentences_around[0]
@@ -353,7 +359,11 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         return None
     if token.lemma_ == "quote":
         return None  # the outlet quotes; the speaker comes with 'as saying'
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    # (Never a mark or a quoted word the parser took for a subject: "…parties.”- noted Mr. A B".)
+    subjects = [
+        c for c in token.children
+        if c.dep_ == "nsubj" and any(ch.isalnum() for ch in c.text) and not quotation.start <= c.idx < quotation.end
+    ]
     # A passive speech verb: "as noted by the minister" -> the agent speaks.
     agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = agents or subjects
@@ -367,6 +377,12 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         # "X assessed the results, saying: «…»": the participle's subject is its clause's.
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+        # (not one inside the quotation: the parser may hang the verb after it on the quoted clause)
+        subjects = [c for c in subjects if not quotation.start <= c.idx < quotation.end]
+    if not subjects and token.idx >= quotation.end:
+        # '“…”- noted Mr. A B': the name right after the verb, which the parser may take for its object.
+        inverted = [c for c in token.children if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN"]
+        subjects = [c for c in inverted if c.left_edge.i == token.i + 1][:1]
     if not subjects and token.idx >= quotation.end:
         # '«…», project manager A B said.': the parser took the words after the closing mark into
         # the quotation's sentence; the noun right before the verb is still who says it.

@@ -426,3 +426,14 @@ def test_an_envoy_is_the_ambassador_the_text_names() -> None:
         "“We will keep helping the border troops,” the US envoy stressed."
     )
     assert attribute(text, _only(text)).speaker == "Mark Hale"
+
+
+def test_a_dash_after_the_closing_mark_goes_on_to_the_speaker() -> None:
+    # The splitter ends the sentence at the closing mark; the piece after it opens with a dash.
+    text = (
+        "The project began in May.\n\n“We hope that seizures will increase and cross-border crimes will decrease "
+        "thanks to the commitment of all the parties.” – said Ms. Ana Ruiz, First Secretary of the Embassy of "
+        "Chile in Peru.\n\n“Development of interagency cooperation is our aim,”- noted Mr. Luis Quispe, Leading "
+        "Expert of the Drug Control Center."
+    )
+    assert [attribute(text, q).speaker for q in find_quotations(text)] == ["Ana Ruiz", "Luis Quispe"]
