@@ -48,7 +48,7 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
     # military police are armed forces.
     (r"\b(security service|security committee|intelligence|border (guard )?service|border guards? service|"
      r"secret service|counterintelligence|national guard|coast guard|border (police|troops|guards?)|"
-     r"(?<!military )police|gendarmerie)\b", "security_service"),
+     r"(?<!military )police|gendarmerie|guard)\b", "security_service"),
     (r"\b(organi[sz]ation|alliance|union|united nations|council of europe|commonwealth|treaty organization)\b",
      "international_org"),
     (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces|brigade|battalion|regiment|"

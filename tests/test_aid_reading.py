@@ -153,3 +153,9 @@ def test_members_of_a_state_are_named_whole_and_members_of_a_body_by_the_body() 
     assert read_sentence("Japan handed over two boats to officers of the Peruvian Coast Guard.").recipient == (
         "Peruvian Coast Guard"
     )
+
+
+def test_the_body_a_delivery_to_a_state_is_for_is_the_recipient() -> None:
+    reading = read_sentence("Japan handed over ten radios to Peru for its border police.")
+    assert reading.recipient == "border police"
+    assert read_sentence("Japan handed over ten radios to Peru for training.").recipient == "Peru"

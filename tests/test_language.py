@@ -50,6 +50,7 @@ def test_demonyms_and_possessives_give_the_country_of_a_body() -> None:
     assert country_in("the Nigerian Navy") == "NG"
     assert country_in("Georgia’s Coast Guard") == "GE"
     assert classify("BiH Armed Forces") == ("military_unit", "BA")  # the local short form of the state
+    assert classify("Maritime Guard") == ("security_service", None)  # a guard named as a body is no person
     assert country_of_name("Mongolian") is None  # a demonym is not a state's name
 
 

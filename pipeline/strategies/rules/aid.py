@@ -339,6 +339,14 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         )
     if recipient is None:  # "two boats worth $2 million to the border service": attached low
         recipient = _attached_low(verb, "to") or (_attached_low(verb, "for") if kind != "receiving" else None)
+    # "sent boats to Ukraine for its Maritime Guard": the body it is for is the recipient (the most
+    # specific one the text names), the state only when no body is.
+    for_object = _object_of(verb, "for") if kind != "receiving" else None
+    if (
+        recipient is not None and for_object is not None and for_object != recipient and _is_actor(for_object)
+        and country_of_name(recipient.text) and any(c.dep_ == "poss" for c in for_object.children)
+    ):
+        recipient = for_object
     # "X said it had received ...": the pronoun is the one who said so.
     if transfer.donor is not None and transfer.donor.pos_ == "PRON":
         transfer.donor = _reporter_of(transfer.donor)
