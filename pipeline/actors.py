@@ -37,6 +37,12 @@ def same_post() -> dict[str, list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def seated_bodies() -> frozenset[str]:
+    """Words that end the name of an office whose full name says where it sits ("... Office in Dushanbe")."""
+    return frozenset(tomllib.loads(BODIES.read_text(encoding="utf-8")).get("seated_bodies", []))
+
+
+@functools.lru_cache(maxsize=1)
 def acronyms() -> dict[str, tuple[str, str | None]]:
     """Bodies known by acronym, with their kind and, where they have one, their country."""
     table = tomllib.loads(BODIES.read_text(encoding="utf-8"))["acronyms"]
@@ -55,8 +61,8 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
      r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|"
      r"border guards?|military)\b", "military_unit"),
     (r"\b(ministry|ministries|minister|department|government|parliament|presidential|administration|"
-     r"agency|committee|office|cabinet|state duma|senate|center|centre|institute|academy|service|police|"
-     r"customs)\b", "government_body"),
+     r"agency|committee|office|embassy|consulate|cabinet|state duma|senate|center|centre|institute|academy|"
+     r"service|police|customs)\b", "government_body"),
     (r"\b(company|corporation|corp|inc|ltd|llc|jsc|group|shipyard|plant|holding|industries|systems)\b", "company"),
 ]
 
@@ -134,6 +140,10 @@ class ActorRules:
             candidate = match.group(0)
             if len(candidate) > len(best):
                 best = candidate
+        if any(word in seated_bodies() for word in best.split()):
+            # "the OSCE Programme Office in Dushanbe": where the office sits is part of its name.
+            seat_of = re.search(rf"{re.escape(best)}{_GAP}in{_GAP}((?:{_ORG_WORD}{_GAP})*{_ORG_WORD})", self.text)
+            best = seat_of.group(0) if seat_of else best
         return best
 
     def person_titled(self, description: str) -> str | None:

@@ -262,3 +262,13 @@ def test_parse_readers_never_compare_tokens_by_identity() -> None:
                     if isinstance(op, (ast.Is, ast.IsNot)) and not sentinel:
                         found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
     assert found == []
+
+
+def test_an_office_named_with_where_it_sits() -> None:
+    from pipeline.actors import ActorRules
+
+    text = "The OSCE Programme Office in Lima handed over cameras. The Embassy of Japan in Peru said so."
+    actors = ActorRules(text)
+    assert actors.actor("OSCE Programme Office").name == "OSCE Programme Office in Lima"
+    embassy = actors.actor("Embassy of Japan")
+    assert (embassy.name, embassy.kind, embassy.country) == ("Embassy of Japan in Peru", "government_body", "JP")
