@@ -331,6 +331,7 @@ class ActorRules:
         named = self._person_at_end(name)
         if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
             name = named
+        name = _state_after_description(name)
 
         kind, country = classify(name)
         if kind == "person":
@@ -480,6 +481,17 @@ def _function_named_before(head: Any) -> str | None:
     if not tokens or len(tokens) > 20:
         return None
     return _strip_article(doc[tokens[0].i : tokens[-1].i + 1].text)
+
+
+def _state_after_description(name: str) -> str:
+    """'NATO country Latvia', 'fellow member Estonia' -> the state: words that describe a state
+    before its name are not part of it ("Government of Latvia" keeps its name)."""
+    words = name.split()
+    for i in range(1, len(words)):
+        before = words[i - 1]
+        if before.islower() and before not in _POSITION_JOINS and country_of_name(" ".join(words[i:])):
+            return " ".join(words[i:])
+    return name
 
 
 def _strip_article(text: str) -> str:

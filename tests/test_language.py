@@ -272,3 +272,13 @@ def test_an_office_named_with_where_it_sits() -> None:
     assert actors.actor("OSCE Programme Office").name == "OSCE Programme Office in Lima"
     embassy = actors.actor("Embassy of Japan")
     assert (embassy.name, embassy.kind, embassy.country) == ("Embassy of Japan in Peru", "government_body", "JP")
+
+
+def test_words_that_describe_a_state_before_its_name_are_not_part_of_it() -> None:
+    from pipeline.actors import ActorRules
+
+    actors = ActorRules("NATO country Latvia sent helmets. The Government of Latvia agreed.")
+    assert actors.actor("NATO country Latvia").model_dump() == {
+        "name": "Latvia", "kind": "country", "country": "LV", "role": None,
+    }
+    assert actors.actor("Government of Latvia").name == "Government of Latvia"
