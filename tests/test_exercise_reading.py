@@ -292,3 +292,11 @@ def test_a_hyphenated_pair_of_states_before_the_exercise_names_both() -> None:
     assert roles("Soldiers are pictured during the Mongolia-Kazakhstan joint exercise on June 27, 2017.")[
         "participants"
     ] == ["Mongolia", "Kazakhstan"]
+
+
+def test_the_exercises_name_held_says_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    assert states_time_and_place("Chilean marines will conduct “Andes Shield 2019” from May 3 to 9 in Arica.")
+    assert states_time_and_place("“Andes Shield 2019” will be held from May 3 to 9 in Arica.")
+    assert not states_time_and_place("Chilean marines praised “Andes Shield 2019” on May 3 in Arica.")

@@ -186,10 +186,15 @@ def states_time_and_place(sentence: str) -> bool:
         return True
     data = patterns()
     exercise_nouns = set(data["exercise_nouns"])
-    for token in parse(sentence):
+    doc = parse(sentence)
+    # The exercise's name stands for it too: "X is hosting on May 3-9 the Andes Exercise 2016".
+    named = {t.i for name in exercise_names(sentence) for at in [sentence.find(name)] if at >= 0
+             for t in doc if at <= t.idx < at + len(name)}
+    for token in doc:
         # "the exercise is being conducted at X", and "A and B will conduct the exercise in X": the
         # exercise as what is held, whether subject of its course or object of holding it.
-        held = token.lemma_.lower() in exercise_nouns and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+        is_exercise = token.lemma_.lower() in exercise_nouns or token.i in named
+        held = is_exercise and token.dep_ in ("nsubj", "nsubjpass", "dobj")
         if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
         # "X participated in the exercise August 5-23 at Y", "took part in the drill off Z".
