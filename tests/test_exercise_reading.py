@@ -299,4 +299,5 @@ def test_the_exercises_name_held_says_its_time_and_place() -> None:
 
     assert states_time_and_place("Chilean marines will conduct “Andes Shield 2019” from May 3 to 9 in Arica.")
     assert states_time_and_place("“Andes Shield 2019” will be held from May 3 to 9 in Arica.")
+    assert states_time_and_place("Peruvian marines took part in “Andes Shield 2019” from May 3 to 9 in Arica.")
     assert not states_time_and_place("Chilean marines praised “Andes Shield 2019” on May 3 in Arica.")

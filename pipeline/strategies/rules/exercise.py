@@ -198,7 +198,7 @@ def states_time_and_place(sentence: str) -> bool:
         if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
         # "X participated in the exercise August 5-23 at Y", "took part in the drill off Z".
-        joined = token.lemma_.lower() in exercise_nouns and token.dep_ == "pobj" and token.head.lower_ == "in"
+        joined = is_exercise and token.dep_ == "pobj" and token.head.lower_ == "in"
         if joined and token.head.head.lemma_.lower() in data["joining_verbs"]:
             return True
     return False
