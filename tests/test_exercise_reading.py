@@ -301,3 +301,11 @@ def test_the_exercises_name_held_says_its_time_and_place() -> None:
     assert states_time_and_place("“Andes Shield 2019” will be held from May 3 to 9 in Arica.")
     assert states_time_and_place("Peruvian marines took part in “Andes Shield 2019” from May 3 to 9 in Arica.")
     assert not states_time_and_place("Chilean marines praised “Andes Shield 2019” on May 3 in Arica.")
+
+
+def test_what_is_done_during_the_exercise_is_taking_part() -> None:
+    found = roles(
+        "During “Andes Shield 2019”, held on May 4-7 near Arica, marines of the Chilean Navy and the Peruvian "
+        "Navy practiced defending ports."
+    )
+    assert found["participants"] == ["Chilean Navy", "Peruvian Navy"]

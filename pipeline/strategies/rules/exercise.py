@@ -648,7 +648,7 @@ def _agents(verb: Any) -> list[Any]:
 
 def _acts_on_exercise(verb: Any, names: list[str]) -> bool:
     acted_on = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
-    acted_on += [o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "into")
+    acted_on += [o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "into", "during")
                  for o in c.children if o.dep_ == "pobj"]
     if verb.dep_ in ("acl", "relcl"):
         acted_on.append(verb.head)
