@@ -93,7 +93,10 @@ _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
-_ORG_WORD = r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
+_ORG_WORD = (
+    r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
+)
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
 
 
@@ -376,6 +379,16 @@ def trim_name(name: str) -> str:
     """A name without a clause opener before it or a day word after it; still a span of the text."""
     trimmed = re.sub(rf"^{_CLAUSE_OPENERS}\b[,\s]+", "", name)
     trimmed = re.sub(rf"(?:\s+(?:on|last|this|next))?\s+{_DAY_WORDS}$", "", trimmed)
+    # "On Wednesday Kazakhstan’s Defense Ministry and ...": the day that opened the sentence, when
+    # what follows is a state, a title or a person ("Monday Group" stays a name).
+    day = re.match(rf"(?:[Oo]n\s+)?{_DAY_WORDS}\s+(?=\S)", trimmed)
+    if day:
+        rest = trimmed[day.end() :]
+        first = rest.split()[0]
+        if is_country_word(re.sub(r"(?:’s|'s)$", "", first)) or first.lower().strip(".") in TITLE_WORDS or (
+            looks_like_person(rest)
+        ):
+            trimmed = rest
     return trimmed if trimmed.strip() else name
 
 

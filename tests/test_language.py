@@ -103,6 +103,11 @@ def test_clause_openers_and_day_words_are_not_part_of_a_name() -> None:
     assert trim_name("Navy Tuesday") == "Navy"
     assert trim_name("Meanwhile, Georgia") == "Georgia"
     assert trim_name("Monday Group") == "Monday Group"
+    assert trim_name("Wednesday Chile’s Defense Ministry") == "Chile’s Defense Ministry"
+    assert trim_name("Tuesday Ambassador Vogt") == "Ambassador Vogt"
+    # Nor is the day that opens a sentence taken into an organisation's fuller name.
+    opening = "On Wednesday Chile’s Defense Ministry and the Pentagon signed a roadmap."
+    assert ActorRules(opening).actor("Chile’s Defense Ministry").name == "Chile’s Defense Ministry"
     text = "But Ambassador Tom Lee said the Navy Tuesday handed over boats."
     assert ActorRules(text).actor("But Ambassador Tom Lee").name == "Tom Lee"
 
