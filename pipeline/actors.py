@@ -398,6 +398,11 @@ def person_without_title(phrase: str) -> str:
     match = _TITLED_PERSON.match(phrase)
     if match:
         name = match.group("name")
+        words = name.split()
+        # "Deputy Defence Minister Dorj": the title may run on into what the pattern took as the name.
+        while len(words) > 1 and (words[0].lower() in TITLE_WORDS or words[0].lower() in title_endings()):
+            words = words[1:]
+        name = " ".join(words)
         # "Brig. Gen Roland X": the title may run on into the name's first words.
         return person_without_title(name) if _is_rank(name.split()[0]) and len(name.split()) > 2 else name
     words = phrase.split()

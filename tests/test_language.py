@@ -287,3 +287,12 @@ def test_words_that_describe_a_state_before_its_name_are_not_part_of_it() -> Non
         "name": "Latvia", "kind": "country", "country": "LV", "role": None,
     }
     assert actors.actor("Government of Latvia").name == "Government of Latvia"
+
+
+def test_a_long_title_before_a_surname_is_all_title() -> None:
+    from pipeline.actors import ActorRules, person_without_title
+
+    assert person_without_title("Deputy Defence Minister Rojas") == "Rojas"
+    text = "Chilean Deputy Defence Minister Ana Rojas signed it. Later Deputy Defence Minister Rojas spoke."
+    actor = ActorRules(text).actor("Deputy Defence Minister Rojas")
+    assert (actor.name, actor.kind, actor.role) == ("Ana Rojas", "person", "Chilean Deputy Defence Minister")
