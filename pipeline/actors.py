@@ -118,12 +118,20 @@ class ActorRules:
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
             while tokens and (
                 tokens[0].lower() in TITLE_WORDS or tokens[0].lower() in title_endings()
-                or is_country_word(tokens[0]) or tokens[0] == "Col."
+                or is_country_word(tokens[0]) or tokens[0] == "Col." or tokens[0] in _NOT_NAME_CONTINUATIONS
+                or re.fullmatch(_CLAUSE_OPENERS, tokens[0])
             ):
                 tokens = tokens[1:]
             candidate = person_without_title(" ".join(tokens))
             if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
                 best = candidate
+        # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
+        after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text)
+        if after and len(best.split()) >= 2:
+            word = after.group(1)
+            if not (word.lower() in TITLE_WORDS or word.lower() in title_endings() or is_country_word(word)
+                    or word in _NOT_NAME_CONTINUATIONS) and looks_like_person(f"{best} {word}"):
+                best = f"{best} {word}"
         return best
 
     def full_org_name(self, name: str) -> str:
@@ -415,6 +423,12 @@ def person_without_title(phrase: str) -> str:
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
 
 
+# Capitalized words that follow a name without continuing it: the start of the next clause or a date.
+_NOT_NAME_CONTINUATIONS = {
+    "On", "In", "At", "The", "This", "But", "And", "As", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+}
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",

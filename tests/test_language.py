@@ -296,3 +296,15 @@ def test_a_long_title_before_a_surname_is_all_title() -> None:
     text = "Chilean Deputy Defence Minister Ana Rojas signed it. Later Deputy Defence Minister Rojas spoke."
     actor = ActorRules(text).actor("Deputy Defence Minister Rojas")
     assert (actor.name, actor.kind, actor.role) == ("Ana Rojas", "person", "Chilean Deputy Defence Minister")
+
+
+def test_a_persons_full_name_may_run_on_after_the_name_given_and_never_takes_a_clause_opener() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "“We are ready,” said Peruvian Navy commander Luis Vargas Llosa. Later Luis Vargas spoke. "
+        "Ana Ruiz On Monday."
+    )
+    actors = ActorRules(text)
+    assert actors.full_name("Luis Vargas") == "Luis Vargas Llosa"
+    assert actors.full_name("Ana Ruiz") == "Ana Ruiz"  # "On" opens the next clause
