@@ -309,3 +309,11 @@ def test_what_is_done_during_the_exercise_is_taking_part() -> None:
         "Navy practiced defending ports."
     )
     assert found["participants"] == ["Chilean Navy", "Peruvian Navy"]
+
+
+def test_a_relative_pronoun_is_no_scenario_task() -> None:
+    tasks = scenario(
+        "The exercises, in which Chilean and Peruvian marines will practice interoperability in fighting illegal "
+        "armed units, will take place at the Arica range."
+    )
+    assert "which" not in tasks

@@ -848,6 +848,8 @@ def _tasks(head: Any, span: Any) -> list[str]:
         objects = [c for c in member.children if c.dep_ == "dobj"] if member.tag_ == "VBG" else []
         further = [c for o in objects for c in o.conjuncts if c.i > o.i]
         task = _task(member, span) if not further else _without(member, further, span)
+        if member.pos_ == "PRON" or member.tag_ in ("WDT", "WP"):
+            continue  # "in which ...": a pronoun is no task
         if task and len(task.split()) <= 14:
             found.append(task)
         found.extend(t for t in (_task(c, span) for c in further) if t and len(t.split()) <= 14)
