@@ -80,3 +80,18 @@ def test_what_a_delivery_included_is_read_into_it() -> None:
     # The delivery as a whole may be the subject, as well as a pronoun or a batch noun.
     assert states_contents("According to the coast guard, the assistance includes two skimmers.")
     assert states_contents("The donation comprised forty radios.")
+
+
+def test_what_a_delivery_was_worth_is_read_into_it() -> None:
+    from pipeline.strategies.rules.aid import states_value
+
+    text = (
+        "On May 2 Chile delivered a package of pollution-control gear to the Peruvian coast guard in Callao. "
+        "The embassy put the value of the package at about $3.7 million.\n\n"
+        "Fishing resumed on Wednesday."
+    )
+    document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+    prompt = load_prompts()["aid_delivery"]
+    read = read_only_units(document, prompt, candidate_units(document, prompt))
+    assert [u.text for u in read] == ["The embassy put the value of the package at about $3.7 million."]
+    assert not states_value("The budget of the ministry is $5 million.")  # no delivery named

@@ -11,7 +11,7 @@ from pipeline.strategies.rules.aid import (
     contents,
     is_general_goods,
     read_aid,
-    states_contents,
+    refers_to_delivery,
     states_specific_aid,
 )
 from pipeline.strategies.rules.phrases import is_specific_actor
@@ -68,8 +68,9 @@ def _bare(name: str) -> str:
 
 def complete_by_rule(overrides: Fields) -> bool:
     """Goods handed over, with or without a giver: "the provision of trailers along with spare parts"
-    continues the delivery before it (merge), or is rejected as incomplete."""
-    return bool(overrides.get("items"))
+    continues the delivery before it (merge), or is rejected as incomplete; so does a value stated
+    with no transfer of its own ("The embassy put the value of the package at $3.7 million")."""
+    return bool(overrides.get("items")) or bool(overrides.get("value") and overrides.get("status") is None)
 
 
 def missing_core(data: Fields) -> str | None:
@@ -99,7 +100,7 @@ def is_general(field: str, value: object) -> bool:
 ENTRY = RecordTypeEntry(
     record_type="aid_delivery",
     gate=states_specific_aid,
-    refers_back=states_contents,  # "It included four booms and two skimmers."
+    refers_back=refers_to_delivery,  # "It included four booms and two skimmers.", "It was worth $2 million."
     read_follow=2,
     read=read,
     complete_by_rule=complete_by_rule,

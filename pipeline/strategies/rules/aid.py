@@ -65,6 +65,7 @@ class Lexicon:
     program_nouns: frozenset[str]
     contents_verbs: frozenset[str]
     contents_subjects: frozenset[str]
+    value_words: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,6 +97,7 @@ def lexicon() -> Lexicon:
         program_nouns=frozenset(data["program"]["nouns"]),
         contents_verbs=frozenset(data["contents_verbs"]),
         contents_subjects=frozenset(data["contents_subjects"]),
+        value_words=frozenset(data["value_words"]),
     )
 
 
@@ -792,6 +794,25 @@ def is_general_goods(description: str) -> bool:
 
 def states_contents(sentence: str) -> bool:
     return bool(contents(parse(sentence), 0, len(sentence)))
+
+
+def states_value(sentence: str) -> bool:
+    """'The embassy put the value of the package at $3.7 million', 'officials valued the
+    consignment at 1.1 billion rubles': what the delivery just told was worth, with no transfer of its own."""
+    if not find_money(sentence):
+        return False
+    words = lexicon()
+    doc = parse(sentence)
+    if _transfers(doc, {t.i for t in doc}):
+        return False
+    delivery = words.batch | words.transfer_nouns | words.contents_subjects | words.general_goods
+    worth = any(t.lemma_.lower() in words.value_words for t in doc)
+    return worth and any(t.lemma_.lower() in delivery and t.pos_ == "NOUN" for t in doc)
+
+
+def refers_to_delivery(sentence: str) -> bool:
+    """A later sentence that lists the goods of the delivery just told, or says what it was worth."""
+    return states_contents(sentence) or states_value(sentence)
 
 
 def read_sentence(sentence: str) -> AidReading:
