@@ -126,3 +126,9 @@ def test_a_list_of_signers_read_as_an_apposition_and_governments_of_states() -> 
     )
     assert reading.parties == ["Pacific Fisheries Agency", "Chile", "Peru", "Andean Development Bank"]
     assert read_sentence("The Governments of Chile and Peru signed a fisheries treaty.").parties == ["Chile", "Peru"]
+
+
+def test_a_signing_still_ahead_is_an_agreement_expected() -> None:
+    assert read_sentence("Chile and Peru will sign a border agreement on March 12.").facts["status"] == "agreed"
+    assert read_sentence("Chile, Peru to sign border agreement Wednesday").facts["status"] == "agreed"
+    assert read_sentence("Chile and Peru have signed a border treaty.").facts["status"] == "signed"

@@ -542,6 +542,10 @@ def _status(act: Token | None, tokens: list[Token]) -> str | None:
         if _lemma(head.head) in table.not_yet:
             return table.not_yet[_lemma(head.head)]
         head = head.head
+    # "will sign", "are to sign", a headline's "to sign": a signing still ahead is an agreement expected.
+    ahead = any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "to", "'ll") for c in act.children)
+    if ahead and _lemma(act) in table.signing_acts:
+        return "agreed"
     return table.acts[_lemma(act)]
 
 
