@@ -198,6 +198,7 @@ def speech_lemmas() -> set[str]:
 
 
 _PRONOUNS = {"he", "she", "they", "we", "i"}
+_POSSESSIVE_MARKS = ("’s", "'s")  # the parser may read them as compounds: "UNDP ’s Zuev"
 _OUTLET = object()  # the cue's subject reports the words: an outlet, a reporter
 # Subjects that name no one.
 _NOT_SPEAKERS = {"it", "this", "that", "which", "who", "what", "there"}
@@ -317,9 +318,8 @@ def _frame(doc: Any, text: str, quotation: Quotation) -> list[Any]:
     if not sentences_around:
         return []
     # A sentence the splitter ended at a comma ("..., the commander of the flotilla, | Cmdr. A B,
-    # said") goes on in the next one.
-    # So does a piece that opens with a dash or in lower case after the closing mark
-    # ("…parties.” | – said Ms. A B").
+    # said") goes on in the next one; so does a piece that opens with a dash, or in lower case, after
+    # the closing mark ("…parties.” | – said Ms. A B").
     while sentences_around[-1].end < len(doc):
         following = doc[sentences_around[-1].end].sent
         opening = following.text.lstrip()[:1]
@@ -477,7 +477,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         return None
     start, end = words[0].idx, token.idx + len(token.text)
     described = text[start:end]
-    if token.pos_ == "PROPN" and any(w.dep_ == "poss" or w.text in ("’s", "'s") for w in words):
+    if token.pos_ == "PROPN" and any(w.dep_ == "poss" or w.text in _POSSESSIVE_MARKS for w in words):
         from pipeline.actors import ActorRules, looks_like_person  # actors needs no parse; imported here (layers)
 
         # "UNDP’s Zuev said": a surname the text gives in full elsewhere is the person, not the body.
@@ -598,7 +598,7 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         if entity is not None and entity.label_ in ("PERSON", "GPE", "NORP", "LOC", "FAC"):
             continue  # a PERSON is counted above; a place speaks for its government, not as "he"
         words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t == token)]
-        owner = [i for i, t in enumerate(words) if t.text in ("’s", "'s")]
+        owner = [i for i, t in enumerate(words) if t.text in _POSSESSIVE_MARKS]
         words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
         if looks_like_person(name):
