@@ -6,6 +6,7 @@ rules can, because they only ever return text that is in the document or codes f
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 import tomllib
@@ -93,9 +94,10 @@ _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ORG_WORD = (
     r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
+    rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 )
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
 
@@ -343,7 +345,6 @@ class ActorRules:
         if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
             name = named
         name = _state_after_description(name)
-
         kind, country = classify(name)
         if kind == "person":
             name = self.full_name(name)
@@ -380,7 +381,7 @@ _TITLED_PERSON = re.compile(
 # Words that open a clause, and day words that follow a subject, but are never part of a name:
 # "But Ambassador Lee said", "The Navy Tuesday handed over", "Meanwhile, Georgia".
 _CLAUSE_OPENERS = r"(?:But|And|Or|Yet|So|Meanwhile|However|Also|Then|Later|Now|Still|According to)"
-_DAY_WORDS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tomorrow)"
+_DAY_WORDS = rf"(?:{'|'.join(_WEEKDAYS)}|today|yesterday|tomorrow)"
 
 
 def trim_name(name: str) -> str:
@@ -425,9 +426,7 @@ def person_without_title(phrase: str) -> str:
 
 # Capitalized words that follow a name without continuing it: the start of the next clause or a date.
 _NOT_NAME_CONTINUATIONS = {
-    "On", "In", "At", "The", "This", "But", "And", "As", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    "On", "In", "At", "The", "This", "But", "And", "As", *_WEEKDAYS, *(m for m in calendar.month_name if m),
 }
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
