@@ -317,3 +317,11 @@ def test_a_relative_pronoun_is_no_scenario_task() -> None:
         "armed units, will take place at the Arica range."
     )
     assert "which" not in tasks
+
+
+def test_those_who_begin_or_open_the_exercise_take_part() -> None:
+    assert roles("Chile, Peru and Ecuador kicked off a joint naval exercise on Monday.")["participants"] == [
+        "Chile", "Peru", "Ecuador"
+    ]
+    assert roles("Chile and Peru opened the drill in Arica.")["participants"] == ["Chile", "Peru"]
+    assert roles("Chile began talks with Peru.")["participants"] == []  # not an exercise
