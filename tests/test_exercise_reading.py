@@ -325,3 +325,8 @@ def test_those_who_begin_or_open_the_exercise_take_part() -> None:
     ]
     assert roles("Chile and Peru opened the drill in Arica.")["participants"] == ["Chile", "Peru"]
     assert roles("Chile began talks with Peru.")["participants"] == []  # not an exercise
+
+
+def test_those_a_host_holds_the_exercise_with_take_part() -> None:
+    found = roles("Chile hosted joint naval drills with Peru and Ecuador off Valparaiso on Monday.")
+    assert (found["organizers"], found["participants"]) == (["Chile"], ["Peru", "Ecuador"])

@@ -712,10 +712,11 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             _actor_names(token, span, names, role, found)
             # "A, in cooperation with B, hosted ...", "A hosted the drill in cooperation with B"
         for prep in [c for c in verb.children if c.dep_ == "prep"]:
-            if role == "participants" and prep.lower_ in data["alongside_prepositions"]:
-                for obj in prep.children:  # "brought together A and B with units from C"
+            # "brought together A and B with units from C"; "A hosted joint drills with B": B takes part.
+            if role in ("participants", "organizers") and prep.lower_ in data["alongside_prepositions"]:
+                for obj in prep.children:
                     if obj.dep_ == "pobj" and not _is_exercise(obj, names):
-                        _actor_names(obj, span, names, role, found)
+                        _actor_names(obj, span, names, "participants", found)
             for obj in prep.children:
                 if obj.lemma_.lower() in data["cooperation_nouns"]:
                     for inner in obj.children:
