@@ -159,3 +159,9 @@ def test_the_body_a_delivery_to_a_state_is_for_is_the_recipient() -> None:
     reading = read_sentence("Japan handed over ten radios to Peru for its border police.")
     assert reading.recipient == "border police"
     assert read_sentence("Japan handed over ten radios to Peru for training.").recipient == "Peru"
+
+
+def test_the_receiver_before_the_goods_after_to() -> None:
+    # "handed over to Peru two patrol boats": the parser reads "Peru" as a modifier of "boats".
+    reading = read_sentence("Japan has handed over to Peru two patrol boats.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peru", [("patrol boats", 2)])

@@ -282,6 +282,14 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         recipient = for_object if for_object is not None and _is_actor(for_object) else None
     objects = _direct_objects(verb)
     goods: list[Token] = []
+    # "handed over to Peru two patrol boats": the parser reads the receiver and the goods after it as
+    # one phrase ("Peru" a modifier of "boats"); the name before the number receives, the rest is given.
+    receiving_noun = recipient is not None and recipient.lemma_.lower() in lexicon().receivers | lexicon().members
+    if recipient is not None and not objects and recipient.pos_ == "NOUN" and not receiving_noun:
+        receiver = [c for c in recipient.lefts if c.dep_ in ("nmod", "compound") and _is_actor(c)]
+        counted = [c for c in recipient.lefts if c.dep_ == "nummod"]
+        if receiver and counted and receiver[0].i < counted[0].i:
+            objects, recipient = [recipient], receiver[0]
     if kind == "giving":
         if _is_passive(verb):
             transfer.donor = _object_of(verb, "by") or _object_of(verb, "from")
@@ -476,6 +484,9 @@ def _description(item: Token) -> str | None:
     doc = item.doc
     start = item.left_edge.i
     possessed = {t.i for c in item.lefts if c.dep_ == "poss" for t in c.subtree}
+    # "to Peru two patrol boats" read as one phrase: the receiver before the number is no part of the goods.
+    possessed |= {t.i for c in item.lefts if c.dep_ == "nmod" and c.ent_type_ in ("GPE", "ORG", "NORP")
+                  and any(n.dep_ == "nummod" and n.i > c.i for n in item.lefts) for t in c.subtree}
     while start < item.i:
         token = doc[start]
         # "off-road", "all-terrain" vehicles keep their first word.
