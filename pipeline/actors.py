@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.language.parse import abbreviations, in_brackets, parse
 from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
-from pipeline.text import date_line_opening
+from pipeline.text import date_line_opening, without_possessive
 from schemas import Actor
 
 # Bodies known by acronym, with their country where they have one.
@@ -94,7 +94,7 @@ _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = tuple(calendar.day_name)
 _ORG_WORD = (
     r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
@@ -394,7 +394,7 @@ def trim_name(name: str) -> str:
     if day:
         rest = trimmed[day.end() :]
         first = rest.split()[0]
-        if is_country_word(re.sub(r"(?:’s|'s)$", "", first)) or first.lower().strip(".") in TITLE_WORDS or (
+        if is_country_word(without_possessive(first)) or first.lower().strip(".") in TITLE_WORDS or (
             looks_like_person(rest)
         ):
             trimmed = rest

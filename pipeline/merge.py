@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.language.places import country_of_name, demonym_country
 from pipeline.record_types import entry, names_in
-from pipeline.text import squash
+from pipeline.text import squash, without_possessive
 from schemas import Record, with_stable_id
 
 FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it continues
@@ -80,7 +80,7 @@ def _body_and_state(name: str) -> tuple[str, str] | None:
             return bare[: after.start()].lower(), code
     words = bare.split()
     if len(words) >= 2:
-        state = re.sub(r"(?:’s|'s)$", "", words[0])
+        state = without_possessive(words[0])
         code = country_of_name(state) or demonym_country(state)
         if code:
             return " ".join(words[1:]).lower(), code

@@ -45,10 +45,10 @@ _DATE_PATTERNS = [
     # last year / this year, against the document's own year
     r"\b(?P<ry>[Tt]his|[Ll]ast)\s+year\b",
     # Tuesday / yesterday: resolved against the document's own date when it is known to the day
-    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Yy]esterday|[Tt]oday)\b",
+    rf"\b(?P<wd>{'|'.join(calendar.day_name)}|[Yy]esterday|[Tt]oday)\b",
 ]
 _ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS = [day.lower() for day in calendar.day_name]
 _DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
 _MONTH_ALONE = next(p for p in _DATE_RES if "(?P<rel>" in p.pattern)  # "may" may be the modal verb
 

@@ -46,6 +46,11 @@ def date_line_opening(text: str) -> tuple[int, int] | None:
     return match.span("words") if match else None
 
 
+def without_possessive(word: str) -> str:
+    """'Chile’s' -> 'Chile': a name's possessive ending, curly or straight, is not part of the name."""
+    return re.sub(r"(?:’s|'s)$", "", word)
+
+
 def squash(text: str) -> str:
     """`fold` plus runs of white space collapsed: for comparing values, not for offsets."""
     return re.sub(r"\s+", " ", fold(text)).strip()

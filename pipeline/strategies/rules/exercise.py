@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, demonym_country, is_country_word
-from pipeline.text import Span
+from pipeline.text import Span, without_possessive
 
 
 def plausible_exercise_name(name: str, sentence: str) -> bool:
@@ -352,7 +352,7 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"^(?:the|The)\s+", "", text.strip(" ,;:—–-"))
     text = re.sub(r"^[\w.]+-led\s+", "", text)  # "Russia-led X": X
     text = re.sub(r"\s*\((?:[A-Z][\w-]*\s?)*\)?$", "", text)  # a trailing "(SCO)" or "(SCO"
-    return re.sub(r"(?:’s|'s)$", "", text).strip(" ,;:—–-")
+    return without_possessive(text).strip(" ,;:—–-")
 
 
 def _proper_span(token: Any, span: Any) -> Any:
