@@ -63,19 +63,22 @@ def test_the_year_a_series_began_is_not_the_events_date() -> None:
     assert _place_and_date(entry("exercise"), sentence, {})["date"] == "10-21 September 2030"
 
 
-def test_what_a_delivery_included_is_read_into_it() -> None:
-    from pipeline.strategies.rules.aid import states_contents
-
+def _read_after_a_delivery(sentence: str) -> list[str]:
+    """The sentences read by rule (not asked) in a text that tells a delivery and then `sentence`."""
     text = (
         "On May 2 Chile delivered a package of pollution-control gear to the Peruvian coast guard in Callao. "
-        "It included four containment booms and two skimmers.\n\n"
-        "Fishing resumed on Wednesday."
+        f"{sentence}\n\nFishing resumed on Wednesday."
     )
     document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
     prompt = load_prompts()["aid_delivery"]
-    asked = candidate_units(document, prompt)
-    read = read_only_units(document, prompt, asked)
-    assert [u.text for u in read] == ["It included four containment booms and two skimmers."]
+    return [u.text for u in read_only_units(document, prompt, candidate_units(document, prompt))]
+
+
+def test_what_a_delivery_included_is_read_into_it() -> None:
+    from pipeline.strategies.rules.aid import states_contents
+
+    read = _read_after_a_delivery("It included four containment booms and two skimmers.")
+    assert read == ["It included four containment booms and two skimmers."]
     assert not states_contents("The talks included a visit to the port.")
     # The delivery as a whole may be the subject, as well as a pronoun or a batch noun.
     assert states_contents("According to the coast guard, the assistance includes two skimmers.")
@@ -85,13 +88,6 @@ def test_what_a_delivery_included_is_read_into_it() -> None:
 def test_what_a_delivery_was_worth_is_read_into_it() -> None:
     from pipeline.strategies.rules.aid import states_value
 
-    text = (
-        "On May 2 Chile delivered a package of pollution-control gear to the Peruvian coast guard in Callao. "
-        "The embassy put the value of the package at about $3.7 million.\n\n"
-        "Fishing resumed on Wednesday."
-    )
-    document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
-    prompt = load_prompts()["aid_delivery"]
-    read = read_only_units(document, prompt, candidate_units(document, prompt))
-    assert [u.text for u in read] == ["The embassy put the value of the package at about $3.7 million."]
+    read = _read_after_a_delivery("The embassy put the value of the package at about $3.7 million.")
+    assert read == ["The embassy put the value of the package at about $3.7 million."]
     assert not states_value("The budget of the ministry is $5 million.")  # no delivery named
