@@ -330,3 +330,14 @@ def test_those_who_begin_or_open_the_exercise_take_part() -> None:
 def test_those_a_host_holds_the_exercise_with_take_part() -> None:
     found = roles("Chile hosted joint naval drills with Peru and Ecuador off Valparaiso on Monday.")
     assert (found["organizers"], found["participants"]) == (["Chile"], ["Peru", "Ecuador"])
+
+
+def test_units_from_states_in_a_sentence_about_the_exercise_take_part() -> None:
+    found = roles(
+        "The annual drills aim to improve coordination between naval units from Chile, Peru and Ecuador."
+    )
+    assert found["participants"] == ["Chile", "Peru", "Ecuador"]
+    # a verb that already gave them a role keeps it
+    found = roles("The drill was watched by representatives from Chile and Peru.")
+    assert (found["participants"], found["observers"]) == ([], ["Chile", "Peru"])
+    assert roles("Naval units from Chile visited the port of Callao.")["participants"] == []  # no exercise

@@ -732,6 +732,9 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             _one_actor(last, span, names, "participants", found, depth=0)
         else:  # a title-case headline is one long "entity" to the tagger: the name's own words
             _add(found, "participants", span.doc[first.i : last.i + 1].text, names)
+    mentions_exercise = any(
+        t.lemma_.lower() in data["exercise_nouns"] or (t.pos_ == "PROPN" and _is_exercise(t, names)) for t in span
+    )
     for token in span:
         lemma = token.lemma_.lower()
         # "X began near the oil field, with crews from A and B": those with the exercise in its own
@@ -753,6 +756,22 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                 _actor_names(listed, span, names, "participants", found)
             for owner in (c for c in subject.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"):
                 _one_actor(owner, span, names, "participants", found, depth=0)
+        # "interoperability between units from A, B and C", "a force made up of ships from A": in a
+        # sentence about the exercise, the people, units and ships it names and where they come from
+        # are its participants, whatever verb the sentence hangs them on.
+        # A verb that already gave them a role ("witnessed by representatives from A") keeps it.
+        if mentions_exercise and token.pos_ == "NOUN" and lemma in data["member_nouns"]:
+            role = data["as_role"].get(lemma, "participants")
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            named: dict[str, list[str]] = {r: [] for r in ROLES}
+                            _actor_names(obj, span, names, role, named)
+                            taken = {n for r in ROLES for n in found[r]}
+                            for name in named[role]:
+                                if not any(name == t or _within(name, t) or _within(t, name) for t in taken):
+                                    _add(found, role, name, names)
         # "Coming from A and B, the participants trained ...": the people of the exercise and where from.
         if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
             for sender in _participle_senders(token.head):
