@@ -341,3 +341,24 @@ def test_units_from_states_in_a_sentence_about_the_exercise_take_part() -> None:
     found = roles("The drill was watched by representatives from Chile and Peru.")
     assert (found["participants"], found["observers"]) == ([], ["Chile", "Peru"])
     assert roles("Naval units from Chile visited the port of Callao.")["participants"] == []  # no exercise
+
+
+def test_a_list_after_including_names_members() -> None:
+    assert roles("Ten partner nations, including Chile, Peru and Ecuador, sent troops to the exercise.")[
+        "participants"
+    ] == ["Chile", "Peru", "Ecuador"]
+    assert roles("Troops from several nations, including Chile and Peru, took part in the drill.")[
+        "participants"
+    ] == ["Chile", "Peru"]
+    assert roles("Twelve allied states are sending officers for the exercise, including Chile and Peru.")[
+        "participants"
+    ] == ["Chile", "Peru"]
+
+
+def test_a_host_holding_the_exercise_says_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    assert states_time_and_place(
+        "Chile’s Naval Training Centre in Valparaiso is hosting on May 3-9 the Andes Shield 2019 exercise."
+    )
+    assert not states_time_and_place("Chile’s Naval Training Centre in Valparaiso opened on May 3.")

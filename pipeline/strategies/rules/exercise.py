@@ -197,6 +197,11 @@ def states_time_and_place(sentence: str) -> bool:
         held = is_exercise and token.dep_ in ("nsubj", "nsubjpass", "dobj")
         if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
+        # "X is hosting on May 3-9 the Andes Exercise 2016": a host holds the exercise then and there,
+        # wherever the parser hangs the exercise inside the clause.
+        host = next((a for a in token.ancestors if a.pos_ == "VERB"), None) if is_exercise else None
+        if host is not None and host.lemma_.lower() in data["hosting_verbs"]:
+            return True
         # "X participated in the exercise August 5-23 at Y", "took part in the drill off Z".
         joined = is_exercise and token.dep_ == "pobj" and token.head.lower_ == "in"
         if joined and token.head.head.lemma_.lower() in data["joining_verbs"]:
@@ -524,10 +529,13 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
             for agent in (c for c in child.children if c.dep_ == "agent"):
                 for obj in (o for o in agent.children if o.dep_ == "pobj"):
                     _actor_names(obj, span, names, role, found)
-    # "thirteen partner countries—Romania, Belgium and Turkey"
+    # "thirteen partner countries—Romania, Belgium and Turkey"; "ten nations, including A and B"
     for child in token.rights:
         if child.dep_ == "appos" and _in(span, child):
             _actor_names(child, span, names, role, found)
+        if child.dep_ == "prep" and child.lower_ in data["member_list_prepositions"]:
+            for obj in (o for o in child.children if o.dep_ == "pobj" and _in(span, o)):
+                _actor_names(obj, span, names, role, found)
 
 
 def _inverted_participants(span: Any, names: list[str], data: dict[str, Any]) -> list[Any]:
