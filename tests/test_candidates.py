@@ -91,3 +91,20 @@ def test_what_a_delivery_was_worth_is_read_into_it() -> None:
     read = _read_after_a_delivery("The embassy put the value of the package at about $3.7 million.")
     assert read == ["The embassy put the value of the package at about $3.7 million."]
     assert not states_value("The budget of the ministry is $5 million.")  # no delivery named
+
+
+def test_a_list_of_parties_is_never_cut_as_two_clauses() -> None:
+    """A clause cut at ", and" must join two clauses: the Oxford comma before a list's last name
+    keeps the sentence whole, so its date stays with its signing."""
+    prompt = load_prompts()["agreement"]
+
+    def asked(text: str) -> list[str]:
+        document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+        return [u.text for u in candidate_units(document, prompt)]
+
+    listed = "The task force was set up with the signing of a memorandum between Chile, Peru, and Ecuador in 2021."
+    assert asked(listed) == [listed]
+    two = "Chile signed a memorandum with Peru on fisheries, and Ecuador signed a treaty with Colombia on trade."
+    assert asked(two) == [
+        "Chile signed a memorandum with Peru on fisheries", "Ecuador signed a treaty with Colombia on trade."
+    ]

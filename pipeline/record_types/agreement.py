@@ -17,7 +17,7 @@ _FIRST_PERSON = {"i", "we"}
 
 def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Reading:
     """The agreement the sentence's parse states. Parties a clause shares with the rest of its sentence
-    ("between A, B, and C" cut at ", and") are read from the whole sentence, which is then the context."""
+    (a clause cut at "; " or ", but") are read from the whole sentence, which is then the context."""
     overrides: Fields = {}
     reading = read_agreement(document_text, unit.start, unit.end)
     context = None

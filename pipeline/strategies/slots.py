@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.backends.base import Backend, ContextOverflow, context_tokens
 from pipeline.documents import Document
+from pipeline.language.parse import parse
 from pipeline.normalize import find_dates
 from pipeline.prompts import END, SlotPrompt, split_item, split_list
 from pipeline.quotes import (
@@ -83,12 +84,22 @@ def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     """'X and Y signed a memorandum ..., but a protocol between Z and W remains under negotiation':
     one candidate per clause that states a record on its own ('Georgia is watching closely;
     Turkey handed over radio sets ...' keeps only the second)."""
-    cuts = [m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+|,\s+and\s+(?=[A-Z])", span.text)]
+    cuts = [
+        m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+|,\s+and\s+(?=[A-Z])", span.text)
+        if "and" not in m.group() or _joins_clauses(span.text, m.end() - 4)
+    ]
     starts = [0] + [m.end() for m in cuts]
     ends = [m.start() for m in cuts] + [len(span.text)]
     parts = [Span(span.start + a, span.start + b, span.text[a:b]) for a, b in zip(starts, ends, strict=True)]
     passing = [part for part in parts if gate(part.text)]
     return passing if len(parts) > 1 and passing else [span]
+
+
+def _joins_clauses(text: str, at: int) -> bool:
+    """Whether the "and" at `at` joins two clauses ("A signed X, and B handed over Y"), not the last
+    two names of a list ("between Bulgaria, Romania, and Turkey in early 2024")."""
+    token = next((t for t in parse(text) if t.idx == at), None)
+    return token is None or token.head.pos_ in ("VERB", "AUX")
 
 
 def text_budget(backend: Backend, prompt: SlotPrompt) -> int:
