@@ -152,3 +152,17 @@ def test_two_editions_of_an_exercise_are_never_one() -> None:
     same_year = exercise(200, "The drills began on May 3.",
                          date={"text": "May 3", "start": "2023-05-03", "end": "2023-05-03", "precision": "day"})
     assert len(merge_records([this_year, same_year])) == 1
+
+
+def test_one_state_giving_the_same_number_of_things_is_one_delivery() -> None:
+    headline = _aid(0, donor={"name": "Chile", "kind": "country", "country": "CL"},
+                    recipient={"name": "Peruvian Navy", "kind": "military_unit", "country": "PE"},
+                    items=[{"description": "patrol boats", "quantity": 12}], status="delivered")
+    lead = _aid(900, donor={"name": "Government of Chile", "kind": "government_body", "country": "CL"},
+                recipient={"name": "Peruvian Navy", "kind": "military_unit", "country": "PE"},
+                items=[{"description": "Defender-class boats", "quantity": 12}], status="delivered")
+    assert len(merge_records([headline, lead])) == 1
+    other_count = _aid(900, donor={"name": "Government of Chile", "kind": "government_body", "country": "CL"},
+                       recipient={"name": "Peruvian Navy", "kind": "military_unit", "country": "PE"},
+                       items=[{"description": "Defender-class boats", "quantity": 3}], status="delivered")
+    assert len(merge_records([headline, other_count])) == 2

@@ -90,7 +90,17 @@ def same_event(a: Fields, b: Fields) -> bool:
     same_donor = (squash(donor_a) if donor_a else None) == (squash(donor_b) if donor_b else None)
     # The same goods, or one side names them only by their kind ("equipment", then the list of it).
     general = any(v and all(is_general("items", i) for i in v) for v in (a.get("items"), b.get("items")))
-    return (bool(names_in(a.get("items")) & names_in(b.get("items"))) or (general and bool(donor_a))) and same_donor
+    if (bool(names_in(a.get("items")) & names_in(b.get("items"))) or (general and bool(donor_a))) and same_donor:
+        return True
+    # A headline's "US donates 21 vehicles" and the lead's "received 21 HMMWVs from the United States
+    # Government": one state gives the same number of things (the merge has checked the recipients agree).
+    state_a, state_b = (a.get("donor") or {}).get("country"), (b.get("donor") or {}).get("country")
+    return bool(state_a) and state_a == state_b and bool(_counts(a) & _counts(b))
+
+
+def _counts(data: Fields) -> set[int]:
+    """How many of each thing the delivery gives, where the text says (one of each is no count)."""
+    return {i["quantity"] for i in data.get("items") or [] if isinstance(i.get("quantity"), int) and i["quantity"] > 1}
 
 
 def is_general(field: str, value: object) -> bool:
