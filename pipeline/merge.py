@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.language.places import country_of_name, demonym_country
 from pipeline.record_types import entry, names_in
-from pipeline.text import squash, without_possessive
+from pipeline.text import one_name, squash, without_possessive
 from schemas import Record, with_stable_id
 
 FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it continues
@@ -64,7 +64,7 @@ def _one_party(left: dict[str, Any], right: dict[str, Any]) -> bool:
     short, long = sorted((squash(left["name"]), squash(right["name"])), key=len)
     return (
         _names_within(short, long) or _state_and_its_body(left, right) or _same_state(left, right)
-        or _same_body(left["name"], right["name"])
+        or _same_body(left["name"], right["name"]) or one_name(left["name"], right["name"])
     )
 
 
@@ -192,8 +192,8 @@ def _is_fuller_actor(current: Any, other: Any) -> bool:
     if not (isinstance(current, dict) and isinstance(other, dict) and current.get("name") and other.get("name")):
         return False
     short, long = squash(current["name"]), squash(other["name"])
-    if len(long) > len(short) and _names_within(short, long):
-        return True
+    if len(long) > len(short) and (_names_within(short, long) or one_name(current["name"], other["name"])):
+        return True  # "Border Service", then "Border Service of Mongolia"; "EU", then "European Union"
     return current.get("kind") == "country" and _state_and_its_body(current, other)
 
 

@@ -51,6 +51,19 @@ def without_possessive(word: str) -> str:
     return re.sub(r"(?:’s|'s)$", "", word)
 
 
+def one_name(left: str, right: str) -> bool:
+    """The same name, or one is the initials of the other's capitalized words: "EU" and "European
+    Union", "OSCE" and "Organization for Security and Co-operation in Europe"."""
+    if squash(left) == squash(right):
+        return True
+    short, long = sorted((left.strip(), right.strip()), key=len)
+    letters = short.replace(".", "")
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        return False
+    words = re.sub(r"^the\s+", "", long, flags=re.IGNORECASE).split()
+    return len(words) > 1 and "".join(w[0] for w in words if w[:1].isupper()) == letters
+
+
 def squash(text: str) -> str:
     """`fold` plus runs of white space collapsed: for comparing values, not for offsets."""
     return re.sub(r"\s+", " ", fold(text)).strip()

@@ -165,3 +165,20 @@ def test_the_receiver_before_the_goods_after_to() -> None:
     # "handed over to Peru two patrol boats": the parser reads "Peru" as a modifier of "boats".
     reading = read_sentence("Japan has handed over to Peru two patrol boats.")
     assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peru", [("patrol boats", 2)])
+
+
+def test_goods_a_colon_lists_after_the_noun_announcing_them() -> None:
+    reading = read_sentence(
+        "Chile provided the following equipment: 12 patrol boats Defender 25; 6 minibuses Ford Transit; "
+        "40 thermal cameras."
+    )
+    assert reading.items == [("patrol boats", 12), ("minibuses", 6), ("thermal cameras", 40)]
+    listed = read_sentence("Chile provided the following equipment: 12 patrol boats, 6 minibuses and 40 radios.")
+    assert listed.items == [("patrol boats", 12), ("minibuses", 6), ("radios", 40)]
+
+
+def test_a_bare_number_is_no_one() -> None:
+    from pipeline.strategies.rules.phrases import is_specific_actor
+
+    assert not is_specific_actor("25")
+    assert is_specific_actor("Peruvian Navy")

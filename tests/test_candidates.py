@@ -108,3 +108,17 @@ def test_a_list_of_parties_is_never_cut_as_two_clauses() -> None:
     assert asked(two) == [
         "Chile signed a memorandum with Peru on fisheries", "Ecuador signed a treaty with Colombia on trade."
     ]
+
+
+def test_a_semicolon_cuts_clauses_not_a_list_of_goods() -> None:
+    prompt = load_prompts()["aid_delivery"]
+
+    def asked(text: str) -> list[str]:
+        document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+        return [u.text for u in candidate_units(document, prompt)]
+
+    listed = "Chile provided the following equipment: 12 patrol boats; 6 minibuses; 40 thermal cameras."
+    assert asked(listed) == [listed]
+    assert asked("Chile provided radios to Peru; Ecuador handed over boats to Colombia.") == [
+        "Chile provided radios to Peru", "Ecuador handed over boats to Colombia."
+    ]

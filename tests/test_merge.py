@@ -166,3 +166,18 @@ def test_one_state_giving_the_same_number_of_things_is_one_delivery() -> None:
                        recipient={"name": "Peruvian Navy", "kind": "military_unit", "country": "PE"},
                        items=[{"description": "Defender-class boats", "quantity": 3}], status="delivered")
     assert len(merge_records([headline, other_count])) == 2
+
+
+def test_a_name_and_its_initials_are_one_donor() -> None:
+    from pipeline.text import one_name
+
+    assert one_name("EU", "European Union") and one_name("OSCE", "Organization for Security and Co-operation in Europe")
+    assert not one_name("EU", "European Commission") and not one_name("UN", "United")
+    headline = _aid(0, donor={"name": "EU", "kind": "international_org"},
+                    recipient={"name": "Moldovan border guards", "kind": "security_service", "country": "MD"},
+                    items=[{"description": "equipment"}], status="delivered")
+    listed = _aid(900, donor={"name": "European Union", "kind": "international_org"},
+                  items=[{"description": "minibuses", "quantity": 6}], status="delivered")
+    merged = [r.model_dump() for r in merge_records([headline, listed])]
+    assert len(merged) == 1
+    assert merged[0]["donor"]["name"] == "European Union" and merged[0]["items"][0]["description"] == "minibuses"

@@ -15,7 +15,7 @@ from pipeline.strategies.rules.aid import (
     states_specific_aid,
 )
 from pipeline.strategies.rules.phrases import is_specific_actor
-from pipeline.text import Span, squash
+from pipeline.text import Span, one_name, squash
 
 
 def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Reading:
@@ -31,6 +31,9 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     # "from"): the 270M model often names the recipient or a bystander.
     if model_donor and not (model_donor in reading.giver_text and is_specific_actor(model_donor)):
         overrides["donor"] = None
+    model_recipient = (fields.get("recipient") or {}).get("name")
+    if model_recipient and not is_specific_actor(model_recipient):
+        overrides["recipient"] = None  # "25" read off "25 all-terrain vehicles" is no one
     money = find_money(sentence)
     if money:
         overrides["value"] = money[0].text
@@ -87,7 +90,8 @@ def is_fragment(data: Fields) -> bool:
 
 def same_event(a: Fields, b: Fields) -> bool:
     donor_a, donor_b = (a.get("donor") or {}).get("name"), (b.get("donor") or {}).get("name")
-    same_donor = (squash(donor_a) if donor_a else None) == (squash(donor_b) if donor_b else None)
+    named = isinstance(donor_a, str) and isinstance(donor_b, str)
+    same_donor = donor_a == donor_b or (named and one_name(str(donor_a), str(donor_b)))
     # The same goods, or one side names them only by their kind ("equipment", then the list of it).
     general = any(v and all(is_general("items", i) for i in v) for v in (a.get("items"), b.get("items")))
     if (bool(names_in(a.get("items")) & names_in(b.get("items"))) or (general and bool(donor_a))) and same_donor:

@@ -86,7 +86,7 @@ def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     Turkey handed over radio sets ...' keeps only the second)."""
     cuts = [
         m for m in re.finditer(r",\s+but\s+|;\s+|,\s+while\s+|,\s+and\s+(?=[A-Z])", span.text)
-        if "and" not in m.group() or _joins_clauses(span.text, m.end() - 4)
+        if _joins_clauses(span.text, m)
     ]
     starts = [0] + [m.end() for m in cuts]
     ends = [m.start() for m in cuts] + [len(span.text)]
@@ -95,11 +95,19 @@ def _clauses_stating(span: Span, gate: Callable[[str], bool]) -> list[Span]:
     return passing if len(parts) > 1 and passing else [span]
 
 
-def _joins_clauses(text: str, at: int) -> bool:
-    """Whether the "and" at `at` joins two clauses ("A signed X, and B handed over Y"), not the last
-    two names of a list ("between Bulgaria, Romania, and Turkey in early 2024")."""
-    token = next((t for t in parse(text) if t.idx == at), None)
-    return token is None or token.head.pos_ in ("VERB", "AUX")
+def _joins_clauses(text: str, cut: re.Match[str]) -> bool:
+    """Whether the ", and" or ";" joins two clauses ("A signed X, and B handed over Y"; "A signed X;
+    B handed over Y"), not the names of a list ("between Chile, Peru, and Ecuador in 2021"; "the
+    following equipment: 12 boats; 6 minibuses")."""
+    doc = parse(text)
+    if "and" in cut.group():
+        token = next((t for t in doc if t.idx == cut.end() - 4), None)
+        return token is None or token.head.pos_ in ("VERB", "AUX")
+    if ";" in cut.group():
+        after = [t for t in doc if t.idx >= cut.end() and ";" not in text[cut.end() : t.idx]]
+        return any(t.dep_ in ("nsubj", "nsubjpass", "expl") or (t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX"))
+                   for t in after)
+    return True
 
 
 def text_budget(backend: Backend, prompt: SlotPrompt) -> int:

@@ -421,6 +421,10 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
     found: list[tuple[Token, Token | None]] = []
     for item in [token, *token.conjuncts]:
         lemma = item.lemma_.lower()
+        listed = _listed_after_colon(item)
+        if listed:  # "the following equipment: 25 vehicles; 6 minibuses; 45 motorcycles"
+            found += [goods for head in listed for goods in _goods(head)]
+            continue
         quantity = next(iter(_children(item, "nummod")), None)
         of_object = _object_of(item, "of")
         if lemma in words.batch and of_object is not None:
@@ -447,6 +451,22 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
         if any(c.dep_ == "det" and c.lower_ == "no" for c in item.children) or item.lower_ == "one":
             continue  # "sent no one"
         found.append((item, quantity))
+    return found
+
+
+def _listed_after_colon(item: Token) -> list[Token]:
+    """'provided the following equipment: 12 boats, 6 minibuses; 40 cameras': the goods a colon lists
+    after the noun that announces them, which the parser hangs on it as a chain of appositions. A
+    proper name in the chain is a model's name ("minibuses Ford Transit"), not another item."""
+    if not any(c.dep_ == "punct" and c.text == ":" and c.i == item.i + 1 for c in item.children):
+        return []
+    found: list[Token] = []
+    heads = [c for c in item.children if c.dep_ == "appos"]
+    while heads:
+        head = heads.pop(0)
+        if head.pos_ == "NOUN":
+            found.append(head)
+        heads += [c for c in head.children if c.dep_ == "appos"]
     return found
 
 

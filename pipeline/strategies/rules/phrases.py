@@ -25,8 +25,10 @@ _GENERIC_ACTOR = re.compile(
 
 
 def is_specific_actor(name: str) -> bool:
-    """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' are not."""
+    """'Japan', 'the EU delegation' are someone; 'Western governments', 'Donors' and a bare number are not."""
     name = name.strip()
+    if not any(c.isalpha() for c in name):
+        return False
     return is_country_word(name) or not _GENERIC_ACTOR.match(name)
 
 
