@@ -34,9 +34,6 @@ def missing_core(record: Record) -> str | None:
 
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     kind = entry(record_type)
-    editions = kind.edition(a), kind.edition(b)
-    if None not in editions and editions[0] != editions[1]:
-        return False
     for path in kind.identifying:
         left, right = kind.identity_key(path, _get(a, path)), kind.identity_key(path, _get(b, path))
         if left is None or right is None or left == right:

@@ -133,27 +133,6 @@ def test_a_body_named_with_its_state_before_or_after_is_one_recipient() -> None:
     assert len(merge_records([lead, other])) == 2
 
 
-def test_two_editions_of_an_exercise_are_never_one() -> None:
-    from schemas import Exercise
-
-    def exercise(start: int, text: str, **fields: Any) -> Exercise:
-        evidence = [Evidence(text=text, start=start, end=start + len(text))]
-        return with_stable_id(Exercise(id="", doc_id="d", evidence=evidence, **fields))  # type: ignore[return-value]
-
-    this_year = exercise(0, "Chilean marines took part in Andes Shield 2023 drills.", name="Andes Shield 2023",
-                         participants=[{"name": "Chilean marines"}])
-    earlier = exercise(200, "Peru hosted the drills in 2021, with Chile and Ecuador.",
-                       participants=[{"name": "Chile"}, {"name": "Ecuador"}],
-                       date={"text": "2021", "start": "2021", "end": "2021", "precision": "year"})
-    merged = [r.model_dump() for r in merge_records([this_year, earlier])]
-    assert [(r["name"], r["date"] and r["date"]["start"]) for r in merged] == [
-        ("Andes Shield 2023", None), (None, "2021")
-    ]
-    same_year = exercise(200, "The drills began on May 3.",
-                         date={"text": "May 3", "start": "2023-05-03", "end": "2023-05-03", "precision": "day"})
-    assert len(merge_records([this_year, same_year])) == 1
-
-
 def test_one_state_giving_the_same_number_of_things_is_one_delivery() -> None:
     headline = _aid(0, donor={"name": "Chile", "kind": "country", "country": "CL"},
                     recipient={"name": "Peruvian Navy", "kind": "military_unit", "country": "PE"},

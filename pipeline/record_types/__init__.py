@@ -91,9 +91,6 @@ class RecordTypeEntry:
     # How an identifying field's value is compared (path, value -> key): "Amber Fjord 2014" and
     # "Amber Fjord 14" name one exercise.
     identity_key: Callable[[str, Any], Any] = _as_is
-    # Which edition of a recurring event a record tells (a year), or None: records of two editions
-    # never merge ("Eternity 2023", then "hosted the Eternity drills in 2021").
-    edition: Callable[[Fields], str | None] = lambda _: None
     is_fragment: Callable[[Fields], bool] = _never_fragment
     same_event: Callable[[Fields, Fields], bool] = _no_same_event
     # An article rarely describes two events of this type at once: any fragment joins the nearest.

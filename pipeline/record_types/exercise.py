@@ -76,16 +76,6 @@ def same_event(a: Fields, b: Fields) -> bool:
     return len(parties_a) >= 2 and parties_a == parties_b
 
 
-def edition(data: Fields) -> str | None:
-    """The year the exercise's name carries ("Eternity 2023", "Caspian Breeze - 25"), else the year of its date."""
-    name = data.get("name")
-    year = re.search(r"(?:^|[\s-])((?:19|20)\d{2})$", name.strip()) if isinstance(name, str) else None
-    if year:
-        return year.group(1)
-    start = (data.get("date") or {}).get("start")
-    return start[:4] if isinstance(start, str) and re.match(r"\d{4}", start) else None
-
-
 def _identity_key(path: str, value: object) -> object:
     """A name as compared: folded, its year in two digits ("Amber Fjord 2014", later "Amber Fjord
     14"; "Caspian Breeze - 2025" and "Caspian Breeze-2025")."""
@@ -104,7 +94,6 @@ ENTRY = RecordTypeEntry(
     introduces=states_time_and_place,
     identifying=("name", "date.start"),
     identity_key=_identity_key,
-    edition=edition,
     is_fragment=is_fragment,
     same_event=same_event,
     fragments_join_any_distance=True,
