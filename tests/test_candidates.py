@@ -122,3 +122,14 @@ def test_a_semicolon_cuts_clauses_not_a_list_of_goods() -> None:
     assert asked("Chile provided radios to Peru; Ecuador handed over boats to Colombia.") == [
         "Chile provided radios to Peru", "Ecuador handed over boats to Colombia."
     ]
+
+
+def test_the_models_date_that_is_no_date_of_the_sentence_is_dropped() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "The 9th Southern Shield naval exercise hosted by Chile came to an end."
+    assert _place_and_date(entry("exercise"), sentence, {"date": "9th"})["date"] is None
+    # a date in a relative clause is still a date of the sentence
+    sentence = "The boats came from Chile, which on April 16 donated them to the Peruvian Navy."
+    assert "date" not in _place_and_date(entry("aid_delivery"), sentence, {"date": "April 16"})

@@ -362,3 +362,17 @@ def test_a_host_holding_the_exercise_says_its_time_and_place() -> None:
         "Chile’s Naval Training Centre in Valparaiso is hosting on May 3-9 the Andes Shield 2019 exercise."
     )
     assert not states_time_and_place("Chile’s Naval Training Centre in Valparaiso opened on May 3.")
+
+
+def test_a_name_the_relative_clause_calls_an_exercise() -> None:
+    assert exercise_names(
+        "Andes Shield, which is a Chilean and Peruvian jointly-led multinational exercise, was held in May."
+    ) == ["Andes Shield"]
+
+
+def test_troops_from_states_involved_in_the_exercise_when_from_hangs_on_the_verb() -> None:
+    found = roles(
+        "The Andes Shield naval exercise hosted by Chile, involving 1,200 troops from 9 OAS member and partner "
+        "countries, ended on Friday."
+    )
+    assert (found["organizers"], found["participants"]) == (["Chile"], ["9 OAS member and partner countries"])

@@ -247,6 +247,8 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     # The model's date counts only when it is a date the event clause states: not a year inside the
     # exercise's name ("Regional Cooperation 2019"), not one it made up.
     stated = model_date is not None and any(model_date in d.text for d in dates)
+    if model_date is not None and not any(model_date in d.text for d in find_dates(sentence)):
+        overrides["date"] = None  # "the 10th Agile Spirit exercise": an ordinal is no date
     if dates and introduces and (model_date is None or model_date in dates[0].text or not stated):
         overrides["date"] = dates[0].text
     return overrides

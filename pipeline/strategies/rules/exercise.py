@@ -105,6 +105,10 @@ def _named_by_copula(text: str) -> list[str]:
         if token.lemma_ != "be":
             continue
         subjects = [c for c in token.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+        if token.dep_ == "relcl" and token.head.pos_ == "PROPN" and any(
+            c.dep_ == "nsubj" and c.lower_ in ("which", "that") for c in token.children
+        ):
+            subjects = [token.head]  # "Agile Spirit, which is a joint multinational exercise, ..."
         predicates = [c for c in token.children if c.dep_ == "attr" and c.lemma_.lower() in exercise_nouns]
         if subjects and predicates:
             entity = entity_of(subjects[0])
@@ -471,7 +475,7 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         return
     sender = False
     if lemma in data["group_nouns"] and any(
-        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.lefts
+        c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in token.lefts
     ):
         named = [c for c in token.rights if c.dep_ == "appos" and c.pos_ == "PROPN" and _in(span, c)]
         after = token.doc[token.i + 1] if token.i + 1 < span.end else None
@@ -482,7 +486,7 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
                 _actor_names(member, span, names, role, found)
             return
         # "the CSTO member states": a group the text names only as a group stays one, verbatim.
-        first = min(t.i for c in token.lefts if c.dep_ in ("compound", "nmod", "amod") for t in c.subtree)
+        first = min(t.i for c in token.lefts if c.dep_ in ("compound", "nmod", "amod", "nummod") for t in c.subtree)
         _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names)
         return
     # "troops from A, B and C", "officers of the Romanian Navy"
@@ -712,6 +716,10 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             if not _passive(verb) and not any(_is_exercise(s, names) for s in _subjects(verb, passive=True)):
                 continue
             role = "participants"
+            if any(c.lemma_.lower() in data["member_nouns"] for c in who):
+                # "involving 2,500 troops from 15 countries": the parser hangs "from" on the verb.
+                who += [o for p in verb.children if p.dep_ == "prep" and p.lower_ == "from"
+                        for o in p.children if o.dep_ == "pobj"]
         elif _passive(verb):
             who = _agents(verb)
         else:
