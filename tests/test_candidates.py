@@ -133,3 +133,14 @@ def test_the_models_date_that_is_no_date_of_the_sentence_is_dropped() -> None:
     # a date in a relative clause is still a date of the sentence
     sentence = "The boats came from Chile, which on April 16 donated them to the Peruvian Navy."
     assert "date" not in _place_and_date(entry("aid_delivery"), sentence, {"date": "April 16"})
+
+
+def test_a_relative_clause_in_the_middle_leaves_the_main_clause_after_it() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "Andes Shield, which is a jointly-led multinational exercise, was held between May 3 and May 9."
+    assert _place_and_date(entry("exercise"), sentence, {})["date"] == "May 3 and May 9"
+    # a date inside the relative clause is not the main clause's
+    sentence = "The drill was held in Arica, where the navy opened a base on May 3."
+    assert "date" not in _place_and_date(entry("exercise"), sentence, {})

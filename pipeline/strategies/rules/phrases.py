@@ -35,9 +35,29 @@ def is_specific_actor(name: str) -> bool:
 def event_clause(sentence: str) -> str:
     """The part of a sentence that states the event, without 'according to ...' tails or relative
     clauses about something else (', which is to be held in Kazakhstan this October')."""
-    clause = re.split(r",\s*(?:according to|which|where|who)\b", reported_clause(sentence), maxsplit=1)[0]
+    clause = re.split(r",\s*according to\b", reported_clause(sentence), maxsplit=1)[0]
+    clause = _without_relative_clauses(clause)
     # ", officials in Tallinn said" says who reported it, not where it happened.
     return re.sub(r",\s*[^,]*\b(?:said|says|reported|announced|noted|added|told)\b[^,]*$", "", clause)
+
+
+def _without_relative_clauses(clause: str) -> str:
+    """The clause with its relative clauses about something else blanked (same length): "X, which is
+    a joint exercise, was held between May 3 and 9" keeps the main clause on both sides of it."""
+    if not re.search(r",\s*(?:which|where|who)\b", clause):
+        return clause
+    doc = parse(clause)
+    for token in doc:
+        if token.lower_ not in ("which", "where", "who") or token.i == 0 or doc[token.i - 1].text != ",":
+            continue
+        verb = next((a for a in [token, *token.ancestors] if a.dep_ == "relcl"), None)
+        if verb is None:  # no parse of it: everything after the comma, as a cut
+            start = doc[token.i - 1].idx
+            return clause[:start] + " " * (len(clause) - start)
+        last = max(t.i for t in verb.subtree)
+        start, end = doc[token.i - 1].idx, doc[last].idx + len(doc[last].text)
+        clause = clause[:start] + " " * (end - start) + clause[end:]
+    return clause
 
 
 def reported_clause(sentence: str) -> str:
