@@ -538,6 +538,12 @@ def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation
                 return _cited_body(doc, text, sources[0])
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             sources = [o for o in doc[token.i + 1].children if o.dep_ == "pobj" and not _reports(o, speech)]
+            # "according to the report of the Border Police": the body whose report it is; "according
+            # to the statement" alone names no one, and the issuer is further back.
+            sources = [next((o for p in s.children if p.dep_ == "prep" and p.lower_ == "of"
+                             for o in p.children if o.dep_ == "pobj"), None)
+                       if s.lemma_.lower() in speech["document_nouns"] else s for s in sources]
+            sources = [s for s in sources if s is not None and s.lemma_.lower() not in speech["document_nouns"]]
             if sources:  # "According to the ministry, ...": the ministry spoke
                 return _name(doc, text, sources[0], quotation)
         if token.lemma_.lower() not in speech["lemmas"] or token.pos_ not in ("VERB", "AUX"):

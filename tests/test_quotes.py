@@ -437,3 +437,14 @@ def test_a_dash_after_the_closing_mark_goes_on_to_the_speaker() -> None:
         "Expert of the Drug Control Center."
     )
     assert [attribute(text, q).speaker for q in find_quotations(text)] == ["Ana Ruiz", "Luis Quispe"]
+
+
+def test_according_to_a_report_the_issuer_speaks_and_reading_ends() -> None:
+    text = (
+        "The Chilean Navy met the Peruvian Coast Guard on Monday.\n\n"
+        "According to the report of the Coast Guard, “the new patrol schedule is working well” with both navies."
+    )
+    quotation = find_quotations(text)[0]
+    assert attribute(text, quotation).speaker == "Coast Guard"
+    text = "The Chilean Navy spoke on Monday. According to the statement, “the new patrol schedule is working well.”"
+    attribute(text, find_quotations(text)[0])  # ends: a document names no one, and reading looks further back
