@@ -159,6 +159,23 @@ class ActorRules:
             best = seat_of.group(0) if seat_of else best
         return best
 
+    def full_state_name(self, name: str, country: str) -> str:
+        """A state named by its initials, by the fullest name the text gives it elsewhere (GUIDE §3):
+        "US" -> "United States" when the article says "the United States" too."""
+        if not re.fullmatch(r"(?:[A-Z]\.?){2,4}", name):
+            return name
+        best = name
+        for start in re.finditer(r"(?<![\w’'])[A-Z][a-z]+", self.text):
+            # Every run of capitalized words from here: "the United States of America" holds three.
+            run = re.match(r"[A-Z][a-z]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+){0,4}", self.text[start.start():])
+            words = run.group(0).split() if run else []
+            for end in range(len(words), 0, -1):
+                candidate = " ".join(words[:end])
+                if len(candidate) > len(best) and country_of_name(candidate) == country:
+                    best = candidate
+                    break
+        return best
+
     def person_titled(self, description: str) -> str | None:
         """The person a title stands for: 'The Kazakh president' -> 'Nursultan Nazarbayev', when the
         text gives exactly one person a title with that word and country."""
@@ -356,6 +373,8 @@ class ActorRules:
         else:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
+            if kind == "country" and country:
+                name = self.full_state_name(name, country)
             if kind != "country":
                 fuller = self.full_org_name(name)
                 if fuller != name:  # the fuller name may say more: "GOU" -> "Government of the Republic of X"

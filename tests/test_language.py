@@ -308,3 +308,12 @@ def test_a_persons_full_name_may_run_on_after_the_name_given_and_never_takes_a_c
     actors = ActorRules(text)
     assert actors.full_name("Luis Vargas") == "Luis Vargas Llosa"
     assert actors.full_name("Ana Ruiz") == "Ana Ruiz"  # "On" opens the next clause
+
+
+def test_a_state_named_by_its_initials_takes_the_fullest_name_the_text_gives() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("The US gave boats. Officials of the United States of America and the Government of the US met.")
+    assert rules.actor("US").name == "United States of America"
+    assert rules.actor("U.S.").name == "United States of America"
+    assert ActorRules("The US gave boats to Peru.").actor("US").name == "US"  # no fuller name in the text
