@@ -165,7 +165,7 @@ class ActorRules:
         if not re.fullmatch(r"(?:[A-Z]\.?){2,4}", name):
             return name
         best = name
-        for start in re.finditer(r"(?<![\w’'])[A-Z][a-z]+", self.text):
+        for start in re.finditer(r"(?<![\w’'])(?!The\b)[A-Z][a-z]+", self.text):
             # Every run of capitalized words from here: "the United States of America" holds three.
             run = re.match(r"[A-Z][a-z]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+){0,4}", self.text[start.start():])
             words = run.group(0).split() if run else []

@@ -317,3 +317,4 @@ def test_a_state_named_by_its_initials_takes_the_fullest_name_the_text_gives() -
     assert rules.actor("US").name == "United States of America"
     assert rules.actor("U.S.").name == "United States of America"
     assert ActorRules("The US gave boats to Peru.").actor("US").name == "US"  # no fuller name in the text
+    assert ActorRules("The United States gave boats. The US said so.").actor("US").name == "United States"
