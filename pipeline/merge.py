@@ -194,18 +194,24 @@ def _is_fuller_actor(current: Any, other: Any) -> bool:
     return current.get("kind") == "country" and _state_and_its_body(current, other)
 
 
-def merge_records(records: list[Record], new_events: set[str] | None = None) -> list[Record]:
+def merge_records(
+    records: list[Record], new_events: set[str] | None = None, continuations: set[str] | None = None
+) -> list[Record]:
     """Records of one document, duplicates and fragments merged, in order of first evidence.
 
     A record whose id is in `new_events` was stated as an event of its own ("a two-day drill took
-    place"): it merges only with a record of the same event, never as a fragment.
+    place"): it merges only with a record of the same event, never as a fragment. One whose id is in
+    `continuations` was read from a sentence that speaks of the event just told again ("It includes
+    a radar station and ..."): it joins the nearest record before it, however far.
     """
     # Records told only by title lines (a headline, a repeated page title) come last: the article's
     # sentences tell the event, and the headline joins it as a fragment rather than the other way round.
     ordered = sorted(records, key=lambda r: (_only_titles(r), r.evidence[0].start, r.record_type))
     merged: list[Record] = []
     for record in ordered:
-        target = _merge_target(record, merged, record.id in (new_events or set()))
+        target = _merge_target(
+            record, merged, record.id in (new_events or set()), record.id in (continuations or set())
+        )
         if target is None:
             merged.append(record)
             continue
@@ -218,7 +224,7 @@ def _only_titles(record: Record) -> bool:
     return all(not re.search(r"[.!?:;,…\"”»’')]\s*$", e.text) for e in record.evidence)
 
 
-def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> int | None:
+def _merge_target(record: Record, merged: list[Record], starts_event: bool, continues: bool = False) -> int | None:
     data = record.model_dump(mode="json")
     record_type = data["record_type"]
     candidates = [
@@ -236,6 +242,10 @@ def _merge_target(record: Record, merged: list[Record], starts_event: bool) -> i
             return index
     if starts_event:
         return None
+    if continues:
+        before = [i for i, _ in candidates if merged[i].evidence[0].start < record.evidence[0].start]
+        if before:
+            return before[0]
     # ... then the nearest record a fragment continues.
     for index, other in candidates:
         if kind.fragments_join_any_distance and (kind.is_fragment(data) or kind.is_fragment(other)):

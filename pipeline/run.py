@@ -532,6 +532,7 @@ def _extract_document(
     actors = ActorRules(document.text)
     records: list[Record] = []
     new_events: set[str] = set()
+    continuations: set[str] = set()
     for candidate in candidates:
         grounded = grounder.ground(candidate)
         for dropped in grounded.dropped:
@@ -557,8 +558,10 @@ def _extract_document(
         records.append(record)
         if candidate.starts_event:
             new_events.add(record.id)
+        if candidate.continues_event:
+            continuations.add(record.id)
     merged = []
-    for record in merge_records(records, new_events):
+    for record in merge_records(records, new_events, continuations):
         problem = missing_core(record)
         if problem:
             output.rejects.append(

@@ -432,3 +432,24 @@ def test_an_unexpected_error_in_one_document_keeps_the_others(
     assert _records(result.run_dir)["exercise"], "the other article's records were lost"
     rejects = [json.loads(line) for line in (result.run_dir / "rejects.jsonl").read_text().splitlines()]
     assert any(r["kind"] == "document" and r["stage"] == "internal" for r in rejects)
+
+
+def test_goods_listed_paragraphs_after_a_delivery_join_it(tmp_path: Path, make_fake: Callable[..., Any]) -> None:
+    """'It includes ...' three sentences and two paragraphs on (past the fragment distance), in a
+    quotation whose attribution names a handover ceremony: the goods of the delivery told by kind."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "handover.txt").write_text(
+        "Chile has handed over a batch of military hardware worth about 9 million dollars to the army of Peru "
+        "free of charge, the press office of the Chilean Southern Command reported on Tuesday.\n\n"
+        "The ceremony took place at an airbase near the Peruvian capital after the end of the annual joint "
+        "drills of the two armies in the southern desert, the office added in its statement.\n\n"
+        "«Today a new batch of military hardware was shown at the Pisco airfield. It includes a radar station "
+        "and ten armored patrol vehicles,» the Chilean Southern Command's commander General Ana Ruiz said at "
+        "the handover ceremony.\n",
+        encoding="utf-8",
+    )
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake())
+    delivery = _only(_records(result.run_dir)["aid_delivery"])
+    assert [i["description"] for i in delivery["items"]] == ["radar station", "armored patrol vehicles"]
+    assert delivery["donor"]["name"] == "Chile"

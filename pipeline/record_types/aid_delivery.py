@@ -41,7 +41,8 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
         overrides["donor"] = {"name": reading.donor}
     if reading.recipient:
         overrides["recipient"] = {"name": reading.recipient}
-    listed = contents(parse(document_text), unit.start, unit.end) if not reading.transfers else []
+    # A transfer that names no goods ("said at the handover ceremony") leaves a list of contents to read.
+    listed = contents(parse(document_text), unit.start, unit.end) if not reading.items else []
     if reading.items:
         overrides["items"] = [{"description": d, "quantity": q} for d, q in reading.items]
     elif listed:  # "It included four booms and two skimmers": the goods of the delivery just told
@@ -115,7 +116,7 @@ ENTRY = RecordTypeEntry(
     record_type="aid_delivery",
     gate=states_specific_aid,
     refers_back=refers_to_delivery,  # "It included four booms and two skimmers.", "It was worth $2 million."
-    read_follow=2,
+    read_follow=4,
     read=read,
     complete_by_rule=complete_by_rule,
     # Status is read off the sentence by rule: "handed over two boats" and "will deliver three more" differ.

@@ -33,6 +33,9 @@ class Candidate:
     # The sentence introduces an event of its own ("a five-day exercise took place"), so its
     # record is not merged into an earlier one as a fragment.
     starts_event: bool = False
+    # Read by rule only from a sentence that speaks of the event just told again ("It includes a
+    # radar station and ..."): its record continues the nearest record before it, however far.
+    continues_event: bool = False
 
 
 @dataclass

@@ -173,7 +173,7 @@ def _slot_candidates(
     if is_record or kind.complete_by_rule(overrides):
         yield Candidate(
             prompt.record_type, fields, [unit.text], masked, "slots", overrides, reading.context,
-            kind.starts_event(masked.text),
+            kind.starts_event(masked.text), continues_event=by_rule_only,
         )
 
 
