@@ -376,3 +376,11 @@ def test_troops_from_states_involved_in_the_exercise_when_from_hangs_on_the_verb
         "countries, ended on Friday."
     )
     assert (found["organizers"], found["participants"]) == (["Chile"], ["9 OAS member and partner countries"])
+
+
+def test_an_ordinal_is_no_names_number() -> None:
+    from pipeline.strategies.rules.exercise import plausible_exercise_name
+
+    sentence = "The ships will call at Callao as part of the second stage of Pacific Guard’s 12th activation."
+    assert not plausible_exercise_name("Pacific Guard’s 12th activation", sentence)
+    assert plausible_exercise_name("Pacific Guard 12", "The ships took part in Pacific Guard 12 off Callao.")

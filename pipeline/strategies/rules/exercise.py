@@ -20,7 +20,7 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
     return bool(
         re.search(rf"[“\"]{escaped}[”\"]", sentence)
         or re.search(rf"{escaped}\s+(exercises?|drills?|maneuvers|war games)", sentence, re.IGNORECASE)
-        or re.search(r"\d", name)
+        or re.search(r"\d(?!\d*(?:st|nd|rd|th)\b)", name)  # "the 12th activation": an ordinal is no name's number
     )
 
 
