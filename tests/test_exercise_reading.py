@@ -384,3 +384,26 @@ def test_an_ordinal_is_no_names_number() -> None:
     sentence = "The ships will call at Callao as part of the second stage of Pacific Guard’s 12th activation."
     assert not plausible_exercise_name("Pacific Guard’s 12th activation", sentence)
     assert plausible_exercise_name("Pacific Guard 12", "The ships took part in Pacific Guard 12 off Callao.")
+
+
+def test_a_code_set_off_after_the_exercises_title_names_it() -> None:
+    assert exercise_names("The Joint Pacific Search and Rescue Exercise, PACSAREX25, began on Monday.") == [
+        "PACSAREX25"
+    ]
+    assert exercise_names("Ships sailed for the drills (ANDEX-25) on Monday.") == ["ANDEX-25"]
+
+
+def test_words_before_exercise_that_describe_it_are_no_name() -> None:
+    from pipeline.strategies.rules.exercise import plausible_exercise_name
+
+    headline = "Joint Pacific search and rescue exercise kicks off"
+    assert not plausible_exercise_name("Pacific search and rescue", headline)
+    assert plausible_exercise_name("Andes Shield", "Andes Shield exercise kicks off")
+
+
+def test_a_named_group_including_its_members_gives_the_members() -> None:
+    found = roles(
+        "Representatives from the Andean Pact member states, including the Republic of Peru and the Republic "
+        "of Chile, would monitor the stages of the exercise."
+    )
+    assert found["observers"] == ["Republic of Peru", "Republic of Chile"]

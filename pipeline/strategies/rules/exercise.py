@@ -17,6 +17,10 @@ from pipeline.text import Span, without_possessive
 def plausible_exercise_name(name: str, sentence: str) -> bool:
     """A name is quoted, or stands before 'exercise', or carries a year or number: not a place."""
     escaped = re.escape(name)
+    # "Caspian Sea search and rescue" (the words before "exercise" in a headline) describes; a name's
+    # words are capitalized.
+    if any(w[:1].islower() and w not in ("of", "and", "the", "de", "for") for w in name.split()):
+        return False
     return bool(
         re.search(rf"[“\"]{escaped}[”\"]", sentence)
         or re.search(rf"{escaped}\s+(exercises?|drills?|maneuvers|war games)", sentence, re.IGNORECASE)
@@ -36,6 +40,9 @@ _NAMED_EXERCISE = [
     # A short form in brackets may follow the name: "Regional Cooperation 2019 (RC 19) command-post exercise".
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})(?:\s+\([^()]{{1,20}}\))?\s+"
                rf"(?:(?!(?:{_FUNCTION_WORDS}|and|or)\b)[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
+    # "The Joint Caspian Search and Rescue Exercise, CASAREX24, began": a code of capitals and a year
+    # set off after the exercise's title.
+    re.compile(r"(?i:\b(?:exercises?|drills?|maneuvers|manoeuvres))\s*[,(]\s*([A-Z]{3,}[-–]?\d{2,4})\b"),
     # "Chile-Peru Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
     # "Exercise Amber Fjord 14 was ...", "the exercise CONDOR 25": the noun before the name.
@@ -481,6 +488,9 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         after = token.doc[token.i + 1] if token.i + 1 < span.end else None
         if after is not None and after.pos_ == "PROPN" and after.head.i == token.head.i and after.dep_ == token.dep_:
             named.append(after)  # the parser may read the names as a second subject beside the group
+        # "the Caspian Sea littoral states, including A, B and C": the members the text names.
+        named += [o for p in token.rights if p.dep_ == "prep" and p.lower_ in data["member_list_prepositions"]
+                  for o in p.children if o.dep_ == "pobj" and _in(span, o)]
         if named:  # "NATO's Black Sea members A, B and C": the members the text names
             for member in named:
                 _actor_names(member, span, names, role, found)
