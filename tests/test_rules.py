@@ -148,3 +148,9 @@ def test_a_fuller_name_never_runs_over_a_line_break() -> None:
     assert rules.full_org_name("Chilean border guards") == "Chilean border guards"
     assert rules.full_name("Diaz") == "Diaz"
     assert ActorRules("The Andean Border Service (ABS) said.").full_org_name("ABS") == "Andean Border Service"
+
+
+def test_a_place_that_hosts_the_exercise_is_where_it_happens() -> None:
+    sentence = "The Pisco training ground in the Ica region of Peru will host the joint exercises."
+    assert first_place(sentence) == "The Pisco training ground in the Ica region of Peru"
+    assert first_place("Chile will host the joint exercises in Arica.") == "Arica"  # a state hosting is no place

@@ -128,25 +128,33 @@ def first_place(sentence: str) -> str | None:
 def parsed_place(sentence: str) -> str | None:
     data = place_phrases()
     doc = parse(sentence)
-    for prep in doc:
-        if prep.dep_ != "prep" or prep.lower_ not in data["prepositions"]:
+    for token in doc:
+        # "The X training ground in the Y region will host the exercises": the host is the place.
+        if token.pos_ == "VERB" and token.lemma_.lower() in data["hosting_verbs"]:
+            for subject in (c for c in token.children if c.dep_ == "nsubj"):
+                if subject.pos_ == "NOUN" and _is_place(subject, data):
+                    return _place_phrase(sentence, doc, subject, data)
+        if token.dep_ != "prep" or token.lower_ not in data["prepositions"]:
             continue
-        if not _of_an_event(prep.head, data):
+        if not _of_an_event(token.head, data):
             continue  # "the troops of the states in the region": where someone is from, not where it happened
-        for obj in (c for c in prep.children if c.dep_ == "pobj"):
-            if not _is_place(obj, data):
-                continue
-            words = sorted(_place_words(obj, data), key=lambda t: t.i)
-            last = words[0].i
-            for token in words[1:]:  # the phrase runs on while its words are contiguous
-                if token.i != last + 1 and not all(t.is_space for t in doc[last + 1 : token.i]):
-                    break
-                last = token.i
-            while last > obj.i and (doc[last].is_punct or doc[last].dep_ == "cc" or doc[last].is_space):
-                last -= 1
-            last = _complement(doc, last, obj, data)
-            return sentence[words[0].idx : doc[last].idx + len(doc[last].text)]
+        for obj in (c for c in token.children if c.dep_ == "pobj"):
+            if _is_place(obj, data):
+                return _place_phrase(sentence, doc, obj, data)
     return None
+
+
+def _place_phrase(sentence: str, doc: Any, head: Any, data: dict[str, Any]) -> str:
+    words = sorted(_place_words(head, data), key=lambda t: t.i)
+    last = words[0].i
+    for token in words[1:]:  # the phrase runs on while its words are contiguous
+        if token.i != last + 1 and not all(t.is_space for t in doc[last + 1 : token.i]):
+            break
+        last = token.i
+    while last > head.i and (doc[last].is_punct or doc[last].dep_ == "cc" or doc[last].is_space):
+        last -= 1
+    last = _complement(doc, last, head, data)
+    return sentence[words[0].idx : doc[last].idx + len(doc[last].text)]
 
 
 def _of_an_event(head: Any, data: dict[str, Any]) -> bool:
