@@ -132,3 +132,13 @@ def test_a_signing_still_ahead_is_an_agreement_expected() -> None:
     assert read_sentence("Chile and Peru will sign a border agreement on March 12.").facts["status"] == "agreed"
     assert read_sentence("Chile, Peru to sign border agreement Wednesday").facts["status"] == "agreed"
     assert read_sentence("Chile and Peru have signed a border treaty.").facts["status"] == "signed"
+
+
+def test_a_plural_title_before_the_signers_names_is_no_party() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    sentence = (
+        "Chilean and Peruvian Defense Ministers, Ana Ruiz and Jorge Silva respectively, signed Wednesday an "
+        "agreement for cooperation in the defense sector."
+    )
+    assert read_agreement(sentence, 0, len(sentence)).parties == ["Ana Ruiz", "Jorge Silva"]

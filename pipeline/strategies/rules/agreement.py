@@ -287,7 +287,9 @@ def _is_person_name(text: str) -> bool:
 
 
 def _titled(text: str) -> bool:
-    return any(word.lower().strip(".") in TITLE_WORDS for word in text.split())
+    """A title word, singular or plural ("Defense Ministers")."""
+    words = [word.lower().strip(".") for word in text.split()]
+    return any(word in TITLE_WORDS or (word.endswith("s") and word[:-1] in TITLE_WORDS) for word in words)
 
 
 # --- parties ----------------------------------------------------------------------------------
