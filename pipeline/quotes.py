@@ -53,9 +53,9 @@ def find_quotations(text: str) -> list[Quotation]:
             continue  # a quotation inside another ('he called it ‘historic’') is part of it
         words = text[quotation.text_start : quotation.text_end].split()
         # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
-        is_title = all(
+        is_title = bool(words) and words[0][0].isupper() and all(
             w[0].isupper() or w[0].isdigit() or not w[0].isalnum() or w.lower() in _TITLE_SMALL_WORDS for w in words
-        ) and words[0][0].isupper()
+        )  # (marks with nothing between them, '","' after a quoted name, are no quotation either)
         if len(words) >= MIN_QUOTE_WORDS and not is_title:
             result.append(quotation)
     return result

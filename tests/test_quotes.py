@@ -448,3 +448,10 @@ def test_according_to_a_report_the_issuer_speaks_and_reading_ends() -> None:
     assert attribute(text, quotation).speaker == "Coast Guard"
     text = "The Chilean Navy spoke on Monday. According to the statement, “the new patrol schedule is working well.”"
     attribute(text, find_quotations(text)[0])  # ends: a document names no one, and reading looks further back
+
+
+def test_marks_with_nothing_between_them_are_no_quotation() -> None:
+    assert find_quotations('He said "" and left.') == []
+    assert find_quotations("A “ ” b") == []
+    text = '"Our sailors trained side by side with the crew of the "Sentinel"," Commander Dara Velk said on Tuesday.'
+    find_quotations(text)  # a quoted name closing the quotation leaves an empty pair: read, never a crash
