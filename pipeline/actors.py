@@ -202,7 +202,9 @@ class ActorRules:
         Service' -> 'FSB Federal Border Guard Service' (what "we" means in their quotation)."""
         role = self.role(self.full_name(person)) or ""
         match = re.search(r"\b(?:of|for|at)\s+(?:the\s+)?(?P<org>[A-Z][^,;]*)$", role)
-        return self.full_org_name(match.group("org")) if match else None
+        if match is None or classify(match.group("org"))[0] == "person":
+            return None  # "Minister of Defence": a portfolio, no body's name
+        return self.full_org_name(match.group("org"))
 
     def _person_at_end(self, phrase: str) -> str | None:
         """The person a title phrase ends in, where the parse of the text names one there ("Mongolian
@@ -322,7 +324,11 @@ class ActorRules:
         )
         if appositive and _TITLE_RE.search(appositive.group(1)):
             return _strip_article(appositive.group(1))
-        before = re.search(rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+){{1,7}}){escaped}\b", self.text)
+        # "Minister of Defence Kalle Laanet", "Chief of the Border Police of Moldova Dorin Purice".
+        before = re.search(
+            rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}}){escaped}\b",
+            self.text,
+        )
         if before:
             tokens = before.group(1).split()
             # Not across a sentence end ("... for September. Kyrgyz Emergencies Minister X").
@@ -331,8 +337,13 @@ class ActorRules:
                     if t.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", t) and t not in abbreviations()]
             if ends:
                 tokens = tokens[ends[-1] + 1 :]
-            # Keep the capitalized run that ends in a title word: "Kazakh Interior Minister".
-            while tokens and not _TITLE_RE.search(tokens[-1]):
+            # Keep the capitalized run that ends in a title word ("Kazakh Interior Minister"), or in
+            # the "of" phrase after it ("Minister of Defence").
+            if tokens and tokens[-1] in ("of", "for", "the"):
+                tokens = []  # "head of the Izmail detachment": the name is what the title is of
+            titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t)]
+            of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for")
+            while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]):
                 tokens = tokens[:-1]
             while tokens and tokens[0] in {"The", "On", "In", "At", "By", "And", "As", "When", "While", "But"}:
                 tokens = tokens[1:]

@@ -465,13 +465,18 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
-    if token.pos_ == "NOUN":
-        # "project manager from Chile Ana Ruiz said": the person the description is followed by.
-        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
-            for obj in (o for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN"):
-                named = _person_words(text, [t for t in obj.subtree if t.i <= obj.i])
-                if named:
-                    return named
+    if token.pos_ == "NOUN" or _ends_in_title(token.text):
+        # "project manager from Chile Ana Ruiz said", "Chief of the Border Police of Chile Ana Ruiz
+        # said": the person the description is followed by, at the end of its "from"/"of" phrases.
+        owners = [token]
+        while owners:
+            owner = owners.pop(0)
+            for prep in (c for c in owner.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
+                for obj in (o for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN"):
+                    named = _person_words(text, [t for t in obj.subtree if t.i <= obj.i])
+                    if named:
+                        return named
+                    owners.append(obj)
     words = [t for t in phrase if t.dep_ in ("compound", "amod", "poss", "case", "nmod") or t == token]
     if not words:
         return None

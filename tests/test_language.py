@@ -318,3 +318,16 @@ def test_a_state_named_by_its_initials_takes_the_fullest_name_the_text_gives() -
     assert rules.actor("U.S.").name == "United States of America"
     assert ActorRules("The US gave boats to Peru.").actor("US").name == "US"  # no fuller name in the text
     assert ActorRules("The United States gave boats. The US said so.").actor("US").name == "United States"
+
+
+def test_a_title_with_its_of_phrase_before_the_name_is_the_role() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("According to Minister of Defence Ana Ruiz, the patrols go on. Chief of the Border Police "
+                       "of Peru Jorge Silva agreed. The head of the Callao detachment spoke.")
+    assert rules.actor("Ana Ruiz").role == "Minister of Defence"
+    assert (rules.actor("Jorge Silva").role, rules.actor("Jorge Silva").country) == (
+        "Chief of the Border Police of Peru", "PE"
+    )
+    assert rules.body_of("Ana Ruiz") is None  # a portfolio names no body
+    assert ActorRules("He met the head of the Izmail Roe detachment.").role("Izmail Roe") is None

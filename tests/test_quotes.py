@@ -455,3 +455,8 @@ def test_marks_with_nothing_between_them_are_no_quotation() -> None:
     assert find_quotations("A “ ” b") == []
     text = '"Our sailors trained side by side with the crew of the "Sentinel"," Commander Dara Velk said on Tuesday.'
     find_quotations(text)  # a quoted name closing the quotation leaves an empty pair: read, never a crash
+
+
+def test_the_person_at_the_end_of_a_titles_of_phrases_speaks() -> None:
+    text = "“The patrols will go on,” Chief of the Border Police of Chile Ana Ruiz said."
+    assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
