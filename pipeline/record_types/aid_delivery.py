@@ -8,6 +8,7 @@ from pipeline.language.parse import parse
 from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.aid import (
+    ceremony_place,
     contents,
     is_general_goods,
     read_aid,
@@ -26,6 +27,9 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if reading.status != "delivered":
         # Only a handover happens somewhere; "for its posts in the Batken region" is a destination.
         overrides["location"] = None
+    held_at = ceremony_place(sentence)
+    if held_at:  # "The handover ceremony took place yesterday in Bishkek": the delivery's place
+        overrides["location"] = held_at
     model_donor = (fields.get("donor") or {}).get("name")
     # The model's donor stays only where a giver stands (subject of a giving verb, after "by" or
     # "from"): the 270M model often names the recipient or a bystander.
@@ -74,7 +78,11 @@ def complete_by_rule(overrides: Fields) -> bool:
     """Goods handed over, with or without a giver: "the provision of trailers along with spare parts"
     continues the delivery before it (merge), or is rejected as incomplete; so does a value stated
     with no transfer of its own ("The embassy put the value of the package at $3.7 million")."""
-    return bool(overrides.get("items")) or bool(overrides.get("value") and overrides.get("status") is None)
+    return (
+        bool(overrides.get("items"))
+        or bool(overrides.get("value") and overrides.get("status") is None)
+        or bool(overrides.get("location") and not overrides.get("donor"))  # where its ceremony was held
+    )
 
 
 def missing_core(data: Fields) -> str | None:

@@ -27,7 +27,7 @@ from pipeline.language.parse import load_pipeline, parse, pipeline_name
 from pipeline.language.places import country_of_name
 from pipeline.normalize import find_money, parse_count
 from pipeline.quotes import speech_lemmas
-from pipeline.strategies.rules.phrases import is_specific_actor
+from pipeline.strategies.rules.phrases import first_place, is_specific_actor
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "aid_delivery.patterns.toml"
 
@@ -62,6 +62,7 @@ class Lexicon:
     hedging_modals: frozenset[str]
     hedging_marks: frozenset[str]
     delivered_nouns: frozenset[str]
+    ceremony_verbs: frozenset[str]
     program_nouns: frozenset[str]
     contents_verbs: frozenset[str]
     contents_subjects: frozenset[str]
@@ -94,6 +95,7 @@ def lexicon() -> Lexicon:
         hedging_modals=frozenset(status["hedging_modals"]),
         hedging_marks=frozenset(status["hedging_marks"]),
         delivered_nouns=frozenset(status["delivered_nouns"]),
+        ceremony_verbs=frozenset(status["ceremony_verbs"]),
         program_nouns=frozenset(data["program"]["nouns"]),
         contents_verbs=frozenset(data["contents_verbs"]),
         contents_subjects=frozenset(data["contents_subjects"]),
@@ -841,9 +843,26 @@ def states_value(sentence: str) -> bool:
     return worth and any(t.lemma_.lower() in delivery and t.pos_ == "NOUN" for t in doc)
 
 
+def ceremony_place(sentence: str) -> str | None:
+    """'The handover ceremony took place yesterday in Bishkek', 'a ceremony was held at the X barracks
+    in Y': where the handover ceremony a sentence tells of was held (the delivery's place)."""
+    words = lexicon()
+    doc = parse(sentence)
+    for token in doc:
+        if token.lemma_.lower() not in words.delivered_nouns or token.pos_ != "NOUN":
+            continue
+        verb = token.head
+        held = token.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in words.ceremony_verbs
+        if held:
+            clause = sentence[min(t.idx for t in verb.subtree) : max(t.idx + len(t) for t in verb.subtree)]
+            return first_place(clause)
+    return None
+
+
 def refers_to_delivery(sentence: str) -> bool:
-    """A later sentence that lists the goods of the delivery just told, or says what it was worth."""
-    return states_contents(sentence) or states_value(sentence)
+    """A later sentence that lists the goods of the delivery just told, says what it was worth or
+    where its handover ceremony was held."""
+    return states_contents(sentence) or states_value(sentence) or ceremony_place(sentence) is not None
 
 
 def read_sentence(sentence: str) -> AidReading:
