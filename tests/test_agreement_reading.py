@@ -142,3 +142,12 @@ def test_a_plural_title_before_the_signers_names_is_no_party() -> None:
         "agreement for cooperation in the defense sector."
     )
     assert read_agreement(sentence, 0, len(sentence)).parties == ["Ana Ruiz", "Jorge Silva"]
+
+
+def test_where_the_signing_took_place_continues_the_agreement() -> None:
+    from pipeline.strategies.rules.agreement import states_signing_place
+
+    assert states_signing_place("Officials said the signing took place on May 3 in Peru’s capital, Lima.")
+    assert states_signing_place("The signing ceremony was held in Santiago on Friday.")
+    assert not states_signing_place("The ceremony took place in the main hall.")  # no named place
+    assert not states_signing_place("The talks took place in Lima.")

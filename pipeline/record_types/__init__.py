@@ -74,7 +74,7 @@ class RecordTypeEntry:
     # What the sentence's wording says about the fields (document text, sentence span, masked sentence, model fields).
     read: Callable[[str, Span, str, Fields], Reading] = _no_reading
     # Whether the wording alone found a record, whatever the model answered.
-    complete_by_rule: Callable[[Fields], bool] = lambda _: False
+    complete_by_rule: Callable[[Fields, str], bool] = lambda _fields, _sentence: False
     # Whether a sentence states an event of its own, so its record is never merged as a fragment.
     starts_event: Callable[[str], bool] = _never
     # Whether a sentence in a later paragraph speaks of the event again ("this year's edition"), so

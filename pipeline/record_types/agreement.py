@@ -9,7 +9,7 @@ from typing import Any
 from pipeline.actors import ActorRules
 from pipeline.quotes import attribute, find_quotations
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
-from pipeline.strategies.rules.agreement import read_agreement, states_agreement
+from pipeline.strategies.rules.agreement import read_agreement, states_agreement, states_signing_place
 from pipeline.text import Span
 
 _FIRST_PERSON = {"i", "we"}
@@ -63,9 +63,10 @@ def is_capitalized_name(name: str) -> bool:
     return bool(re.fullmatch(r"(?:[A-Z][\w’'.\-]*|of|the|and|for|\s)+", name)) and name.lower() not in _FIRST_PERSON
 
 
-def complete_by_rule(overrides: Fields) -> bool:
-    """An agreement with its parties and kind."""
-    return bool(overrides.get("parties") and overrides.get("kind"))
+def complete_by_rule(overrides: Fields, sentence: str) -> bool:
+    """An agreement with its parties and kind; or where and when its signing took place ("the
+    signing took place on April 18 in Astana"), which continues the agreement told before."""
+    return bool(overrides.get("parties") and overrides.get("kind")) or states_signing_place(sentence)
 
 
 def missing_core(data: Fields) -> str | None:
@@ -83,6 +84,8 @@ def same_event(a: Fields, b: Fields) -> bool:
 ENTRY = RecordTypeEntry(
     record_type="agreement",
     gate=states_agreement,
+    refers_back=states_signing_place,  # "The signing took place on April 18 in Astana."
+    read_follow=3,
     read=read,
     complete_by_rule=complete_by_rule,
     # Agreements are signed in named places ("in Almaty"); "in the northern Caspian" is their subject.

@@ -74,14 +74,14 @@ def _bare(name: str) -> str:
     return squash(re.sub(r"\s*\([^()]*\)\s*$", "", name))
 
 
-def complete_by_rule(overrides: Fields) -> bool:
+def complete_by_rule(overrides: Fields, sentence: str) -> bool:
     """Goods handed over, with or without a giver: "the provision of trailers along with spare parts"
     continues the delivery before it (merge), or is rejected as incomplete; so does a value stated
     with no transfer of its own ("The embassy put the value of the package at $3.7 million")."""
     return (
         bool(overrides.get("items"))
         or bool(overrides.get("value") and overrides.get("status") is None)
-        or bool(overrides.get("location") and not overrides.get("donor"))  # where its ceremony was held
+        or ceremony_place(sentence) is not None  # where its handover ceremony was held
     )
 
 

@@ -51,7 +51,7 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     return Reading(overrides)
 
 
-def complete_by_rule(overrides: Fields) -> bool:
+def complete_by_rule(overrides: Fields, _sentence: str) -> bool:
     """A follow-up sentence that names roles or a scenario continues the exercise."""
     return any(overrides.get(k) for k in ("participants", "organizers", "observers", "scenario"))
 

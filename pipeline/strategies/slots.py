@@ -170,7 +170,7 @@ def _slot_candidates(
     overrides = _place_and_date(kind, masked.text, fields)
     reading = kind.read(document.text, unit, masked.text, fields)
     overrides.update(reading.overrides)
-    if is_record or kind.complete_by_rule(overrides):
+    if is_record or kind.complete_by_rule(overrides, masked.text):
         yield Candidate(
             prompt.record_type, fields, [unit.text], masked, "slots", overrides, reading.context,
             kind.starts_event(masked.text), continues_event=by_rule_only,

@@ -21,6 +21,7 @@ from typing import Any
 from pipeline.actors import TITLE_WORDS, looks_like_person
 from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, is_country_word
+from pipeline.strategies.rules.phrases import first_place
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
 
@@ -46,6 +47,8 @@ class Lexicon:
     between: frozenset[str]
     empty_modifiers: frozenset[str]
     sides: frozenset[str]
+    ceremony_nouns: frozenset[str]
+    ceremony_verbs: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,6 +69,8 @@ def lexicon() -> Lexicon:
         between=frozenset(data["between"]),
         empty_modifiers=frozenset(data["empty_modifiers"]),
         sides=frozenset(data["sides"]),
+        ceremony_nouns=frozenset(data["ceremony_nouns"]),
+        ceremony_verbs=frozenset(data["ceremony_verbs"]),
     )
 
 
@@ -735,3 +740,16 @@ def _read(tokens: list[Token]) -> AgreementReading:
     if subject:
         reading.facts["subject"] = subject
     return reading
+
+
+def states_signing_place(sentence: str) -> bool:
+    """'The signing took place on April 18 in Astana', 'the signing ceremony was held in X': a sentence
+    that tells where (and when) the signing told before happened, with a named place."""
+    table = lexicon()
+    for token in parse(sentence):
+        subject = token.dep_ in ("nsubj", "nsubjpass")
+        if token.pos_ == "NOUN" and token.lemma_.lower() in table.ceremony_nouns and subject:
+            place = first_place(sentence)
+            if token.head.lemma_.lower() in table.ceremony_verbs and place and re.search(r"[A-Z]", place):
+                return True
+    return False
