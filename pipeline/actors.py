@@ -91,7 +91,9 @@ _TITLE_ALTERNATION = "|".join(
 )
 # A title word ends at a non-word character: "Col." and "Gen" before a name, not "generally".
 _TITLE_RE = re.compile(rf"\b({_TITLE_ALTERNATION})(?!\w)", re.IGNORECASE)
-_NAME_TOKEN = r"[A-Z](?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
+# Capital letters of the Latin alphabets names are written in: "İsmet", "Šimonović", "Łukasz", "Ömer".
+_CAPITAL = "[" + "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper() and c.isalpha()) + "]"
+_NAME_TOKEN = rf"{_CAPITAL}(?:[^\W\d_]|['’\-])+"  # any script's letters: "Kalniņš", "Müller"
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
 _WEEKDAYS = tuple(calendar.day_name)
@@ -326,7 +328,7 @@ class ActorRules:
             return _strip_article(appositive.group(1))
         # "Minister of Defence Kalle Laanet", "Chief of the Border Police of Moldova Dorin Purice".
         before = re.search(
-            rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}}){escaped}\b",
+            rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}}){escaped}\b",
             self.text,
         )
         if before:
@@ -339,10 +341,10 @@ class ActorRules:
                 tokens = tokens[ends[-1] + 1 :]
             # Keep the capitalized run that ends in a title word ("Kazakh Interior Minister"), or in
             # the "of" phrase after it ("Minister of Defence").
-            if tokens and tokens[-1] in ("of", "for", "the"):
+            if tokens and tokens[-1] in ("of", "for", "to", "the"):
                 tokens = []  # "head of the Izmail detachment": the name is what the title is of
             titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t)]
-            of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for")
+            of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for", "to")
             while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]):
                 tokens = tokens[:-1]
             while tokens and tokens[0] in {"The", "On", "In", "At", "By", "And", "As", "When", "While", "But"}:

@@ -331,3 +331,14 @@ def test_a_title_with_its_of_phrase_before_the_name_is_the_role() -> None:
     )
     assert rules.body_of("Ana Ruiz") is None  # a portfolio names no body
     assert ActorRules("He met the head of the Izmail Roe detachment.").role("Izmail Roe") is None
+
+
+def test_names_in_latin_alphabets_beyond_ascii_and_titles_to_a_state() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("Turkish Defense Minister İsmet Yıldız spoke first. “We agree,” Yıldız said. "
+                       "Chilean Ambassador to Peru Ana Ruiz stressed that the talks go on.")
+    assert rules.actor("Yıldız").name == "İsmet Yıldız"
+    assert (rules.actor("Yıldız").role, rules.actor("Yıldız").country) == ("Turkish Defense Minister", "TR")
+    ruiz = rules.actor("Ana Ruiz")
+    assert (ruiz.role, ruiz.country) == ("Chilean Ambassador to Peru", "CL")  # sent to Peru, from Chile
