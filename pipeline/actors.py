@@ -341,6 +341,10 @@ class ActorRules:
                 tokens = tokens[ends[-1] + 1 :]
             # Keep the capitalized run that ends in a title word ("Kazakh Interior Minister"), or in
             # the "of" phrase after it ("Minister of Defence").
+            for i in [i for i, t in enumerate(tokens) if t == "to"][::-1]:
+                if i == 0 or not _TITLE_RE.search(tokens[i - 1]):
+                    tokens = tokens[i + 1 :]  # "According to Minister X": only a title goes "to" a state
+                    break
             if tokens and tokens[-1] in ("of", "for", "to", "the"):
                 tokens = []  # "head of the Izmail detachment": the name is what the title is of
             titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t)]
