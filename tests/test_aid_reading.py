@@ -192,3 +192,10 @@ def test_where_the_handover_ceremony_was_held_is_the_deliverys_place() -> None:
     assert held_at is not None and held_at.startswith("the Pisco navy barracks")
     assert refers_to_delivery("The handover ceremony took place in Lima on Monday.")
     assert ceremony_place("The ceremony marked the navy's anniversary.") is None
+
+
+def test_what_is_said_or_the_package_itself_is_no_goods() -> None:
+    assert read_sentence("Opening remarks were given by Chilean Senator Ana Ruiz.").items == []
+    assert read_sentence("The minister delivered a speech to the cadets of the Peruvian Navy.").items == []
+    assert read_sentence("Chile handed over the donation to the Peruvian Navy.").items == []
+    assert read_sentence("Chile handed over two boats to the Peruvian Navy.").items == [("boats", 2)]

@@ -453,3 +453,28 @@ def test_goods_listed_paragraphs_after_a_delivery_join_it(tmp_path: Path, make_f
     delivery = _only(_records(result.run_dir)["aid_delivery"])
     assert [i["description"] for i in delivery["items"]] == ["radar station", "armored patrol vehicles"]
     assert delivery["donor"]["name"] == "Chile"
+
+
+def test_an_amount_the_model_gives_as_an_item_is_the_value(tmp_path: Path, make_fake: Callable[..., Any]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "grant.txt").write_text("Chile provides Peru 5.5 million euros for its coast guard.\n", encoding="utf-8")
+    answer = "Assistance: yes\nDonor: Chile\nRecipient: Peru\nItems: 5.5 million euros\n###"
+    fake = make_fake(answers={"Chile provides Peru": answer})
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=fake)
+    records = _records(result.run_dir)["aid_delivery"]
+    assert records and all(not r["items"] for r in records)
+    assert records[0]["value"]["amount"] == 5_500_000
+
+
+def test_people_sent_are_no_goods_and_the_help_lists_them(tmp_path: Path, make_fake: Callable[..., Any]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "fire.txt").write_text(
+        "Chile sent rescue teams to Peru on May 3. The help included 8 fire trucks and a mobile command post.\n",
+        encoding="utf-8",
+    )
+    answer = "Assistance: yes\nDonor: Chile\nRecipient: Peru\nItems: rescue teams\n###"
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(answers={"sent rescue": answer}))
+    delivery = _only(_records(result.run_dir)["aid_delivery"])
+    assert [i["description"] for i in delivery["items"]] == ["fire trucks", "mobile command post"]

@@ -41,6 +41,11 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     money = find_money(sentence)
     if money:
         overrides["value"] = money[0].text
+    # "provides Moldova 5.5 million euros": an amount is the value, never an item.
+    model_items = fields.get("items") or []
+    paid = [i for i in model_items if isinstance(i, dict) and _is_amount(i)]
+    if paid:
+        overrides["items"] = [i for i in model_items if i not in paid] or None  # None: the model's are wrong
     if reading.donor:
         overrides["donor"] = {"name": reading.donor}
     if reading.recipient:
@@ -52,7 +57,7 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     elif listed:  # "It included four booms and two skimmers": the goods of the delivery just told
         overrides["items"] = [{"description": d, "quantity": q} for d, q in listed]
     elif reading.nothing_handed_over:
-        overrides["items"] = []
+        overrides["items"] = None  # "sent no one": none of the model's items either
     # The status is read off the verb ("handed over", "will deliver", "is training"); the model's
     # answer was "planned" for nearly everything and kept fragments of one delivery apart.
     overrides["status"] = reading.status
@@ -67,6 +72,14 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if donor.get("name") and recipient.get("name") and _bare(donor["name"]) == _bare(recipient["name"]):
         overrides["recipient"] = None
     return Reading(overrides)
+
+
+def _is_amount(item: Fields) -> bool:
+    """An item the model read that is a sum of money ("5.5 million euros", split into 5.5 of "million euros")."""
+    description = str(item.get("description") or "").strip()
+    quantity = item.get("quantity")
+    text = f"{quantity:g} {description}" if isinstance(quantity, (int, float)) else description
+    return any(m.text == text for m in find_money(text))
 
 
 def _bare(name: str) -> str:
