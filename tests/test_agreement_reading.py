@@ -151,3 +151,13 @@ def test_where_the_signing_took_place_continues_the_agreement() -> None:
     assert states_signing_place("The signing ceremony was held in Santiago on Friday.")
     assert not states_signing_place("The ceremony took place in the main hall.")  # no named place
     assert not states_signing_place("The talks took place in Lima.")
+
+
+def test_the_two_countries_a_document_is_between_are_the_states_named_before() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    sentence = (
+        "Joint drills of the armed forces of the Republic of Chile and the Republic of Peru began in Arica on "
+        "May 3 under a memorandum signed between the governments of the two countries, the ministry said."
+    )
+    assert read_agreement(sentence, 0, len(sentence)).parties == ["Republic of Chile", "Republic of Peru"]

@@ -485,7 +485,27 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     if not groups and sentence.start > 0:
         previous = doc[sentence.start - 1].sent
         groups = [g for g in _named_groups(list(previous), head) if len(g) == size]
-    return groups[0] if len(groups) == 1 else []
+    if len(groups) == 1:
+        return groups[0]
+    # "the forces of the Republic of A and the Republic of B ... the two countries": the parser may
+    # not join the names; the states the sentence names before, when there are as many as it says.
+    states: dict[str, Token] = {}
+    for entity in (e for e in doc.ents if e.label_ == "GPE" and e.end <= head.i and e.start >= sentence.start):
+        code = country_of_name(entity.text) or country_of_name(re.sub(r"^the\s+", "", entity.text))
+        if code and code not in states:
+            states[code] = entity.root
+    return list(states.values()) if len(states) == size else []
+
+
+def _sides_named(heads: list[Token], sentence: Any) -> list[Token]:
+    """'between the governments of the two countries': the two the sentence (or the one before) names."""
+    if len(heads) != 1:
+        return []
+    head = heads[0]
+    of_objects = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children
+                  if o.dep_ == "pobj"]
+    sides = next((h for h in [head, *of_objects] if _is_sides(h)), None)
+    return _resolve_sides(sides, sentence) if sides is not None else []
 
 
 def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[Token]:
@@ -493,6 +513,8 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         between = _between_parties(noun, deep=True)
         if len(between) >= 2:
             return between
+        if _sides_named(between, sentence):
+            return _sides_named(between, sentence)
         # "a plan for joint monitoring of the borders by X, Y and Z"
         for token in noun.subtree:
             if token.dep_ == "prep" and token.lower_ == "by" and token.head != act:
@@ -504,6 +526,8 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         between = _between_parties(act, deep=act.pos_ == "NOUN")
         if len(between) >= 2:
             return between
+        if _sides_named(between, sentence):
+            return _sides_named(between, sentence)
         agents = _agent_objects(act)
         subject = _subject_of(act)
         if subject is not None and (_is_agreement_noun(subject) or subject.lower_ in {"which", "that", "it"}):
