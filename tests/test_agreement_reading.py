@@ -161,3 +161,15 @@ def test_the_two_countries_a_document_is_between_are_the_states_named_before() -
         "May 3 under a memorandum signed between the governments of the two countries, the ministry said."
     )
     assert read_agreement(sentence, 0, len(sentence)).parties == ["Republic of Chile", "Republic of Peru"]
+
+
+def test_between_the_ministry_of_a_and_the_ministry_of_b() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    sentence = (
+        "The cabinet approved the signing of a Memorandum of Understanding between the Interior Ministry (MAI) "
+        "of Chile and the Ministry of Interior of Peru."
+    )
+    assert read_agreement(sentence, 0, len(sentence)).parties == [
+        "Interior Ministry (MAI) of Chile", "Ministry of Interior of Peru"
+    ]

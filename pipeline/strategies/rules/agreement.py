@@ -134,7 +134,12 @@ def _between_parties(noun: Token, deep: bool = False) -> list[Token]:
         if child.dep_ == "prep" and child.lower_ in lexicon().between:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
-                return [objects[0], *objects[0].conjuncts]
+                first = objects[0]
+                # "between the Ministry of A and the Ministry of B": the parser may join the second to
+                # the first one's "of" phrase; a conjunct of the same kind of word there is the other party.
+                inner = [t for t in first.subtree if t.dep_ == "conj" and t.head != first and t.head.i > first.i
+                         and t.lemma_ == first.lemma_] if not first.conjuncts else []
+                return [first, *first.conjuncts, *inner]
     return []
 
 
@@ -202,6 +207,11 @@ def _phrase(head: Token) -> tuple[int, int]:
         if child.dep_ == "prep" and child.i < head.i:
             continue
         keep.extend(child.subtree)
+    # "the Ministry of A and the Ministry of B" with the second hung on "A": not part of the first.
+    others = [t for t in head.subtree if t != head and t.dep_ == "conj" and t.head != head and t.lemma_ == head.lemma_]
+    for other in others:
+        drop = {t.i for t in other.subtree} | {c.i for c in other.head.children if c.dep_ == "cc"}
+        keep = [t for t in keep if t.i not in drop]
     start, end = min(t.i for t in keep), max(t.i for t in keep) + 1
     doc = head.doc
     while start < head.i and _leading_filler(doc[start]):
