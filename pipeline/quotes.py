@@ -56,7 +56,11 @@ def find_quotations(text: str) -> list[Quotation]:
         is_title = bool(words) and words[0][0].isupper() and all(
             w[0].isupper() or w[0].isdigit() or not w[0].isalnum() or w.lower() in _TITLE_SMALL_WORDS for w in words
         )  # (marks with nothing between them, '","' after a quoted name, are no quotation either)
-        if len(words) >= MIN_QUOTE_WORDS and not is_title:
+        # A short saying that ends its own sentence inside the marks ("“Training is readiness,” said
+        # X") is a quotation; a name or term in marks carries no such stop.
+        inside = text[quotation.start + 1 : quotation.end - 1].rstrip()
+        said = len(words) >= 2 and inside[-1:] in (",", ".", "!", "?") and words[0][0].isupper()
+        if (len(words) >= MIN_QUOTE_WORDS or said) and not is_title:
             result.append(quotation)
     return result
 

@@ -460,3 +460,8 @@ def test_marks_with_nothing_between_them_are_no_quotation() -> None:
 def test_the_person_at_the_end_of_a_titles_of_phrases_speaks() -> None:
     text = "“The patrols will go on,” Chief of the Border Police of Chile Ana Ruiz said."
     assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
+
+
+def test_a_short_saying_that_ends_inside_its_marks_is_a_quotation() -> None:
+    text = "“Drills are readiness,” said Ruiz. The frigate “Andes Star,” left Callao. He called it “routine”."
+    assert [text[q.text_start : q.text_end] for q in find_quotations(text)] == ["Drills are readiness"]
