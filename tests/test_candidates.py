@@ -144,3 +144,8 @@ def test_a_relative_clause_in_the_middle_leaves_the_main_clause_after_it() -> No
     # a date inside the relative clause is not the main clause's
     sentence = "The drill was held in Arica, where the navy opened a base on May 3."
     assert "date" not in _place_and_date(entry("exercise"), sentence, {})
+
+
+def test_this_event_speaks_of_the_exercise_again() -> None:
+    assert refers_to_exercise("This significant maritime event, organized by the Peruvian Navy, drew five states.")
+    assert not refers_to_exercise("The event drew five states.")  # not a demonstrative: any event

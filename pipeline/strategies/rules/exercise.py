@@ -180,6 +180,10 @@ def refers_to_exercise(sentence: str) -> bool:
     # "States due to take part include A and B": who takes part, told in a paragraph of its own.
     if any(_listing_subjects(t, data) for t in doc):
         return True
+    # "this significant maritime event, organized by X": a demonstrative noun for the event told.
+    if any(token.pos_ == "NOUN" and token.lemma_.lower() in data["referring_nouns"]
+           and any(c.dep_ == "det" and c.lower_ == "this" for c in token.children) for token in doc):
+        return True
     # "last year's exercise", "the previous edition": another exercise of the series.
     return any(
         token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns)
