@@ -523,7 +523,7 @@ def _extract_document(
     for skipped in (s for s in asked if isinstance(s, Skipped)):
         output.rejects.append(
             Reject("record", document.doc_id, path, skipped.reject_reason, skipped.record_type,
-                   value={"start": skipped.span.start, "end": skipped.span.end}, stage="model")
+                   value={"start": skipped.span.start, "end": skipped.span.end}, stage=skipped.stage)
         )
         if skipped.detail:
             log_error(output, f"{path}: {skipped.record_type}: {skipped.detail}")

@@ -478,3 +478,32 @@ def test_people_sent_are_no_goods_and_the_help_lists_them(tmp_path: Path, make_f
     result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(answers={"sent rescue": answer}))
     delivery = _only(_records(result.run_dir)["aid_delivery"])
     assert [i["description"] for i in delivery["items"]] == ["fire trucks", "mobile command post"]
+
+
+def test_a_bug_in_reading_one_sentence_loses_that_sentence_only(
+    tmp_path: Path, make_fake: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from pipeline.record_types import entries
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "mixed.txt").write_text(
+        "Chile handed over two patrol boats to the Peruvian Navy in Callao on May 3.\n\n"
+        "“The boats will patrol the southern coast,” said Peruvian Navy commander Jorge Silva.\n",
+        encoding="utf-8",
+    )
+    aid = entries()["aid_delivery"]
+
+    def broken_read(*_args: Any) -> Any:
+        raise RuntimeError("a rule's bug")
+
+    monkeypatch.setitem(entries(), "aid_delivery", dataclasses.replace(aid, read=broken_read))
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake())
+    assert not any(d.error for d in result.documents)
+    records = _records(result.run_dir)
+    assert records["aid_delivery"] == [] and len(records["quote"]) == 1  # the quotation is still read
+    unread = [r for r in _rejects(result.run_dir) if r["stage"] == "internal"]
+    assert unread and unread[0]["reason"].startswith("not read: internal error: RuntimeError: a rule's bug")
+    assert "RuntimeError" in (result.run_dir / "errors.log").read_text(encoding="utf-8")

@@ -48,6 +48,9 @@ class Skipped:
     span: Span
     reason: str
 
+    # Where in the pipeline the piece was lost, for the reject's stage.
+    stage = "model"
+
     @property
     def reject_reason(self) -> str:
         return f"not asked: {self.reason}"
@@ -73,6 +76,24 @@ class Unanswered(Skipped):
     @property
     def detail(self) -> str | None:
         return str(getattr(self.error, "detail", None) or self.error) if self.error else None
+
+
+@dataclass
+class Unread(Skipped):
+    """A piece of the document whose reading raised an error (a bug in a rule, met on text no test
+    has): only that piece's candidates of that type are lost, the rest of the document is read, and
+    the run names it in the rejects with the traceback in its error log."""
+
+    error: str = ""
+    stage = "internal"
+
+    @property
+    def reject_reason(self) -> str:
+        return f"not read: {self.reason}"
+
+    @property
+    def detail(self) -> str | None:
+        return self.error or None
 
 
 # Sizing what is sent to a model without its tokenizer: English prose is about 4 characters per

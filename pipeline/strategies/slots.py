@@ -9,6 +9,7 @@ reuses its KV cache for it.
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,7 +27,7 @@ from pipeline.quotes import (
     shorten_quotation,
 )
 from pipeline.record_types import Fields, RecordTypeEntry, entries, entry
-from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, split_span
+from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, Unread, split_span
 from pipeline.strategies.rules.phrases import event_clause, first_place, place_after_preposition
 from pipeline.text import Span, sentences
 
@@ -131,7 +132,7 @@ def extract_by_slots(
             # A run-on "sentence" longer than the context is asked about in pieces (never whole).
             yield from _ask_in_pieces(document, backend, prompt, kind, split_span(sentence, budget))
         for unit in read_only_units(document, prompt, asked):
-            yield from _slot_candidates(document, prompt, kind, unit, _masked(document, unit), "", by_rule_only=True)
+            yield from _read_safely(document, prompt, kind, unit, _masked(document, unit), "", by_rule_only=True)
 
 
 def _ask_in_pieces(
@@ -148,7 +149,22 @@ def _ask_in_pieces(
             else:
                 yield from _ask_in_pieces(document, backend, prompt, kind, split_span(unit, len(unit.text) // 2))
             continue
-        yield from _slot_candidates(document, prompt, kind, unit, masked, completion.text)
+        yield from _read_safely(document, prompt, kind, unit, masked, completion.text)
+
+
+def _read_safely(
+    document: Document, prompt: SlotPrompt, kind: RecordTypeEntry, unit: Span, masked: Span, answer: str,
+    by_rule_only: bool = False,
+) -> Iterator[Candidate | Skipped]:
+    """The piece's candidates; an error in reading it loses that piece only (a rule's bug met on
+    text no test has), named in the rejects with its traceback."""
+    try:
+        found = list(_slot_candidates(document, prompt, kind, unit, masked, answer, by_rule_only))
+    except Exception as exc:  # any bug in a rule (the model was already asked)
+        yield Unread(prompt.record_type, unit, f"internal error: {type(exc).__name__}: {exc}"[:240],
+                     error=traceback.format_exc())
+        return
+    yield from found
 
 
 def _masked(document: Document, unit: Span) -> Span:
@@ -184,7 +200,12 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
     budget = text_budget(backend, prompt)
     for quotation in find_quotations(text):
         context = attribution_context(text, quotation)
-        attribution = attribute(text, quotation)
+        try:
+            attribution = attribute(text, quotation)
+        except Exception as exc:  # a bug in reading one quotation loses that quotation only
+            yield Unread("quote", context, f"internal error: {type(exc).__name__}: {exc}"[:240],
+                         error=traceback.format_exc())
+            continue
         if attribution.reported_only:
             continue  # words an outlet reports with no one named as saying them: not a Quote (GUIDE §1)
         fields: dict[str, Any] = {}
