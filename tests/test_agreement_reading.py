@@ -173,3 +173,15 @@ def test_between_the_ministry_of_a_and_the_ministry_of_b() -> None:
     assert read_agreement(sentence, 0, len(sentence)).parties == [
         "Interior Ministry (MAI) of Chile", "Ministry of Interior of Peru"
     ]
+
+
+def test_a_city_beside_the_signers_is_where_not_who() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    sentence = (
+        "During the Peruvian president’s two-day visit to Bogota, Humala and Bachelet also were expected to "
+        "sign eight other documents -- including agreements on fishing and trade."
+    )
+    assert read_agreement(sentence, 0, len(sentence)).parties == ["Humala", "Bachelet"]
+    two_cities = "Moscow and Ankara signed an agreement on grain."
+    assert read_agreement(two_cities, 0, len(two_cities)).parties == ["Moscow", "Ankara"]

@@ -745,6 +745,12 @@ def _read(tokens: list[Token]) -> AgreementReading:
             _can_stand_alone(h) or _titled(h.text) or (described and any(t.pos_ == "NOUN" for t in h.subtree))
         )
     ]
+    # "During the visit to Astana, A and B also were expected to sign": a city beside the signers is
+    # where, not who (two cities alone may stand for their states: "Moscow and Ankara signed").
+    places = [h for h in heads if (e := _entity(h)) is not None and e.label_ in ("GPE", "LOC")
+              and country_of_name(e.text) is None and country_of_name(re.sub(r"^the\s+", "", e.text)) is None]
+    if places and len(heads) - len(places) >= 2:
+        heads = [h for h in heads if h not in places]
     names: list[str] = []
     first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     low, high = first, last
