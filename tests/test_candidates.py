@@ -93,33 +93,27 @@ def test_what_a_delivery_was_worth_is_read_into_it() -> None:
     assert not states_value("The budget of the ministry is $5 million.")  # no delivery named
 
 
+def _asked(record_type: str, text: str) -> list[str]:
+    """The pieces of `text` the model would be asked about for `record_type`."""
+    document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+    return [u.text for u in candidate_units(document, load_prompts()[record_type])]
+
+
 def test_a_list_of_parties_is_never_cut_as_two_clauses() -> None:
     """A clause cut at ", and" must join two clauses: the Oxford comma before a list's last name
     keeps the sentence whole, so its date stays with its signing."""
-    prompt = load_prompts()["agreement"]
-
-    def asked(text: str) -> list[str]:
-        document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
-        return [u.text for u in candidate_units(document, prompt)]
-
     listed = "The task force was set up with the signing of a memorandum between Chile, Peru, and Ecuador in 2021."
-    assert asked(listed) == [listed]
+    assert _asked("agreement", listed) == [listed]
     two = "Chile signed a memorandum with Peru on fisheries, and Ecuador signed a treaty with Colombia on trade."
-    assert asked(two) == [
+    assert _asked("agreement", two) == [
         "Chile signed a memorandum with Peru on fisheries", "Ecuador signed a treaty with Colombia on trade."
     ]
 
 
 def test_a_semicolon_cuts_clauses_not_a_list_of_goods() -> None:
-    prompt = load_prompts()["aid_delivery"]
-
-    def asked(text: str) -> list[str]:
-        document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
-        return [u.text for u in candidate_units(document, prompt)]
-
     listed = "Chile provided the following equipment: 12 patrol boats; 6 minibuses; 40 thermal cameras."
-    assert asked(listed) == [listed]
-    assert asked("Chile provided radios to Peru; Ecuador handed over boats to Colombia.") == [
+    assert _asked("aid_delivery", listed) == [listed]
+    assert _asked("aid_delivery", "Chile provided radios to Peru; Ecuador handed over boats to Colombia.") == [
         "Chile provided radios to Peru", "Ecuador handed over boats to Colombia."
     ]
 
