@@ -392,6 +392,15 @@ class ActorRules:
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
             if kind == "country" and country:
                 name = self.full_state_name(name, country)
+            named_as = body_and_state(name)
+            if named_as and not re.search(r"\bof\b", name):
+                # "US Government", later "the Government of the United States of America": the fullest name.
+                body = named_as[0]
+                pattern = rf"(?i:{re.escape(body)})\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+"
+                longer = [m.group(0).strip() for m in re.finditer(pattern, self.text)
+                          if body_and_state(m.group(0).strip()) == named_as]
+                if longer:
+                    name = max(longer, key=len)
             if kind != "country":
                 fuller = self.full_org_name(name)
                 if fuller != name:  # the fuller name may say more: "GOU" -> "Government of the Republic of X"
@@ -418,6 +427,23 @@ _TITLED_PERSON = re.compile(
 # "But Ambassador Lee said", "The Navy Tuesday handed over", "Meanwhile, Georgia".
 _CLAUSE_OPENERS = r"(?:But|And|Or|Yet|So|Meanwhile|However|Also|Then|Later|Now|Still|According to)"
 _DAY_WORDS = rf"(?:{'|'.join(_WEEKDAYS)}|today|yesterday|tomorrow)"
+
+
+def body_and_state(name: str) -> tuple[str, str] | None:
+    """(body, state code) of a body named with its state before or after it: "BiH Armed Forces",
+    "the Armed Forces of BiH" and "Chile's Navy" name one body of one state each."""
+    bare = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    for after in re.finditer(r"\s+of\s+", bare):  # "Ministry of Defence of the Republic of Chile"
+        code = country_of_name(bare[after.end() :])
+        if code:
+            return bare[: after.start()].lower(), code
+    words = bare.split()
+    if len(words) >= 2:
+        state = without_possessive(words[0])
+        code = country_of_name(state) or demonym_country(state)
+        if code:
+            return " ".join(words[1:]).lower(), code
+    return None
 
 
 def trim_name(name: str) -> str:

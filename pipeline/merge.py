@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.language.places import country_of_name, demonym_country
+from pipeline.actors import body_and_state
 from pipeline.record_types import entry, names_in
-from pipeline.text import one_name, squash, without_possessive
+from pipeline.text import one_name, squash
 from schemas import Record, with_stable_id
 
 FRAGMENT_DISTANCE = 400  # characters between a fragment and the record it continues
@@ -68,23 +68,8 @@ def _one_party(left: dict[str, Any], right: dict[str, Any]) -> bool:
 def _same_body(left: str, right: str) -> bool:
     """One body named with its state before or after: "BiH Armed Forces", "the Armed Forces of BiH",
     "Chile's Navy"."""
-    first, second = _body_and_state(left), _body_and_state(right)
+    first, second = body_and_state(left), body_and_state(right)
     return first is not None and first == second
-
-
-def _body_and_state(name: str) -> tuple[str, str] | None:
-    bare = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
-    for after in re.finditer(r"\s+of\s+", bare):  # "Ministry of Defence of the Republic of Chile"
-        code = country_of_name(bare[after.end() :])
-        if code:
-            return bare[: after.start()].lower(), code
-    words = bare.split()
-    if len(words) >= 2:
-        state = without_possessive(words[0])
-        code = country_of_name(state) or demonym_country(state)
-        if code:
-            return " ".join(words[1:]).lower(), code
-    return None
 
 
 def _actor(record: dict[str, Any], path: str) -> dict[str, Any]:

@@ -342,3 +342,13 @@ def test_names_in_latin_alphabets_beyond_ascii_and_titles_to_a_state() -> None:
     assert (rules.actor("Yıldız").role, rules.actor("Yıldız").country) == ("Turkish Defense Minister", "TR")
     ruiz = rules.actor("Ana Ruiz")
     assert (ruiz.role, ruiz.country) == ("Chilean Ambassador to Peru", "CL")  # sent to Peru, from Chile
+
+
+def test_a_body_named_with_its_state_first_takes_the_fuller_name_the_text_gives() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("The Chilean Navy gave two boats. The Navy of the Republic of Chile said so.")
+    assert rules.actor("Chilean Navy").name == "Navy of the Republic of Chile"
+    assert ActorRules("The Chilean Navy gave two boats.").actor("Chilean Navy").name == "Chilean Navy"
+    # another state's body of the same kind is not it
+    assert ActorRules("The Chilean Navy met the Navy of Peru.").actor("Chilean Navy").name == "Chilean Navy"
