@@ -396,7 +396,8 @@ class ActorRules:
             if named_as and not re.search(r"\bof\b", name):
                 # "US Government", later "the Government of the United States of America": the fullest name.
                 body = named_as[0]
-                pattern = rf"(?i:{re.escape(body)})\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+"
+                words = r"[A-Z][\w’'\-]*(?:\s+(?:of\s+)?(?:the\s+)?[A-Z][\w’'\-]*)*"  # "Republic of Chile"
+                pattern = rf"(?i:{re.escape(body)})\s+of\s+(?:the\s+)?{words}"
                 longer = [m.group(0).strip() for m in re.finditer(pattern, self.text)
                           if body_and_state(m.group(0).strip()) == named_as]
                 if longer:
