@@ -166,17 +166,23 @@ class ActorRules:
         "US" -> "United States" when the article says "the United States" too."""
         if not re.fullmatch(r"(?:[A-Z]\.?){2,4}", name):
             return name
-        best = name
+        fullest = self._state_names.get(country, name)
+        return fullest if len(fullest) > len(name) else name
+
+    @functools.cached_property
+    def _state_names(self) -> dict[str, str]:
+        """The longest name the text gives each state (the first of equal length), read once per document."""
+        names: dict[str, str] = {}
         for start in re.finditer(r"(?<![\w’'])(?!The\b)[A-Z][a-z]+", self.text):
             # Every run of capitalized words from here: "the United States of America" holds three.
             run = re.match(r"[A-Z][a-z]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+){0,4}", self.text[start.start():])
             words = run.group(0).split() if run else []
             for end in range(len(words), 0, -1):
                 candidate = " ".join(words[:end])
-                if len(candidate) > len(best) and country_of_name(candidate) == country:
-                    best = candidate
-                    break
-        return best
+                code = country_of_name(candidate)
+                if code and len(candidate) > len(names.get(code, "")):
+                    names[code] = candidate
+        return names
 
     def person_titled(self, description: str) -> str | None:
         """The person a title stands for: 'The Kazakh president' -> 'Nursultan Nazarbayev', when the

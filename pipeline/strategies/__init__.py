@@ -11,6 +11,7 @@ returns is trusted; grounding checks all of it against the source.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,12 @@ class Unread(Skipped):
 
     error: str = ""
     stage = "internal"
+
+    @classmethod
+    def of(cls, record_type: str, span: Span, exc: Exception) -> Unread:
+        """The piece lost to `exc`, raised while it was read (call inside the `except`: the traceback is kept)."""
+        reason = f"internal error: {type(exc).__name__}: {exc}"[:240]
+        return cls(record_type, span, reason, error=traceback.format_exc())
 
     @property
     def reject_reason(self) -> str:

@@ -9,7 +9,6 @@ reuses its KV cache for it.
 from __future__ import annotations
 
 import re
-import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -161,8 +160,7 @@ def _read_safely(
     try:
         found = list(_slot_candidates(document, prompt, kind, unit, masked, answer, by_rule_only))
     except Exception as exc:  # any bug in a rule (the model was already asked)
-        yield Unread(prompt.record_type, unit, f"internal error: {type(exc).__name__}: {exc}"[:240],
-                     error=traceback.format_exc())
+        yield Unread.of(prompt.record_type, unit, exc)
         return
     yield from found
 
@@ -203,8 +201,7 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         try:
             attribution = attribute(text, quotation)
         except Exception as exc:  # a bug in reading one quotation loses that quotation only
-            yield Unread("quote", context, f"internal error: {type(exc).__name__}: {exc}"[:240],
-                         error=traceback.format_exc())
+            yield Unread.of("quote", context, exc)
             continue
         if attribution.reported_only:
             continue  # words an outlet reports with no one named as saying them: not a Quote (GUIDE §1)

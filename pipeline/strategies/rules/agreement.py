@@ -21,7 +21,7 @@ from typing import Any
 from pipeline.actors import TITLE_WORDS, looks_like_person
 from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, is_country_word
-from pipeline.strategies.rules.phrases import first_place
+from pipeline.strategies.rules.phrases import ceremony_held, first_place
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
 
@@ -523,8 +523,9 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         between = _between_parties(noun, deep=True)
         if len(between) >= 2:
             return between
-        if _sides_named(between, sentence):
-            return _sides_named(between, sentence)
+        sides = _sides_named(between, sentence)
+        if sides:
+            return sides
         # "a plan for joint monitoring of the borders by X, Y and Z"
         for token in noun.subtree:
             if token.dep_ == "prep" and token.lower_ == "by" and token.head != act:
@@ -536,8 +537,9 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         between = _between_parties(act, deep=act.pos_ == "NOUN")
         if len(between) >= 2:
             return between
-        if _sides_named(between, sentence):
-            return _sides_named(between, sentence)
+        sides = _sides_named(between, sentence)
+        if sides:
+            return sides
         agents = _agent_objects(act)
         subject = _subject_of(act)
         if subject is not None and (_is_agreement_noun(subject) or subject.lower_ in {"which", "that", "it"}):
@@ -786,10 +788,7 @@ def states_signing_place(sentence: str) -> bool:
     """'The signing took place on April 18 in Astana', 'the signing ceremony was held in X': a sentence
     that tells where (and when) the signing told before happened, with a named place."""
     table = lexicon()
-    for token in parse(sentence):
-        subject = token.dep_ in ("nsubj", "nsubjpass")
-        if token.pos_ == "NOUN" and token.lemma_.lower() in table.ceremony_nouns and subject:
-            place = first_place(sentence)
-            if token.head.lemma_.lower() in table.ceremony_verbs and place and re.search(r"[A-Z]", place):
-                return True
-    return False
+    if ceremony_held(sentence, table.ceremony_nouns, table.ceremony_verbs) is None:
+        return False
+    place = first_place(sentence)
+    return place is not None and re.search(r"[A-Z]", place) is not None

@@ -27,7 +27,7 @@ from pipeline.language.parse import load_pipeline, parse, pipeline_name
 from pipeline.language.places import country_of_name
 from pipeline.normalize import find_money, parse_count
 from pipeline.quotes import speech_lemmas
-from pipeline.strategies.rules.phrases import first_place, is_specific_actor
+from pipeline.strategies.rules.phrases import ceremony_held, first_place, is_specific_actor
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "aid_delivery.patterns.toml"
 
@@ -847,16 +847,11 @@ def ceremony_place(sentence: str) -> str | None:
     """'The handover ceremony took place yesterday in Bishkek', 'a ceremony was held at the X barracks
     in Y': where the handover ceremony a sentence tells of was held (the delivery's place)."""
     words = lexicon()
-    doc = parse(sentence)
-    for token in doc:
-        if token.lemma_.lower() not in words.delivered_nouns or token.pos_ != "NOUN":
-            continue
-        verb = token.head
-        held = token.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in words.ceremony_verbs
-        if held:
-            clause = sentence[min(t.idx for t in verb.subtree) : max(t.idx + len(t) for t in verb.subtree)]
-            return first_place(clause)
-    return None
+    verb = ceremony_held(sentence, words.delivered_nouns, words.ceremony_verbs)
+    if verb is None:
+        return None
+    clause = sentence[min(t.idx for t in verb.subtree) : max(t.idx + len(t) for t in verb.subtree)]
+    return first_place(clause)
 
 
 def refers_to_delivery(sentence: str) -> bool:

@@ -118,6 +118,16 @@ def place_phrases() -> dict[str, Any]:
     return tomllib.loads(PLACE_PHRASES.read_text(encoding="utf-8"))
 
 
+def ceremony_held(sentence: str, nouns: frozenset[str], verbs: frozenset[str]) -> Any:
+    """The verb of 'the handover ceremony took place ...', 'the signing was held ...': the first of
+    `nouns` that is the subject of one of `verbs`, or None. Its clause says where and when."""
+    for token in parse(sentence):
+        subject = token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass")
+        if subject and token.lemma_.lower() in nouns and token.head.lemma_.lower() in verbs:
+            return token.head
+    return None
+
+
 def first_place(sentence: str) -> str | None:
     """Where the sentence says something happened: the first object of a preposition of place that
     names a place, with its own phrase ("at the X and Y training areas in the country of Z"), read off
