@@ -407,3 +407,18 @@ def test_a_named_group_including_its_members_gives_the_members() -> None:
         "of Chile, would monitor the stages of the exercise."
     )
     assert found["observers"] == ["Republic of Peru", "Republic of Chile"]
+
+
+def test_an_aim_is_no_task_but_the_task_it_is_practised_in_is() -> None:
+    # GUIDE §6: what an exercise tests or builds ("interoperability") is its aim, not a rehearsed task.
+    assert scenario("The crews practised interoperability in sealing the harbour mouth.") == [
+        "sealing the harbour mouth"
+    ]
+    assert scenario("The cadets focused on readiness and the coordination of the two staffs.") == []
+
+
+def test_two_bare_words_joined_by_and_are_one_task() -> None:
+    assert scenario("The crews trained in search and rescue and in damage control.")[0] == "search and rescue"
+    assert scenario("The drill will focus on mine clearance, search and rescue and towing.") == [
+        "mine clearance", "search and rescue", "towing",
+    ]

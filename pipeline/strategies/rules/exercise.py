@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Collection
@@ -878,10 +879,24 @@ def _without(token: Any, conjuncts: list[Any], span: Any) -> str:
 
 
 def _tasks(head: Any, span: Any) -> list[str]:
-    frames = patterns()["scenario"]["frames"]
+    """The tasks `head` and its conjuncts name."""
+    scenario = patterns()["scenario"]
+    frames = scenario["frames"]
     found: list[Any] = []
-    for member in [head, *(c for c in head.conjuncts if c.i > head.i)]:
-        if not _in(span, member):
+    members = [head, *(c for c in head.conjuncts if c.i > head.i)]
+    pairs = _word_pairs(members)
+    for member in members:
+        if not _in(span, member) or any(second.i == member.i for second in pairs.values()):
+            continue
+        if member.i in pairs:
+            if _in(span, pairs[member.i]):
+                found.append(member.doc[member.i : pairs[member.i].i + 1].text)
+            continue
+        # "interoperability in fighting X": the task after "in"; an aim alone is no task.
+        if member.lemma_.lower() in scenario["aim_nouns"]:
+            inner = [o for c in member.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            found.extend(_tasks(inner[0], span) if inner else [])
             continue
         # "missions to localize X", "the task of protecting X": the task inside the frame.
         if member.lemma_.lower() in frames:
@@ -904,6 +919,22 @@ def _tasks(head: Any, span: Any) -> list[str]:
             found.append(task)
         found.extend(t for t in (_task(c, span) for c in further) if t and len(t.split()) <= 14)
     return found
+
+
+def _word_pairs(members: list[Any]) -> dict[int, Any]:
+    """"damage control, search and rescue": two bare words joined by "and" are one task, as such
+    pairs are written ("search and rescue", "command and control"). The first word's index -> the second."""
+    pairs: dict[int, Any] = {}
+    for first, second in itertools.pairwise(members):
+        taken = any(later.i == first.i for later in pairs.values())
+        if not taken and _bare(first) and _bare(second) and second.i == first.i + 2 and first.nbor().lower_ == "and":
+            pairs[first.i] = second
+    return pairs
+
+
+def _bare(token: Any) -> bool:
+    """A single word with nothing hung on it but a list's joining words."""
+    return token.pos_ == "NOUN" and all(c.dep_ in ("cc", "punct", "conj") for c in token.children)
 
 
 def exercise_scenario(document_text: str, unit: Span) -> list[str]:
