@@ -422,3 +422,12 @@ def test_two_bare_words_joined_by_and_are_one_task() -> None:
     assert scenario("The drill will focus on mine clearance, search and rescue and towing.") == [
         "mine clearance", "search and rescue", "towing",
     ]
+
+
+def test_the_noun_an_exercise_name_is_given_to_describes_it_when_no_kind_words_do() -> None:
+    from pipeline.strategies.rules.exercise import exercise_description
+
+    assert exercise_description("Crews returned after the Amber Shield-2031 drills of the alliance.") == "drills"
+    assert exercise_description("Two companies joined the Amber Shield 2031 manoeuvres near Tartu.") == "manoeuvres"
+    assert exercise_description("Two companies joined the joint naval drills near Tartu.") == "joint naval drills"
+    assert exercise_description("The drills ended on Friday.") is None

@@ -229,7 +229,8 @@ def exercise_description(sentence: str) -> str | None:
     """The kind words the text puts before an exercise noun (GUIDE §6): 'a five-day joint naval
     exercise' -> 'joint naval exercise', 'the SILVA-2024 computer-assisted command-post
     exercise' -> 'computer-assisted command-post exercise'. A name, a people or state, a
-    number, an ordinal, a size or a duration is no kind; one word alone is no description."""
+    number, an ordinal, a size or a duration is no kind; one word alone is no description, unless
+    it is the noun the exercise's name is given to ('the Amber Shield 2023 manoeuvres')."""
     names = exercise_names(sentence)
     name_words = {w for name in names for w in re.split(r"[\s\-–]+", name) if w}
     exercise_nouns = set(patterns()["exercise_nouns"])
@@ -254,6 +255,13 @@ def exercise_description(sentence: str) -> str | None:
     match = _DESCRIPTION.search(sentence)
     if match and len((described := _not_descriptive().sub("", match.group("description"))).split()) >= 2:
         return described
+    # "the Saber Guardian 2023 manoeuvres": the noun the exercise's name is given to is the only
+    # kind word the text has for it.
+    for noun in doc:
+        if noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns:
+            named = name_words | {w for name in names for w in name.split()}
+            if any(c.dep_ in ("compound", "nmod") and c.text in named for c in noun.children):
+                return noun.text
     return None
 
 
