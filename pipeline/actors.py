@@ -425,8 +425,8 @@ _TITLE_ALTERNATIVES = "|".join(
     )
 )
 _TITLED_PERSON = re.compile(
-    rf"^(?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
-    r"(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2})$"
+    rf"^(?:(?:{_CAPITAL}[\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
+    rf"(?P<name>{_CAPITAL}[\w’'\-]+(?:\s+{_CAPITAL}[\w’'\-]+){{1,2}})$"
 )
 
 

@@ -352,3 +352,12 @@ def test_a_body_named_with_its_state_first_takes_the_fuller_name_the_text_gives(
     assert ActorRules("The Chilean Navy gave two boats.").actor("Chilean Navy").name == "Chilean Navy"
     # another state's body of the same kind is not it
     assert ActorRules("The Chilean Navy met the Navy of Peru.").actor("Chilean Navy").name == "Chilean Navy"
+
+
+def test_a_title_comes_off_a_name_that_begins_with_any_latin_capital() -> None:
+    from pipeline.actors import ActorRules, person_without_title
+
+    assert person_without_title("Norlandic Defence Minister İlkay Şahin") == "İlkay Şahin"
+    text = "“We are ready,” Norlandic Defence Minister Ölvir Ásgeirsson said on Monday."
+    actor = ActorRules(text).actor("Norlandic Defence Minister Ölvir Ásgeirsson")
+    assert (actor.name, actor.kind) == ("Ölvir Ásgeirsson", "person")
