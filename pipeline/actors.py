@@ -121,7 +121,7 @@ class ActorRules:
             tokens = candidate.split()
             # Drop leading words that are titles or nationalities ("President", "Kazakh").
             while tokens and (
-                tokens[0].lower() in TITLE_WORDS or tokens[0].lower() in title_endings()
+                _is_title_word(tokens[0]) or tokens[0].lower() in title_endings()
                 or is_country_word(tokens[0]) or tokens[0] == "Col." or tokens[0] in _NOT_NAME_CONTINUATIONS
                 or re.fullmatch(_CLAUSE_OPENERS, tokens[0])
             ):
@@ -502,6 +502,12 @@ _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
 }
+
+
+def _is_title_word(word: str) -> bool:
+    """A title, or titles in the plural before two names ("Ministers A and B", "Presidents A and B")."""
+    lower = word.lower()
+    return lower in TITLE_WORDS or (lower.endswith("s") and lower[:-1] in TITLE_WORDS)
 
 
 def _is_rank(word: str) -> bool:

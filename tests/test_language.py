@@ -361,3 +361,13 @@ def test_a_title_comes_off_a_name_that_begins_with_any_latin_capital() -> None:
     text = "“We are ready,” Norlandic Defence Minister Ölvir Ásgeirsson said on Monday."
     actor = ActorRules(text).actor("Norlandic Defence Minister Ölvir Ásgeirsson")
     assert (actor.name, actor.kind) == ("Ölvir Ásgeirsson", "person")
+
+
+def test_a_plural_title_before_two_names_is_no_part_of_either() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "Norlandic and Sudlandic Defence Ministers, Ivo Marek and Pal Sovan respectively, signed a plan. "
+        "Ministers Marek and Sovan also reviewed trade. “We agree,” said Marek."
+    )
+    assert ActorRules(text).full_name("Marek") == "Ivo Marek"
