@@ -199,3 +199,17 @@ def test_what_is_said_or_the_package_itself_is_no_goods() -> None:
     assert read_sentence("The minister delivered a speech to the cadets of the Peruvian Navy.").items == []
     assert read_sentence("Chile handed over the donation to the Peruvian Navy.").items == []
     assert read_sentence("Chile handed over two boats to the Peruvian Navy.").items == [("boats", 2)]
+
+
+def test_where_no_one_is_said_to_give_the_one_who_paid_gives() -> None:
+    paid = read_sentence(
+        "Rescue gear was donated to the Norland National Guard with the financial support of the Danish government."
+    )
+    assert (paid.donor, paid.recipient) == ("Danish government", "Norland National Guard")
+    # GUIDE §7: the programme that channels it is the programme; who funds it gives.
+    funded = read_sentence("The police now have 300 helmets thanks to their provision by the EU-funded ABC Programme.")
+    assert (funded.donor, funded.program) == ("EU", "ABC Programme")
+    office = read_sentence("The ABC Programme Office in Dushanbe handed over ten cameras to the border troops.")
+    assert office.donor == "ABC Programme Office"
+    # A named giver stays the giver: the body that paid for it is no second donor.
+    assert read_sentence("Japan handed over ten boats to Norland with the support of UNDP.").donor == "Japan"

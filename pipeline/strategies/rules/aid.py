@@ -67,6 +67,8 @@ class Lexicon:
     contents_verbs: frozenset[str]
     contents_subjects: frozenset[str]
     value_words: frozenset[str]
+    funding_nouns: frozenset[str]
+    funding_participles: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,6 +102,8 @@ def lexicon() -> Lexicon:
         contents_verbs=frozenset(data["contents_verbs"]),
         contents_subjects=frozenset(data["contents_subjects"]),
         value_words=frozenset(data["value_words"]),
+        funding_nouns=frozenset(data["funders"]["nouns"]),
+        funding_participles=frozenset(data["funders"]["participles"]),
     )
 
 
@@ -767,16 +771,44 @@ def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
         description = _description(head)
         if description and description not in (name for name, _ in items):
             items.append((description, _count(quantity)))
-    if donor and not is_specific_actor(donor):
-        donor = None
+    program = _program(tokens, blanked)
+    if donor and (not is_specific_actor(donor) or (program and _names_program(donor, program))):
+        donor = None  # GUIDE §7: the programme that channels it is `program`, not the giver
+    if donor is None:
+        funder = _funder(tokens)
+        donor = _name(funder, blanked) if funder is not None else None
+        donor = donor if donor and is_specific_actor(donor) else None
     givers = " ".join(tok.text for t in transfers for tok in t.givers)
     objects = [o for t in transfers for o in _direct_objects(t.trigger) if t.kind == "giving"]
     nothing = not items and bool(objects) and all(
         o.lemma_.lower() in lexicon().receivers or o.lower_ == "one" for o in objects
     )
-    return AidReading(
-        donor, recipient, items, best.status, _program(tokens, blanked), len(transfers), givers, nothing
-    )
+    return AidReading(donor, recipient, items, best.status, program, len(transfers), givers, nothing)
+
+
+def _names_program(donor: str, program: str) -> bool:
+    """The giver read is the programme itself ("the EU-funded X Programme", "X Initiative (XI)"), not a
+    body named after it ("the X Programme Office in Y")."""
+    bare = donor.split(" (")[0] if donor.endswith(")") else donor
+    return bare == program or bare.endswith(" " + program)
+
+
+def _funder(tokens: list[Token]) -> Token | None:
+    """Who paid, where the sentence names no giver: "with the financial support of the Danish
+    government" (the "of" of a funding noun after "with"), "the EU-funded X Programme" (the name
+    before a hyphen and a funding participle)."""
+    words = lexicon()
+    for token in tokens:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and lemma in words.funding_nouns and token.head.lower_ == "with":
+            paid_by = _object_of(token, "of")
+            if paid_by is not None and _is_actor(paid_by):
+                return paid_by
+        if lemma in words.funding_participles and token.tag_ == "VBN":
+            before = [c for c in token.children if c.i < token.i and c.pos_ == "PROPN"]
+            if before and token.doc[token.i - 1].text == "-":
+                return before[-1]
+    return None
 
 
 def _count(quantity: Token | None) -> int | None:
