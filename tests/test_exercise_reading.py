@@ -431,3 +431,15 @@ def test_the_noun_an_exercise_name_is_given_to_describes_it_when_no_kind_words_d
     assert exercise_description("Two companies joined the Amber Shield 2031 manoeuvres near Tartu.") == "manoeuvres"
     assert exercise_description("Two companies joined the joint naval drills near Tartu.") == "joint naval drills"
     assert exercise_description("The drills ended on Friday.") is None
+
+
+def test_exercise_names_after_the_parties_after_the_noun_and_at_a_lines_start() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names
+
+    assert exercise_names("A border guard exercise of Norland and Sudland NORSUD-2031 begins on Monday.") == [
+        "NORSUD-2031"
+    ]
+    assert exercise_names("Joint command post drills Amber Shield-2031 were held in May.") == ["Amber Shield-2031"]
+    opening = "Menu\n\nSteppe Wind 2031, a peacekeeping training, opened yesterday."
+    assert exercise_names(opening) == ["Steppe Wind 2031"]
+    assert exercise_names("The COVID-19 rules applied to the crews of the BTR-80 vehicles in the drill.") == []

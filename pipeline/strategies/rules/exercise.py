@@ -44,14 +44,21 @@ _NAMED_EXERCISE = [
     # "The Joint Caspian Search and Rescue Exercise, CASAREX24, began": a code of capitals and a year
     # set off after the exercise's title.
     re.compile(r"(?i:\b(?:exercises?|drills?|maneuvers|manoeuvres))\s*[,(]\s*([A-Z]{3,}[-–]?\d{2,4})\b"),
+    # "a border guard exercise of A, B and C JUBILEX-2004 begins": a code of four or more capitals
+    # with a year is a name wherever it stands ("COVID-19", "BTR-80" are no year).
+    re.compile(r"\b([A-Z]{4,}(?:[-–](?:19|20)\d{2}|(?:19|20)?\d{2}))\b(?![-–]?\d)"),
     # "Chile-Peru Exercise 2016", "Cold Lynx Exercise 24": a name that carries the word itself.
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
-    # "Exercise Amber Fjord 14 was ...", "the exercise CONDOR 25": the noun before the name.
-    re.compile(rf"\b[Ee]xercises?\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}{_NAME_YEAR})\b(?![.,]?\d)"),
+    # "Exercise Amber Fjord 14 was ...", "the exercise CONDOR 25", "joint drills Commonwealth-2021 were
+    # held": the noun before the name.
+    re.compile(rf"\b(?:[Ee]xercises?|[Dd]rills?|[Mm]aneuvers|[Mm]anoeuvres)\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}"
+               rf"{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
+    # A name that opens a line counts as one that opens the text ("Khaan Quest 2016, an international ...").
     re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
-               r"((?:[A-Z][\w\-]+\s+){1,3}"
-               r"(?:19|20)\d{2})\b(?=[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))"),
+               r"((?:[A-Z][\w\-]+[^\S\n]+){1,3}"  # a name never runs over a line break
+               r"(?:19|20)\d{2})\b(?=[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))",
+               re.MULTILINE),
 ]
 _NOT_NAME_WORDS = {
     "In", "On", "Since", "By", "From", "The", "Until", "Before", "After", "During", "Of", "Volume", "Issue",
