@@ -443,3 +443,23 @@ def test_exercise_names_after_the_parties_after_the_noun_and_at_a_lines_start() 
     opening = "Menu\n\nSteppe Wind 2031, a peacekeeping training, opened yesterday."
     assert exercise_names(opening) == ["Steppe Wind 2031"]
     assert exercise_names("The COVID-19 rules applied to the crews of the BTR-80 vehicles in the drill.") == []
+
+
+def test_a_dubbed_name_needs_no_year_and_a_date_is_no_name() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names, plausible_exercise_name
+
+    assert exercise_names("The exercises dubbed Amber Host involve the three Baltic countries.") == ["Amber Host"]
+    assert exercise_names("A drill code-named Steppe Storm 2031 began.") == ["Steppe Storm 2031"]
+    assert not plausible_exercise_name("Baltic News 26 May 2031", "Baltic News 26 May 2031 Home")
+    assert plausible_exercise_name("Amber Sea 2031", "Amber Sea 2031 began on Monday.")
+
+
+def test_kind_words_keep_a_numbers_compound_and_an_apposed_name_gives_the_noun() -> None:
+    from pipeline.strategies.rules.exercise import exercise_description
+
+    assert exercise_description("A three-way border guard exercise of Norland and Sudland began.") == (
+        "three-way border guard exercise"
+    )
+    assert exercise_description("The Norland Navy began on June 8 its annual four-day exercise, Amber Sea 2031.") == (
+        "exercise"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import itertools
 import re
@@ -22,6 +23,8 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
     # words are capitalized.
     if any(w[:1].islower() and w not in ("of", "and", "the", "de", "for") for w in name.split()):
         return False
+    if _DATE_IN_NAME.search(name):
+        return False  # "Eestlased Eestis 26 May 2010": a page's header and its date, not a name
     return bool(
         re.search(rf"[“\"]{escaped}[”\"]", sentence)
         or re.search(rf"{escaped}\s+(exercises?|drills?|maneuvers|war games)", sentence, re.IGNORECASE)
@@ -29,6 +32,9 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
     )
 
 
+_MONTHS = "|".join(m for m in calendar.month_name if m)
+# A day and a month, or a month and a year: a date, which no exercise's name holds.
+_DATE_IN_NAME = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})|(?:{_MONTHS})\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d{{2}})\b")
 _NAME_WORD = r"[A-Z][\w’'\-]*"
 # A year after a name: "2019", "13", "- 2025", "-2019".
 _NAME_YEAR = r"(?:\s*[-–]\s*|\s+)(?:19|20)?\d{2}"
@@ -54,6 +60,10 @@ _NAMED_EXERCISE = [
     re.compile(rf"\b(?:[Ee]xercises?|[Dd]rills?|[Mm]aneuvers|[Mm]anoeuvres)\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}"
                rf"{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
+    # "the exercises dubbed Baltic Host involve ...", "a drill code-named Amber Sweep": the words a
+    # naming verb gives are the name, with or without a year.
+    re.compile(r"\b(?:dubbed|code-?named|codenamed)\s+[“\"]?((?:[A-Z][\w\-]+)(?:[^\S\n]+[A-Z][\w\-]+){0,3}"
+               rf"(?:{_NAME_YEAR})?)\b(?![.,]?\d)"),
     # A name that opens a line counts as one that opens the text ("Khaan Quest 2016, an international ...").
     re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
                r"((?:[A-Z][\w\-]+[^\S\n]+){1,3}"  # a name never runs over a line break
@@ -253,6 +263,8 @@ def exercise_description(sentence: str) -> str | None:
         start = noun.i
         while start - 1 >= max(0, noun.i - 8) and _kind_word(doc[start - 1], name_words):
             start -= 1
+        if doc[start].text == "-" and start > 0 and doc[start - 1].whitespace_ == "":
+            start -= 1  # "a three-way border guard exercise": the number belongs to its compound
         words = doc[start : noun.i + 1].text
         words = _not_descriptive().sub("", re.sub(r"^(?:and|or|-)\s+", "", words)).strip()
         if len(words.split()) >= 2:
@@ -267,7 +279,7 @@ def exercise_description(sentence: str) -> str | None:
     for noun in doc:
         if noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns:
             named = name_words | {w for name in names for w in name.split()}
-            if any(c.dep_ in ("compound", "nmod") and c.text in named for c in noun.children):
+            if any(c.dep_ in ("compound", "nmod", "appos") and c.text in named for c in noun.children):
                 return noun.text
     return None
 
