@@ -185,3 +185,10 @@ def test_a_city_beside_the_signers_is_where_not_who() -> None:
     assert read_agreement(sentence, 0, len(sentence)).parties == ["Karimovski", "Rahmonovich"]
     two_cities = "Moscow and Ankara signed an agreement on grain."
     assert read_agreement(two_cities, 0, len(two_cities)).parties == ["Moscow", "Ankara"]
+
+
+def test_an_and_inside_one_organisations_name_parts_no_names() -> None:
+    reading = read_sentence("Norland signed a working arrangement with the European Border and Coast Guard Agency.")
+    assert reading.parties == ["Norland", "European Border and Coast Guard Agency"]
+    centre = read_sentence("The plan was signed between Norland and the Research and Development Centre of Sudland.")
+    assert centre.parties == ["Norland", "Research and Development Centre of Sudland"]

@@ -232,6 +232,9 @@ def _names(head: Token) -> list[tuple[str, int, int]]:
     doc = head.doc
     start, end = _phrase(head)
     cuts = [t.i for t in doc[start : head.i] if t.pos_ == "CCONJ" or t.lower_ == ","]
+    # "the European Border and Coast Guard Agency": an 'and' inside one organisation's name, as the
+    # entity recognizer reads it, does not part two names.
+    cuts = [c for c in cuts if not any(e.label_ == "ORG" and e.start < c < e.end - 1 for e in doc.ents)]
     if not cuts or (_entity(head) is not None and _entity(head).label_ == "PERSON"):
         return [_name(head)]
     pieces, begin = [], start
