@@ -70,7 +70,7 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
     each continued paragraph with a mark and closes only at its end."""
     quotations = []
     opened: int | None = None
-    pattern = re.escape(opening) + "|" + re.escape(closing) + r"|\n\s*\n"
+    pattern = re.escape(opening) + "|" + re.escape(closing) + r"|\n\s*"
     for match in re.finditer(pattern, text):
         token = match.group()
         if token == closing and opened is not None and _closes(text, match.start(), closing):
@@ -81,7 +81,8 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
                 opened = match.start()
             # A second opening mark while open continues a multi-paragraph quotation.
         elif token.strip() == "" and opened is not None and not text.startswith(opening, match.end()):
-            # A quotation continues past a paragraph break only if the next paragraph opens with a mark.
+            # A quotation continues past a paragraph break, or a line break (pages that put each
+            # paragraph on one line), only if the next paragraph opens with a mark.
             opened = None
     return quotations
 
@@ -101,6 +102,18 @@ def _straight_quotations(text: str) -> list[Quotation]:
     quotations = []
     for paragraph in paragraphs(text):
         marks = [m.start() for m in re.finditer(r'"', paragraph.text)]
+        # '“We are ready," the minister said': a curly opening mark that nothing curly closes on its
+        # line, closed by a straight one (the same retyping the other way round). That straight mark
+        # then pairs with no other.
+        for line in re.finditer(r"[^\n]+", paragraph.text):
+            opening = line.group().rfind("“")
+            if opening == -1 or "”" in line.group()[opening:]:
+                continue
+            closing = line.group().find('"', opening)
+            if closing != -1:
+                at = line.start() + closing
+                quotations.append(_quotation(text, paragraph.start + line.start() + opening, paragraph.start + at + 1))
+                marks.remove(at)
         for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
             quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
         unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")

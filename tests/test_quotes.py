@@ -465,3 +465,18 @@ def test_the_person_at_the_end_of_a_titles_of_phrases_speaks() -> None:
 def test_a_short_saying_that_ends_inside_its_marks_is_a_quotation() -> None:
     text = "“Drills are readiness,” said Ruiz. The frigate “Andes Star,” left Callao. He called it “routine”."
     assert [text[q.text_start : q.text_end] for q in find_quotations(text)] == ["Drills are readiness"]
+
+
+def test_a_curly_opening_closed_by_a_straight_mark_and_one_quotation_per_line() -> None:
+    from pipeline.quotes import find_quotations
+
+    text = (
+        "Talks ended.\n“We have discussed our cooperation in detail today,\" Ivo Marek said.\n"
+        "\"These are the security issues we spoke about,\" he added.\n"
+        "“First part of a long speech\n“and its second paragraph,” he said."
+    )
+    assert [text[q.start : q.end] for q in find_quotations(text)] == [
+        "“We have discussed our cooperation in detail today,\"",
+        "\"These are the security issues we spoke about,\"",
+        "“First part of a long speech\n“and its second paragraph,”",
+    ]
