@@ -213,3 +213,17 @@ def test_where_no_one_is_said_to_give_the_one_who_paid_gives() -> None:
     assert office.donor == "ABC Programme Office"
     # A named giver stays the giver: the body that paid for it is no second donor.
     assert read_sentence("Japan handed over ten boats to Norland with the support of UNDP.").donor == "Japan"
+
+
+def test_goods_named_by_their_kind_give_way_to_the_list_a_relative_clause_gives() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    sentence = (
+        "Norland handed over protective equipment to the Sudland border troops, which includes 830 protective "
+        "suits and 1 000 facemasks."
+    )
+    overrides = read(sentence, Span(0, len(sentence), sentence), sentence, {}).overrides
+    assert overrides["items"] == [
+        {"description": "protective suits", "quantity": 830}, {"description": "facemasks", "quantity": 1000},
+    ]

@@ -51,8 +51,11 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if reading.recipient:
         overrides["recipient"] = {"name": reading.recipient}
     # A transfer that names no goods ("said at the handover ceremony") leaves a list of contents to read.
-    listed = contents(parse(document_text), unit.start, unit.end) if not reading.items else []
-    if reading.items:
+    # ... and so does goods named only by their kind with a list in the same sentence ("equipment,
+    # which includes 830 suits and 1,000 masks"): the specific things are the items (GUIDE §10).
+    general = bool(reading.items) and all(is_general_goods(d) for d, _ in reading.items)
+    listed = contents(parse(document_text), unit.start, unit.end) if not reading.items or general else []
+    if reading.items and not listed:
         overrides["items"] = [{"description": d, "quantity": q} for d, q in reading.items]
     elif listed:  # "It included four booms and two skimmers": the goods of the delivery just told
         overrides["items"] = [{"description": d, "quantity": q} for d, q in listed]

@@ -817,22 +817,30 @@ def _count(quantity: Token | None) -> int | None:
     text = quantity.text
     if quantity.lower_ == "dozen":
         text = "dozen"
-    return parse_count(text)
+    before = quantity.doc[quantity.i - 1] if quantity.i > 0 else None
+    if len(text) == 3 and text.isdigit() and before is not None and before.text.isdigit() and len(before.text) <= 3:
+        text = before.text + text  # "1 000 facemasks": thousands set off by a space
+    return parse_count(text) or None  # no count of things given is zero
 
 
 def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
     """'It includes a radar station and two armored vehicles', 'The package comprised four booms':
     the goods of the delivery just told, listed by a sentence whose subject is that delivery (a
-    pronoun or a batch noun) and whose verb says what it holds."""
+    pronoun or a batch noun) and whose verb says what it holds; or by a relative clause in the
+    sentence that tells the delivery ('equipment, which includes 830 suits')."""
     words = lexicon()
     verbs = words.contents_verbs
     for token in (t for t in doc if t.idx >= start and t.idx + len(t.text) <= end):
         if token.pos_ != "VERB" or token.lemma_.lower() not in verbs:
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # "... personal protective equipment, which includes 830 suits and 1,000 masks": a relative
+        # clause on the goods (or on the package or programme the parser hangs it on) lists them.
+        relative = token.dep_ == "relcl" and bool(subjects) and subjects[0].tag_ == "WDT"
         if not subjects or not (
             subjects[0].lower_ in ("it", "they", "this")
             or subjects[0].lemma_.lower() in words.batch | words.contents_subjects
+            or relative
         ):
             continue
         objects = _children(token, "dobj") or [o for p in _children(token, "prep", words=("of",))
