@@ -365,9 +365,12 @@ class ActorRules:
         # It opens after a quotation mark, a comma or the sentence start and ends in its title word
         # and the body or place it is of/to/for.
         words = r"[A-Z][\w’'.\-]*"
+        # A second titled person in a list opens after "and" ("A and the Executive Director of the X
+        # and Y Agency (XYA), B signed"); the body's name may hold "and" and end in its acronym.
         set_off = re.search(
-            rf"(?:^|[“”\",.]\s*)((?:the\s+)?(?:{words}\s+){{0,4}}(?:{_TITLE_ALTERNATION})"
-            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+{words}){{0,4}})?),\s+{escaped}\b",
+            rf"(?:^|[“”\",.]\s*|\band\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
+            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+)?{words}){{0,6}}"
+            rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+{escaped}\b",
             self.text,
             flags=re.MULTILINE,
         )

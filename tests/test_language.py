@@ -371,3 +371,15 @@ def test_a_plural_title_before_two_names_is_no_part_of_either() -> None:
         "Ministers Marek and Sovan also reviewed trade. “We agree,” said Marek."
     )
     assert ActorRules(text).full_name("Marek") == "Ivo Marek"
+
+
+def test_a_title_set_off_before_a_second_name_in_a_list_is_that_persons_role() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "The Minister of Interior of Norland, Ivo Marek and the Executive Director of the Coast and Border "
+        "Agency (CBA), Pal Sovan signed a working arrangement. Later the Executive Director of CBA spoke."
+    )
+    rules = ActorRules(text)
+    assert rules.role("Pal Sovan") == "Executive Director of the Coast and Border Agency (CBA)"
+    assert rules.person_titled("Executive Director of CBA") == "Pal Sovan"
