@@ -369,7 +369,7 @@ class ActorRules:
         # and Y Agency (XYA), B signed"); the body's name may hold "and" and end in its acronym.
         set_off = re.search(
             rf"(?:^|[“”\",.]\s*|\band\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
-            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+)?{words}){{0,6}}"
+            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+|of\s+(?:the\s+)?)?{words}){{0,6}}"
             rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+{escaped}\b",
             self.text,
             flags=re.MULTILINE,

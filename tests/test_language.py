@@ -383,3 +383,10 @@ def test_a_title_set_off_before_a_second_name_in_a_list_is_that_persons_role() -
     rules = ActorRules(text)
     assert rules.role("Pal Sovan") == "Executive Director of the Coast and Border Agency (CBA)"
     assert rules.person_titled("Executive Director of CBA") == "Pal Sovan"
+
+
+def test_a_set_off_title_may_hold_several_of_phrases() -> None:
+    from pipeline.actors import ActorRules
+
+    text = "The Minister of Internal Affairs of Norland, Ivo Marek said the plan was ready."
+    assert ActorRules(text).role("Ivo Marek") == "Minister of Internal Affairs of Norland"
