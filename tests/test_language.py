@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.actors import ActorRules, classify
+from pipeline.actors import ActorRules, classify, person_without_title
 from pipeline.language.parse import DEFAULT_PIPELINE, LanguageError, check_default_weights, load_pipeline, parse
 from pipeline.language.places import country_in, country_of_name, seat
 
@@ -355,8 +355,6 @@ def test_a_body_named_with_its_state_first_takes_the_fuller_name_the_text_gives(
 
 
 def test_a_title_comes_off_a_name_that_begins_with_any_latin_capital() -> None:
-    from pipeline.actors import ActorRules, person_without_title
-
     assert person_without_title("Norlandic Defence Minister İlkay Şahin") == "İlkay Şahin"
     text = "“We are ready,” Norlandic Defence Minister Ölvir Ásgeirsson said on Monday."
     actor = ActorRules(text).actor("Norlandic Defence Minister Ölvir Ásgeirsson")
@@ -364,8 +362,6 @@ def test_a_title_comes_off_a_name_that_begins_with_any_latin_capital() -> None:
 
 
 def test_a_plural_title_before_two_names_is_no_part_of_either() -> None:
-    from pipeline.actors import ActorRules
-
     text = (
         "Norlandic and Sudlandic Defence Ministers, Ivo Marek and Pal Sovan respectively, signed a plan. "
         "Ministers Marek and Sovan also reviewed trade. “We agree,” said Marek."
@@ -374,8 +370,6 @@ def test_a_plural_title_before_two_names_is_no_part_of_either() -> None:
 
 
 def test_a_title_set_off_before_a_second_name_in_a_list_is_that_persons_role() -> None:
-    from pipeline.actors import ActorRules
-
     text = (
         "The Minister of Interior of Norland, Ivo Marek and the Executive Director of the Coast and Border "
         "Agency (CBA), Pal Sovan signed a working arrangement. Later the Executive Director of CBA spoke."
@@ -386,7 +380,5 @@ def test_a_title_set_off_before_a_second_name_in_a_list_is_that_persons_role() -
 
 
 def test_a_set_off_title_may_hold_several_of_phrases() -> None:
-    from pipeline.actors import ActorRules
-
     text = "The Minister of Internal Affairs of Norland, Ivo Marek said the plan was ready."
     assert ActorRules(text).role("Ivo Marek") == "Minister of Internal Affairs of Norland"

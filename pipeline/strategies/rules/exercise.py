@@ -290,11 +290,11 @@ def exercise_description(sentence: str) -> str | None:
         return described
     # "the Saber Guardian 2023 manoeuvres": the noun the exercise's name is given to is the only
     # kind word the text has for it.
+    named = name_words | {w for name in names for w in name.split()}
     for noun in doc:
-        if noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns:
-            named = name_words | {w for name in names for w in name.split()}
-            if any(c.dep_ in ("compound", "nmod", "appos") and c.text in named for c in noun.children):
-                return noun.text
+        is_exercise_noun = noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns
+        if is_exercise_noun and any(c.dep_ in ("compound", "nmod", "appos") and c.text in named for c in noun.children):
+            return noun.text
     return None
 
 
