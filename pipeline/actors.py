@@ -147,7 +147,7 @@ class ActorRules:
             expansion = re.search(
                 rf"((?:{_ORG_WORD}{_GAP}(?:(?:of|the|and|for){_GAP})*)*{_ORG_WORD}){_GAP}\({name}\)", self.text
             )
-            return expansion.group(1) if expansion else name
+            return expansion.group(1) if expansion else self._spelled_out(name) or name
         best = name
         tail = rf"(?:{_GAP}(?:of|for)(?:{_GAP}the)?(?:{_GAP}{_ORG_WORD})+)*"
         pattern = rf"(?:{_ORG_WORD}{_GAP})*{re.escape(name)}{tail}(?![\w’'])"
@@ -160,6 +160,20 @@ class ActorRules:
             seat_of = re.search(rf"{re.escape(best)}{_GAP}in{_GAP}((?:{_ORG_WORD}{_GAP})*{_ORG_WORD})", self.text)
             best = seat_of.group(0) if seat_of else best
         return best
+
+    def _spelled_out(self, acronym: str) -> str | None:
+        """The name an acronym abbreviates, where the text spells it out without brackets: "EU" ->
+        "European Union", "OSCE" -> "Organization for Security and Co-operation in Europe". The
+        capitalized words' initials must spell the acronym exactly; the small words between them
+        (of, for, and, in, the) carry no letter. The first such name in the text wins."""
+        small = r"(?:of|for|and|in|the)"
+        letters = [rf"{letter}[\w\-]*" for letter in acronym]  # "Union's": the possessive is no part
+        pattern = rf"(?<![\w’'\-]){rf'{_GAP}(?:{small}{_GAP})*'.join(letters)}(?![\w\-])"
+        spelled = re.search(pattern, self.text)
+        if spelled is None or not all(word[1:2].islower() for word in spelled.group(0).split()
+                                      if not re.fullmatch(small, word)):
+            return None  # "EU" in "E. U." or a run of acronyms ("EU UN") is no spelled-out name
+        return spelled.group(0)
 
     def full_state_name(self, name: str, country: str) -> str:
         """A state named by its initials, by the fullest name the text gives it elsewhere (GUIDE §3):

@@ -149,6 +149,20 @@ def test_a_fuller_name_never_runs_over_a_line_break() -> None:
     assert ActorRules("The Andean Border Service (ABS) said.").full_org_name("ABS") == "Andean Border Service"
 
 
+def test_an_acronym_is_named_by_the_words_the_text_spells_it_out_with() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "The Andean Maritime Council's envoy handed the boats to the Organization for Coastal Safety in Peru. "
+        "AMC staff and OCSP trainers stayed. E. U. officials and the AMC UN office were not there."
+    )
+    rules = ActorRules(text)
+    assert rules.actor("AMC").name == "Andean Maritime Council"  # the possessive is no part of the name
+    assert rules.full_org_name("OCSP") == "Organization for Coastal Safety in Peru"  # small words carry no letter
+    assert rules.full_org_name("EU") == "EU"  # initials with full stops spell out nothing
+    assert rules.full_org_name("UN") == "UN"
+
+
 def test_a_place_that_hosts_the_exercise_is_where_it_happens() -> None:
     sentence = "The Pisco training ground in the Ica region of Peru will host the joint exercises."
     assert first_place(sentence) == "The Pisco training ground in the Ica region of Peru"
