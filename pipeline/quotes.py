@@ -51,6 +51,8 @@ def find_quotations(text: str) -> list[Quotation]:
     for quotation in found:
         if result and quotation.start < result[-1].end:
             continue  # a quotation inside another ('he called it ‘historic’') is part of it
+        if text[quotation.start - 1 : quotation.start] == "=":
+            continue  # a markup attribute's value left in a page's text ('<span style="...">'), no speech
         words = text[quotation.text_start : quotation.text_end].split()
         # A title in marks ("Tien Shan Frontier 2011") is a name, not a quotation.
         is_title = bool(words) and words[0][0].isupper() and all(

@@ -38,6 +38,14 @@ def test_straight_quote_quotation() -> None:
     assert text[quotation.start] == text[quotation.end - 1] == '"'
 
 
+def test_a_markup_attribute_left_in_a_page_is_no_quotation() -> None:
+    text = (
+        '<div style="margin: 0 auto; width: 100%; line-height: 1;" class="story-body text-left"></div>\n\n'
+        'The admiral said: "the crews will train together at sea all summer."\n'
+    )
+    assert _words(text) == ["the crews will train together at sea all summer."]
+
+
 def test_quotation_running_over_two_paragraphs() -> None:
     text = (
         "The admiral described the plan at length.\n"
