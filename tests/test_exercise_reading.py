@@ -262,6 +262,24 @@ def test_a_short_form_in_brackets_after_the_name_does_not_hide_it() -> None:
     assert exercise_names(sentence) == ["Andes Cooperation 2019"]
 
 
+def test_a_name_given_as_a_codename_or_with_its_short_form_before_an_apposition() -> None:
+    sentence = "The naval exercise, assigned the codename Andes Tide 12, ended on Friday."
+    assert exercise_names(sentence) == ["Andes Tide 12"]
+    sentence = "Chilean sailors joined Peruvian marines for Andes Cooperation 2019 (AC 19), a crisis response exercise."
+    assert exercise_names(sentence) == ["Andes Cooperation 2019"]
+
+
+def test_who_holds_or_conducts_an_exercise_in_the_passive_runs_it_unless_it_performs_it() -> None:
+    assert roles("The Andes Shield exercise was conducted by the Peruvian Joint Command off Callao.") == {
+        "participants": [], "organizers": ["Peruvian Joint Command"], "observers": [],
+    }
+    # Ships, aircraft and crews that carry out a drill take part in it.
+    found = roles("A rescue drill was conducted off Arica by a patrol boat of the Chilean Navy and a helicopter "
+                  "of the Peruvian Air Force.")
+    assert (found["participants"], found["organizers"]) == (["Chilean Navy", "Peruvian Air Force"], [])
+    assert roles("The exercise was joined by Bolivia.")["participants"] == ["Bolivia"]
+
+
 def test_a_relative_clause_and_an_invitation_say_who_takes_part() -> None:
     assert roles("Ships of the Peruvian Navy, which participated in the exercise, arrived in Arica on Monday.")[
         "participants"

@@ -63,12 +63,13 @@ _NAMED_EXERCISE = [
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
     # "the exercises dubbed Baltic Host involve ...", "a drill code-named Amber Sweep": the words a
     # naming verb gives are the name, with or without a year.
-    re.compile(r"\b(?:dubbed|code-?named|codenamed)\s+[“\"]?((?:[A-Z][\w\-]+)(?:[^\S\n]+[A-Z][\w\-]+){0,3}"
+    re.compile(r"\b(?:dubbed|code-?named|codenamed|(?:the|a|its)\s+code-?name)\s+[“\"]?((?:[A-Z][\w\-]+)(?:[^\S\n]+[A-Z][\w\-]+){0,3}"
                rf"(?:{_NAME_YEAR})?)\b(?![.,]?\d)"),
     # A name that opens a line counts as one that opens the text ("Khaan Quest 2016, an international ...").
-    re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined)\s+|^|,\s+)[“\"]?"
+    re.compile(r"(?:\b(?:dubbed|code-?named|named|called|codenamed|in|during|joined|for)\s+|^|,\s+)[“\"]?"
                r"((?:[A-Z][\w\-]+[^\S\n]+){1,3}"  # a name never runs over a line break
-               r"(?:19|20)\d{2})\b(?=[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))",
+               # "Amber Sweep 2012 (AS 12), a ... exercise": its short form in brackets may follow.
+               r"(?:19|20)\d{2})\b(?=(?:\s+\([^()\n]{1,20}\))?[”\"]?(?:,|\.|\s+(?:exercises?|drills?|over|in|on|at|off|near)\b|$))",
                re.MULTILINE),
 ]
 _NOT_NAME_WORDS = {
@@ -778,6 +779,15 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                         for o in p.children if o.dep_ == "pobj"]
         elif _passive(verb):
             who = _agents(verb)
+            if role == "participants" and any(
+                verb.lemma_.lower() == words[0] or verb.lower_ in _forms(words[0])
+                for words in (p.split() for p in data["roles"]["passive_organizers"]) if tuple(words[1:]) == phrase[1:]
+            ):
+                performers = [t for t in who if t.lemma_.lower() in data["roles"]["performer_nouns"]]
+                for token in performers:
+                    _actor_names(token, span, names, "participants", found)
+                who = [t for t in who if t not in performers]
+                role = "organizers"
         else:
             who = _subjects(verb)
         for token in who:
