@@ -228,6 +228,24 @@ def test_a_press_releases_title_case_dateline_is_parsed_apart() -> None:
     assert sentences[0].strip() == "Lima, Peru –"
 
 
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("Valdivia, March 14 (Andes Press) – Chilean sappers train.", "Valdivia, March 14 (Andes Press) –"),
+        ("Tacna (Andes Press) – Chilean sappers will train in Peru.", "Tacna (Andes Press) –"),
+        ("Puerto Montt, 14 March – Chilean sappers will train in Peru.", "Puerto Montt, 14 March –"),
+        ("Arica [Chile], May 5 (Andes Press): Chilean sappers train.", "Arica [Chile], May 5 (Andes Press):"),
+    ],
+)
+def test_a_title_case_dateline_with_its_day_or_agency_is_parsed_apart(text: str, dateline: str) -> None:
+    assert next(iter(parse(text).sents)).text.strip() == dateline
+
+
+def test_a_title_case_opening_without_place_marks_is_no_dateline() -> None:
+    text = "Lima – the capital – hosted the drill."
+    assert next(iter(parse(text).sents)).text.strip() != "Lima –"
+
+
 def test_an_apposition_that_runs_on_to_the_speech_verb() -> None:
     text = "«Our work goes on,» Ana Ruiz, head of the OSCE Programme Office in Lima said during the ceremony."
     assert ActorRules(text).role("Ana Ruiz") == "head of the OSCE Programme Office in Lima"
@@ -382,3 +400,8 @@ def test_a_title_set_off_before_a_second_name_in_a_list_is_that_persons_role() -
 def test_a_set_off_title_may_hold_several_of_phrases() -> None:
     text = "The Minister of Internal Affairs of Norland, Ivo Marek said the plan was ready."
     assert ActorRules(text).role("Ivo Marek") == "Minister of Internal Affairs of Norland"
+
+
+def test_a_date_line_run_into_the_first_line_is_no_part_of_a_title() -> None:
+    text = " date 2019-10-05 Peruvian Prime Minister Luis Cano met Prime Minister Ana Ruiz in Lima.\n\nLuis Cano spoke."
+    assert ActorRules(text).role("Luis Cano") == "Peruvian Prime Minister"

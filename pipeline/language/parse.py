@@ -123,9 +123,12 @@ _LINE = re.compile(r"[^\n]*\n+|[^\n]+$")
 # an agency before a dash, at the start of a line.
 _DATELINE = re.compile(
     r"(?:[A-Z][A-Z'’.-]{2,}(?:[ ,.]+(?:[A-Z][\w'’.]*|\d{1,4}|\([A-Z][\w'’. ]*\)|/[A-Z]+/))*[ .,]*"
-    # "Dushanbe, Tajikistan – ": a press release's place and country in title case.
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)?(?:,? [A-Z][a-z]+ \d{1,2}(?:, \d{4})?)?)"
-    r"\s(?:-|–|—|--)\s+"
+    # "Dushanbe, Tajikistan – ", "Bratislava, January 27 (TASR) – ", "Lima [Peru], May 5 (AP): ": a
+    # place in title case and its country, the day or the agency.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?: \[[A-Z][\w ]*\])?(?=,? [A-Z(]|, \d)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?(?= |,))?"
+    r"(?:,? (?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)(?:,? \d{4})?)?(?: \([A-Z][\w'’. ]*\))?)"
+    # A dash ends it; a colon only after the agency's name in brackets.
+    r"(?:\s(?:-|–|—|--)\s+|(?<=\)):\s+)"
 )
 
 
