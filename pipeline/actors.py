@@ -252,6 +252,8 @@ class ActorRules:
         date_line = date_line_opening(role) if role else None
         if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
             role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None
+        if role:  # "2019-10-05 Chilean Prime Minister": a date's pieces are no title
+            role = re.sub(r"^(?:[\d\-/.:]+\s+)+", "", role) or None
         if role and "(" in role and ")" not in role[role.index("(") :]:
             # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
             role = role[: role.index("(")].strip(" ,") or None

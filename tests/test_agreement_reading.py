@@ -192,3 +192,13 @@ def test_an_and_inside_one_organisations_name_parts_no_names() -> None:
     assert reading.parties == ["Norland", "European Border and Coast Guard Agency"]
     centre = read_sentence("The plan was signed between Norland and the Research and Development Centre of Sudland.")
     assert centre.parties == ["Norland", "Research and Development Centre of Sudland"]
+
+
+def test_the_two_sides_are_the_pair_named_after_them_or_two_sentences_before() -> None:
+    # The parser joins the next clause's "this" to the pair; a pronoun is no party.
+    sentence = ("The two sides signed seven pacts after a summit meeting between Prime Minister Ana Ruiz and "
+                "Peruvian Prime Minister Luis Cano and this included a memorandum on coastal radars.")
+    assert read_sentence(sentence).parties == ["Ana Ruiz", "Luis Cano"]
+    text = ("The presidents of Chile and Peru met in Lima. The talks were long. "
+            "Both leaders also agreed to expedite work on a credit line.")
+    assert read_sentence(text).parties == ["Chile", "Peru"]

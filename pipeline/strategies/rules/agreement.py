@@ -481,23 +481,27 @@ def _named_groups(tokens: list[Token], skip: Token) -> list[list[Token]]:
     groups = []
     for token in tokens:
         if token.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj"} and token != skip and token.conjuncts:
-            group = _coordinated(token)
+            # "between A and B and this included ...": the parser may join a clause's pronoun to the names.
+            group = [t for t in _coordinated(token) if t.pos_ != "PRON"]
             if token == group[0] and all(t.pos_ == "PROPN" or _entity(t) is not None for t in group):
                 groups.append(group)
     return groups
 
 
 def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
-    """The two parties 'the two sides' stands for: the one group of names the sentence (or else the
-    previous sentence) gives, when there is exactly one."""
+    """The two parties 'the two sides' stands for: the one group of names the sentence gives before
+    it, or else after it ("the two sides signed pacts after a summit of A and B"), or else one of the
+    two sentences before gives, when there is exactly one."""
     doc = head.doc
     number = next((c.lower_ for c in head.children if c.lower_ in {"two", "three", "both"}), "two")
     size = {"two": 2, "both": 2, "three": 3}[number]
-    before = [t for t in sentence if t.i < head.i]
-    groups = [g for g in _named_groups(before, head) if len(g) == size]
-    if not groups and sentence.start > 0:
-        previous = doc[sentence.start - 1].sent
-        groups = [g for g in _named_groups(list(previous), head) if len(g) == size]
+    earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
+    earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
+    for tokens in ([t for t in sentence if t.i < head.i], [t for t in sentence if t.i > head.i],
+                   *(list(s) for s in earlier)):
+        groups = [g for g in _named_groups(tokens, head) if len(g) == size]
+        if groups:
+            break
     if len(groups) == 1:
         return groups[0]
     # "the forces of the Republic of A and the Republic of B ... the two countries": the parser may
