@@ -269,6 +269,15 @@ def test_a_name_given_as_a_codename_or_with_its_short_form_before_an_apposition(
     assert exercise_names(sentence) == ["Andes Cooperation 2019"]
 
 
+def test_a_proper_name_set_right_after_the_exercise_noun_names_it() -> None:
+    sentence = "Last month the frigate took part in the bilateral exercise Andes Star jointly run by two navies."
+    assert exercise_names(sentence) == ["Andes Star"]
+    sentence = "In December the frigate took part in the bilateral exercise ANDPAK-III with the Chilean Navy."
+    assert exercise_names(sentence) == ["ANDPAK-III"]  # the parser hangs the edition on the name
+    # A state, a day or a clause after the noun names nothing.
+    assert exercise_names("The exercise Russia held in May was large; he joined the exercise Tuesday.") == []
+
+
 def test_who_holds_or_conducts_an_exercise_in_the_passive_runs_it_unless_it_performs_it() -> None:
     assert roles("The Andes Shield exercise was conducted by the Peruvian Joint Command off Callao.") == {
         "participants": [], "organizers": ["Peruvian Joint Command"], "observers": [],

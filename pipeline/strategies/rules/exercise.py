@@ -89,7 +89,7 @@ def exercise_names(text: str) -> list[str]:
             if name.split()[0] in _NOT_NAME_WORDS or name in names:
                 continue
             names.append(name)
-    for name in [*_named_by_copula(text), *_named_before_the_kind(text)]:
+    for name in [*_named_by_copula(text), *_named_before_the_kind(text), *_named_after_the_noun(text)]:
         if name not in names and not any(name in longer for longer in names):
             names.append(name)
     return names
@@ -133,6 +133,29 @@ def _named_before_the_kind(text: str) -> list[str]:
         if all(_ROMAN.fullmatch(t.text) for t in words):
             continue  # a numeral alone names nothing
         found.append(words.text)
+    return found
+
+
+_AFTER_THE_NOUN = re.compile(
+    r"\b(?:exercises?|drills?|maneuvers|manoeuvres)[^\S\n]+((?:[A-Z][\w\-]*)(?:[^\S\n]+[A-Z][\w\-]*){0,2})"
+    r"(?=[^\S\n]+[a-z]|[,.;:]|$)"
+)
+
+
+def _named_after_the_noun(text: str) -> list[str]:
+    """'took part in the bilateral exercise Lion Star jointly conducted by ...', 'the drill MALPAK-III
+    with ...': capitalized words right after a lowercase exercise noun name the exercise, unless they
+    name a state, a people, a person, a place or a day ("the exercise Russia held", "the drill Monday")."""
+    found: list[str] = []
+    for match in _AFTER_THE_NOUN.finditer(text):
+        words = match.group(1).split()
+        if any(w in _NOT_NAME_WORDS or is_country_word(w) for w in words):
+            continue
+        doc = parse(text)
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if span is None or any(t.ent_type_ in ("GPE", "NORP", "LOC", "PERSON", "DATE") for t in span):
+            continue
+        found.append(match.group(1))
     return found
 
 
