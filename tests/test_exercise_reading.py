@@ -278,6 +278,11 @@ def test_a_proper_name_set_right_after_the_exercise_noun_names_it() -> None:
     assert exercise_names("The exercise Russia held in May was large; he joined the exercise Tuesday.") == []
 
 
+def test_the_exercise_noun_before_a_name_is_no_part_of_it() -> None:
+    sentence = "Exercise Cold Lynx is a Chilean led winter exercise carried out in the regions of Arica and Tacna."
+    assert exercise_names(sentence) == ["Cold Lynx"]
+
+
 def test_who_holds_or_conducts_an_exercise_in_the_passive_runs_it_unless_it_performs_it() -> None:
     assert roles("The Andes Shield exercise was conducted by the Peruvian Joint Command off Callao.") == {
         "participants": [], "organizers": ["Peruvian Joint Command"], "observers": [],

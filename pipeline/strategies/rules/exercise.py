@@ -90,6 +90,8 @@ def exercise_names(text: str) -> list[str]:
                 continue
             names.append(name)
     for name in [*_named_by_copula(text), *_named_before_the_kind(text), *_named_after_the_noun(text)]:
+        # "Exercise Cold Response is a winter exercise": the noun before a name is no part of it.
+        name = re.sub(r"^(?:Exercises?|Drills?)\s+(?=[A-Z])", "", name)
         if name not in names and not any(name in longer for longer in names):
             names.append(name)
     return names
