@@ -425,6 +425,16 @@ class ActorRules:
                 pattern = rf"(?i:{re.escape(body)})\s+of\s+(?:the\s+)?{words}"
                 longer = [m.group(0).strip() for m in re.finditer(pattern, self.text)
                           if body_and_state(m.group(0).strip()) == named_as]
+                if not longer and body == body.lower():
+                    # "Ukrainian border guards", elsewhere "the State Border Guard Service of Ukraine": a
+                    # body told in lowercase words is the one the text names with them capitalized.
+                    capitalized = r"\s+".join(
+                        re.escape(w[:1].upper() + w[1:]) for w in re.sub(r"s$", "", body).split()
+                    )
+                    pattern = (rf"(?:(?!The\b)[A-Z][\w’'\-]*\s+)*{capitalized}\w*(?:\s+[A-Z][\w’'\-]*)*"
+                               rf"\s+of\s+(?:the\s+)?{words}")
+                    longer = [m.group(0).strip() for m in re.finditer(pattern, self.text)
+                              if (found := body_and_state(m.group(0).strip())) and found[1] == named_as[1]]
                 if longer:
                     name = max(longer, key=len)
             if kind != "country":

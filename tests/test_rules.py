@@ -163,6 +163,15 @@ def test_an_acronym_is_named_by_the_words_the_text_spells_it_out_with() -> None:
     assert rules.full_org_name("UN") == "UN"
 
 
+def test_a_body_told_in_lowercase_words_is_the_one_named_with_them_capitalized() -> None:
+    from pipeline.actors import ActorRules
+
+    rules = ActorRules("Chile gave boats to Peruvian border guards. The State Border Guard Service of Peru "
+                       "thanked it. Peruvian soldiers came.")
+    assert rules.actor("Peruvian border guards").name == "State Border Guard Service of Peru"
+    assert rules.actor("Peruvian soldiers").name == "Peruvian soldiers"  # no body of Peru is named by them
+
+
 def test_a_place_that_hosts_the_exercise_is_where_it_happens() -> None:
     sentence = "The Pisco training ground in the Ica region of Peru will host the joint exercises."
     assert first_place(sentence) == "The Pisco training ground in the Ica region of Peru"
