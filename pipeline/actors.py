@@ -119,11 +119,15 @@ class ActorRules:
         for match in re.finditer(rf"((?:{_NAME_TOKEN}{_GAP}){{1,2}}){re.escape(surname)}\b", self.text):
             candidate = match.group(0)
             tokens = candidate.split()
-            # Drop leading words that are titles or nationalities ("President", "Kazakh").
+            # "Minister of Defense of Bosnia and Herzegovina Zukan Helez": the end of a state's name.
+            joined = re.search(r"([A-Z][\w’'\-]*)\s+and\s+$", self.text[: match.start()])
+            if joined and tokens and country_of_name(f"{joined.group(1)} and {tokens[0]}"):
+                tokens = tokens[1:]
+            # Drop leading words that are titles or nationalities ("President", "Kazakh", "Georgia’s").
             while tokens and (
                 _is_title_word(tokens[0]) or tokens[0].lower() in title_endings()
-                or is_country_word(tokens[0]) or tokens[0] == "Col." or tokens[0] in _NOT_NAME_CONTINUATIONS
-                or re.fullmatch(_CLAUSE_OPENERS, tokens[0])
+                or is_country_word(without_possessive(tokens[0])) or tokens[0] == "Col."
+                or tokens[0] in _NOT_NAME_CONTINUATIONS or re.fullmatch(_CLAUSE_OPENERS, tokens[0])
             ):
                 tokens = tokens[1:]
             candidate = person_without_title(" ".join(tokens))
@@ -243,7 +247,11 @@ class ActorRules:
         """'Adm. Jorge Silva of Chile': the state named right after the person."""
         state = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
         match = re.search(rf"{re.escape(name)},?\s+of\s+(?:the\s+)?({state})", self.text)
-        return country_of_name(match.group(1)) if match else None
+        if match and country_of_name(match.group(1)):
+            return country_of_name(match.group(1))
+        # "Georgia’s Tinatin Khidasheli said": the state whose person the possessive names.
+        owner = re.search(rf"({_NAME_TOKEN})(?:’s|'s)\s+{re.escape(name)}(?![\w’'])", self.text)
+        return country_of_name(without_possessive(owner.group(1))) if owner else None
 
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
@@ -406,6 +414,10 @@ class ActorRules:
         name = _state_after_description(name)
         kind, country = classify(name)
         if kind == "person":
+            first, _, rest = name.partition(" ")
+            joined = re.search(rf"([A-Z][\w’'\-]*)\s+and\s+{re.escape(name)}", self.text)
+            if joined and looks_like_person(rest) and country_of_name(f"{joined.group(1)} and {first}"):
+                name = rest  # "Minister of Bosnia and Herzegovina Zukan Helez": the state's name ends first
             name = self.full_name(name)
             # The title the text gives wins over the model's; a model "role" without a title word is no role.
             role = self.role(name) or (role if role and role in self.text and _TITLE_RE.search(role) else None)

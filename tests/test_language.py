@@ -405,3 +405,13 @@ def test_a_set_off_title_may_hold_several_of_phrases() -> None:
 def test_a_date_line_run_into_the_first_line_is_no_part_of_a_title() -> None:
     text = " date 2019-10-05 Peruvian Prime Minister Luis Cano met Prime Minister Ana Ruiz in Lima.\n\nLuis Cano spoke."
     assert ActorRules(text).role("Luis Cano") == "Peruvian Prime Minister"
+
+
+def test_a_persons_name_after_a_two_word_state_or_a_states_possessive() -> None:
+    text = ("The Minister of Defense of Trinidad and Tobago Ana Ruiz met him. After the meeting Chile’s Luis Cano "
+            "said it was good. “Fine,” Cano said.")
+    rules = ActorRules(text)
+    assert rules.full_name("Ruiz") == "Ana Ruiz"
+    assert rules.actor("Tobago Ana Ruiz").name == "Ana Ruiz"  # the state's name ends before hers
+    cano = rules.actor("Cano")
+    assert (cano.name, cano.country) == ("Luis Cano", "CL")
