@@ -116,7 +116,12 @@ class ActorRules:
             return name
         surname = name.split()[-1]
         best = name
-        for match in re.finditer(rf"((?:{_NAME_TOKEN}{_GAP}){{1,2}}){re.escape(surname)}\b", self.text):
+        # "Khaled Bin Attia al-Juhduli", later "Al-Juhduli said": a surname's particle is lowercase
+        # inside the full name, capitalized at a sentence's start.
+        # Such names run longer ("Khaled Bin Attia"): three words may come before them, two otherwise.
+        particle = "-" in surname[:4]
+        written = rf"(?i:{re.escape(surname[:1])}){re.escape(surname[1:])}" if particle else re.escape(surname)
+        for match in re.finditer(rf"((?:{_NAME_TOKEN}{_GAP}){{1,{3 if particle else 2}}}){written}\b", self.text):
             candidate = match.group(0)
             tokens = candidate.split()
             # "Minister of Defense of Bosnia and Herzegovina Zukan Helez": the end of a state's name.
@@ -131,7 +136,8 @@ class ActorRules:
             ):
                 tokens = tokens[1:]
             candidate = person_without_title(" ".join(tokens))
-            if name in candidate and len(candidate) > len(best) and looks_like_person(candidate):
+            as_given = candidate[: len(candidate) - len(surname)] + surname  # "... al-Juhduli" as "Al-Juhduli"
+            if name in as_given and len(candidate) > len(best) and looks_like_person(as_given):
                 best = candidate
         # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
         after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text)

@@ -415,3 +415,9 @@ def test_a_persons_name_after_a_two_word_state_or_a_states_possessive() -> None:
     assert rules.actor("Tobago Ana Ruiz").name == "Ana Ruiz"  # the state's name ends before hers
     cano = rules.actor("Cano")
     assert (cano.name, cano.country) == ("Luis Cano", "CL")
+
+
+def test_a_surnames_particle_is_lowercase_inside_the_full_name() -> None:
+    text = "The drill was headed by Commodore Karim Bin Saad al-Harbi, who said it went well. Al-Harbi said more."
+    actor = ActorRules(text).actor("Al-Harbi")
+    assert (actor.name, actor.role) == ("Karim Bin Saad al-Harbi", "Commodore")
