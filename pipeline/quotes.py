@@ -119,7 +119,9 @@ def _straight_quotations(text: str) -> list[Quotation]:
         for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
             quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
         unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")
-        if len(marks) == 1 and unpaired_closing == 1 and (closing := paragraph.text.find("”", marks[0])) != -1:
+        # (A page may also drop the opening mark of a later quotation in the paragraph: the first
+        # curly closing mark after the straight one closes it.)
+        if len(marks) == 1 and unpaired_closing >= 1 and (closing := paragraph.text.find("”", marks[0])) != -1:
             quotations.append(_quotation(text, paragraph.start + marks[0], paragraph.start + closing + 1))
     return quotations
 

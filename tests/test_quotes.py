@@ -46,6 +46,13 @@ def test_a_markup_attribute_left_in_a_page_is_no_quotation() -> None:
     assert _words(text) == ["the crews will train together at sea all summer."]
 
 
+def test_a_straight_opening_closed_by_the_first_of_two_curly_closings() -> None:
+    # The page dropped the opening mark of the paragraph's second quotation.
+    text = ('"We need to secure the coast before the storms come,” stressed Ambassador Ana Ruiz. Chile has been '
+            'a partner for years, and today’s handover takes us one step further to our goal.”\n')
+    assert _words(text) == ["We need to secure the coast before the storms come"]
+
+
 def test_quotation_running_over_two_paragraphs() -> None:
     text = (
         "The admiral described the plan at length.\n"
