@@ -101,7 +101,8 @@ _ORG_WORD = (
     r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 )
-_PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.))*$")
+# A name's later words may carry a lowercase particle: "Khaled Bin Attia al-Juhduli".
+_PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$")
 
 
 @dataclass(frozen=True)
@@ -473,7 +474,7 @@ _TITLE_ALTERNATIVES = "|".join(
 )
 _TITLED_PERSON = re.compile(
     rf"^(?:(?:{_CAPITAL}[\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
-    rf"(?P<name>{_CAPITAL}[\w’'\-]+(?:\s+{_CAPITAL}[\w’'\-]+){{1,2}})$"
+    rf"(?P<name>{_CAPITAL}[\w’'\-]+(?:\s+{_CAPITAL}[\w’'\-]+){{1,2}}(?:\s+[a-z]{{1,3}}-{_CAPITAL}[\w’'\-]+)?)$"
 )
 
 

@@ -283,6 +283,11 @@ def test_the_exercise_noun_before_a_name_is_no_part_of_it() -> None:
     assert exercise_names(sentence) == ["Cold Lynx"]
 
 
+def test_who_heads_or_supervises_the_exercise_organizes_it() -> None:
+    assert roles("The drill was supervised by the Chilean Joint Staff.")["organizers"] == ["Chilean Joint Staff"]
+    assert roles("The Peruvian Navy headed the exercise off Callao.")["organizers"] == ["Peruvian Navy"]
+
+
 def test_who_holds_or_conducts_an_exercise_in_the_passive_runs_it_unless_it_performs_it() -> None:
     assert roles("The Andes Shield exercise was conducted by the Peruvian Joint Command off Callao.") == {
         "participants": [], "organizers": ["Peruvian Joint Command"], "observers": [],

@@ -421,3 +421,9 @@ def test_a_surnames_particle_is_lowercase_inside_the_full_name() -> None:
     text = "The drill was headed by Commodore Karim Bin Saad al-Harbi, who said it went well. Al-Harbi said more."
     actor = ActorRules(text).actor("Al-Harbi")
     assert (actor.name, actor.role) == ("Karim Bin Saad al-Harbi", "Commodore")
+
+
+def test_a_title_comes_off_a_name_that_ends_in_a_particle_surname() -> None:
+    text = "The naval exercise was headed by Commodore General Karim Bin Saad al-Harbi, who said it was good."
+    actor = ActorRules(text).actor("Commodore General Karim Bin Saad al-Harbi")
+    assert (actor.name, actor.kind, actor.role) == ("Karim Bin Saad al-Harbi", "person", "Commodore General")
