@@ -283,6 +283,13 @@ def test_the_exercise_noun_before_a_name_is_no_part_of_it() -> None:
     assert exercise_names(sentence) == ["Cold Lynx"]
 
 
+def test_where_the_exercises_people_or_participation_come_from_takes_part() -> None:
+    assert roles("The largest participation comes from Chile, Peru and Bolivia.")["participants"] == [
+        "Chile", "Peru", "Bolivia",
+    ]
+    assert roles("Most troops come from Chile and Peru.")["participants"] == ["Chile", "Peru"]
+
+
 def test_who_heads_or_supervises_the_exercise_organizes_it() -> None:
     assert roles("The drill was supervised by the Chilean Joint Staff.")["organizers"] == ["Chilean Joint Staff"]
     assert roles("The Peruvian Navy headed the exercise off Callao.")["organizers"] == ["Peruvian Navy"]

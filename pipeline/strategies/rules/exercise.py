@@ -880,9 +880,17 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                                 if not any(name == t or _within(name, t) or _within(t, name) for t in taken):
                                     _add(found, role, name, names)
         # "Coming from A and B, the participants trained ...": the people of the exercise and where from.
-        if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]):
+        if token.dep_ == "nsubj" and (lemma in data["member_nouns"] or token.lower_ in data["member_nouns"]
+                                      or lemma in data["participation_nouns"]):
             for sender in _participle_senders(token.head):
                 _actor_names(sender, span, names, "participants", found)
+            # "The largest participation comes from A, B and C", "the troops come from A and B".
+            if token.head.lemma_ in data["origin_verbs"]:
+                for prep in token.head.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "from":
+                        for obj in prep.children:
+                            if obj.dep_ == "pobj":
+                                _actor_names(obj, span, names, "participants", found)
         # "joint exercises of A and B", "an exercise between A and B", "the China-Kyrgyzstan exercise"
         if _is_exercise(token, names) and token.pos_ == "NOUN" and lemma in data["exercise_nouns"]:
             for child in [*token.children, *_reattached_party_preps(token, data)]:
