@@ -290,6 +290,13 @@ def test_where_the_exercises_people_or_participation_come_from_takes_part() -> N
     assert roles("Most troops come from Chile and Peru.")["participants"] == ["Chile", "Peru"]
 
 
+def test_those_listed_with_including_or_along_with_take_part_too() -> None:
+    sentence = "A total of 15 countries, including Chile, Peru and Bolivia, take part in the exercise."
+    assert roles(sentence)["participants"] == ["Chile", "Peru", "Bolivia"]
+    sentence = "Chile took part in the drill along with Peru and Bolivia."
+    assert roles(sentence)["participants"] == ["Chile", "Peru", "Bolivia"]
+
+
 def test_who_heads_or_supervises_the_exercise_organizes_it() -> None:
     assert roles("The drill was supervised by the Chilean Joint Staff.")["organizers"] == ["Chilean Joint Staff"]
     assert roles("The Peruvian Navy headed the exercise off Callao.")["organizers"] == ["Peruvian Navy"]

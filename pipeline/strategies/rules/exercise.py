@@ -817,8 +817,16 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
             who = _subjects(verb)
         for token in who:
             _actor_names(token, span, names, role, found)
+            if role == "participants":  # "15 countries, including A, B and C, take part"
+                for including in (t for t in token.subtree if t.dep_ == "prep" and t.lower_ == "including"):
+                    for obj in (c for c in including.children if c.dep_ == "pobj"):
+                        _actor_names(obj, span, names, "participants", found)
             # "A, in cooperation with B, hosted ...", "A hosted the drill in cooperation with B"
         for prep in [c for c in verb.children if c.dep_ == "prep"]:
+            # "took part along with B", "together with B": the "with" hangs on the first word.
+            prep = next((c for c in prep.children if c.dep_ == "prep" and c.lower_ == "with"), prep) if (
+                prep.lower_ in ("along", "together")
+            ) else prep
             # "brought together A and B with units from C"; "A hosted joint drills with B": B takes part.
             if role in ("participants", "organizers") and prep.lower_ in data["alongside_prepositions"]:
                 for obj in prep.children:
