@@ -427,3 +427,20 @@ def test_a_title_comes_off_a_name_that_ends_in_a_particle_surname() -> None:
     text = "The naval exercise was headed by Commodore General Karim Bin Saad al-Harbi, who said it was good."
     actor = ActorRules(text).actor("Commodore General Karim Bin Saad al-Harbi")
     assert (actor.name, actor.kind, actor.role) == ("Karim Bin Saad al-Harbi", "person", "Commodore General")
+
+
+def test_a_persons_state_from_the_body_an_acronym_in_the_title_names() -> None:
+    text = "The Chilean Coast Guard (CCG) received boats. “They are fast,” CCG spokesman Ana Ruiz said."
+    actor = ActorRules(text).actor("Ana Ruiz")
+    assert (actor.role, actor.country) == ("CCG spokesman", "CL")
+
+
+@pytest.mark.parametrize(
+    ("demonym", "code"),
+    [("Philippine", "PH"), ("Fijian", "FJ"), ("Marshallese", "MH"), ("Maldivian", "MV"), ("Bolivian", "BO"),
+     ("Ghanaian", "GH"), ("Costa Rican", "CR"), ("Nepalese", "NP")],
+)
+def test_demonyms_of_states_far_from_the_first_articles(demonym: str, code: str) -> None:
+    from pipeline.language.places import demonym_country
+
+    assert demonym_country(demonym) == code
