@@ -431,6 +431,12 @@ class ActorRules:
             # "Ambassador to Uzbekistan": the state a person is sent to is not theirs.
             own = re.sub(r"\s+to\s+.*$", "", role) if role else None
             country = country or (classify(own)[1] if own else None) or self._state_after(name)
+            if country is None and own:
+                # "PCG spokesman", the text elsewhere "the Philippine Coast Guard (PCG)": the body's state.
+                for acronym in re.findall(r"\b[A-Z]{2,6}\b", own):
+                    spelled = self.full_org_name(acronym)
+                    if spelled != acronym and (country := classify(spelled)[1]) is not None:
+                        break
         else:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
