@@ -105,6 +105,10 @@ _ORG_WORD = (
 _PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$")
 
 
+# The first word of a state's name and its "and", just before a position: "Bosnia and |Herzegovina".
+_STATE_FIRST_WORD = re.compile(r"([A-Z][\w’'\-]*)\s+and\s+$")
+
+
 @dataclass(frozen=True)
 class ActorRules:
     """The rule-based view of one document's people: full names and the titles it gives them."""
@@ -126,8 +130,7 @@ class ActorRules:
             candidate = match.group(0)
             tokens = candidate.split()
             # "Minister of Defense of Bosnia and Herzegovina Zukan Helez": the end of a state's name.
-            joined = re.search(r"([A-Z][\w’'\-]*)\s+and\s+$", self.text[: match.start()])
-            if joined and tokens and country_of_name(f"{joined.group(1)} and {tokens[0]}"):
+            if tokens and self._ends_a_state_name(tokens[0], match.start()):
                 tokens = tokens[1:]
             # Drop leading words that are titles or nationalities ("President", "Kazakh", "Georgia’s").
             while tokens and (
@@ -249,6 +252,12 @@ class ActorRules:
             if at_end and looks_like_person(entity.text) and not _TITLE_RE.search(entity.text):
                 return str(entity.text)
         return None
+
+    def _ends_a_state_name(self, word: str, at: int) -> bool:
+        """`word`, standing at `at` in the text, ends a two-word state's name that runs before it
+        ("Herzegovina" after "Bosnia and ")."""
+        joined = _STATE_FIRST_WORD.search(self.text, 0, at)
+        return joined is not None and country_of_name(f"{joined.group(1)} and {word}") is not None
 
     def _state_after(self, name: str) -> str | None:
         """'Adm. Jorge Silva of Chile': the state named right after the person."""
@@ -422,8 +431,9 @@ class ActorRules:
         kind, country = classify(name)
         if kind == "person":
             first, _, rest = name.partition(" ")
-            joined = re.search(rf"([A-Z][\w’'\-]*)\s+and\s+{re.escape(name)}", self.text)
-            if joined and looks_like_person(rest) and country_of_name(f"{joined.group(1)} and {first}"):
+            if looks_like_person(rest) and any(
+                self._ends_a_state_name(first, m.start()) for m in re.finditer(re.escape(name), self.text)
+            ):
                 name = rest  # "Minister of Bosnia and Herzegovina Zukan Helez": the state's name ends first
             name = self.full_name(name)
             # The title the text gives wins over the model's; a model "role" without a title word is no role.
