@@ -163,7 +163,10 @@ class ActorRules:
             )
             return expansion.group(1) if expansion else self._spelled_out(name) or name
         best = name
-        tail = rf"(?:{_GAP}(?:of|for)(?:{_GAP}the)?(?:{_GAP}{_ORG_WORD})+)*"
+        # "Office for Democratic Institutions": "for" runs on inside a capitalized name; after a lowercase
+        # description it gives a purpose ("security forces for Exercise X"), no more of the name.
+        joins = "of|for" if name.split()[-1][:1].isupper() else "of"
+        tail = rf"(?:{_GAP}(?:{joins})(?:{_GAP}the)?(?:{_GAP}{_ORG_WORD})+)*"
         pattern = rf"(?:{_ORG_WORD}{_GAP})*{re.escape(name)}{tail}(?![\w’'])"
         for match in re.finditer(pattern, self.text):
             candidate = match.group(0)

@@ -24,7 +24,11 @@ _YEAR_WORDS = r"(?:\s+(?P<ry>[Tt]his|[Ll]ast)\s+year)"
 _YEAR_OFFSETS = {"this": 0, "last": -1}
 
 # Most specific first: the finder keeps the first pattern that matches at a position.
+_WEEKDAY = rf"(?:{'|'.join(calendar.day_name)}),?\s+"
 _DATE_PATTERNS = [
+    # Sunday, June 5 / Tuesday 5 June 2018: the weekday only names the day the date gives
+    rf"\b{_WEEKDAY}(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"\b{_WEEKDAY}(?P<d1>{_DAY})\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # May 15-17, 2006 / May 15-17 / June 15 to 16
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # May 30 - June 2
@@ -32,8 +36,12 @@ _DATE_PATTERNS = [
     rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
     # May 18, 2006 / May 18 / May 18 last year
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
-    # 15-17 May 2006 / 18 May / 27 February this year
-    rf"\b(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    # 30 May - 2 June 2006 / from 28 May to 3 June
+    rf"\b(?P<d1>{_DAY})\s+(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|and|through|until)\s+)(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
+    # 15-17 May 2006 / from 5 to 9 June / between 5 and 9 June / 18 May / 27 February this year
+    rf"\b(?P<d1>{_DAY})(?:(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})"
+    rf"(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
     # June-July 2015 / June to July: a span of months
     rf"\b(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|through|until)\s+)(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
     # this October / last May / in October 2006 / October 2006 / August last year

@@ -85,6 +85,12 @@ def test_the_exercise_as_subject_of_its_own_course_gives_its_time_and_place() ->
 
     assert states_time_and_place("The exercise is being conducted at the Tallinn range from May 3 to 9.")
     assert not states_time_and_place("The exercise followed talks in Riga on May 1.")
+    # Joined for the exercise: then and there too.
+    assert states_time_and_place(
+        "On Sunday, June 5, forces from Pacific nations will join Japan for maritime training in Fiji "
+        "as part of Exercise Blue Reef 2016."
+    )
+    assert not states_time_and_place("Chile joined the alliance in Brussels on June 5.")
 
 
 def test_those_with_the_exercise_in_its_course_take_part() -> None:
@@ -524,3 +530,13 @@ def test_a_name_before_the_kind_words_may_carry_a_roman_edition_or_a_bracketed_e
     ]
     assert exercise_names("The army joins the Amberops (Amber Operations) annual military exercise.") == ["Amberops"]
     assert exercise_names("The army joins the I military exercise.") == []
+
+
+def test_whom_the_participants_join_for_the_exercise_takes_part_too() -> None:
+    assert roles(
+        "Starting Monday, naval forces from Pacific nations will join the United States, Japan and Chile "
+        "for maritime security training in Fiji as part of Exercise Blue Reef 2016."
+    )["participants"] == ["Pacific nations", "United States", "Japan", "Chile"]
+    assert roles("Polish troops joined US forces in the Iron Wolf exercise.")["participants"] == ["Polish troops", "US"]
+    # Joining an alliance is no joining for the exercise.
+    assert roles("Chile, which joined the alliance in 2004, took part in the exercise.")["participants"] == ["Chile"]

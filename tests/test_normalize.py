@@ -20,6 +20,12 @@ from pipeline.normalize import count_words, find_dates, find_money, normalize_da
         ("May 15–17, 2007", None, "2007-05-15", "2007-05-17", "day"),  # en dash
         ("June 15 to 16", "2006", "2006-06-15", "2006-06-16", "day"),
         ("May 30 - June 2", "2006", "2006-05-30", "2006-06-02", "day"),
+        ("from 5 to 9 June", "2019", "2019-06-05", "2019-06-09", "day"),  # the month after both days
+        ("Beginning Sunday, June 5", "2016", "2016-06-05", "2016-06-05", "day"),  # the date, not the last Sunday
+        ("on Tuesday 5 June 2018", "2019-01-01", "2018-06-05", "2018-06-05", "day"),
+        ("between 5 and 9 June 2019", None, "2019-06-05", "2019-06-09", "day"),
+        ("from 28 May to 3 June", "2019", "2019-05-28", "2019-06-03", "day"),
+        ("30 May - 2 June 2006", None, "2006-05-30", "2006-06-02", "day"),
         ("this October", "2006", "2006-10", "2006-10", "month"),
         ("in June -July 2015", None, "2015-06", "2015-07", "month"),  # a span of months
         ("June to July", "2006", "2006-06", "2006-07", "month"),

@@ -176,3 +176,13 @@ def test_a_place_that_hosts_the_exercise_is_where_it_happens() -> None:
     sentence = "The Pisco training ground in the Ica region of Peru will host the joint exercises."
     assert first_place(sentence) == "The Pisco training ground in the Ica region of Peru"
     assert first_place("Chile will host the joint exercises in Arica.") == "Arica"  # a state hosting is no place
+
+
+def test_for_runs_on_inside_a_capitalized_name_but_not_after_a_description() -> None:
+    from pipeline.actors import ActorRules
+
+    text = ("Some 300 Peruvian security forces for Exercise Blue Reef joined the drill. "
+            "The Andean Office for Coastal Safety sent a team; the Andean Office spoke later.")
+    rules = ActorRules(text)
+    assert rules.full_org_name("Peruvian security forces") == "Peruvian security forces"
+    assert rules.full_org_name("Andean Office") == "Andean Office for Coastal Safety"

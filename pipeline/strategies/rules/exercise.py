@@ -279,6 +279,13 @@ def states_time_and_place(sentence: str) -> bool:
         joined = is_exercise and token.dep_ == "pobj" and token.head.lower_ == "in"
         if joined and token.head.head.lemma_.lower() in data["joining_verbs"]:
             return True
+        # "A will join B for training in X as part of Exercise Y": joined for the exercise, then and there.
+        verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None) if is_exercise else None
+        through = [a for a in token.ancestors if verb is not None and a.dep_ == "prep" and a.head.i == verb.i]
+        if verb is not None and verb.lemma_.lower() in data["partner_joining_verbs"] and through and (
+            through[0].lower_ in ("for", "as")
+        ):
+            return True
     return False
 
 
@@ -751,6 +758,21 @@ def _acts_on_exercise(verb: Any, names: list[str]) -> bool:
     return any(_is_exercise(t, names) for t in acted_on)
 
 
+def _partners_joined(verb: Any, objects: list[Any], names: list[str], data: dict[str, Any]) -> list[Any]:
+    """"A will join B and C for maritime training", "A joined B in the drill": whom the subject joins
+    for the exercise takes part beside it. Joining someone for anything else ("joined the alliance in
+    2004") names no partner."""
+    if verb.lemma_.lower() not in data["partner_joining_verbs"]:
+        return []
+    partners = [o for o in objects if not _is_exercise(o, names)]
+    # "for security and disaster response training", "as part of Exercise X": the exercise anywhere in the phrase.
+    for_exercise = any(
+        _is_exercise(t, names) for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "in", "during", "as")
+        for t in c.subtree if t.pos_ in ("NOUN", "PROPN")
+    )
+    return partners if for_exercise else []
+
+
 def _refused(verb: Any) -> bool:
     refusals = patterns()["refusal_lemmas"]
     chain = [verb, *list(verb.ancestors)[:2]]
@@ -772,10 +794,11 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
         phrase = tuple(t.lemma_.lower() for t in span[start:end])
         if verb.dep_ in ("amod", "compound") or _refused(verb):
             continue
-        if phrase in need and not _acts_on_exercise(verb, names):
-            continue
         objects = [c for c in verb.children if c.dep_ == "dobj" and not start <= c.i - span.start < end]
-        if kind not in ("involve", "send") and objects and not _acts_on_exercise(verb, names):
+        partners = _partners_joined(verb, objects, names, data)
+        if phrase in need and not (partners or _acts_on_exercise(verb, names)):
+            continue
+        if kind not in ("involve", "send") and objects and not (partners or _acts_on_exercise(verb, names)):
             continue  # "monitors the situation", "held talks": another act
         if not sentence[verb.idx - unit.start : verb.idx - unit.start + len(verb.text)].strip():
             continue  # inside a blanked citation
@@ -814,7 +837,7 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                 who = [t for t in who if t not in performers]
                 role = "organizers"
         else:
-            who = _subjects(verb)
+            who = _subjects(verb) + partners
         for token in who:
             _actor_names(token, span, names, role, found)
             if role == "participants":  # "15 countries, including A, B and C, take part"
