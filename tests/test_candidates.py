@@ -143,3 +143,11 @@ def test_a_relative_clause_in_the_middle_leaves_the_main_clause_after_it() -> No
 def test_this_event_speaks_of_the_exercise_again() -> None:
     assert refers_to_exercise("This significant maritime event, organized by the Peruvian Navy, drew five states.")
     assert not refers_to_exercise("The event drew five states.")  # not a demonstrative: any event
+
+
+def test_the_models_date_that_is_only_the_year_of_a_name_is_dropped() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "The Chilean Navy-led multinational exercise Southern Operations (SOUTHOPS) 2031 has begun off Arica."
+    assert _place_and_date(entry("exercise"), sentence, {"date": "2031"})["date"] is None

@@ -540,3 +540,28 @@ def test_whom_the_participants_join_for_the_exercise_takes_part_too() -> None:
     assert roles("Polish troops joined US forces in the Iron Wolf exercise.")["participants"] == ["Polish troops", "US"]
     # Joining an alliance is no joining for the exercise.
     assert roles("Chile, which joined the alliance in 2004, took part in the exercise.")["participants"] == ["Chile"]
+
+
+def test_a_short_form_in_brackets_may_stand_before_the_names_year_and_names_the_same_exercise() -> None:
+    from pipeline.record_types.exercise import _identity_key
+
+    sentence = "The Navy-led multinational exercise Southern Operations (SOUTHOPS) 2031 has begun off Arica."
+    assert exercise_names(sentence) == ["Southern Operations (SOUTHOPS) 2031"]
+    assert _identity_key("name", "Southern Operations (SOUTHOPS) 2031") == _identity_key("name", "SOUTHOPS 2031")
+    assert _identity_key("name", "Southern Operations 2031") != _identity_key("name", "Northern Operations 2031")
+
+
+def test_the_models_name_holds_only_as_the_sentence_writes_it() -> None:
+    from pipeline.record_types.exercise import read
+
+    sentence = "The Navy-led multinational exercise Southern Operations (SOUTHOPS) 2031 has begun off Arica."
+    unit = Span(0, len(sentence), sentence)
+    assert read(sentence, unit, sentence, {"name": "SOUTHOPS 2031"}).overrides["name"] == (
+        "Southern Operations (SOUTHOPS) 2031"
+    )
+    assert "name" not in read(sentence, unit, sentence, {"name": "Southern Operations (SOUTHOPS) 2031"}).overrides
+
+
+def test_a_title_case_headline_names_no_exercise_by_its_capitals() -> None:
+    assert exercise_names("The Joint Exercise") == []
+    assert exercise_names("Crews from Chile joined the Kondoritz military exercise.") == ["Kondoritz"]

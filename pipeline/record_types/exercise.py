@@ -24,7 +24,11 @@ _EXERCISE_WORDS = r"(?i)\b(exercises?|drills?|maneuvers|manoeuvres|games|trainin
 
 def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Reading:
     overrides: Fields = {}
-    model_name_holds = bool(fields.get("name")) and plausible_exercise_name(fields["name"], sentence)
+    # The model's name holds only as the sentence writes it: "BALTOPS 2019" for "Baltic Operations
+    # (BALTOPS) 2019" is no name of the text, and would lose the name the text gives.
+    model_name_holds = bool(fields.get("name")) and squash(fields["name"]) in squash(sentence) and (
+        plausible_exercise_name(fields["name"], sentence)
+    )
     if fields.get("name") and not model_name_holds:
         overrides["name"] = None
     named = exercise_names(sentence)
@@ -81,6 +85,11 @@ def _identity_key(path: str, value: object) -> object:
     14"; "Caspian Breeze - 2025" and "Caspian Breeze-2025")."""
     if path != "name" or not isinstance(value, str):
         return value
+    # "Baltic Operations (BALTOPS) 2019", later "BALTOPS 2019": the short form in brackets, and the
+    # year after it, name the same exercise.
+    short = re.fullmatch(r"[^()]*\(([^()]+)\)\s*(.*)", value)
+    if short:
+        value = f"{short.group(1)} {short.group(2)}".strip()
     return re.sub(r"\s*[-–]?\s*(?:19|20)?(\d{2})$", r" \1", squash(value))
 
 

@@ -244,8 +244,10 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     named = [n for other in entries().values() for n in other.mentions(sentence)]
     if isinstance(fields.get("name"), str) and fields["name"] in sentence:
         named.append(fields["name"])  # the record's own name, as the model read it
+    unnamed = sentence
     for name in named:
         event = event.replace(name, " " * len(name))  # "Amber Sweep 2012" carries a year that is not its date
+        unnamed = unnamed.replace(name, " " * len(name))
     # "conducted annually since 2001": when a series began is not when this event happens.
     event = re.sub(r"\bsince\s+(?:\w+\s+){0,2}\d{4}\b", lambda m: " " * len(m.group()), event)
     introduces = kind.introduces(sentence)
@@ -265,8 +267,9 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     # The model's date counts only when it is a date the event clause states: not a year inside the
     # exercise's name ("Regional Cooperation 2019"), not one it made up.
     stated = model_date is not None and any(model_date in d.text for d in dates)
-    if model_date is not None and not any(model_date in d.text for d in find_dates(sentence)):
-        overrides["date"] = None  # "the 10th Agile Spirit exercise": an ordinal is no date
+    if model_date is not None and not any(model_date in d.text for d in find_dates(unnamed)):
+        # "the 10th Agile Spirit exercise": an ordinal is no date; nor is the year of a name.
+        overrides["date"] = None
     if dates and introduces and (model_date is None or model_date in dates[0].text or not stated):
         overrides["date"] = dates[0].text
     return overrides

@@ -58,8 +58,9 @@ _NAMED_EXERCISE = [
     re.compile(rf"\b((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\s+(?:Exercise|Drills?){_NAME_YEAR})\b(?![.,]?\d)"),
     # "Exercise Amber Fjord 14 was ...", "the exercise CONDOR 25", "joint drills Commonwealth-2021 were
     # held": the noun before the name.
+    # "the exercise Baltic Operations (BALTOPS) 2019": the short form in brackets may stand before the year.
     re.compile(rf"\b(?:[Ee]xercises?|[Dd]rills?|[Mm]aneuvers|[Mm]anoeuvres)\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}"
-               rf"{_NAME_YEAR})\b(?![.,]?\d)"),
+               rf"(?:\s+\([A-Z][A-Za-z]{{1,9}}\))?{_NAME_YEAR})\b(?![.,]?\d)"),
     # "code-named Khazar Storm 2009", "dubbed Danube Watch 2010", "Amber Sweep 2012, a ... exercise"
     # "the exercises dubbed Baltic Host involve ...", "a drill code-named Amber Sweep": the words a
     # naming verb gives are the name, with or without a year.
@@ -107,8 +108,8 @@ def _named_before_the_kind(text: str) -> list[str]:
     exercise_nouns = set(patterns()["exercise_nouns"])
     doc = parse(text)
     for noun in doc:
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in exercise_nouns:
-            continue
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in exercise_nouns or not noun.text.islower():
+            continue  # "The Joint Exercise": in a title-case headline every word is capitalized
         end = noun.i
         while end - 1 >= 0 and doc[end - 1].pos_ in ("ADJ", "NOUN") and doc[end - 1].text.islower():
             end -= 1
