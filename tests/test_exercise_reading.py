@@ -565,3 +565,8 @@ def test_the_models_name_holds_only_as_the_sentence_writes_it() -> None:
 def test_a_title_case_headline_names_no_exercise_by_its_capitals() -> None:
     assert exercise_names("The Joint Exercise") == []
     assert exercise_names("Crews from Chile joined the Kondoritz military exercise.") == ["Kondoritz"]
+
+
+def test_capitals_before_an_editions_numeral_name_the_exercise() -> None:
+    assert exercise_names("Navies of eight states took part in the ANDES LXI exercise that began Monday.") == ["ANDES LXI"]
+    assert exercise_names("Navies of eight states took part in the NATO exercise.") == []

@@ -35,7 +35,7 @@ def plausible_exercise_name(name: str, sentence: str) -> bool:
 _MONTHS = "|".join(m for m in calendar.month_name if m)
 # A day and a month, or a month and a year: a date, which no exercise's name holds.
 _DATE_IN_NAME = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})|(?:{_MONTHS})\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d{{2}})\b")
-_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")  # an edition's number: "IX", "XII"
+_ROMAN = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")  # an edition's number: "IX", "XII", "LXI"
 _NAME_WORD = r"[A-Z][\w’'\-]*"
 # A year after a name: "2019", "13", "- 2025", "-2019".
 _NAME_YEAR = r"(?:\s*[-–]\s*|\s+)(?:19|20)?\d{2}"
@@ -130,8 +130,12 @@ def _named_before_the_kind(text: str) -> list[str]:
         if start == end or before < 0 or doc[before].lower_ != "the" or end - start > 3 or doc[start].pos_ != "PROPN":
             continue
         words = doc[start:end]
+        # Capitals are a body's acronym ("the NATO exercise"), unless an edition's numeral follows
+        # them ("the ANDES XII exercise").
+        edition = len(words) > 1 and _ROMAN.fullmatch(words[-1].text) is not None
         if any(t.ent_type_ in ("NORP", "LOC", "FAC") or is_country_word(t.text)
-               or (t.text.isupper() and not _ROMAN.fullmatch(t.text)) or t.text in _NOT_NAME_WORDS for t in words):
+               or (t.text.isupper() and not _ROMAN.fullmatch(t.text) and not edition)
+               or t.text in _NOT_NAME_WORDS for t in words):
             continue
         if all(_ROMAN.fullmatch(t.text) for t in words):
             continue  # a numeral alone names nothing
