@@ -227,3 +227,8 @@ def test_goods_named_by_their_kind_give_way_to_the_list_a_relative_clause_gives(
     assert overrides["items"] == [
         {"description": "protective suits", "quantity": 830}, {"description": "facemasks", "quantity": 1000},
     ]
+
+
+def test_people_sent_to_an_exercise_are_no_goods() -> None:
+    assert read_sentence("The Army of Chile sends 75 members, and 25 members come from Peru.").items == []
+    assert read_sentence("The Army of Chile sends 75 radios to Peru.").items == [("radios", 75)]
