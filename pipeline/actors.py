@@ -72,7 +72,7 @@ TITLE_WORDS = (
     "president", "prime minister", "minister", "deputy", "chief", "head", "director", "chairman", "commander",
     "general", "colonel", "col.", "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
-    "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché",
+    "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché", "manager", "coordinator",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
 _SPEECH_VERBS = r"said|says|told|noted|added|stressed|stated|explained|announced|emphasized|emphasised"
@@ -432,6 +432,10 @@ class ActorRules:
             name = named
         name = _state_after_description(name)
         kind, country = classify(name)
+        if kind == "other" and 2 <= len(name.split()) <= 3 and _PERSON_RE.match(name) and self.role(name):
+            # "Chad Godlewski, program chief": a given name that is also a state's is a person's when
+            # the text gives the name a title.
+            kind, country = "person", None
         if kind == "person":
             first, _, rest = name.partition(" ")
             if looks_like_person(rest) and any(

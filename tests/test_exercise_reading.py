@@ -568,5 +568,6 @@ def test_a_title_case_headline_names_no_exercise_by_its_capitals() -> None:
 
 
 def test_capitals_before_an_editions_numeral_name_the_exercise() -> None:
-    assert exercise_names("Navies of eight states took part in the ANDES LXI exercise that began Monday.") == ["ANDES LXI"]
+    sentence = "Navies of eight states took part in the ANDES LXI exercise that began Monday."
+    assert exercise_names(sentence) == ["ANDES LXI"]
     assert exercise_names("Navies of eight states took part in the NATO exercise.") == []

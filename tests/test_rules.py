@@ -186,3 +186,22 @@ def test_for_runs_on_inside_a_capitalized_name_but_not_after_a_description() -> 
     rules = ActorRules(text)
     assert rules.full_org_name("Peruvian security forces") == "Peruvian security forces"
     assert rules.full_org_name("Andean Office") == "Andean Office for Coastal Safety"
+
+
+def test_a_given_name_that_is_a_states_is_a_persons_when_the_text_gives_a_title() -> None:
+    from pipeline.actors import ActorRules
+
+    text = "“The boats help,” said Chad Kowalski, counter trafficking branch chief. Kenya Airways flew the crews."
+    rules = ActorRules(text)
+    assert (rules.actor("Chad Kowalski").kind, rules.actor("Chad Kowalski").country) == ("person", None)
+    assert rules.actor("Kenya Airways").kind != "person"
+
+
+def test_the_combatant_commands_and_regional_bodies_by_acronym() -> None:
+    from pipeline.actors import ActorRules, classify
+
+    assert classify("AFRICOM") == ("military_unit", "US")
+    assert classify("SOUTHCOM") == ("military_unit", "US")
+    assert classify("ECOWAS") == ("international_org", None)
+    rules = ActorRules("“We train together,” said Ana Lind, AFRICOM program manager.")
+    assert rules.actor("Ana Lind").country == "US"
