@@ -438,9 +438,18 @@ def test_a_persons_state_from_the_body_an_acronym_in_the_title_names() -> None:
 @pytest.mark.parametrize(
     ("demonym", "code"),
     [("Philippine", "PH"), ("Fijian", "FJ"), ("Marshallese", "MH"), ("Maldivian", "MV"), ("Bolivian", "BO"),
-     ("Ghanaian", "GH"), ("Costa Rican", "CR"), ("Nepalese", "NP")],
+     ("Ghanaian", "GH"), ("Costa Rican", "CR"), ("Nepalese", "NP"), ("Malawian", "MW"), ("Guyanese", "GY"),
+     ("Cabo Verdean", "CV"), ("Togolese", "TG"), ("Vincentian", "VC"), ("Trinidadian", "TT")],
 )
 def test_demonyms_of_states_far_from_the_first_articles(demonym: str, code: str) -> None:
     from pipeline.language.places import demonym_country
 
     assert demonym_country(demonym) == code
+
+
+def test_a_saints_state_is_also_written_st() -> None:
+    from pipeline.language.places import country_of_name
+
+    assert country_of_name("St. Kitts and Nevis") == "KN"
+    assert country_of_name("St Lucia") == "LC"
+    assert country_of_name("Saint Lucia") == "LC"

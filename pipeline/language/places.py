@@ -36,6 +36,10 @@ def places() -> Places:
                 names[value] = country.alpha_2
                 # "Iran, Islamic Republic of" is also written "Iran".
                 names.setdefault(value.split(",")[0], country.alpha_2)
+                # "Saint Lucia" is as often "St. Lucia" or "St Lucia".
+                if value.startswith("Saint "):
+                    for short in ("St. ", "St "):
+                        names.setdefault(short + value.removeprefix("Saint "), country.alpha_2)
     names.update(data["names"])
     demonyms = dict(data["demonyms"])
     seats = {name: (kind, code) for name, (kind, code) in data["seats"].items()}
