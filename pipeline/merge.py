@@ -131,6 +131,7 @@ def combine(a: Record, b: Record) -> Record:
     """`a` completed from `b`: a's values win, lists and evidence are united."""
     data = a.model_dump(mode="json")
     other = b.model_dump(mode="json")
+    kind = entry(a.record_type)
     for key, value in other.items():
         if key in ("id", "doc_id", "record_type"):
             continue
@@ -141,6 +142,10 @@ def combine(a: Record, b: Record) -> Record:
             data[key] = _union(*_specific(a.record_type, key, data.get(key) or [], value))
         elif data.get(key) is None:
             data[key] = value
+        elif key in kind.identifying and kind.identity_key(key, data[key]) is None and (
+            kind.identity_key(key, value) is not None
+        ):
+            data[key] = value  # an agreement's kind "other", then "memorandum": the kind the text names
         elif _is_fuller_actor(data[key], value):
             data[key] = value  # GUIDE §3: the fullest name the article uses for the party
         elif _is_finer_date(data[key], value):

@@ -202,3 +202,12 @@ def test_the_two_sides_are_the_pair_named_after_them_or_two_sentences_before() -
     text = ("The presidents of Chile and Peru met in Lima. The talks were long. "
             "Both leaders also agreed to expedite work on a credit line.")
     assert read_sentence(text).parties == ["Chile", "Peru"]
+
+
+def test_a_definite_thing_signed_by_named_signers_refers_back() -> None:
+    from pipeline.strategies.rules.agreement import names_signers_of_agreement_told
+
+    assert names_signers_of_agreement_told("The partnership was signed in Lima by Ana Ruiz and Luis Paz.")
+    assert names_signers_of_agreement_told("The memorandum signed by Ana Ruiz and Luis Paz will allow drills.")
+    assert not names_signers_of_agreement_told("A memorandum was signed by Chile and Peru.")
+    assert not names_signers_of_agreement_told("Chile and Peru signed the memorandum.")

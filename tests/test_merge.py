@@ -160,3 +160,31 @@ def test_a_name_and_its_initials_are_one_donor() -> None:
     merged = [r.model_dump() for r in merge_records([headline, listed])]
     assert len(merged) == 1
     assert merged[0]["donor"]["name"] == "European Union" and merged[0]["items"][0]["description"] == "minibuses"
+
+
+def test_the_signers_of_the_agreement_told_before_are_its_parties() -> None:
+    from schemas import Agreement
+
+    def agreement(start: int, text: str, **fields: Any) -> Agreement:
+        evidence = [Evidence(text=text, start=start, end=start + len(text))]
+        return with_stable_id(Agreement(id="", doc_id="d", evidence=evidence, **fields))  # type: ignore[return-value]
+
+    lead = agreement(0, "Chile and Peru on Monday signed a partnership agreement on maritime security.",
+                     parties=[{"name": "Chile", "kind": "country", "country": "CL"},
+                              {"name": "Peru", "kind": "country", "country": "PE"}],
+                     kind="agreement", status="signed")
+    signers = agreement(80, "The partnership was signed in Lima by Chilean Defence Minister Ana Ruiz and "
+                            "Peruvian Defence Minister Luis Paz.",
+                        parties=[{"name": "Ana Ruiz", "kind": "person", "country": "CL"},
+                                 {"name": "Luis Paz", "kind": "person", "country": "PE"}],
+                        kind="other", status="signed")
+    merged = merge_records([lead, signers])
+    assert len(merged) == 1
+    record = merged[0].model_dump()
+    assert [p["name"] for p in record["parties"]] == ["Ana Ruiz", "Luis Paz"]
+    assert record["kind"] == "agreement"  # "other" tells no two agreements apart
+    # An agreement told with other parties and no definite signing stays apart.
+    other = agreement(200, "Bolivia and Ecuador signed a treaty.", kind="treaty", status="signed",
+                      parties=[{"name": "Bolivia", "kind": "country", "country": "BO"},
+                               {"name": "Ecuador", "kind": "country", "country": "EC"}])
+    assert len(merge_records([lead, signers, other])) == 2

@@ -9,7 +9,12 @@ from typing import Any
 from pipeline.actors import ActorRules
 from pipeline.quotes import attribute, find_quotations
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
-from pipeline.strategies.rules.agreement import read_agreement, states_agreement, states_signing_place
+from pipeline.strategies.rules.agreement import (
+    names_signers_of_agreement_told,
+    read_agreement,
+    states_agreement,
+    states_signing_place,
+)
 from pipeline.text import Span
 
 _FIRST_PERSON = {"i", "we"}
@@ -78,7 +83,27 @@ def is_fragment(data: Fields) -> bool:
 
 
 def same_event(a: Fields, b: Fields) -> bool:
-    return bool(names_in(a.get("parties")) & names_in(b.get("parties")))
+    """Shared parties; or one record is the signers of the agreement told before ("The partnership
+    was signed in Brussels by A, B and C")."""
+    if names_in(a.get("parties")) & names_in(b.get("parties")):
+        return True
+    return any(
+        all(names_signers_of_agreement_told(e["text"]) for e in record.get("evidence") or [{"text": ""}])
+        for record in (a, b)
+    )
+
+
+def _identity_key(path: str, value: Any) -> Any:
+    """A kind of "other" says only that the text names no kind on the list: it tells no two agreements apart."""
+    return None if path == "kind" and value == "other" else value
+
+
+def is_general(field: str, value: Any) -> bool:
+    """States (and unions of states) as parties give way to those the text says signed (GUIDE: the
+    signers are the parties): "A and B signed an agreement", then "it was signed by X and Y"."""
+    if field != "parties" or not isinstance(value, dict):
+        return False
+    return value.get("kind") in ("country", "international_org")
 
 
 ENTRY = RecordTypeEntry(
@@ -91,7 +116,9 @@ ENTRY = RecordTypeEntry(
     # Agreements are signed in named places ("in Almaty"); "in the northern Caspian" is their subject.
     named_places_only=True,
     identifying=("kind", "date.start"),
+    identity_key=_identity_key,
     is_fragment=is_fragment,
     same_event=same_event,
+    is_general=is_general,
     missing_core=missing_core,
 )

@@ -799,3 +799,20 @@ def states_signing_place(sentence: str) -> bool:
         return False
     place = first_place(sentence)
     return place is not None and re.search(r"[A-Z]", place) is not None
+
+
+_DEFINITE = {"the", "this", "that", "these"}
+
+
+def names_signers_of_agreement_told(sentence: str) -> bool:
+    """'The partnership was signed in Brussels by A, B and C', 'The memorandum signed by A and B will
+    ...': a definite thing signed, and who signed it. News names the agreement in the lead and its
+    signers after it; "the" points back at the agreement already told."""
+    signing = lexicon().signing_acts
+    for token in parse(sentence):
+        if token.pos_ != "VERB" or _lemma(token) not in signing or not any(c.dep_ == "agent" for c in token.children):
+            continue
+        signed = [c for c in token.children if c.dep_ == "nsubjpass"] or ([token.head] if token.dep_ == "acl" else [])
+        if signed and any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in signed[0].children):
+            return True
+    return False
