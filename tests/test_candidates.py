@@ -151,3 +151,12 @@ def test_the_models_date_that_is_only_the_year_of_a_name_is_dropped() -> None:
 
     sentence = "The Chilean Navy-led multinational exercise Southern Operations (SOUTHOPS) 2031 has begun off Arica."
     assert _place_and_date(entry("exercise"), sentence, {"date": "2031"})["date"] is None
+
+
+def test_a_dash_after_the_models_place_opens_an_aside() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "“Andes Strike” exercise at Arica – the largest exercise ever organized in our country"
+    found = _place_and_date(entry("exercise"), sentence, {"location": "Arica – the largest exercise ever organized"})
+    assert found["location"] == "Arica"

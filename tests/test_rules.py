@@ -205,3 +205,10 @@ def test_the_combatant_commands_and_regional_bodies_by_acronym() -> None:
     assert classify("ECOWAS") == ("international_org", None)
     rules = ActorRules("“We train together,” said Ana Lind, AFRICOM program manager.")
     assert rules.actor("Ana Lind").country == "US"
+
+
+def test_a_place_seen_from_someone_is_no_place_name() -> None:
+    from pipeline.strategies.rules.phrases import first_place
+
+    assert first_place("The drill was held in our country on Monday.") is None
+    assert first_place("The drill was held in the country of Chile on Monday.") == "the country of Chile"

@@ -254,6 +254,9 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     named_only = kind.named_places_only
     overrides: Fields = {}
     model_place, model_date = fields.get("location"), fields.get("date")
+    if isinstance(model_place, str) and re.search(r"\s[–—]\s", model_place):
+        # "Krivolak – the largest exercise ever held here": a dash opens an aside, no more of the place.
+        overrides["location"] = model_place = re.split(r"\s[–—]\s", model_place)[0]
     if model_place and not (
         place_after_preposition(model_place, event) and not (named_only and model_place.startswith("the "))
     ):

@@ -204,6 +204,8 @@ def _is_place(token: Any, data: dict[str, Any], depth: int = 0) -> bool:
         return False
     if re.fullmatch(r"(?:19|20)\d\d", token.text) or token.pos_ not in ("NOUN", "PROPN"):
         return False
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
+        return False  # "in our country", "on its territory": the place seen from someone, no place's name
     if token.ent_type_ in _PLACE_LABELS or (token.pos_ == "PROPN" and country_of_name(token.text)):
         return True
     modified = lemma in data["modified_place_nouns"] and any(c.dep_ in ("compound", "amod") for c in token.children)
