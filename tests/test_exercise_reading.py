@@ -571,3 +571,11 @@ def test_capitals_before_an_editions_numeral_name_the_exercise() -> None:
     sentence = "Navies of eight states took part in the ANDES LXI exercise that began Monday."
     assert exercise_names(sentence) == ["ANDES LXI"]
     assert exercise_names("Navies of eight states took part in the NATO exercise.") == []
+
+
+def test_the_members_who_attend_the_exercise_take_part_but_an_attending_official_does_not() -> None:
+    assert roles(
+        "The exercise will be attended by over 900 members of the Army of Chile and the armed forces of Peru, "
+        "Bolivia and Ecuador."
+    )["participants"] == ["Army of Chile", "Peru", "Bolivia", "Ecuador"]
+    assert roles("The exercise was attended by Defence Minister Ana Ruiz.")["participants"] == []

@@ -927,6 +927,20 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                         for obj in prep.children:
                             if obj.dep_ == "pobj":
                                 _actor_names(obj, span, names, "participants", found)
+        # "The exercise will be attended by 2,700 members of the Army of A and the armed forces of B": the
+        # people who attend it take part (an official who attends a ceremony is no one's member).
+        if lemma in data["attending_verbs"] and _passive(token) and any(
+            _is_exercise(s, names) for s in _subjects(token, passive=True)
+        ):
+            # "attended by over 2,700 members": the parser may hang the count's "over" beside "by".
+            counted = [o for p in token.children if p.dep_ == "prep" and p.lower_ in ("over", "about", "around")
+                       for o in p.children if o.dep_ == "pobj"]
+            for agent in _agents(token) or counted:
+                if agent.lemma_.lower() in data["member_nouns"] or agent.lemma_.lower() in data["group_nouns"]:
+                    _actor_names(agent, span, names, "participants", found)
+                    for sender in (o for p in agent.children if p.dep_ == "prep" and p.lower_ == "of"
+                                   for o in p.children if o.dep_ == "pobj"):
+                        _actor_names(sender, span, names, "participants", found)
         # "joint exercises of A and B", "an exercise between A and B", "the China-Kyrgyzstan exercise"
         if _is_exercise(token, names) and token.pos_ == "NOUN" and lemma in data["exercise_nouns"]:
             for child in [*token.children, *_reattached_party_preps(token, data)]:
