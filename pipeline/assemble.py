@@ -7,14 +7,16 @@ result and the record gets its content-derived id.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from pipeline.actors import ActorRules
 from pipeline.documents import Document
+from pipeline.language.parse import parse
 from pipeline.normalize import normalize_date, normalize_money
-from schemas import RECORD_TYPES, Evidence, Record, with_stable_id
+from schemas import RECORD_TYPES, DateRef, Evidence, Record, with_stable_id
 
 
 class AssemblyError(ValueError):
@@ -32,7 +34,7 @@ def assemble_record(
         value = fields[name]
         annotation = str(info.annotation)
         if "DateRef" in annotation:
-            value = normalize_date(value, document.doc_date).model_dump()
+            value = _told_as_past(normalize_date(value, document.doc_date), evidence, document.doc_date).model_dump()
         elif "Money" in annotation:
             value = normalize_money(value).model_dump()
         elif "Actor" in annotation:
@@ -46,6 +48,36 @@ def assemble_record(
         )
         raise AssemblyError(problems) from exc
     return with_stable_id(record)
+
+
+def _told_as_past(date: DateRef, evidence: list[Evidence], doc_date: str | None) -> DateRef:
+    """'Earlier in December', told in the past tense in a January article: last December (GUIDE, the
+    r154-r173 rulings). A date without its year takes the document's year (§4), which would put
+    what the text tells as done after the article was written."""
+    if not (doc_date and date.start and date.end) or len(doc_date) < 7 or re.search(r"\b(?:19|20)\d{2}\b", date.text):
+        return date
+    if date.start[: len(doc_date)] <= doc_date or not re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", date.start):
+        return date
+    sentence = next((e.text for e in evidence if date.text in e.text), None)
+    if sentence is None or not _past_tense_around(sentence, date.text):
+        return date
+    year = str(int(date.start[:4]) - 1)
+    return date.model_copy(update={"start": year + date.start[4:], "end": year + date.end[4:]})
+
+
+def _past_tense_around(sentence: str, words: str) -> bool:
+    """Whether the verb that governs `words` in the sentence tells the past ("held", "has handed over")."""
+    doc = parse(sentence)
+    at = sentence.find(words)
+    tokens = [t for t in doc if at <= t.idx < at + len(words)]
+    verb = next((a for t in tokens[:1] for a in t.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    to_come = {"will", "shall", "'ll"}
+    if any(a.lower_ in to_come or (a.tag_ in ("VBP", "VBZ") and a.lemma_ == "be") for a in auxiliaries):
+        return False  # "will hold", "is held": still to come, or the present
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxiliaries)
 
 
 def _actor(value: dict[str, Any], actors: ActorRules) -> dict[str, Any]:

@@ -153,3 +153,21 @@ def test_next_year_is_no_date_and_last_year_needs_the_documents_year() -> None:
     # What "may be ready next year" is a prediction, not when an event happened.
     assert [d.text for d in find_dates("A text may be ready next year.")] == []
     assert normalize_date("last year", None).precision == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "start"),
+    [
+        ("Chile handed over two boats to Peru earlier in December.", "December", "2019-12"),
+        ("The drill was held on December 5.", "December 5", "2019-12-05"),
+        ("Chile will hand over two boats in December.", "December", "2020-12"),  # still to come
+        ("The drill is held in December.", "December", "2020-12"),
+        ("The drill was held on January 10.", "January 10", "2020-01-10"),  # before the article: this year
+    ],
+)
+def test_a_month_told_as_past_after_the_articles_month_is_last_years(sentence: str, words: str, start: str) -> None:
+    from pipeline.assemble import _told_as_past
+    from schemas import Evidence
+
+    evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
+    assert _told_as_past(normalize_date(words, "2020-01-15"), evidence, "2020-01-15").start == start
