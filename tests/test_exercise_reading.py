@@ -579,3 +579,9 @@ def test_the_members_who_attend_the_exercise_take_part_but_an_attending_official
         "Bolivia and Ecuador."
     )["participants"] == ["Army of Chile", "Peru", "Bolivia", "Ecuador"]
     assert roles("The exercise was attended by Defence Minister Ana Ruiz.")["participants"] == []
+
+
+def test_a_regions_words_before_a_peoples_name_keep_the_group_whole() -> None:
+    sentence = "A maritime exercise in the Gulf of Aden, involving East and North African navies, is underway."
+    assert roles(sentence)["participants"] == ["East and North African navies"]
+    assert roles("China and Kyrgyzstan frontier forces held the drill.")["participants"] == ["China", "Kyrgyzstan"]

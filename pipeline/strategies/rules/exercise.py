@@ -517,6 +517,20 @@ def _is_demonym(token: Any) -> bool:
     return demonym_country(token.text) is not None and country_of_name(token.text) is None
 
 
+_COMPASS = {"North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western"}
+
+
+def _regional(token: Any) -> bool:
+    """'West', 'Central' before a people's name ("West and Central African navies"): part of a region's name."""
+    return token.text in _COMPASS or (token.lower_.capitalize() in _COMPASS and token.i + 1 < len(token.doc)
+                                      and _is_demonym(token.nbor()))
+
+
+def _of_a_people(token: Any) -> bool:
+    entity = entity_of(token)
+    return entity is not None and entity.label_ == "NORP"
+
+
 def _names_a_state(token: Any) -> bool:
     """A place entity, or a state's name however the tagger labels it ("the Chile-Peru exercise" as a facility)."""
     entity = entity_of(token)
@@ -596,7 +610,11 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         # "U.S. Central Command forces", "China and Kyrgyzstan frontier forces"
         named_by = [c for c in token.lefts if c.dep_ in ("compound", "nmod", "poss") and c.pos_ == "PROPN"]
         # "Azerbaijani and Uzbek servicemen" tagged as proper nouns are still adjectives of nationality.
-        by_demonyms = bool(named_by) and all(_is_demonym(m) for c in named_by for m in [c, *c.conjuncts])
+        # "West and Central African navies": a region's words before a people's name it too.
+        people = [m for c in named_by for m in [c, *c.conjuncts]]
+        by_demonyms = bool(named_by) and all(_is_demonym(m) or _regional(m) or _of_a_people(m) for m in people) and (
+            any(_is_demonym(m) or _of_a_people(m) for m in people)
+        )
         for child in [] if by_demonyms else named_by:
             for member in [child, *child.conjuncts]:
                 _one_actor(member, span, names, role, found, depth + 1)
