@@ -235,6 +235,7 @@ def test_a_press_releases_title_case_dateline_is_parsed_apart() -> None:
         ("Tacna (Andes Press) – Chilean sappers will train in Peru.", "Tacna (Andes Press) –"),
         ("Puerto Montt, 14 March – Chilean sappers will train in Peru.", "Puerto Montt, 14 March –"),
         ("Arica [Chile], May 5 (Andes Press): Chilean sappers train.", "Arica [Chile], May 5 (Andes Press):"),
+        ("Arica, July 31, APN – Chile and Peru have signed a memorandum.", "Arica, July 31, APN –"),
     ],
 )
 def test_a_title_case_dateline_with_its_day_or_agency_is_parsed_apart(text: str, dateline: str) -> None:

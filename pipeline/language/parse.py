@@ -126,7 +126,8 @@ _DATELINE = re.compile(
     # "Dushanbe, Tajikistan – ", "Bratislava, January 27 (TASR) – ", "Lima [Peru], May 5 (AP): ": a
     # place in title case and its country, the day or the agency.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?: \[[A-Z][\w ]*\])?(?=,? [A-Z(]|, \d)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?(?= |,))?"
-    r"(?:,? (?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)(?:,? \d{4})?)?(?: \([A-Z][\w'’. ]*\))?)"
+    # "Accra, July 31, GNA – ": the agency after a comma.
+    r"(?:,? (?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)(?:,? \d{4})?)?(?: \([A-Z][\w'’. ]*\)|, [A-Z]{2,6})?)"
     # A dash ends it; a colon only after the agency's name in brackets.
     r"(?:\s(?:-|–|—|--)\s+|(?<=\)):\s+)"
 )
