@@ -211,3 +211,14 @@ def test_a_definite_thing_signed_by_named_signers_refers_back() -> None:
     assert names_signers_of_agreement_told("The memorandum signed by Ana Ruiz and Luis Paz will allow drills.")
     assert not names_signers_of_agreement_told("A memorandum was signed by Chile and Peru.")
     assert not names_signers_of_agreement_told("Chile and Peru signed the memorandum.")
+
+
+def test_a_title_whose_office_holds_and_is_one_party() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = "The document was signed by Minister of Foreign Affairs and International Cooperation Ana Ruiz in Lima."
+    assert read_agreement(text, 0, len(text)).parties == [
+        "Minister of Foreign Affairs and International Cooperation Ana Ruiz"
+    ]
+    text = "The deal was signed by Chilean Defence Minister Ana Ruiz and Peruvian Defence Minister Luis Paz."
+    assert read_agreement(text, 0, len(text)).parties == ["Ana Ruiz", "Luis Paz"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.actors import TITLE_WORDS, looks_like_person
+from pipeline.actors import TITLE_WORDS, looks_like_person, title_endings
 from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, is_country_word
 from pipeline.strategies.rules.phrases import ceremony_held, first_place
@@ -302,6 +302,26 @@ def _person_start(ent: Any) -> int:
 
 def _is_person_name(text: str) -> bool:
     return not _titled(text) and looks_like_person(text)
+
+
+def _titles_run_on(names: list[str], sentence: str) -> list[str]:
+    """'Minister of Foreign Affairs and International Cooperation Ana Ruiz': a title whose office
+    holds "and" is one party, not a title and a name; the parser reads the "and" as a list's."""
+    joined: list[str] = []
+    for name in names:
+        if joined and f"{joined[-1]} and {name}" in sentence and _bare_title(joined[-1]) and (
+            name[:1].isupper() and not _titled(name.split()[0]) and looks_like_person(" ".join(name.split()[-2:]))
+        ):
+            joined[-1] = f"{joined[-1]} and {name}"
+        else:
+            joined.append(name)
+    return joined
+
+
+def _bare_title(text: str) -> bool:
+    """A title with no one's name: "Minister of Foreign Affairs"."""
+    last = text.split()[-1].lower()
+    return _titled(text) and (last in TITLE_WORDS or last in title_endings())
 
 
 def _titled(text: str) -> bool:
@@ -770,6 +790,7 @@ def _read(tokens: list[Token]) -> AgreementReading:
         if name and "\n" not in name and name not in names and name.lower() not in {"which", "that", "who"}:
             names.append(name)
             low, high = min(low, a), max(high, b)
+    names = _titles_run_on(names, sentence.text)
     if names and (len(names) >= 2 or names[0].lower() in {"i", "we"} or act is not None):
         reading.parties = names
         if (low, high) != (first, last) and (low < first or high > last):
