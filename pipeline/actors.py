@@ -557,7 +557,7 @@ def person_without_title(phrase: str) -> str:
     words = phrase.split()
     # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name.
     while len(words) > 2 and all(
-        part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS
+        part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS or part.lower() in RANK_WORDS
         for part in re.split(r"-", words[0]) if part
     ):
         words = words[1:]

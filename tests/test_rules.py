@@ -212,3 +212,12 @@ def test_a_place_seen_from_someone_is_no_place_name() -> None:
 
     assert first_place("The drill was held in our country on Monday.") is None
     assert first_place("The drill was held in the country of Chile on Monday.") == "the country of Chile"
+
+
+def test_a_hyphenated_rank_and_secretary_of_state_are_titles_before_the_name() -> None:
+    from pipeline.actors import ActorRules
+
+    text = "“We train,” said Brigadier-General Ana Ruiz-Paz. The deal was signed by US Secretary of State Marco Lind."
+    rules = ActorRules(text)
+    assert rules.actor("Brigadier-General Ana Ruiz-Paz").name == "Ana Ruiz-Paz"
+    assert rules.full_name("Lind") == "Marco Lind"
