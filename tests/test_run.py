@@ -507,3 +507,20 @@ def test_a_bug_in_reading_one_sentence_loses_that_sentence_only(
     unread = [r for r in _rejects(result.run_dir) if r["stage"] == "internal"]
     assert unread and unread[0]["reason"].startswith("not read: internal error: RuntimeError: a rule's bug")
     assert "RuntimeError" in (result.run_dir / "errors.log").read_text(encoding="utf-8")
+
+
+def test_a_second_quotation_in_the_paragraph_keeps_the_first_ones_cue(
+    tmp_path: Path, make_fake: Callable[..., Any]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "quotes.txt").write_text(
+        "“The crews did well,” said Ana Ruiz, commander of the Andean flotilla. “They trained for a week.”\n",
+        encoding="utf-8",
+    )
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(default="no\n###"))
+    quotes = _records(result.run_dir)["quote"]
+    assert [(q["text"], q["speaker"]["name"], q["cue"]) for q in quotes] == [
+        ("The crews did well", "Ana Ruiz", "said"),
+        ("They trained for a week.", "Ana Ruiz", "said"),
+    ]

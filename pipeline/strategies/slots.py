@@ -221,9 +221,11 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         source = cited_source(text, quotation) or attribution.source
         fields["cited_source"] = source.text if source else None
         overrides: dict[str, Any] = {}
+        start = context.start
         if attribution.cue:
             overrides["cue"] = attribution.cue.text
-        start = context.start
+            # "“…,” said X. “…”": the second quotation's cue is the first's, before its own sentence.
+            start = min(start, attribution.cue.start)
         if attribution.speaker:
             overrides["speaker"] = {"name": attribution.speaker}
             # A pronoun's speaker was named earlier in the paragraph: values may come from there.
