@@ -524,3 +524,16 @@ def test_a_second_quotation_in_the_paragraph_keeps_the_first_ones_cue(
         ("The crews did well", "Ana Ruiz", "said"),
         ("They trained for a week.", "Ana Ruiz", "said"),
     ]
+
+
+def test_an_attribution_after_a_dash_grounds_the_speaker_and_cue(tmp_path: Path, make_fake: Callable[..., Any]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dash.txt").write_text(
+        "The Andean states met in Lima.\n“We hope the seizures will grow.” – said Ms. Ana Ruiz, First Secretary of "
+        "the Embassy of Chile in Peru.\n",
+        encoding="utf-8",
+    )
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(default="no\n###"))
+    quote = _only(_records(result.run_dir)["quote"])
+    assert (quote["speaker"]["name"], quote["cue"]) == ("Ana Ruiz", "said")

@@ -234,6 +234,12 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
         if said_on:
             overrides["date"] = said_on[0].text
         end = max(context.end, source.end + 1 if source else 0)
+        if attribution.cue and attribution.cue.start > quotation.end:
+            # "“…” – said Ms. Ana Ruiz, ...": an attribution the parser cut off into a sentence of its own.
+            named_at = text.find(attribution.speaker, attribution.cue.end, attribution.cue.end + 200) if (
+                attribution.speaker
+            ) else -1
+            end = max(end, attribution.cue.end, named_at + len(attribution.speaker or "") if named_at >= 0 else 0)
         where = Span(start, end, text[start:end])
         evidence = [text[quotation.start : quotation.end], context.text]
         yield Candidate("quote", fields, evidence, where, "slots", overrides)
