@@ -517,13 +517,11 @@ def _is_demonym(token: Any) -> bool:
     return demonym_country(token.text) is not None and country_of_name(token.text) is None
 
 
-_COMPASS = {"North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western"}
-
-
 def _regional(token: Any) -> bool:
     """'West', 'Central' before a people's name ("West and Central African navies"): part of a region's name."""
-    return token.text in _COMPASS or (token.lower_.capitalize() in _COMPASS and token.i + 1 < len(token.doc)
-                                      and _is_demonym(token.nbor()))
+    compass = patterns()["region_words"]
+    return token.text in compass or (token.lower_.capitalize() in compass and token.i + 1 < len(token.doc)
+                                     and _is_demonym(token.nbor()))
 
 
 def _of_a_people(token: Any) -> bool:
