@@ -209,6 +209,7 @@ def _speech() -> dict[str, Any]:
         "reporting": set(data["reporting_nouns"]),
         "outlets": {name.lower() for name in data["outlets"]},
         "document_nouns": set(data["document_nouns"]),
+        "issuing": set(data["issuing"]),
     }
 
 
@@ -572,6 +573,12 @@ def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation
             sources = [s for s in sources if s is not None and s.lemma_.lower() not in speech["document_nouns"]]
             if sources:  # "According to the ministry, ...": the ministry spoke
                 return _name(doc, text, sources[0], quotation)
+        if token.lemma_.lower() in speech["document_nouns"]:
+            # "a statement issued by the Navy's press office, said": who issued the document speaks.
+            issuers = [o for acl in token.children if acl.dep_ == "acl" and acl.lemma_.lower() in speech["issuing"]
+                       for agent in acl.children if agent.dep_ == "agent" for o in agent.children if o.dep_ == "pobj"]
+            if issuers:
+                return _cited_body(doc, text, issuers[0])
         if token.lemma_.lower() not in speech["lemmas"] or token.pos_ not in ("VERB", "AUX"):
             continue
         for subject in (c for c in token.children if c.dep_ == "nsubj"):

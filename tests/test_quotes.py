@@ -495,3 +495,14 @@ def test_a_curly_opening_closed_by_a_straight_mark_and_one_quotation_per_line() 
         "\"These are the security issues we spoke about,\"",
         "“First part of a long speech\n“and its second paragraph,”",
     ]
+
+
+def test_the_words_of_a_statement_are_those_of_who_issued_it() -> None:
+    from pipeline.quotes import attribute, find_quotations
+
+    text = (
+        "Andes Shield 2031 is under way at sea, a statement issued by the Public Relations Directorate of the "
+        "Chilean Army said.\n\n“The exercise will focus on information sharing,” the statement said."
+    )
+    quotation = find_quotations(text)[0]
+    assert attribute(text, quotation).speaker == "Public Relations Directorate of the Chilean Army"
