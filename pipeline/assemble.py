@@ -34,7 +34,9 @@ def assemble_record(
         value = fields[name]
         annotation = str(info.annotation)
         if "DateRef" in annotation:
-            value = _told_as_past(normalize_date(value, document.doc_date), evidence, document.doc_date).model_dump()
+            value = _told_as_past(
+                normalize_date(value, document.doc_date), evidence, document.text, document.doc_date
+            ).model_dump()
         elif "Money" in annotation:
             value = normalize_money(value).model_dump()
         elif "Actor" in annotation:
@@ -50,27 +52,27 @@ def assemble_record(
     return with_stable_id(record)
 
 
-def _told_as_past(date: DateRef, evidence: list[Evidence], doc_date: str | None) -> DateRef:
+def _told_as_past(date: DateRef, evidence: list[Evidence], text: str, doc_date: str | None) -> DateRef:
     """'Earlier in December', told in the past tense in a January article: last December (GUIDE, the
     r154-r173 rulings). A date without its year takes the document's year (§4), which would put
-    what the text tells as done after the article was written."""
+    what the text tells as done after the article was written. `text` is the document's."""
     if not (doc_date and date.start and date.end) or len(doc_date) < 7 or re.search(r"\b(?:19|20)\d{2}\b", date.text):
         return date
     if date.start[: len(doc_date)] <= doc_date or not re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", date.start):
         return date
-    sentence = next((e.text for e in evidence if date.text in e.text), None)
-    if sentence is None or not _past_tense_around(sentence, date.text):
+    said = next((e for e in evidence if date.text in e.text), None)
+    if said is None or not _past_tense_at(text, said.start + said.text.index(date.text)):
         return date
     year = str(int(date.start[:4]) - 1)
     return date.model_copy(update={"start": year + date.start[4:], "end": year + date.end[4:]})
 
 
-def _past_tense_around(sentence: str, words: str) -> bool:
-    """Whether the verb that governs `words` in the sentence tells the past ("held", "has handed over")."""
-    doc = parse(sentence)
-    at = sentence.find(words)
-    tokens = [t for t in doc if at <= t.idx < at + len(words)]
-    verb = next((a for t in tokens[:1] for a in t.ancestors if a.pos_ in ("VERB", "AUX")), None)
+def _past_tense_at(text: str, at: int) -> bool:
+    """Whether the verb that governs the words at `at` tells the past ("held", "has handed over"), read
+    off the document's shared parse."""
+    doc = parse(text)
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    verb = next((a for a in span[0].ancestors if a.pos_ in ("VERB", "AUX")), None) if span else None
     if verb is None:
         return False
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]

@@ -170,4 +170,4 @@ def test_a_month_told_as_past_after_the_articles_month_is_last_years(sentence: s
     from schemas import Evidence
 
     evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
-    assert _told_as_past(normalize_date(words, "2020-01-15"), evidence, "2020-01-15").start == start
+    assert _told_as_past(normalize_date(words, "2020-01-15"), evidence, sentence, "2020-01-15").start == start

@@ -509,17 +509,22 @@ def test_a_bug_in_reading_one_sentence_loses_that_sentence_only(
     assert "RuntimeError" in (result.run_dir / "errors.log").read_text(encoding="utf-8")
 
 
+def _quotes_of(text: str, tmp_path: Path, make_fake: Callable[..., Any]) -> list[dict[str, Any]]:
+    """The Quote records of one document, the model answering "no" to every other question."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "doc.txt").write_text(text, encoding="utf-8")
+    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(default="no\n###"))
+    return _records(result.run_dir)["quote"]
+
+
 def test_a_second_quotation_in_the_paragraph_keeps_the_first_ones_cue(
     tmp_path: Path, make_fake: Callable[..., Any]
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "quotes.txt").write_text(
+    quotes = _quotes_of(
         "“The crews did well,” said Ana Ruiz, commander of the Andean flotilla. “They trained for a week.”\n",
-        encoding="utf-8",
+        tmp_path, make_fake,
     )
-    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(default="no\n###"))
-    quotes = _records(result.run_dir)["quote"]
     assert [(q["text"], q["speaker"]["name"], q["cue"]) for q in quotes] == [
         ("The crews did well", "Ana Ruiz", "said"),
         ("They trained for a week.", "Ana Ruiz", "said"),
@@ -527,13 +532,9 @@ def test_a_second_quotation_in_the_paragraph_keeps_the_first_ones_cue(
 
 
 def test_an_attribution_after_a_dash_grounds_the_speaker_and_cue(tmp_path: Path, make_fake: Callable[..., Any]) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "dash.txt").write_text(
+    quote = _only(_quotes_of(
         "The Andean states met in Lima.\n“We hope the seizures will grow.” – said Ms. Ana Ruiz, First Secretary of "
         "the Embassy of Chile in Peru.\n",
-        encoding="utf-8",
-    )
-    result = run_extraction(folder, tmp_path / "run", _settings(), backend=make_fake(default="no\n###"))
-    quote = _only(_records(result.run_dir)["quote"])
+        tmp_path, make_fake,
+    ))
     assert (quote["speaker"]["name"], quote["cue"]) == ("Ana Ruiz", "said")

@@ -87,10 +87,12 @@ def same_event(a: Fields, b: Fields) -> bool:
     was signed in Brussels by A, B and C")."""
     if names_in(a.get("parties")) & names_in(b.get("parties")):
         return True
-    return any(
-        all(names_signers_of_agreement_told(e["text"]) for e in record.get("evidence") or [{"text": ""}])
-        for record in (a, b)
-    )
+    return _only_names_signers(a) or _only_names_signers(b)
+
+
+def _only_names_signers(record: Fields) -> bool:
+    evidence = record.get("evidence") or []
+    return bool(evidence) and all(names_signers_of_agreement_told(e["text"]) for e in evidence)
 
 
 def _identity_key(path: str, value: Any) -> Any:

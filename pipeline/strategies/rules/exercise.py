@@ -862,7 +862,8 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
         for token in who:
             _actor_names(token, span, names, role, found)
             if role == "participants":  # "15 countries, including A, B and C, take part"
-                for including in (t for t in token.subtree if t.dep_ == "prep" and t.lower_ == "including"):
+                for including in (t for t in token.subtree
+                                  if t.dep_ == "prep" and t.lower_ in data["member_list_prepositions"]):
                     for obj in (c for c in including.children if c.dep_ == "pobj"):
                         _actor_names(obj, span, names, "participants", found)
             # "A, in cooperation with B, hosted ...", "A hosted the drill in cooperation with B"
