@@ -91,6 +91,10 @@ def test_the_exercise_as_subject_of_its_own_course_gives_its_time_and_place() ->
         "as part of Exercise Blue Reef 2016."
     )
     assert not states_time_and_place("Chile joined the alliance in Brussels on June 5.")
+    # A course verb joined to the exercise's own verb shares its subject; one with its own subject does not.
+    assert states_time_and_place("The drill involves crews from Peru and Chile and will run until July 21.")
+    assert states_time_and_place("The naval drill was launched at the Varna base on Monday.")
+    assert not states_time_and_place("The drill involves crews from Peru, and the ministers will meet on July 21.")
 
 
 def test_those_with_the_exercise_in_its_course_take_part() -> None:

@@ -275,6 +275,14 @@ def states_time_and_place(sentence: str) -> bool:
         held = is_exercise and token.dep_ in ("nsubj", "nsubjpass", "dobj")
         if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
+        # "the exercise involves A and B and will run until June 21": a verb joined to the
+        # exercise's own verb, without a subject of its own, has the exercise as its subject too.
+        shares_subject = is_exercise and token.dep_ in ("nsubj", "nsubjpass")
+        if shares_subject and any(
+            verb.lemma_.lower() in data["course_verbs"] and not any(c.dep_.startswith("nsubj") for c in verb.children)
+            for verb in token.head.conjuncts
+        ):
+            return True
         # "X is hosting on May 3-9 the Andes Exercise 2016": a host holds the exercise then and there,
         # wherever the parser hangs the exercise inside the clause.
         host = next((a for a in token.ancestors if a.pos_ == "VERB"), None) if is_exercise else None
