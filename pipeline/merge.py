@@ -34,6 +34,8 @@ def missing_core(record: Record) -> str | None:
 
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     kind = entry(record_type)
+    if kind.points_back(a) or kind.points_back(b):
+        return True
     for path in kind.identifying:
         left, right = kind.identity_key(path, _get(a, path)), kind.identity_key(path, _get(b, path))
         if left is None or right is None or left == right:

@@ -210,6 +210,11 @@ def test_a_definite_thing_signed_by_named_signers_refers_back() -> None:
     assert names_signers_of_agreement_told("The partnership was signed in Lima by Ana Ruiz and Luis Paz.")
     assert names_signers_of_agreement_told("The memorandum signed by Ana Ruiz and Luis Paz will allow drills.")
     assert not names_signers_of_agreement_told("A memorandum was signed by Chile and Peru.")
+    # A day the parser takes for a second subject is not what was signed.
+    assert not names_signers_of_agreement_told(
+        "On July 3, the final day of the drill, a memorandum on sharing sonar data was signed in Callao by the Navy "
+        "of Chile and the Navy of Peru."
+    )
     assert not names_signers_of_agreement_told("Chile and Peru signed the memorandum.")
 
 

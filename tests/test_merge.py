@@ -188,3 +188,14 @@ def test_the_signers_of_the_agreement_told_before_are_its_parties() -> None:
                       parties=[{"name": "Bolivia", "kind": "country", "country": "BO"},
                                {"name": "Ecuador", "kind": "country", "country": "EC"}])
     assert len(merge_records([lead, signers, other])) == 2
+    # "The agreement was signed by ...": the generic noun points back at the memorandum told before.
+    memorandum = agreement(0, "The Chilean Navy signed a memorandum of understanding with Peru.",
+                           parties=[{"name": "Chilean Navy", "kind": "military_unit", "country": "CL"},
+                                    {"name": "Peru", "kind": "country", "country": "PE"}],
+                           kind="memorandum", status="signed")
+    named_after = agreement(80, "The navy said the agreement was signed by Admiral Ana Ruiz and Luis Paz.",
+                            parties=[{"name": "Ana Ruiz", "kind": "person", "country": "CL"},
+                                     {"name": "Luis Paz", "kind": "person", "country": "PE"}],
+                            kind="agreement", status="signed")
+    merged = merge_records([memorandum, named_after])
+    assert len(merged) == 1 and merged[0].model_dump()["kind"] == "memorandum"

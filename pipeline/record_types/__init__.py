@@ -46,6 +46,10 @@ def _as_is(_path: str, value: Any) -> Any:
     return value
 
 
+def _never_points_back(_: Fields) -> bool:
+    return False
+
+
 def _never_fragment(_: Fields) -> bool:
     return False
 
@@ -91,6 +95,9 @@ class RecordTypeEntry:
     # How an identifying field's value is compared (path, value -> key): "Amber Fjord 2014" and
     # "Amber Fjord 14" name one exercise.
     identity_key: Callable[[str, Any], Any] = _as_is
+    # A record whose identifying words point back at the event told before ("the agreement was signed
+    # by A and B" after "A's council signed a memorandum with B"): they say nothing against it.
+    points_back: Callable[[Fields], bool] = _never_points_back
     is_fragment: Callable[[Fields], bool] = _never_fragment
     same_event: Callable[[Fields, Fields], bool] = _no_same_event
     # An article rarely describes two events of this type at once: any fragment joins the nearest.

@@ -119,6 +119,7 @@ ENTRY = RecordTypeEntry(
     named_places_only=True,
     identifying=("kind", "date.start"),
     identity_key=_identity_key,
+    points_back=_only_names_signers,  # "the agreement" there is the memorandum told before
     is_fragment=is_fragment,
     same_event=same_event,
     is_general=is_general,

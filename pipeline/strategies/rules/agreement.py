@@ -833,7 +833,11 @@ def names_signers_of_agreement_told(sentence: str) -> bool:
     for token in parse(sentence):
         if token.pos_ != "VERB" or _lemma(token) not in signing or not any(c.dep_ == "agent" for c in token.children):
             continue
-        signed = [c for c in token.children if c.dep_ == "nsubjpass"] or ([token.head] if token.dep_ == "acl" else [])
+        # "On July 16, the final day of the drill, a memorandum was signed by ...": the parser may take the
+        # day for a second subject; what was signed is the one that is not a time.
+        signed = [c for c in token.children if c.dep_ == "nsubjpass" and c.ent_type_ not in ("DATE", "TIME")] or (
+            [token.head] if token.dep_ == "acl" else []
+        )
         if signed and any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in signed[0].children):
             return True
     return False
