@@ -198,6 +198,7 @@ def test_what_is_said_or_the_package_itself_is_no_goods() -> None:
     assert read_sentence("Opening remarks were given by Chilean Senator Ana Ruiz.").items == []
     assert read_sentence("The minister delivered a speech to the cadets of the Peruvian Navy.").items == []
     assert read_sentence("Chile handed over the donation to the Peruvian Navy.").items == []
+    assert read_sentence("The Chilean envoy handed a letter from his president to the Peruvian minister.").items == []
     assert read_sentence("Chile handed over two boats to the Peruvian Navy.").items == [("boats", 2)]
 
 

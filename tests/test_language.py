@@ -171,6 +171,8 @@ def test_a_full_name_stops_at_the_end_of_a_title() -> None:
     rules = ActorRules(text)
     assert rules.full_name("Ruiz") == "Ana Ruiz"
     assert rules.full_name("Petrov") == "Ivan Petrov"
+    envoy = ActorRules("Chilean Chargée d’Affaires Ana Ruiz opened the hall. Ruiz thanked the crews.")
+    assert envoy.full_name("Ruiz") == "Ana Ruiz"
 
 
 def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
