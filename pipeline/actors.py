@@ -136,6 +136,7 @@ class ActorRules:
             while tokens and (
                 _is_title_word(tokens[0]) or tokens[0].lower() in title_endings()
                 or is_country_word(without_possessive(tokens[0])) or tokens[0] == "Col."
+                or tokens[0].lower() in _HONORIFICS  # "H.E. Mr Tanaka Kenji": no honorific is a name
                 or tokens[0] in _NOT_NAME_CONTINUATIONS or re.fullmatch(_CLAUSE_OPENERS, tokens[0])
             ):
                 tokens = tokens[1:]
@@ -145,7 +146,14 @@ class ActorRules:
                 best = candidate
         # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
         after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text)
-        if after and len(best.split()) >= 2:
+        # "Mr Tanaka Kenji": after an honorific the whole name follows, in whatever order it is written.
+        honored = re.search(
+            rf"(?<![\w’'])(?i:mr|ms|mrs|dr)\.?{_GAP}{re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text
+        )
+        after_honorific = honored is not None and len(best.split()) == 1
+        if after_honorific:
+            after = honored
+        if after and (len(best.split()) >= 2 or after_honorific):
             word = after.group(1)
             if not (word.lower() in TITLE_WORDS or word.lower() in title_endings() or is_country_word(word)
                     or word in _NOT_NAME_CONTINUATIONS) and looks_like_person(f"{best} {word}"):
@@ -299,7 +307,15 @@ class ActorRules:
             # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
             for child in head.children:
                 if child.dep_ == "appos" and child.i > head.i and not in_brackets(child):
-                    phrase = doc[child.left_edge.i : _end_before_occasion(child) + 1]
+                    end = _end_before_occasion(child)
+                    after = doc[end + 1] if end + 1 < len(doc) else None
+                    if after is not None and after.lower_ == "to" and after.head.i in (head.i, child.i) and any(
+                        c.dep_ == "pobj" and c.pos_ == "PROPN" for c in after.children
+                    ):
+                        # "X, Ambassador of Japan to Fiji,": the parser may hang "to Fiji" on the name;
+                        # where an envoy is sent is part of the title.
+                        end = after.right_edge.i
+                    phrase = doc[child.left_edge.i : end + 1]
                     text = _strip_article(phrase.text.strip(" ,"))
                     if _TITLE_RE.search(text) and len(phrase) <= 20:
                         return text

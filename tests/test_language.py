@@ -175,6 +175,16 @@ def test_a_full_name_stops_at_the_end_of_a_title() -> None:
     assert envoy.full_name("Ruiz") == "Ana Ruiz"
 
 
+def test_an_honorific_is_no_part_of_a_name_and_an_envoys_title_runs_to_where_he_is_sent() -> None:
+    text = (
+        "H.E. Mr Tanaka Kenji, Ambassador of Japan to Fiji, presented the vessels to the Ministry. "
+        "“It is a good day,” said Ambassador Tanaka."
+    )
+    rules = ActorRules(text)
+    assert rules.full_name("Tanaka") == "Tanaka Kenji"
+    assert rules.role("Tanaka Kenji") == "Ambassador of Japan to Fiji"
+
+
 def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
     rules = ActorRules("\"We are glad,\" said Chilean Navy Brig. Gen Rosa Alvear.")
     actor = rules.actor("Chilean Navy Brig. Gen Rosa Alvear")
