@@ -55,6 +55,14 @@ def test_a_year_inside_the_exercises_name_is_not_its_date() -> None:
     assert found["date"] == "5-16 Aug"
 
 
+def test_the_models_place_must_be_a_named_place() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    sentence = "Snipers from Chile fired at close range during the drill."
+    assert _place_and_date(entry("exercise"), sentence, {"location": "close range"})["location"] is None
+
+
 def test_the_year_a_series_began_is_not_the_events_date() -> None:
     from pipeline.record_types import entry
     from pipeline.strategies.slots import _place_and_date

@@ -108,6 +108,11 @@ def test_a_capital_named_with_its_country_is_one_place() -> None:
     assert first_place("The accord was signed in Peru’s capital Lima on Monday.") == "Peru’s capital Lima"
 
 
+def test_a_place_the_text_does_not_name_is_no_place() -> None:
+    assert first_place("The snipers trained at close range during the drill.") is None
+    assert first_place("The drill was held in the country and then at the Pisco base.") == "the Pisco base"
+
+
 def test_of_the_inside_a_place() -> None:
     assert first_place("Ships will drill in the Peruvian waters of the Pacific Ocean next week.") == (
         "the Peruvian waters of the Pacific Ocean"

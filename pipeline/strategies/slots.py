@@ -27,7 +27,7 @@ from pipeline.quotes import (
 )
 from pipeline.record_types import Fields, RecordTypeEntry, entries, entry
 from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, Unread, split_span
-from pipeline.strategies.rules.phrases import event_clause, first_place, place_after_preposition
+from pipeline.strategies.rules.phrases import event_clause, first_place, names_a_place, place_after_preposition
 from pipeline.text import Span, sentences
 
 MAX_SLOT_TOKENS = 160
@@ -267,6 +267,7 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
         overrides["location"] = model_place = re.split(r"\s[–—]\s", model_place)[0]
     if model_place and not (
         place_after_preposition(model_place, event) and not (named_only and model_place.startswith("the "))
+        and names_a_place(model_place)
     ):
         overrides["location"] = model_place = None
     place = first_place(event)

@@ -149,9 +149,15 @@ def parsed_place(sentence: str) -> str | None:
         if not _of_an_event(token.head, data):
             continue  # "the troops of the states in the region": where someone is from, not where it happened
         for obj in (c for c in token.children if c.dep_ == "pobj"):
-            if _is_place(obj, data):
-                return _place_phrase(sentence, doc, obj, data)
+            if _is_place(obj, data) and names_a_place(phrase := _place_phrase(sentence, doc, obj, data)):
+                return phrase
     return None
+
+
+def names_a_place(phrase: str) -> bool:
+    """News names the place where something happened ("in the Black Sea", "at Latvian bases"); a phrase
+    without a capitalized word ("at close range", "in the country") is a manner or a reference."""
+    return re.search(r"[A-Z]", phrase) is not None
 
 
 def _place_phrase(sentence: str, doc: Any, head: Any, data: dict[str, Any]) -> str:
