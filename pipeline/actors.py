@@ -73,6 +73,7 @@ TITLE_WORDS = (
     "general", "colonel", "col.", "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché", "manager", "coordinator",
+    "chargé", "chargée",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
 _SPEECH_VERBS = r"said|says|told|noted|added|stressed|stated|explained|announced|emphasized|emphasised"
@@ -393,7 +394,9 @@ class ActorRules:
             return _strip_article(appositive.group(1))
         # "Minister of Defence Kalle Laanet", "Chief of the Border Police of Moldova Dorin Purice".
         before = re.search(
-            rf"((?:(?:[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}}){escaped}\b",
+            # "Chargé d’Affaires": a French elision inside the title.
+            rf"((?:(?:(?:d[’'])?[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}})"
+            rf"{escaped}\b",
             self.text,
         )
         if before:
@@ -414,7 +417,8 @@ class ActorRules:
                 tokens = []  # "head of the Izmail detachment": the name is what the title is of
             titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t)]
             of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for", "to")
-            while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]):
+            elided = ("d’", "d'")  # "Chargé d’Affaires"
+            while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]) and not tokens[-1].startswith(elided):
                 tokens = tokens[:-1]
             while tokens and tokens[0] in {"The", "On", "In", "At", "By", "And", "As", "When", "While", "But"}:
                 tokens = tokens[1:]

@@ -233,3 +233,11 @@ def test_goods_named_by_their_kind_give_way_to_the_list_a_relative_clause_gives(
 def test_people_sent_to_an_exercise_are_no_goods() -> None:
     assert read_sentence("The Army of Chile sends 75 members, and 25 members come from Peru.").items == []
     assert read_sentence("The Army of Chile sends 75 radios to Peru.").items == [("radios", 75)]
+
+
+def test_a_body_of_a_state_is_named_whole_when_the_tagger_ends_it_on_of() -> None:
+    reading = read_sentence(
+        "The Chilean ambassador handed 40 radios to the border troops of the State Security Service of the "
+        "Republic of Peru."
+    )
+    assert reading.recipient == "border troops of the State Security Service of the Republic of Peru"

@@ -173,6 +173,7 @@ def test_a_full_name_stops_at_the_end_of_a_title() -> None:
     assert rules.full_name("Petrov") == "Ivan Petrov"
     envoy = ActorRules("Chilean Chargée d’Affaires Ana Ruiz opened the hall. Ruiz thanked the crews.")
     assert envoy.full_name("Ruiz") == "Ana Ruiz"
+    assert envoy.role("Ana Ruiz") == "Chilean Chargée d’Affaires"
 
 
 def test_an_honorific_is_no_part_of_a_name_and_an_envoys_title_runs_to_where_he_is_sent() -> None:

@@ -560,6 +560,10 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
             # "the Lithuanian Armed Forces at Pabradė": a place is not part of the name.
             cut = next((t.i for t in entity if t.i > token.i and t.lower_ in ("at", "in")), entity.end)
             end = max(end, cut)
+            # "the State Security Service of | the Republic of X": the tagger may end an entity on its
+            # "of"; the phrase after it is read below as part of the name.
+            while end - 1 > token.i and doc[end - 1].pos_ == "ADP" and doc[end - 1].head.i == token.i:
+                end -= 1
     while start < token.i:
         first = doc[start]
         if first.dep_ in ("det", "cc", "punct", "prep", "case", "nummod") or first.pos_ in (
