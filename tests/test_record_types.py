@@ -43,3 +43,14 @@ def test_unnamed_exercises_of_the_same_parties_are_one_event() -> None:
     assert not same(chile_peru, {"participants": [{"name": "Chile"}, {"name": "Ecuador"}]})
     assert not same({"participants": [{"name": "Chile"}]}, {"participants": [{"name": "Chile"}]})
     assert not same({"name": "Sea Shield 2031", **chile_peru}, chile_peru)
+
+
+def test_an_exercise_record_needs_a_name_those_taking_part_or_a_kind_with_its_time_or_place() -> None:
+    exercise = entries()["exercise"]
+    assert exercise.missing_core({"description": "command post exercise"}) is not None
+    assert exercise.missing_core({}) is not None
+    assert exercise.missing_core({"location": "Arica"}) is not None
+    assert exercise.missing_core({"description": "naval exercise", "location": "Arica"}) is None
+    assert exercise.missing_core({"description": "naval exercise", "date": {"text": "May 3"}}) is None
+    assert exercise.missing_core({"name": "Southern Shield 2031"}) is None
+    assert exercise.missing_core({"participants": [{"name": "Chile"}]}) is None

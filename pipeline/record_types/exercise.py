@@ -61,8 +61,12 @@ def complete_by_rule(overrides: Fields, _sentence: str) -> bool:
 
 
 def missing_core(data: Fields) -> str | None:
-    if not (data.get("name") or data.get("description") or data.get("participants")):
-        return "no name, description or participants"
+    """An exercise the text tells of has a name, those who take part, or a kind with its time or place;
+    a kind of exercise alone ("a really complex exercise" in a remark, "it covered a command post
+    exercise") is a mention, not a record."""
+    told = data.get("description") and (data.get("date") or data.get("location"))
+    if not (data.get("name") or data.get("participants") or data.get("organizers") or told):
+        return "no name, participants, or kind with its time or place"
     return None
 
 
