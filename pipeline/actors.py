@@ -224,9 +224,11 @@ class ActorRules:
                     names[code] = candidate
         return names
 
-    def person_titled(self, description: str) -> str | None:
+    def person_titled(self, description: str, at: int | None = None) -> str | None:
         """The person a title stands for: 'The Kazakh president' -> 'Nursultan Nazarbayev', when the
-        text gives exactly one person a title with that word and country."""
+        text gives exactly one person a title with that word and country. With several ("the
+        minister" after three ministers are named) and the place `at` where the title stands, the
+        one named last before it: news refers back to whom it has just spoken of."""
         words = description.lower().split()
         title = next((w for w in reversed(words) if _TITLE_RE.fullmatch(w)), None)
         if title is None:
@@ -243,7 +245,17 @@ class ActorRules:
             posts = [title, *same_post().get(title.lower(), [])]
             if any(post in role.lower() for post in posts) and same_country:
                 found.add(self.full_name(name))
-        return found.pop() if len(found) == 1 else None
+        if len(found) == 1:
+            return found.pop()
+        if at is None or not found:
+            return None
+        last_named = {
+            person: max((m.start() for m in re.finditer(rf"\b{re.escape(person.split()[-1])}\b", self.text[:at])),
+                        default=-1)
+            for person in found
+        }
+        nearest = max(last_named, key=lambda person: last_named[person])
+        return nearest if last_named[nearest] >= 0 else None
 
     def body_of(self, person: str) -> str | None:
         """The organisation a person's title names: 'deputy chief of the FSB Federal Border Guard

@@ -521,7 +521,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         # "the European Union Ambassador said": the one person the text gives that title.
         from pipeline.actors import ActorRules  # actors needs no parse; imported here to keep layers one-way
 
-        return ActorRules(text).person_titled(described) or described
+        return ActorRules(text).person_titled(described, at=token.idx) or described
     return described
 
 
@@ -601,7 +601,7 @@ def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
     ("the ministry" -> "Ministry of Defense of Kazakhstan"), or the person given that title."""
     from pipeline.actors import ActorRules  # actors needs no parse; imported here to keep layers one-way
 
-    person = ActorRules(text).person_titled(description)
+    person = ActorRules(text).person_titled(description, at=token.idx)
     if person:
         return person
     head = token.lemma_.lower()

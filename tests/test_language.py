@@ -467,3 +467,13 @@ def test_a_saints_state_is_also_written_st() -> None:
     assert country_of_name("St. Kitts and Nevis") == "KN"
     assert country_of_name("St Lucia") == "LC"
     assert country_of_name("Saint Lucia") == "LC"
+
+
+def test_a_title_held_by_several_stands_for_the_one_named_last_before_it() -> None:
+    text = (
+        "The memorandum was signed by Chilean Defence Minister Ana Ruiz and Peruvian Defence Minister Luis Paz. "
+        "Paz said the navies would train together. “We will share our charts,” said the minister."
+    )
+    rules = ActorRules(text)
+    assert rules.person_titled("the minister", at=text.index("said the minister")) == "Luis Paz"
+    assert rules.person_titled("the minister") is None  # without a place in the text, no one stands out

@@ -506,3 +506,12 @@ def test_the_words_of_a_statement_are_those_of_who_issued_it() -> None:
     )
     quotation = find_quotations(text)[0]
     assert attribute(text, quotation).speaker == "Public Relations Directorate of the Chilean Army"
+
+
+def test_the_minister_who_speaks_is_the_one_just_named() -> None:
+    text = (
+        "The memorandum was signed by Chilean Defence Minister Ana Ruiz and Peruvian Defence Minister Luis Paz. "
+        "Paz said the navies would train together. “We will share our charts,” said the minister."
+    )
+    quotation = find_quotations(text)[0]
+    assert attribute(text, quotation).speaker == "Luis Paz"
