@@ -457,6 +457,10 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     if token.lower_ in _PRONOUNS:
         return _last_person_before(doc, quotation.start)
     if token.lemma_.lower() in _speech()["document_nouns"] and entity_of(token) is None:
+        # "…,” said a Navy press release: the body whose document it is speaks.
+        owners = [c for c in token.lefts if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
+        if owners:
+            return _name(doc, text, owners[0], quotation)
         # "…,” the statement read / the report said: the body that issued it speaks.
         return _issuer_before(doc, text, token, quotation)
     entity = entity_of(token)
@@ -624,6 +628,7 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     people = [
         (e.start_char, str(e.text)) for e in doc.ents
         if e.label_ == "PERSON" and e.end_char <= end and not any(a <= e.start_char < b for a, b in quoted)
+        and not is_country_word(str(e.text))  # the tagger's "Kazakh" PERSON is a people, no one's name
     ]
     lemmas = speech_lemmas()
     for token in doc:

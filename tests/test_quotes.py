@@ -515,3 +515,23 @@ def test_the_minister_who_speaks_is_the_one_just_named() -> None:
     )
     quotation = find_quotations(text)[0]
     assert attribute(text, quotation).speaker == "Luis Paz"
+
+
+def test_the_body_whose_press_release_it_is_speaks() -> None:
+    text = "“The crews trained for ten days,” said a Chilean Navy press release."
+    assert attribute(text, find_quotations(text)[0]).speaker == "Chilean Navy"
+
+
+def test_a_people_the_tagger_calls_a_person_is_no_one_he_can_be() -> None:
+    from spacy.tokens import Span
+
+    from pipeline.language.parse import parse
+    from pipeline.quotes import _last_person_before
+
+    text = "Deputy Minister Ivan Petrov said Chilean forces were the first to help. “We trained together,” he said."
+    doc = parse(text).copy()
+    words = [t.text for t in doc]
+    petrov, chilean = words.index("Ivan"), words.index("Chilean")
+    # What the small tagger sometimes makes of a demonym: a PERSON after the real one.
+    doc.ents = [Span(doc, petrov, petrov + 2, label="PERSON"), Span(doc, chilean, chilean + 1, label="PERSON")]
+    assert _last_person_before(doc, text.index("“")) == "Ivan Petrov"
