@@ -617,6 +617,13 @@ def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
     return str(bodies[-1].text) if bodies else None
 
 
+def _interviewer(token: Any) -> bool:
+    """'explained in an interview with X', 'told X': whom the speaker talks to, never the "he" who says."""
+    if token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.lemma_.lower() == "interview":
+        return True
+    return token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() == "tell"
+
+
 def _last_person_before(doc: Any, end: int) -> str | None:
     """The person a pronoun refers to: the last person named before it, outside quotations. A
     person is a PERSON entity, or a name that speaks ("Tatlıoğlu said"): the small English model
@@ -629,6 +636,7 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         (e.start_char, str(e.text)) for e in doc.ents
         if e.label_ == "PERSON" and e.end_char <= end and not any(a <= e.start_char < b for a, b in quoted)
         and not is_country_word(str(e.text))  # the tagger's "Kazakh" PERSON is a people, no one's name
+        and not _interviewer(e.root)
     ]
     lemmas = speech_lemmas()
     for token in doc:

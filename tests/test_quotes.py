@@ -535,3 +535,13 @@ def test_a_people_the_tagger_calls_a_person_is_no_one_he_can_be() -> None:
     # What the small tagger sometimes makes of a demonym: a PERSON after the real one.
     doc.ents = [Span(doc, petrov, petrov + 2, label="PERSON"), Span(doc, chilean, chilean + 1, label="PERSON")]
     assert _last_person_before(doc, text.index("“")) == "Ivan Petrov"
+
+
+def test_whom_the_speaker_talks_to_is_not_the_he_who_says() -> None:
+    text = (
+        "Ana Ruiz, who led the talks, explained in an interview with Luis Paz that patrols would start in May. "
+        "“They will share a hot line,” she said."
+    )
+    assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
+    told = "Ana Ruiz told Luis Paz that patrols would start in May. “They will share a hot line,” she said."
+    assert attribute(told, find_quotations(told)[0]).speaker == "Ana Ruiz"
