@@ -148,8 +148,9 @@ class ActorRules:
         # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
         after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text)
         # "Mr Tanaka Kenji": after an honorific the whole name follows, in whatever order it is written.
+        honorifics = "|".join(re.escape(h.rstrip(".")) for h in _HONORIFICS)
         honored = re.search(
-            rf"(?<![\w’'])(?i:mr|ms|mrs|dr)\.?{_GAP}{re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text
+            rf"(?<![\w’'])(?i:{honorifics})\.?{_GAP}{re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text
         )
         after_honorific = honored is not None and len(best.split()) == 1
         if after_honorific:

@@ -210,6 +210,7 @@ def _speech() -> dict[str, Any]:
         "outlets": {name.lower() for name in data["outlets"]},
         "document_nouns": set(data["document_nouns"]),
         "issuing": set(data["issuing"]),
+        "listening": set(data["listening"]),
     }
 
 
@@ -619,9 +620,10 @@ def _described(doc: Any, text: str, token: Any, description: str) -> str | None:
 
 def _interviewer(token: Any) -> bool:
     """'explained in an interview with X', 'told X': whom the speaker talks to, never the "he" who says."""
-    if token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.lemma_.lower() == "interview":
+    listening = _speech()["listening"]
+    if token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.lemma_.lower() in listening:
         return True
-    return token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() == "tell"
+    return token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() in listening
 
 
 def _last_person_before(doc: Any, end: int) -> str | None:
