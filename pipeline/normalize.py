@@ -54,6 +54,8 @@ _DATE_PATTERNS = [
     r"\b(?P<ry>[Tt]his|[Ll]ast)\s+year\b",
     # Tuesday / yesterday: resolved against the document's own date when it is known to the day
     rf"\b(?P<wd>{'|'.join(calendar.day_name)}|[Yy]esterday|[Tt]oday)\b",
+    # this week / last week / next week: that calendar week, Monday to Sunday, against the document's date
+    r"\b(?P<wk>[Tt]his|[Ll]ast|[Nn]ext)\s+week\b",
 ]
 _ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
 _WEEKDAYS = [day.lower() for day in calendar.day_name]
@@ -96,6 +98,8 @@ def _date_from_match(text: str, match: re.Match[str], doc_date: str | None) -> D
     groups = {k: v for k, v in match.groupdict().items() if v}
     if "wd" in groups:
         return _relative_day(text, groups["wd"].lower(), doc_date)
+    if "wk" in groups:
+        return _relative_week(text, groups["wk"].lower(), doc_date)
     year = groups.get("y") or (doc_date[:4] if doc_date else None)
     if "ry" in groups:  # "last year": the document's year, moved; unknown without it
         year = str(int(doc_date[:4]) + _YEAR_OFFSETS[groups["ry"].lower()]) if doc_date else None
@@ -144,6 +148,20 @@ def _relative_day(text: str, word: str, doc_date: str | None) -> DateRef:
         # A day before 0001-01-01 ("yesterday" in a document dated 0001-01-01) is no date: the words are kept.
         return DateRef(text=text, precision="unknown")
     return DateRef(text=text, start=day.isoformat(), end=day.isoformat(), precision="day")
+
+
+def _relative_week(text: str, word: str, doc_date: str | None) -> DateRef:
+    """'this week' is the calendar week (Monday to Sunday) of the document's date, 'last week' the one
+    before, 'next week' the one after (GUIDE); unknown without a document date known to the day."""
+    if not doc_date or len(doc_date) != 10:
+        return DateRef(text=text, precision="unknown")
+    try:
+        day = dt.date.fromisoformat(doc_date)
+        monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(weeks={"last": -1, "this": 0, "next": 1}[word])
+        sunday = monday + dt.timedelta(days=6)
+    except (ValueError, OverflowError):
+        return DateRef(text=text, precision="unknown")
+    return DateRef(text=text, start=monday.isoformat(), end=sunday.isoformat(), precision="day")
 
 
 def full_date(text: str) -> str | None:

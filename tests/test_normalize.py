@@ -144,6 +144,18 @@ def test_weekdays_and_relative_days_resolve_against_the_document_date(words: str
     assert (ref.start, ref.end, ref.precision) == (day, day, "day")
 
 
+@pytest.mark.parametrize(
+    ("words", "doc_date", "start", "end"),
+    [("this week", "2031-05-14", "2031-05-12", "2031-05-18"), ("last week", "2031-05-14", "2031-05-05", "2031-05-11"),
+     ("next week", "2031-05-18", "2031-05-19", "2031-05-25")],
+)
+def test_a_week_word_is_that_calendar_week(words: str, doc_date: str, start: str, end: str) -> None:
+    ref = normalize_date(words, doc_date)
+    assert (ref.start, ref.end, ref.precision) == (start, end, "day")
+    assert [d.text for d in find_dates(f"The crews met {words} in Lima.")] == [words]
+    assert normalize_date(words, "2031-05").precision == "unknown"
+
+
 def test_a_weekday_without_a_document_date_stays_unresolved() -> None:
     assert normalize_date("Tuesday", "2019").start is None
     assert normalize_date("Tuesday", None).precision == "unknown"
