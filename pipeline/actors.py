@@ -359,6 +359,9 @@ class ActorRules:
                 if function and only_rank:
                     return function  # "the Navy's deputy commander for operations, Admiral X": the position
                 if not (only_rank and words[0].is_sent_start):
+                    kept = _position_before_its_rank(words)
+                    if len(kept) < len(words):
+                        return self.text[kept[0].idx : kept[-1].idx + len(kept[-1].text)]
                     return self.text[words[0].idx : named_at].strip(" ,")
                 # "Brig. | Gen X": the parser ended a sentence inside the title; the wording decides.
             if function:
@@ -618,6 +621,16 @@ def _is_rank(word: str) -> bool:
     return all(part.lower() in RANK_WORDS or part.lower().rstrip(".") in RANK_WORDS for part in word.split("-") if part)
 
 
+def _position_before_its_rank(words: list[Any]) -> list[Any]:
+    """'District Commander Colonel-General' before a name: the position, without the rank after it
+    (GUIDE §3); the words as they are when no position comes before the rank ("Army General")."""
+    kept = list(words)
+    while len(kept) > 1 and _is_rank(kept[-1].text):
+        kept.pop()
+    has_position = any(_TITLE_RE.fullmatch(t.text) and not _is_rank(t.text) for t in kept)
+    return kept if has_position else words
+
+
 def _end_before_occasion(head: Any) -> int:
     """The last token of an apposition, without an occasion after the title: 'UN Resident
     Representative at the project's launch ceremony' ends at 'Representative' (an 'at' phrase
@@ -686,6 +699,9 @@ def _function_named_before(head: Any) -> str | None:
         return None
     doc = head.doc
     tokens = [t for t in noun.subtree if t.i < head.left_edge.i]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    tokens = _position_before_its_rank(tokens) if tokens else tokens
     while tokens and tokens[-1].is_punct:
         tokens = tokens[:-1]
     if not tokens or len(tokens) > 20:

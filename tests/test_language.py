@@ -70,7 +70,7 @@ def test_a_persons_title_from_the_parse() -> None:
     actors = ActorRules(text)
     assert actors.actor("Colonel-General Ion Rusu").model_dump() == {
         "name": "Ion Rusu", "kind": "person", "country": "MD",
-        "role": "Moldova’s Border Police Commander Colonel-General",
+        "role": "Moldova’s Border Police Commander",  # the position, not the rank (GUIDE §3)
     }
     assert actors.role("Ana Popa") == "head of the EU mission in Chisinau"
     assert actors.role("Dan Lungu") == "deputy commander"
@@ -157,6 +157,13 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
          "Peeter Tamm", "Head of Operations of the Navy of Estonia"),
         # A place before the rank is no position.
         ("In Riga, Major General Janis Ozols said the boats were new.", "Janis Ozols", "Major General"),
+        # A position written before the rank and name, with or without the parser's apposition.
+        ("Chile's Southern Naval Zone Commander Vice-Admiral Luis Cano said the drill ended.", "Luis Cano",
+         "Chile's Southern Naval Zone Commander"),
+        ("The information officer Lieutenant Colonel Ines Berg said the drill went well.", "Ines Berg",
+         "information officer"),
+        # A rank with no position before it stays the role, however many words it has.
+        ("Army General Pavel Ostrov said so.", "Pavel Ostrov", "Army General"),
     ],
 )
 def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) -> None:
