@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.strategies.rules.aid import read_sentence, states_specific_aid
+from pipeline.language.parse import parse
+from pipeline.strategies.rules.aid import read_aid, read_sentence, states_specific_aid
 
 
 def test_giver_goods_receiver_and_status_of_a_handover() -> None:
@@ -241,3 +242,26 @@ def test_a_body_of_a_state_is_named_whole_when_the_tagger_ends_it_on_of() -> Non
         "Republic of Peru."
     )
     assert reading.recipient == "border troops of the State Security Service of the Republic of Peru"
+
+
+def test_a_body_told_of_by_a_common_noun_is_the_body_named_so_before() -> None:
+    text = (
+        "Chile gave two launches to the Coast Guard Service of the Peruvian Navy in May. "
+        "Chile will deliver three more launches to the coast guard next year."
+    )
+    start = text.index("Chile will")
+    reading = read_aid(parse(text), start, len(text), text[start:])
+    assert reading.recipient == "Coast Guard Service of the Peruvian Navy"
+
+
+def test_a_body_told_of_by_a_common_noun_and_never_named_is_no_recipient() -> None:
+    assert read_sentence("Chile will deliver three launches to the coast guard next year.").recipient is None
+
+
+def test_a_common_noun_that_two_named_bodies_share_names_neither() -> None:
+    text = (
+        "Crews from the Coast Guard of Chile and the Coast Guard of Peru trained together in May. "
+        "Japan gave three launches to the coast guard in June."
+    )
+    start = text.index("Japan gave")
+    assert read_aid(parse(text), start, len(text), text[start:]).recipient is None

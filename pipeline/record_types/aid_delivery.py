@@ -74,6 +74,8 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     )
     if donor.get("name") and recipient.get("name") and _bare(donor["name"]) == _bare(recipient["name"]):
         overrides["recipient"] = None
+    if reading.named_from is not None:  # "to the coast guard", named in full before the sentence
+        return Reading(overrides, Span(reading.named_from, unit.end, document_text[reading.named_from : unit.end]))
     return Reading(overrides)
 
 

@@ -170,6 +170,9 @@ class AidReading:
     giver_text: str
     # The sentence names what was sent and it is no goods ("sent observers"): the model's items go.
     nothing_handed_over: bool = False  # the words standing where a giver stands, to check a model's donor against
+    # Where a role the sentence names by a common noun ("to the coast guard") was named in full before
+    # it: the reading's values are found from there on.
+    named_from: int | None = None
 
 
 # --- Finding the transfers ----------------------------------------------------------------------
@@ -487,6 +490,25 @@ def _is_anaphoric_body(token: Token | None) -> bool:
     return words[0].lower_ == "the" and all(t.is_lower for t in words)
 
 
+def _named_before(token: Token) -> str | None:
+    """'the coast guard' after 'the Coast Guard Department of the X Border Police': a body told of by
+    a common noun phrase is the body named by those words, capitalized, before it in the text; when
+    two bodies are so named ("the Coast Guard of A and the Coast Guard of B"), it is neither."""
+    doc = token.doc
+    words = [t.lower_ for t in token.subtree if t.i <= token.i][1:]  # without its "the"
+    named: set[str] = set()
+    for i in range(token.left_edge.i - len(words), -1, -1):
+        window = doc[i : i + len(words)]
+        if [t.lower_ for t in window] == words and all(t.is_title or t.is_upper for t in window):
+            head = window.root
+            while head.dep_ == "compound" and head.head.pos_ == "PROPN":
+                head = head.head  # "Coast Guard" in "the Coast Guard Department": the whole name
+            extent = _name_extent(head)
+            if extent is not None:
+                named.add(doc[extent[0] : extent[1]].text)
+    return named.pop() if len(named) == 1 else None
+
+
 def _is_amount(token: Token) -> bool:
     """'$2 million', '5 million yen', 'NOK 12 million' (a currency code before a number)."""
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -761,12 +783,12 @@ def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
         return AidReading(None, None, [], None, _program(tokens, blanked), 0, "")
     best = _best(transfers)
     donor = _name(best.donor, blanked)
-    recipient = _name(None if _is_anaphoric_body(best.recipient) else best.recipient, blanked)
+    recipient = _recipient(best.recipient, blanked)
     # One sentence, one transfer: a role the main transfer leaves open may be named by another
     # ("a project funded by X, envisioning delivery of equipment to Y").
     for other in transfers:
         donor = donor or _name(other.donor, blanked)
-        recipient = recipient or _name(None if _is_anaphoric_body(other.recipient) else other.recipient, blanked)
+        recipient = recipient or _recipient(other.recipient, blanked)
     goods = best.goods or next((t.goods for t in transfers if t.goods), [])
     items: list[tuple[str, int | None]] = []
     for head, quantity in goods:
@@ -787,7 +809,18 @@ def read_aid(doc: Doc, start: int, end: int, sentence: str) -> AidReading:
     nothing = not items and bool(objects) and all(
         o.lemma_.lower() in lexicon().receivers or o.lower_ == "one" for o in objects
     )
-    return AidReading(donor, recipient, items, best.status, program, len(transfers), givers, nothing)
+    named_from = None
+    if recipient and recipient not in sentence:  # "to the coast guard": where it was named in full, last
+        named_from = max((t.idx for t in doc if t.idx < start and doc.text.startswith(recipient, t.idx)), default=None)
+    return AidReading(donor, recipient, items, best.status, program, len(transfers), givers, nothing, named_from)
+
+
+def _recipient(token: Token | None, blanked: set[int]) -> str | None:
+    """The recipient as named: a body told of by a common noun ("the coast guard") is the body
+    named so before, or no one the sentence names."""
+    if token is not None and _is_anaphoric_body(token):
+        return _named_before(token)
+    return _name(token, blanked)
 
 
 def _names_program(donor: str, program: str) -> bool:
