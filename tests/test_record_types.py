@@ -54,3 +54,12 @@ def test_an_exercise_record_needs_a_name_those_taking_part_or_a_kind_with_its_ti
     assert exercise.missing_core({"description": "naval exercise", "date": {"text": "May 3"}}) is None
     assert exercise.missing_core({"name": "Southern Shield 2031"}) is None
     assert exercise.missing_core({"participants": [{"name": "Chile"}]}) is None
+
+
+def test_an_aid_record_needs_a_donor_a_recipient_and_what_was_given() -> None:
+    aid = entries()["aid_delivery"]
+    boats = {"items": [{"description": "patrol boats", "quantity": 2}]}
+    assert aid.missing_core({"donor": {"name": "Chile"}, "recipient": {"name": "Peruvian Navy"}, **boats}) is None
+    assert aid.missing_core({"donor": {"name": "Chile"}, **boats}) == "no recipient"
+    assert aid.missing_core({"recipient": {"name": "Peruvian Navy"}, **boats}) == "no donor"
+    assert aid.missing_core({"donor": {"name": "Chile"}, "recipient": {"name": "Peruvian Navy"}}) is not None

@@ -104,8 +104,12 @@ def complete_by_rule(overrides: Fields, sentence: str) -> bool:
 
 
 def missing_core(data: Fields) -> str | None:
+    """Aid goes from a donor to a recipient (GUIDE §7): a transfer that names no one receiving it is
+    no delivery the text tells ("the Navy sent a destroyer", "X is training its own forces")."""
     if not data.get("donor"):
         return "no donor"
+    if not data.get("recipient"):
+        return "no recipient"
     if not (data.get("items") or data.get("value")):
         return "nothing handed over (no items or value)"
     return None
