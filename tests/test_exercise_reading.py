@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.strategies.rules.exercise import exercise_names, exercise_roles, exercise_scenario
+from pipeline.strategies.rules.exercise import exercise_names, exercise_roles, exercise_scenario, refers_to_exercise
 from pipeline.text import Span
 
 
@@ -589,3 +589,13 @@ def test_a_regions_words_before_a_peoples_name_keep_the_group_whole() -> None:
     sentence = "A maritime exercise in the Gulf of Aden, involving East and North African navies, is underway."
     assert roles(sentence)["participants"] == ["East and North African navies"]
     assert roles("China and Kyrgyzstan frontier forces held the drill.")["participants"] == ["China", "Kyrgyzstan"]
+
+
+def test_a_name_with_its_year_as_what_is_held_names_the_exercise() -> None:
+    sentence = "Sea Falcon 2031 is being conducted at sea and ashore, a statement issued by the Chilean Navy said."
+    assert exercise_names(sentence) == ["Sea Falcon 2031"]
+    assert refers_to_exercise(sentence)
+    assert exercise_names("The Amber Fjord 31 began in May.") == ["Amber Fjord 31"]
+    # No name and year: a disease's code, a state and a year.
+    assert exercise_names("COVID-19 began to spread in May.") == []
+    assert exercise_names("Chile 2031 began well.") == []

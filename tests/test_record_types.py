@@ -63,3 +63,11 @@ def test_an_aid_record_needs_a_donor_a_recipient_and_what_was_given() -> None:
     assert aid.missing_core({"donor": {"name": "Chile"}, **boats}) == "no recipient"
     assert aid.missing_core({"recipient": {"name": "Peruvian Navy"}, **boats}) == "no donor"
     assert aid.missing_core({"donor": {"name": "Chile"}, "recipient": {"name": "Peruvian Navy"}}) is not None
+
+
+def test_a_sentence_that_names_the_exercise_as_held_tells_it_without_roles() -> None:
+    exercise = entries()["exercise"]
+    held = "Sea Falcon 2031 is being conducted at sea and ashore, a statement said."
+    assert exercise.complete_by_rule({"name": "Sea Falcon 2031"}, held)
+    assert not exercise.complete_by_rule({"name": "Sea Falcon 2031"}, "Sea Falcon 2031 was a success, he said.")
+    assert not exercise.complete_by_rule({}, held)

@@ -55,9 +55,12 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     return Reading(overrides)
 
 
-def complete_by_rule(overrides: Fields, _sentence: str) -> bool:
-    """A follow-up sentence that names roles or a scenario continues the exercise."""
-    return any(overrides.get(k) for k in ("participants", "organizers", "observers", "scenario"))
+def complete_by_rule(overrides: Fields, sentence: str) -> bool:
+    """A follow-up sentence that names roles or a scenario continues the exercise; one that names it
+    as what is held then and there ("Sea Falcon 2031 is being conducted at sea and ashore") tells it."""
+    if any(overrides.get(k) for k in ("participants", "organizers", "observers", "scenario")):
+        return True
+    return bool(overrides.get("name")) and states_time_and_place(sentence)
 
 
 def missing_core(data: Fields) -> str | None:

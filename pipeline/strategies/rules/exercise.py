@@ -90,7 +90,8 @@ def exercise_names(text: str) -> list[str]:
             if name.split()[0] in _NOT_NAME_WORDS or name in names:
                 continue
             names.append(name)
-    for name in [*_named_by_copula(text), *_named_before_the_kind(text), *_named_after_the_noun(text)]:
+    for name in [*_named_by_copula(text), *_named_by_its_course(text), *_named_before_the_kind(text),
+                 *_named_after_the_noun(text)]:
         # "Exercise Cold Response is a winter exercise": the noun before a name is no part of it.
         name = re.sub(r"^(?:Exercises?|Drills?)\s+(?=[A-Z])", "", name)
         if name not in names and not any(name in longer for longer in names):
@@ -163,6 +164,38 @@ def _named_after_the_noun(text: str) -> list[str]:
         if span is None or any(t.ent_type_ in ("GPE", "NORP", "LOC", "PERSON", "DATE") for t in span):
             continue
         found.append(match.group(1))
+    return found
+
+
+# A name with its year, written as a whole subject: "Sea Falcon 2031", "Steppe Shield-2031", "Amber Fjord 31"
+# ("COVID-19" is no name and year: a two-digit year after a hyphen is not read).
+_NAME_AND_YEAR = re.compile(
+    rf"(?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}(?:\s*[-–]\s*(?:19|20)\d{{2}}|\s+(?:19|20)?\d{{2}})"
+)
+
+
+def _named_by_its_course(text: str) -> list[str]:
+    """'Sea Falcon 2031 is being conducted at sea and ashore', 'Steppe Shield-2031 ended on Friday': a
+    name with its year that is the subject of an exercise's course verb names the exercise."""
+    course_verbs = set(patterns()["course_verbs"])
+    found: list[str] = []
+    for token in parse(text):
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in course_verbs:
+            continue
+        # The name's words up to the subject's head and the year after it; the parser may hang more
+        # on the subject ("X 2031 is held, a statement said" with the statement as its apposition).
+        words = [t for t in token.subtree if t.i <= token.i and t.dep_ != "det"]
+        for child in token.rights:
+            if child.i != words[-1].i + 1 or child.dep_ != "nummod":
+                break
+            words.append(child)
+        if not words or words[-1].i - words[0].i + 1 != len(words) or any(
+            t.ent_type_ in ("GPE", "NORP", "DATE", "PERSON") and not t.like_num for t in words
+        ):
+            continue
+        name = text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        if _NAME_AND_YEAR.fullmatch(name) and name.split()[0] not in _NOT_NAME_WORDS:
+            found.append(name)
     return found
 
 
@@ -242,6 +275,9 @@ def refers_to_exercise(sentence: str) -> bool:
     doc = parse(sentence)
     # "States due to take part include A and B": who takes part, told in a paragraph of its own.
     if any(_listing_subjects(t, data) for t in doc):
+        return True
+    # "Sea Falcon 2031 is being conducted at sea and ashore": the exercise by its name, as what is held.
+    if _named_by_its_course(sentence):
         return True
     # "this significant maritime event, organized by X": a demonstrative noun for the event told.
     if any(token.pos_ == "NOUN" and token.lemma_.lower() in data["referring_nouns"]
