@@ -84,8 +84,12 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
             # A second opening mark while open continues a multi-paragraph quotation.
         elif token.strip() == "" and opened is not None and not text.startswith(opening, match.end()):
             # A quotation continues past a paragraph break, or a line break (pages that put each
-            # paragraph on one line), only if the next paragraph opens with a mark.
-            opened = None
+            # paragraph on one line), only if the next paragraph opens with a mark, or if the writer
+            # left that mark out: the next paragraph closes the quotation and opens none.
+            following = text[match.end() : (text.find("\n", match.end()) + 1 or len(text) + 1) - 1]
+            close_at = following.find(closing)
+            if close_at < 0 or opening in following[:close_at] or not _closes(following, close_at, closing):
+                opened = None
     return quotations
 
 

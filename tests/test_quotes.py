@@ -545,3 +545,17 @@ def test_whom_the_speaker_talks_to_is_not_the_he_who_says() -> None:
     assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
     told = "Ana Ruiz told Luis Paz that patrols would start in May. “They will share a hot line,” she said."
     assert attribute(told, find_quotations(told)[0]).speaker == "Ana Ruiz"
+
+
+def test_a_quotation_whose_writer_left_out_the_mark_of_its_second_paragraph_runs_on_to_its_close() -> None:
+    text = (
+        "“These boats will help the police do their work.\n\n"
+        "We will keep helping in the coming weeks”, the ambassador said.\n\n"
+        "The boats arrived on Monday."
+    )
+    quotations = find_quotations(text)
+    assert len(quotations) == 1
+    assert text[quotations[0].start : quotations[0].end].endswith("weeks”")
+    # An opening mark that nothing closes in the next paragraph opens no quotation.
+    assert find_quotations("He called it “a good start.\n\nThe boats arrived on Monday, he said.") == []
+
