@@ -251,7 +251,10 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
     doc = parse(text)
     frame_tokens = _frame(doc, text, quotation)
     if not frame_tokens:  # a paragraph that is all quotation
-        return _introduced_before(doc, text, quotation) or _continues_quotation_before(text, quotation) or Attribution()
+        return (
+            _introduced_before(doc, text, quotation) or _headed_by_speaker(doc, text, quotation)
+            or _continues_quotation_before(text, quotation) or Attribution()
+        )
     # The attribution words with the quotation blanked out, same offsets: where a date may be said.
     first, last = frame_tokens[0].idx, frame_tokens[-1].idx + len(frame_tokens[-1].text)
     frame = "".join(
@@ -276,7 +279,10 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
             continue
         named = speaker if isinstance(speaker, str) else None
         return Attribution(cue, named, frame, source=_outlet_quoting(text, token))
-    introduced = _introduced_before(doc, text, quotation) or _continues_quotation_before(text, quotation)
+    introduced = (
+        _introduced_before(doc, text, quotation) or _headed_by_speaker(doc, text, quotation)
+        or _continues_quotation_before(text, quotation)
+    )
     if introduced is not None:
         return introduced
     return Attribution(frame=frame, reported_only=reported)
@@ -329,6 +335,36 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
         if found is not None and isinstance(found[1], str) and (quoting or _is_person(doc, found[1])):
             return Attribution(found[0], str(found[1]), "")
     return None
+
+
+def _headed_by_speaker(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
+    """'Ana RUIZ, EU Ambassador in Lima:' on a line of its own, then the quotation: a press release
+    or an interview heads each speaker's words with the speaker's name and a colon."""
+    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
+    if text[paragraph_start : quotation.start].strip() or paragraph_start == 0:
+        return None
+    line_end = text.rstrip().rfind(":", 0, paragraph_start)
+    if line_end < 0 or text[line_end + 1 : paragraph_start].strip():
+        return None  # the line before does not end with a colon
+    line_start = text.rfind("\n", 0, line_end) + 1
+    if line_end - line_start > 150:
+        return None
+    # The name is a part of the line set off by commas, before the title: two to four capitalized
+    # words the parser takes for proper nouns of no place or body (the tagger often misses a name
+    # in a heading, or in capitals: "Ana RUIZ").
+    at = line_start
+    for part in text[line_start:line_end].split(","):
+        start = at + len(part) - len(part.lstrip())
+        at += len(part) + 1
+        words = [t for t in doc if start <= t.idx < at - 1 and not t.is_space]
+        if at - 1 >= line_end or not 2 <= len(words) <= 4:
+            continue  # the last part is the title
+        if all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ not in _NOT_PEOPLE for t in words):
+            return Attribution(None, text[words[0].idx : words[-1].idx + len(words[-1].text)], "")
+    return None
+
+
+_NOT_PEOPLE = ("GPE", "ORG", "NORP", "LOC", "FAC")
 
 
 def _is_person(doc: Any, name: str) -> bool:

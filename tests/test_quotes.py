@@ -559,3 +559,11 @@ def test_a_quotation_whose_writer_left_out_the_mark_of_its_second_paragraph_runs
     # An opening mark that nothing closes in the next paragraph opens no quotation.
     assert find_quotations("He called it “a good start.\n\nThe boats arrived on Monday, he said.") == []
 
+
+def test_a_line_naming_the_speaker_and_ending_with_a_colon_heads_the_quotation() -> None:
+    text = "Ana RUIZ, EU Ambassador in Lima:\n\n“These boats will help the police do their work.”"
+    assert attribute(text, find_quotations(text)[0]).speaker == "Ana RUIZ"
+    text = "Boats for Peru, Ana Ruiz, Ambassador of Chile:\n“These boats will help the police do their work.”"
+    assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
+    text = "Read also:\n“These boats will help the police do their work.”"
+    assert attribute(text, find_quotations(text)[0]).speaker is None
