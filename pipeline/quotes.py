@@ -671,7 +671,8 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     person is a PERSON entity, or a name that speaks ("Tatlıoğlu said"): the small English model
     often misses names from other languages, but only people and bodies say things, and a
     name that looks like a person's is not a body's."""
-    from pipeline.actors import looks_like_person  # actors needs no parse; imported here to keep layers one-way
+    # actors needs no parse; imported here to keep layers one-way
+    from pipeline.actors import ActorRules, looks_like_person
 
     quoted = [(q.start, q.end) for q in find_quotations(doc.text)]
     people = [
@@ -695,6 +696,12 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         owner = [i for i, t in enumerate(words) if t.text in _POSSESSIVE_MARKS]
         words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
-        if looks_like_person(name):
+        if _ends_in_title(name):
+            # "the Executive Director of X underlined ...": a title is no name; it stands for the
+            # one person the text gives it.
+            holder = ActorRules(doc.text).person_titled(name, at=token.idx)
+            if holder:
+                people.append((words[0].idx, holder))
+        elif looks_like_person(name):
             people.append((words[0].idx, name))
     return max(people)[1] if people else None

@@ -567,3 +567,13 @@ def test_a_line_naming_the_speaker_and_ending_with_a_colon_heads_the_quotation()
     assert attribute(text, find_quotations(text)[0]).speaker == "Ana Ruiz"
     text = "Read also:\n“These boats will help the police do their work.”"
     assert attribute(text, find_quotations(text)[0]).speaker is None
+
+
+def test_he_after_a_title_that_speaks_is_the_one_person_the_text_gives_that_title() -> None:
+    text = (
+        "The Minister of the Interior of Chile, Ana Ruiz and the Executive Director of the Andean Border "
+        "Agency (Andebor), Pavel Ostrov signed a working arrangement.\n\n"
+        "In his turn, the Executive Director of Andebor underlined the importance of cooperation with Chile. "
+        "“It was in 2008 that the first arrangement was signed,” he said."
+    )
+    assert attribute(text, find_quotations(text)[0]).speaker == "Pavel Ostrov"
