@@ -320,8 +320,8 @@ def _outlet_quoting(text: str, cue: Any) -> Span | None:
 def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
     """A quotation that opens its paragraph with no attribution of its own continues the speaker the
     sentence before it names with a speech verb ("As noted by Minister X, ...\n\n“...”")."""
-    paragraph_start = text.rfind("\n", 0, quotation.start) + 1
-    if text[paragraph_start : quotation.start].strip() or paragraph_start == 0:
+    paragraph_start = _opened_paragraph(text, quotation)
+    if paragraph_start is None:
         return None
     previous = doc.char_span(0, paragraph_start - 1, alignment_mode="contract")
     if previous is None or not len(previous):
@@ -337,13 +337,22 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
     return None
 
 
-def _headed_by_speaker(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
-    """'Ana RUIZ, EU Ambassador in Lima:' on a line of its own, then the quotation: a press release
-    or an interview heads each speaker's words with the speaker's name and a colon."""
+def _opened_paragraph(text: str, quotation: Quotation) -> int | None:
+    """Where the paragraph starts that the quotation opens, past the text's first; None when words
+    stand before the quotation in its paragraph."""
     paragraph_start = text.rfind("\n", 0, quotation.start) + 1
     if text[paragraph_start : quotation.start].strip() or paragraph_start == 0:
         return None
-    line_end = text.rstrip().rfind(":", 0, paragraph_start)
+    return paragraph_start
+
+
+def _headed_by_speaker(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
+    """'Ana RUIZ, EU Ambassador in Lima:' on a line of its own, then the quotation: a press release
+    or an interview heads each speaker's words with the speaker's name and a colon."""
+    paragraph_start = _opened_paragraph(text, quotation)
+    if paragraph_start is None:
+        return None
+    line_end = text.rfind(":", 0, paragraph_start)
     if line_end < 0 or text[line_end + 1 : paragraph_start].strip():
         return None  # the line before does not end with a colon
     line_start = text.rfind("\n", 0, line_end) + 1

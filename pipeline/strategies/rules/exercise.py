@@ -175,7 +175,7 @@ _NAME_AND_YEAR = re.compile(
 
 
 def _named_by_its_course(text: str) -> list[str]:
-    """'Sea Falcon 2031 is being conducted at sea and ashore', 'Steppe Shield-2031 ended on Friday': a
+    """'Sea Falcon 2031 is being conducted at sea and ashore', 'The Amber Fjord 31 began in May': a
     name with its year that is the subject of an exercise's course verb names the exercise."""
     course_verbs = set(patterns()["course_verbs"])
     found: list[str] = []
@@ -189,7 +189,7 @@ def _named_by_its_course(text: str) -> list[str]:
             if child.i != words[-1].i + 1 or child.dep_ != "nummod":
                 break
             words.append(child)
-        if not words or words[-1].i - words[0].i + 1 != len(words) or any(
+        if words[-1].i - words[0].i + 1 != len(words) or any(
             t.ent_type_ in ("GPE", "NORP", "DATE", "PERSON") and not t.like_num for t in words
         ):
             continue
