@@ -599,3 +599,15 @@ def test_a_name_with_its_year_as_what_is_held_names_the_exercise() -> None:
     # No name and year: a disease's code, a state and a year.
     assert exercise_names("COVID-19 began to spread in May.") == []
     assert exercise_names("Chile 2031 began well.") == []
+
+
+def test_an_indefinite_exercise_at_the_start_of_a_sentence_is_told_there() -> None:
+    from pipeline.strategies.rules.exercise import exercise_description, introduces_exercise, states_time_and_place
+
+    # News leads open with the indefinite article: "A ... exercise" starts an exercise as "a ..." does.
+    lead = "A multinational naval exercise off the coast of Tarvia, involving crews from Peru and Chile, is underway."
+    assert introduces_exercise(lead)
+    assert states_time_and_place(lead)
+    assert exercise_description(lead) == "multinational naval exercise"
+    assert introduces_exercise("An annual rescue drill began in Arica on Monday.")
+    assert not introduces_exercise("Analysts said the exercise went well.")

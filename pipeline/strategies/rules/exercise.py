@@ -227,7 +227,7 @@ def _named_by_copula(text: str) -> list[str]:
 
 
 
-_DETERMINER = r"(?:a|an|its first|their first|its|their)"
+_DETERMINER = r"(?:[Aa]|[Aa]n|[Ii]ts first|[Tt]heir first|[Ii]ts|[Tt]heir)"
 _DESCRIPTION = re.compile(
     rf"\b{_DETERMINER}\s+(?P<description>(?:(?!{_FUNCTION_WORDS}\b)[\w-]+\s+(?:and\s+)?){{0,5}}?{_EXERCISE_NOUN})\b"
 )
@@ -260,7 +260,7 @@ def introduces_exercise(sentence: str) -> bool:
     for match in _DESCRIPTION.finditer(sentence):
         if any(start <= match.start() < end for start, end in quoted):
             continue
-        determiner = sentence[match.start() : match.start("description")].strip()
+        determiner = sentence[match.start() : match.start("description")].strip().lower()
         if determiner in ("a", "an", "its first", "their first"):
             return True
     return False
