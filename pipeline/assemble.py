@@ -34,9 +34,10 @@ def assemble_record(
         value = fields[name]
         annotation = str(info.annotation)
         if "DateRef" in annotation:
-            value = _told_as_past(
-                normalize_date(value, document.doc_date), evidence, document.text, document.doc_date
-            ).model_dump()
+            date = normalize_date(value, document.doc_date)
+            if document.doc_date is None:
+                date = _in_the_year_of_its_sentence(date, evidence)
+            value = _told_as_past(date, evidence, document.text, document.doc_date).model_dump()
         elif "Money" in annotation:
             value = normalize_money(value).model_dump()
         elif "Actor" in annotation:
@@ -50,6 +51,23 @@ def assemble_record(
         )
         raise AssemblyError(problems) from exc
     return with_stable_id(record)
+
+
+_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?![\d,.]\d)")
+
+
+def _in_the_year_of_its_sentence(date: DateRef, evidence: list[Evidence]) -> DateRef:
+    """An undated article's "July 18" in a sentence that names one year ("Sea Lynx 2016 began on July
+    18", "the agreement of 2019 ... on May 3") is that year's (GUIDE, the r30 ruling): the sentence
+    ties the year to what it tells. With no year there, or two, it stays without one."""
+    if date.start is not None or _YEAR.search(date.text):
+        return date
+    said = next((e for e in evidence if date.text in e.text), None)
+    years = set(_YEAR.findall(said.text)) if said else set()
+    if len(years) != 1:
+        return date
+    dated = normalize_date(date.text, years.pop())
+    return dated if dated.precision in ("day", "month") else date
 
 
 def _told_as_past(date: DateRef, evidence: list[Evidence], text: str, doc_date: str | None) -> DateRef:

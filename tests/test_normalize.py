@@ -183,3 +183,23 @@ def test_a_month_told_as_past_after_the_articles_month_is_last_years(sentence: s
 
     evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
     assert _told_as_past(normalize_date(words, "2020-01-15"), evidence, sentence, "2020-01-15").start == start
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "start"),
+    [
+        ("Sea Lynx 2031 began on July 18 off Tarvia.", "July 18", "2031-07-18"),  # the name's year
+        ("The ministers signed the plan for 2031 on 3 May.", "3 May", "2031-05-03"),
+        ("The drill began on July 18.", "July 18", None),  # no year in the sentence: none
+        ("Held since 2019, the drill began on July 18, 2031.", "July 18", None),  # two years: which?
+        ("Sea Lynx 2031 began on Monday.", "Monday", None),  # a weekday needs the article's day
+    ],
+)
+def test_an_undated_articles_yearless_date_takes_the_one_year_of_its_sentence(
+    sentence: str, words: str, start: str | None
+) -> None:
+    from pipeline.assemble import _in_the_year_of_its_sentence
+    from schemas import Evidence
+
+    evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
+    assert _in_the_year_of_its_sentence(normalize_date(words, None), evidence).start == start
