@@ -314,9 +314,16 @@ class ActorRules:
         Commander Colonel-General Ivan Petrov"), else the title it stands in apposition to ("the deputy
         commander, Ivan Petrov,")."""
         doc = parse(self.text)
-        for entity in doc.ents:
-            if entity.label_ != "PERSON" or name not in entity.text:
-                continue
+        mentions = [e for e in doc.ents if e.label_ == "PERSON" and name in e.text]
+        if not mentions and (at := self.text.find(name)) >= 0:
+            # A name the entity tagger missed ("stated Lieutenant-General Ivan Petrov, First Deputy Head
+            # of X"): its words in the parse are the mention.
+            span = doc.char_span(at, at + len(name), alignment_mode="expand")
+            whole = span is not None and all(t.pos_ == "PROPN" for t in span) and (
+                span.end == len(doc) or doc[span.end].pos_ != "PROPN"  # not "X Joint" of "X Joint Staff"
+            )
+            mentions = [span] if whole else []
+        for entity in mentions:
             head = entity.root
             # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
             for child in head.children:

@@ -484,3 +484,17 @@ def test_a_title_held_by_several_stands_for_the_one_named_last_before_it() -> No
     rules = ActorRules(text)
     assert rules.person_titled("the minister", at=text.index("said the minister")) == "Luis Paz"
     assert rules.person_titled("the minister") is None  # without a place in the text, no one stands out
+
+
+def test_a_name_the_entity_tagger_misses_still_takes_the_title_apposed_to_it() -> None:
+    # The small English pipeline tags "Lieutenant-General Taras Bilotsyuk" as an ORG and "Oleh Marchyuk" as
+    # nothing; the parse still hangs the title on the name.
+    for name in ("Taras Bilotsyuk", "Oleh Marchyuk"):
+        text = (
+            f"“The border is calm,” stated Lieutenant-General {name}, First Deputy Head of the State Border "
+            "Guard Service of Tarvia."
+        )
+        assert ActorRules(text).role(name) == "First Deputy Head of the State Border Guard Service of Tarvia"
+    # Words that run on into a longer name are no person's name: "CSTO Joint" of "CSTO Joint Staff".
+    text = "Ivan Sorokin, deputy chief of the CSTO Joint Staff, said the units were ready."
+    assert ActorRules(text).role("CSTO Joint") is None
