@@ -298,6 +298,12 @@ class ActorRules:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
         role = self._role_from_parse(name) or self._role_of_apposed(name) or self._role_from_wording(name)
+        if role and all(_is_rank(word) for word in role.split()):
+            # "Maj. Gen. X, commanding general, 8th Y Command,": the parser may miss the apposition that
+            # gives the position; the wording finds it, and the position wins over the rank (GUIDE §3).
+            worded = self._role_from_wording(name)
+            if worded and not all(_is_rank(word) for word in worded.split()):
+                role = worded
         date_line = date_line_opening(role) if role else None
         if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
             role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None

@@ -498,3 +498,11 @@ def test_a_name_the_entity_tagger_misses_still_takes_the_title_apposed_to_it() -
     # Words that run on into a longer name are no person's name: "CSTO Joint" of "CSTO Joint Staff".
     text = "Ivan Sorokin, deputy chief of the CSTO Joint Staff, said the units were ready."
     assert ActorRules(text).role("CSTO Joint") is None
+
+
+def test_a_position_set_off_after_a_rank_and_name_wins_when_the_parse_misses_it() -> None:
+    # The parser reads "commanding general" as a clause here, so only the rank stood before the name.
+    text = "Remarks were given by Maj. Gen. Rosa Alvear, commanding general, 4th Tarvian Support Command."
+    assert ActorRules(text).role("Rosa Alvear") == "commanding general"
+    rank_only = ActorRules("In Riga, Major General Janis Ozols said the boats were new.")
+    assert rank_only.role("Janis Ozols") == "Major General"
