@@ -102,6 +102,11 @@ def test_a_body_named_by_its_country_is_no_anaphora() -> None:
 def test_it_in_what_a_body_says_is_that_body() -> None:
     reading = read_sentence("Peru’s Coast Guard said it had received four patrol boats from Chile.")
     assert (reading.donor, reading.recipient) == ("Chile", "Peru’s Coast Guard")
+    # A common noun a state qualifies is a body too: "the Chilean government says it will ...".
+    reading = read_sentence("The Chilean government says it will donate two patrol boats to the Peruvian Navy.")
+    assert (reading.donor, reading.recipient) == ("Chilean government", "Peruvian Navy")
+    # Someone in general says so: no one in particular gives.
+    assert read_sentence("Officials say they will donate two patrol boats to the Peruvian Navy.").donor is None
 
 
 def test_units_of_equipment_listed_with_goods_are_goods() -> None:

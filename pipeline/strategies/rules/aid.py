@@ -616,7 +616,8 @@ def _name_extent(token: Token, depth: int = 0) -> tuple[int, int] | None:
 
 def _reporter_of(pronoun: Token) -> Token | None:
     """'X said it had taken delivery of ...': "it" (or "they", "we") in what a speech verb reports
-    is that verb's subject, when the subject is a name."""
+    is that verb's subject, when the subject is a name or a body a state or name qualifies ("the
+    Tarvian government says it will donate ...")."""
     if pronoun.lower_ not in ("it", "they", "we"):
         return None
     clause = pronoun.head
@@ -624,7 +625,9 @@ def _reporter_of(pronoun: Token) -> Token | None:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech_lemmas():
         return None
-    subjects = [c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+    subjects = [c for c in clause.head.children if c.dep_ == "nsubj" and (
+        c.pos_ == "PROPN" or (c.pos_ == "NOUN" and any(w.ent_type_ in ("NORP", "GPE", "ORG") for w in c.lefts))
+    )]
     return subjects[0] if subjects else None
 
 
