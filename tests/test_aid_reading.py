@@ -270,3 +270,10 @@ def test_a_common_noun_that_two_named_bodies_share_names_neither() -> None:
     )
     start = text.index("Japan gave")
     assert read_aid(parse(text), start, len(text), text[start:]).recipient is None
+
+
+def test_would_in_what_a_past_speech_verb_reports_is_a_pledge() -> None:
+    # "said it would donate" is the reported "will donate"; "would ... if asked" stays a condition.
+    reading = read_sentence("Chile said it would donate two patrol boats to the Peruvian Navy.")
+    assert (reading.donor, reading.recipient, reading.status) == ("Chile", "Peruvian Navy", "pledged")
+    assert read_sentence("Chile would donate two patrol boats to the Peruvian Navy if asked.").transfers == 0

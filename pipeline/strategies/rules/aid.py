@@ -667,12 +667,19 @@ def _governors(trigger: Token) -> list[Token]:
     return chain
 
 
+def _reported_will(verb: Token, auxiliary: str) -> str:
+    """'X said it would donate ...': in what a past speech verb reports, "would" is the "will" that was
+    said (English shifts the tense back), not a condition."""
+    reported = verb.dep_ == "ccomp" and verb.head.tag_ == "VBD" and verb.head.lemma_.lower() in speech_lemmas()
+    return "will" if auxiliary == "would" and reported else auxiliary
+
+
 def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
     words = lexicon()
     chain = _governors(trigger)
     hedged = False
     for token in chain:
-        auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
+        auxiliaries = [_reported_will(token, c.lower_) for c in token.children if c.dep_ == "aux"]
         marks = [c.lower_ for c in token.children if c.dep_ == "mark"]
         if any(a in words.hedging_modals for a in auxiliaries) or any(m in words.hedging_marks for m in marks):
             hedged = True
@@ -680,7 +687,7 @@ def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
             hedged = True  # "are not supported by the authorities": no aid stated
     for token in chain:
         lemma = token.lemma_.lower()
-        auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
+        auxiliaries = [_reported_will(token, c.lower_) for c in token.children if c.dep_ == "aux"]
         if lemma in words.pledged:
             return "pledged", hedged
         if lemma in words.planned:
