@@ -89,8 +89,31 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
             following = text[match.end() : (text.find("\n", match.end()) + 1 or len(text) + 1) - 1]
             close_at = following.find(closing)
             if close_at < 0 or opening in following[:close_at] or not _closes(following, close_at, closing):
+                quotations += _left_open(text, opened, match.start())
                 opened = None
+    if opened is not None:
+        quotations += _left_open(text, opened, len(text.rstrip()))
     return quotations
+
+
+def _left_open(text: str, start: int, end: int) -> list[Quotation]:
+    """A quotation whose closing mark the writer (or a page cut short) left out: it runs to the end of
+    its paragraph, if what the mark opens is a sentence ("“I consider the crews ready." and no mark
+    after it). A mark before a lowercase word opens no sentence, and stays unread."""
+    opened = text[start + 1 : end].lstrip()
+    if not opened[:1].isupper() or text[end - 1 : end] not in (".", "!", "?"):
+        return []
+    if re.search(r"[\"”»“]|’(?!\w)", opened):
+        return []  # another mark closes it ('“We are ready," he said': a retyped closing mark)
+    text_start = start + 1 + len(text[start + 1 : end]) - len(opened)
+    # "“We will patrol at night, the captain said.": the words end where their attribution begins.
+    comma = text.rfind(",", text_start, end)
+    attribution = text[comma + 1 : end] if comma > 0 else ""
+    if len(attribution.split()) <= 10 and any(
+        t.lemma_.lower() in speech_lemmas() and t.pos_ == "VERB" for t in parse(attribution)
+    ):
+        return [Quotation(start, comma, text_start, comma)]
+    return [Quotation(start, end, text_start, end)]
 
 
 def _closes(text: str, at: int, closing: str) -> bool:

@@ -73,12 +73,29 @@ def test_quotation_running_over_two_paragraphs() -> None:
 
 
 def test_an_unclosed_quotation_does_not_swallow_the_next_paragraph() -> None:
+    # The writer left out the closing mark: the words run to their attribution, never past the paragraph.
     text = (
         "“We will never stop patrolling the estuary at night, the captain said.\n"
         "\n"
         "A later paragraph speaks of “Sea Wolf” and ends here.\n"
     )
-    assert find_quotations(text) == []
+    assert [q.words(text) for q in find_quotations(text)] == ["We will never stop patrolling the estuary at night"]
+
+
+def test_a_quotation_left_open_at_its_paragraphs_end_ends_there() -> None:
+    text = (
+        "Colonel Ana Ruiz agreed. “I consider the crews very well prepared for the tasks ahead.\n"
+        "However, she said the boats are old.\n"
+    )
+    assert [q.words(text) for q in find_quotations(text)] == [
+        "I consider the crews very well prepared for the tasks ahead."
+    ]
+    # A retyped straight closing mark closes it instead; a mark before a lowercase word opens no quotation.
+    retyped = '“We have discussed every issue in detail with our partners," Ana Ruiz said.\n'
+    assert [q.words(retyped) for q in find_quotations(retyped)] == [
+        "We have discussed every issue in detail with our partners"
+    ]
+    assert find_quotations("He called it “a step towards a safer and calmer sea for all of us.\n") == []
 
 
 @pytest.mark.parametrize(
