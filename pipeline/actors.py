@@ -546,6 +546,8 @@ _TITLE_ALTERNATIVES = "|".join(
 )
 _TITLED_PERSON = re.compile(
     rf"^(?:(?:{_CAPITAL}[\w’'.\-]*|{_LOWER_TITLES})\s+)*?(?:{_TITLE_ALTERNATIVES})\.?\s+"
+    # "US Ambassador to Tarvia Ana Ruiz": where an envoy is sent is part of the title.
+    rf"(?:to\s+(?:the\s+)?{_CAPITAL}[\w’'\-]+(?:\s+{_CAPITAL}[\w’'\-]+)?\s+)?"
     rf"(?P<name>{_CAPITAL}[\w’'\-]+(?:\s+{_CAPITAL}[\w’'\-]+){{1,2}}(?:\s+[a-z]{{1,3}}-{_CAPITAL}[\w’'\-]+)?)$"
 )
 

@@ -506,3 +506,11 @@ def test_a_position_set_off_after_a_rank_and_name_wins_when_the_parse_misses_it(
     assert ActorRules(text).role("Rosa Alvear") == "commanding general"
     rank_only = ActorRules("In Riga, Major General Janis Ozols said the boats were new.")
     assert rank_only.role("Janis Ozols") == "Major General"
+
+
+def test_an_envoys_title_runs_to_where_he_is_sent_before_the_name() -> None:
+    assert person_without_title("US Ambassador to Tarvia Ana Ruiz") == "Ana Ruiz"
+    assert person_without_title("Ambassador to the United States Ana Ruiz") == "Ana Ruiz"
+    text = "At the minister’s side stood US Ambassador to Peru Ana Ruiz, who said the gear was new."
+    actor = ActorRules(text).actor("US Ambassador to Peru Ana Ruiz")
+    assert (actor.name, actor.kind, actor.role) == ("Ana Ruiz", "person", "US Ambassador to Peru")
