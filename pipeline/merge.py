@@ -173,6 +173,11 @@ def _is_finer_date(current: Any, other: Any) -> bool:
         return False
     if not (isinstance(current.get("start"), str) and isinstance(other.get("start"), str)):
         return False
+    end = other.get("end")
+    if current["start"] == other["start"] and current.get("end") == current["start"] and (
+        isinstance(end, str) and len(end) == len(current["start"]) and end > current["start"]
+    ):
+        return True  # "started on December 16", then "held from December 16 to 29": the whole course
     return _within_date(current["start"], other["start"]) and len(other["start"]) > len(current["start"])
 
 

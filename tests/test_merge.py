@@ -199,3 +199,23 @@ def test_the_signers_of_the_agreement_told_before_are_its_parties() -> None:
                             kind="agreement", status="signed")
     merged = merge_records([memorandum, named_after])
     assert len(merged) == 1 and merged[0].model_dump()["kind"] == "memorandum"
+
+
+def test_a_start_day_then_the_whole_course_from_that_day_takes_the_course() -> None:
+    from schemas import Exercise
+
+    def exercise(start: int, date: dict[str, Any]) -> Exercise:
+        evidence = [Evidence(text="x" * 10, start=start, end=start + 10)]
+        record = Exercise(id="", doc_id="d", evidence=evidence, name="Sea Lynx", date=date)
+        return with_stable_id(record)  # type: ignore[return-value]
+
+    def day(text: str, start: str, end: str) -> dict[str, Any]:
+        return {"text": text, "start": start, "end": end, "precision": "day"}
+
+    started = exercise(0, day("December 16", "2031-12-16", "2031-12-16"))
+    course = exercise(80, day("December 16-29, 2031", "2031-12-16", "2031-12-29"))
+    merged = merge_records([started, course])
+    assert len(merged) == 1 and merged[0].model_dump()["date"]["end"] == "2031-12-29"
+    # Another day's range is no fuller statement of this one.
+    other = exercise(80, day("December 17-29, 2031", "2031-12-17", "2031-12-29"))
+    assert merge_records([started, other])[0].model_dump()["date"]["end"] == "2031-12-16"
