@@ -105,7 +105,7 @@ def _left_open(text: str, start: int, end: int) -> list[Quotation]:
         return []
     if re.search(r"[\"”»“]|’(?!\w)", opened):
         return []  # another mark closes it ('“We are ready," he said': a retyped closing mark)
-    text_start = start + 1 + len(text[start + 1 : end]) - len(opened)
+    text_start = end - len(opened)
     # "“We will patrol at night, the captain said.": the words end where their attribution begins.
     comma = text.rfind(",", text_start, end)
     attribution = text[comma + 1 : end] if comma > 0 else ""

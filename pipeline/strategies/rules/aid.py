@@ -167,9 +167,9 @@ class AidReading:
     status: str | None
     program: str | None
     transfers: int
-    giver_text: str
+    giver_text: str  # the words standing where a giver stands, to check a model's donor against
     # The sentence names what was sent and it is no goods ("sent observers"): the model's items go.
-    nothing_handed_over: bool = False  # the words standing where a giver stands, to check a model's donor against
+    nothing_handed_over: bool = False
     # Where a role the sentence names by a common noun ("to the coast guard") was named in full before
     # it: the reading's values are found from there on.
     named_from: int | None = None
@@ -677,9 +677,10 @@ def _reported_will(verb: Token, auxiliary: str) -> str:
 def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
     words = lexicon()
     chain = _governors(trigger)
+    auxiliaries_of = {t.i: [_reported_will(t, c.lower_) for c in t.children if c.dep_ == "aux"] for t in chain}
     hedged = False
     for token in chain:
-        auxiliaries = [_reported_will(token, c.lower_) for c in token.children if c.dep_ == "aux"]
+        auxiliaries = auxiliaries_of[token.i]
         marks = [c.lower_ for c in token.children if c.dep_ == "mark"]
         if any(a in words.hedging_modals for a in auxiliaries) or any(m in words.hedging_marks for m in marks):
             hedged = True
@@ -687,7 +688,7 @@ def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
             hedged = True  # "are not supported by the authorities": no aid stated
     for token in chain:
         lemma = token.lemma_.lower()
-        auxiliaries = [_reported_will(token, c.lower_) for c in token.children if c.dep_ == "aux"]
+        auxiliaries = auxiliaries_of[token.i]
         if lemma in words.pledged:
             return "pledged", hedged
         if lemma in words.planned:
