@@ -213,7 +213,39 @@ def merge_records(
             merged.append(record)
             continue
         merged[target] = combine(merged[target], record)
-    return sorted(merged, key=lambda r: (r.evidence[0].start, r.record_type))
+    return sorted(_into_the_one_named(merged), key=lambda r: (r.evidence[0].start, r.record_type))
+
+
+def _into_the_one_named(records: list[Record]) -> list[Record]:
+    """A lead often tells an event before the article gives its name ("Kuwaiti and US forces began a
+    joint exercise on Sunday", then "Invincible Sentry 2018 involves ..."). In an article that names
+    one event of a type, a record told before the name, complete enough to stand on its own, and
+    contradicting it on no identifying field is that event. Once the name is given, an event told
+    anew without it ("A week later a rescue drill was held ...") is another; a remark that is no
+    record ("why Moscow watches them") joins nothing. Only for types whose articles rarely tell two
+    events at once (`fragments_join_any_distance`)."""
+    result = list(records)
+    for record_type in dict.fromkeys(r.record_type for r in records):
+        kind = entry(record_type)
+        if not kind.fragments_join_any_distance:
+            continue
+        fields = {id(r): r.model_dump(mode="json") for r in result if r.record_type == record_type}
+        named = [r for r in result if id(r) in fields and not kind.is_fragment(fields[id(r)])]
+        if len(named) != 1:
+            continue
+        target = named[0]
+        told_before = [
+            r for r in result
+            if id(r) in fields and r is not target and r.evidence[0].start < target.evidence[0].start
+            and kind.missing_core(fields[id(r)]) is None
+        ]
+        for record in told_before:
+            if _compatible(record_type, target.model_dump(mode="json"), fields[id(record)]):
+                result.remove(record)
+                joined = combine(target, record)
+                result[result.index(target)] = joined
+                target = joined
+    return result
 
 
 def _only_titles(record: Record) -> bool:

@@ -219,3 +219,45 @@ def test_a_start_day_then_the_whole_course_from_that_day_takes_the_course() -> N
     # Another day's range is no fuller statement of this one.
     other = exercise(80, day("December 17-29, 2031", "2031-12-17", "2031-12-29"))
     assert merge_records([started, other])[0].model_dump()["date"]["end"] == "2031-12-16"
+
+
+def _exercise(start: int, **fields: Any) -> Any:
+    from schemas import Exercise
+
+    evidence = [Evidence(text="x" * 10, start=start, end=start + 10)]
+    return with_stable_id(Exercise(id="", doc_id="d", evidence=evidence, **fields))
+
+
+def test_a_lead_that_tells_the_exercise_before_its_name_is_the_named_exercise() -> None:
+    # "Tarvian and Norland troops began a joint exercise on Sunday." ... "Iron Heron 2031 involves ..."
+    day = {"text": "Sunday", "start": "2031-05-04", "end": "2031-05-04", "precision": "day"}
+    lead = _exercise(0, description="joint exercise", date=day)
+    states = [{"name": name, "kind": "country", "country": None} for name in ("Tarvia", "Norland")]
+    named = _exercise(90, name="Iron Heron 2031", participants=states)
+    merged = merge_records([lead, named], new_events={lead.id, named.id})
+    assert len(merged) == 1
+    record = merged[0].model_dump()
+    assert record["name"] == "Iron Heron 2031" and record["date"]["start"] == "2031-05-04"
+
+
+def test_an_unnamed_exercise_told_after_the_name_is_another() -> None:
+    # "Iron Heron 2031 ..." then "A week later a rescue drill was held off Port Vell."
+    named = _exercise(0, name="Iron Heron 2031", description="naval exercise")
+    later = _exercise(200, description="rescue drill", location="Port Vell")
+    assert len(merge_records([named, later], new_events={named.id, later.id})) == 2
+
+
+def test_a_remark_before_the_name_is_no_part_of_the_exercise() -> None:
+    # "... which is why Tarvia watches them so closely." before "Iron Heron 2031 ..."
+    remark = _exercise(0, observers=[{"name": "Tarvia", "kind": "country", "country": None}])
+    named = _exercise(90, name="Iron Heron 2031", description="naval exercise")
+    merged = merge_records([remark, named], new_events={remark.id, named.id})
+    assert [r.model_dump()["observers"] for r in merged if r.model_dump()["name"]] == [[]]
+
+
+def test_an_unnamed_exercise_of_another_day_stays_apart_from_the_named_one() -> None:
+    lead = _exercise(0, description="joint exercise",
+                     date={"text": "May 4", "start": "2031-05-04", "end": "2031-05-04", "precision": "day"})
+    named = _exercise(90, name="Iron Heron 2031",
+                      date={"text": "June 9", "start": "2031-06-09", "end": "2031-06-09", "precision": "day"})
+    assert len(merge_records([lead, named], new_events={lead.id, named.id})) == 2
