@@ -355,6 +355,21 @@ def test_a_hyphenated_pair_of_states_before_the_exercise_names_both() -> None:
     ] == ["Mongolia", "Kazakhstan"]
 
 
+def test_the_exercises_own_participle_or_date_says_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    assert states_time_and_place("The rescue drill, held from March 3 to 6 in Tarvian waters, involved two cutters.")
+    assert not states_time_and_place(
+        "The rescue drill, praised by officials in Port Vell on March 9, involved two cutters."
+    )
+    # A date hung on the exercise noun itself.
+    assert states_time_and_place(
+        "During the Iron Heron-2031 exercises July 7-8 in Vell Province, special forces from the Border Service "
+        "took part."
+    )
+    assert not states_time_and_place("After the exercises, officials met in Vell Province on March 9.")
+
+
 def test_the_exercises_name_held_says_its_time_and_place() -> None:
     from pipeline.strategies.rules.exercise import states_time_and_place
 

@@ -328,6 +328,15 @@ def states_time_and_place(sentence: str) -> bool:
         joined = is_exercise and token.dep_ == "pobj" and token.head.lower_ == "in"
         if joined and token.head.head.lemma_.lower() in data["joining_verbs"]:
             return True
+        # "The training exercise, held from October 21 to 24 in X, involved ...": the exercise's own
+        # participle of its course says when and where it was held.
+        if is_exercise and any(c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in data["course_verbs"]
+                               for c in token.children):
+            return True
+        # "During the X exercises July 7-8 in Y, ...": a date hung on the exercise noun is its own.
+        if is_exercise and any(c.ent_type_ == "DATE" and c.dep_ in ("npadvmod", "nmod", "appos")
+                               and not re.fullmatch(r"(?:19|20)\d{2}", c.text) for c in token.children):
+            return True
         # "A will join B for training in X as part of Exercise Y": joined for the exercise, then and there.
         verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None) if is_exercise else None
         through = [a for a in token.ancestors if verb is not None and a.dep_ == "prep" and a.head.i == verb.i]
