@@ -354,7 +354,7 @@ class ActorRules:
             governing = head.head.head if head.dep_ == "pobj" and head.head.dep_ == "prep" else None
             if governing is not None and governing.i < head.i and _TITLE_RE.fullmatch(governing.text):
                 # "U.S. Ambassador to Uzbekistan Jane Doe": the parser hangs the name on "to".
-                title = self.text[doc[governing.left_edge.i].idx : named_at].strip(" ,")
+                title = _strip_article(self.text[doc[governing.left_edge.i].idx : named_at].strip(" ,"))
                 if len(title.split()) <= 12:
                     return title
             before = doc[head.left_edge.i : first_named]
@@ -392,10 +392,10 @@ class ActorRules:
         Minister General of the Army Ana Ruiz said", parsed as "General" with the name beside it):
         the title's words up to its head, without the rank at its end (GUIDE §3: the position)."""
         doc = parse(self.text)
-        last = name.split()[-1]
+        last_word = name.split()[-1]
         for token in doc:
-            named_here = self.text.startswith(name, token.idx + len(last) - len(name))
-            if token.text != last or token.dep_ != "appos" or not named_here:
+            named_here = self.text.startswith(name, token.idx + len(last_word) - len(name))
+            if token.text != last_word or token.dep_ != "appos" or not named_here:
                 continue
             title = token.head
             if title.i > token.i or title.pos_ not in ("NOUN", "PROPN") or not _TITLE_RE.fullmatch(title.text):
@@ -406,7 +406,16 @@ class ActorRules:
             while len(words) > 1 and _is_rank(words[-1].text) and not all(_is_rank(t.text) for t in words):
                 words = words[:-1]
             if words and not all(_is_rank(t.text) for t in words) and len(words) <= 12:
-                return self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+                last = words[-1]
+                # "the US Ambassador to Tarvia Ana Ruiz": where an envoy is sent is part of the title
+                # (GUIDE §3), however the parser hangs the state between the title and the name.
+                named_at = token.idx + len(last_word) - len(name)
+                between = [t for t in doc[title.i + 1 : token.i] if t.idx < named_at]
+                if last.i == title.i and len(between) >= 2 and between[0].lower_ == "to" and country_of_name(
+                    " ".join(t.text for t in between[1:])
+                ):
+                    last = between[-1]
+                return self.text[words[0].idx : last.idx + len(last.text)]
         return None
 
     def _role_from_wording(self, name: str) -> str | None:
@@ -641,6 +650,10 @@ def _position_before_its_rank(words: list[Any]) -> list[Any]:
     (GUIDE §3); the words as they are when no position comes before the rank ("Army General")."""
     kept = list(words)
     while len(kept) > 1 and _is_rank(kept[-1].text):
+        if len(kept) > 2 and kept[-2].text == "-" and kept[-3].whitespace_ == kept[-2].whitespace_ == "" and not (
+            _is_rank(kept[-3].text)
+        ):
+            break  # "Secretary-General", "Director-General": one title, not a position and its rank
         kept.pop()
     has_position = any(_TITLE_RE.fullmatch(t.text) and not _is_rank(t.text) for t in kept)
     return kept if has_position else words
