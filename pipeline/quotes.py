@@ -728,12 +728,36 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         owner = [i for i, t in enumerate(words) if t.text in _POSSESSIVE_MARKS]
         words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
+        # "Defence Minister General of the Army Ivan Petrov said": the name closes the phrase, as the
+        # subject's own words or as a name set beside its title.
+        closing = [n for t in [token, *(c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN")]
+                   if (n := _name_after_title(t)) is not None]
         if _ends_in_title(name):
             # "the Executive Director of X underlined ...": a title is no name; it stands for the
             # one person the text gives it.
             holder = ActorRules(doc.text).person_titled(name, at=token.idx)
             if holder:
                 people.append((words[0].idx, holder))
+            elif closing:
+                people.append(closing[-1])
         elif looks_like_person(name):
             people.append((words[0].idx, name))
+        elif closing:
+            people.append(closing[-1])
     return max(people)[1] if people else None
+
+
+def _name_after_title(head: Any) -> tuple[int, str] | None:
+    """The person's name that ends a titled phrase: the proper nouns joined to its head as one name,
+    back to the first title or rank word ("... of the Army Ivan Petrov" -> "Ivan Petrov")."""
+    from pipeline.actors import RANK_WORDS, TITLE_WORDS, looks_like_person
+
+    run = [head]
+    for token in reversed(head.doc[: head.i]):
+        if token.dep_ != "compound" or token.head.i not in (run[0].i, head.i) or token.pos_ != "PROPN":
+            break
+        if token.lower_.rstrip(".") in TITLE_WORDS or token.lower_.rstrip(".") in RANK_WORDS:
+            break
+        run.insert(0, token)
+    name = head.doc[run[0].i : head.i + 1].text
+    return (run[0].idx, name) if len(run) >= 2 and looks_like_person(name) else None

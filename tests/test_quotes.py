@@ -594,3 +594,15 @@ def test_he_after_a_title_that_speaks_is_the_one_person_the_text_gives_that_titl
         "“It was in 2008 that the first arrangement was signed,” he said."
     )
     assert attribute(text, find_quotations(text)[0]).speaker == "Pavel Ostrov"
+
+
+def test_he_is_the_person_whose_name_closes_a_long_title() -> None:
+    # A rank with its own "of" phrase between the title and the name: the parser's entity may take in
+    # the rank's words, but the name is the proper nouns that close the phrase.
+    text = (
+        'Delivery of the assets is "certainly a landmark event in our relations," Tarvian Defence Minister '
+        "General of the Army Ivan Petrov said at a ceremony in Vell.\n"
+        '"We will keep helping the Norland army to grow stronger and better armed," he said.'
+    )
+    second = find_quotations(text)[1]
+    assert attribute(text, second).speaker == "Ivan Petrov"
