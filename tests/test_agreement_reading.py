@@ -227,3 +227,11 @@ def test_a_title_whose_office_holds_and_is_one_party() -> None:
     ]
     text = "The deal was signed by Chilean Defence Minister Ana Ruiz and Peruvian Defence Minister Luis Paz."
     assert read_agreement(text, 0, len(text)).parties == ["Ana Ruiz", "Luis Paz"]
+
+
+def test_an_agreement_one_party_has_with_another_is_a_document_between_them() -> None:
+    # Agreements are often named in passing, by who holds them or what was agreed between whom.
+    assert states_agreement("The boats are part of the coast guard's technical agreement with the Norland Navy.")
+    assert states_agreement("The drill is one of the measures agreed between Tarvia and Norland at the Vell summit.")
+    assert not states_agreement("Tarvia's cooperation with Norland keeps growing.")
+    assert not states_agreement("The measures were discussed between Tarvia and Norland at the Vell summit.")
