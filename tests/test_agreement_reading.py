@@ -233,5 +233,6 @@ def test_an_agreement_one_party_has_with_another_is_a_document_between_them() ->
     # Agreements are often named in passing, by who holds them or what was agreed between whom.
     assert states_agreement("The boats are part of the coast guard's technical agreement with the Norland Navy.")
     assert states_agreement("The drill is one of the measures agreed between Tarvia and Norland at the Vell summit.")
+    assert states_agreement("The navies first held the drill in 2031 upon an agreement by their defence ministers.")
     assert not states_agreement("Tarvia's cooperation with Norland keeps growing.")
     assert not states_agreement("The measures were discussed between Tarvia and Norland at the Vell summit.")

@@ -145,11 +145,13 @@ def _between_parties(noun: Token, deep: bool = False) -> list[Token]:
 
 def _own_with_another(noun: Token) -> bool:
     """'the agency's technical agreement with the Ministry': one party owns the document, the other
-    is the one it is made with."""
+    is the one it is made with; 'an agreement by their defence ministers': who made it."""
     owner = any(c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") for c in noun.children)
     other = any(o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")
                 for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children)
-    return owner and other
+    made_by = any(o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN") and o.ent_type_ not in ("DATE", "TIME")
+                  for c in noun.children if c.dep_ == "prep" and c.lower_ == "by" for o in c.children)
+    return (owner and other) or made_by
 
 
 def _states(tokens: list[Token]) -> bool:
