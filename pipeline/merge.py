@@ -152,7 +152,16 @@ def combine(a: Record, b: Record) -> Record:
             data[key] = value  # GUIDE §3: the fullest name the article uses for the party
         elif _is_finer_date(data[key], value):
             data[key] = value  # the lead's "2017", then "on May 15": the day it happened
+        elif key in kind.fuller_phrase_wins and _is_fuller_phrase(data[key], value):
+            data[key] = value  # "exercises", then "joint exercises": the fuller kind words
     return with_stable_id(type(a).model_validate(data))
+
+
+def _is_fuller_phrase(current: Any, other: Any) -> bool:
+    """'joint naval exercise' after 'naval exercise': more words before the same head."""
+    if not (isinstance(current, str) and isinstance(other, str)):
+        return False
+    return len(other) > len(current) and squash(other).lower().endswith(" " + squash(current).lower())
 
 
 def _specific(record_type: str, key: str, left: list[Any], right: list[Any]) -> tuple[list[Any], list[Any]]:

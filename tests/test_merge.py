@@ -261,3 +261,16 @@ def test_an_unnamed_exercise_of_another_day_stays_apart_from_the_named_one() -> 
     named = _exercise(90, name="Iron Heron 2031",
                       date={"text": "June 9", "start": "2031-06-09", "end": "2031-06-09", "precision": "day"})
     assert len(merge_records([lead, named], new_events={lead.id, named.id})) == 2
+
+
+def test_the_fuller_kind_words_of_one_exercise_win() -> None:
+    short = _exercise(0, name="Iron Heron 2031", description="exercises")
+    full = _exercise(90, name="Iron Heron 2031", description="joint exercises")
+    assert merge_records([short, full])[0].model_dump()["description"] == "joint exercises"
+    assert merge_records([_exercise(0, name="Iron Heron 2031", description="joint exercises"),
+                          _exercise(90, name="Iron Heron 2031", description="exercises")])[0].description == (
+        "joint exercises")
+    # Other kind words are no fuller statement of the first.
+    other = _exercise(90, name="Iron Heron 2031", description="air defence exercises")
+    assert merge_records([_exercise(0, name="Iron Heron 2031", description="naval exercises"), other])[
+        0].description == "naval exercises"

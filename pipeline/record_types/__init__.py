@@ -102,6 +102,9 @@ class RecordTypeEntry:
     same_event: Callable[[Fields, Fields], bool] = _no_same_event
     # An article rarely describes two events of this type at once: any fragment joins the nearest.
     fragments_join_any_distance: bool = False
+    # Text fields where, on merging, a fuller phrase of the same head wins ("exercises", later "joint
+    # exercises"): kind words said once in full and once short.
+    fuller_phrase_wins: tuple[str, ...] = ()
     # A list field's value that a later, more specific list replaces in a merge (field, value):
     # "handed over equipment", then "the assistance includes two radars and ten cameras".
     is_general: Callable[[str, Any], bool] = _nothing_general
