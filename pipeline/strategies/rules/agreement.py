@@ -143,7 +143,7 @@ def _between_parties(noun: Token, deep: bool = False) -> list[Token]:
     return []
 
 
-def _own_with_another(noun: Token) -> bool:
+def _parties_on_the_noun(noun: Token) -> bool:
     """'the agency's technical agreement with the Ministry': one party owns the document, the other
     is the one it is made with; 'an agreement by their defence ministers': who made it."""
     owner = any(c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") for c in noun.children)
@@ -156,12 +156,12 @@ def _own_with_another(noun: Token) -> bool:
 
 def _states(tokens: list[Token]) -> bool:
     acts, nouns = _acts_and_nouns(tokens)
-    if any(len(_between_parties(n)) >= 2 or _own_with_another(n) for n in nouns):
+    if any(len(_between_parties(n)) >= 2 or _parties_on_the_noun(n) for n in nouns):
         return True  # "the Agreement between X and Y", "X's agreement with Y": a document between parties
     for act in acts:
-        if _lemma(act) == "agree" and (act.tag_ == "VBN" or act.dep_ == "acl") and len(_between_parties(act)) >= 2:
-            return True  # "measures agreed between X and Y"
         lemma = _lemma(act)
+        if lemma == "agree" and (act.tag_ == "VBN" or act.dep_ == "acl") and len(_between_parties(act)) >= 2:
+            return True  # "measures agreed between X and Y"
         if _habitual(act):
             continue
         if lemma == "agree":
