@@ -728,23 +728,30 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         owner = [i for i, t in enumerate(words) if t.text in _POSSESSIVE_MARKS]
         words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
-        # "Defence Minister General of the Army Ivan Petrov said": the name closes the phrase, as the
-        # subject's own words or as a name set beside its title.
-        closing = [n for t in [token, *(c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN")]
-                   if (n := _name_after_title(t)) is not None]
         if _ends_in_title(name):
             # "the Executive Director of X underlined ...": a title is no name; it stands for the
             # one person the text gives it.
             holder = ActorRules(doc.text).person_titled(name, at=token.idx)
             if holder:
                 people.append((words[0].idx, holder))
-            elif closing:
-                people.append(closing[-1])
+            elif (closing := _name_closing(token)) is not None:
+                people.append(closing)
         elif looks_like_person(name):
             people.append((words[0].idx, name))
-        elif closing:
-            people.append(closing[-1])
+        elif (closing := _name_closing(token)) is not None:
+            people.append(closing)
     return max(people)[1] if people else None
+
+
+def _name_closing(subject: Any) -> tuple[int, str] | None:
+    """"Defence Minister General of the Army Ivan Petrov said": the name that closes the subject's
+    phrase, as its own words or as a name set beside its title (the last one found)."""
+    beside = [c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    for token in reversed([subject, *beside]):
+        named = _name_after_title(token)
+        if named is not None:
+            return named
+    return None
 
 
 def _name_after_title(head: Any) -> tuple[int, str] | None:
