@@ -93,6 +93,24 @@ def test_what_a_delivery_included_is_read_into_it() -> None:
     assert states_contents("The donation comprised forty radios.")
 
 
+def test_goods_named_by_their_kind_are_listed_by_a_later_sentence() -> None:
+    from pipeline.language.parse import parse
+    from pipeline.strategies.rules.aid import contents
+
+    def listed(sentence: str) -> list[str]:
+        return [description for description, _ in contents(parse(sentence), 0, len(sentence))]
+
+    # The goods named by kind may be the subject of the listing verb ...
+    assert listed("The equipment handed over included four trucks and two boats.") == ["trucks", "boats"]
+    # ... or be said, with a copula, to be a list (the parser may hang a comma list as appositions).
+    assert listed("Other items donated are: tents, water filters, first aid boxes and lamps.") == [
+        "tents", "water filters", "first aid boxes", "lamps",
+    ]
+    # One thing said of the goods is what they are, not their list.
+    assert listed("The aid is a gift from Tarvia.") == []
+    assert listed("The equipment is new.") == []
+
+
 def test_what_a_delivery_was_worth_is_read_into_it() -> None:
     from pipeline.strategies.rules.aid import states_value
 

@@ -65,6 +65,7 @@ class Lexicon:
     ceremony_verbs: frozenset[str]
     program_nouns: frozenset[str]
     contents_verbs: frozenset[str]
+    contents_copulas: frozenset[str]
     contents_subjects: frozenset[str]
     value_words: frozenset[str]
     funding_nouns: frozenset[str]
@@ -100,6 +101,7 @@ def lexicon() -> Lexicon:
         ceremony_verbs=frozenset(status["ceremony_verbs"]),
         program_nouns=frozenset(data["program"]["nouns"]),
         contents_verbs=frozenset(data["contents_verbs"]),
+        contents_copulas=frozenset(data["contents_copulas"]),
         contents_subjects=frozenset(data["contents_subjects"]),
         value_words=frozenset(data["value_words"]),
         funding_nouns=frozenset(data["funders"]["nouns"]),
@@ -874,32 +876,41 @@ def _count(quantity: Token | None) -> int | None:
 def contents(doc: Doc, start: int, end: int) -> list[tuple[str, int | None]]:
     """'It includes a radar station and two armored vehicles', 'The package comprised four booms':
     the goods of the delivery just told, listed by a sentence whose subject is that delivery (a
-    pronoun or a batch noun) and whose verb says what it holds; or by a relative clause in the
-    sentence that tells the delivery ('equipment, which includes 830 suits')."""
+    pronoun, a batch noun or goods named by their kind) and whose verb says what it holds ('Other
+    items donated are: ...'); or by a relative clause in the sentence that tells the delivery
+    ('equipment, which includes 830 suits')."""
     words = lexicon()
-    verbs = words.contents_verbs
+    delivery = words.batch | words.contents_subjects | words.general_goods
     for token in (t for t in doc if t.idx >= start and t.idx + len(t.text) <= end):
-        if token.pos_ != "VERB" or token.lemma_.lower() not in verbs:
+        lemma = token.lemma_.lower()
+        listing = token.pos_ == "VERB" and lemma in words.contents_verbs
+        # "Other items donated are: tents, nets and lamps": goods named by kind, said to be a list.
+        copula = lemma in words.contents_copulas and token.pos_ in ("AUX", "VERB")
+        if not (listing or copula):
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         # "... personal protective equipment, which includes 830 suits and 1,000 masks": a relative
         # clause on the goods (or on the package or programme the parser hangs it on) lists them.
-        relative = token.dep_ == "relcl" and bool(subjects) and subjects[0].tag_ == "WDT"
+        relative = listing and token.dep_ == "relcl" and bool(subjects) and subjects[0].tag_ == "WDT"
         if not subjects or not (
-            subjects[0].lower_ in ("it", "they", "this")
-            or subjects[0].lemma_.lower() in words.batch | words.contents_subjects
+            (listing and subjects[0].lower_ in ("it", "they", "this"))
+            or subjects[0].lemma_.lower() in delivery
             or relative
         ):
             continue
-        objects = _children(token, "dobj") or [o for p in _children(token, "prep", words=("of",))
-                                                 for o in _children(p, "pobj")]
+        if listing:
+            objects = _children(token, "dobj") or [o for p in _children(token, "prep", words=("of",))
+                                                     for o in _children(p, "pobj")]
+        else:  # the parser may hang a comma list after the copula as appositions: "tents, nets, boxes"
+            objects = [o for a in _children(token, "attr") for o in (a, *_children(a, "appos"))]
         found: list[tuple[str, int | None]] = []
         for obj in objects:
             for head, quantity in _goods(obj):
                 description = _description(head)
                 if description and description not in (d for d, _ in found):
                     found.append((description, _count(quantity)))
-        if found:
+        # "The aid is a gift": one thing said of the goods is what they are, not a list of them.
+        if found and (listing or len(found) > 1):
             return found
     return []
 
