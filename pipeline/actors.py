@@ -512,6 +512,13 @@ class ActorRules:
                     spelled = self.full_org_name(acronym)
                     if spelled != acronym and (country := classify(spelled)[1]) is not None:
                         break
+            if country is None and own:
+                # "Emergencies Minister", the text elsewhere "the Armenian Emergencies Ministry";
+                # "commander of the Viru regiment", elsewhere "Estonia's Viru regiment".
+                led = re.search(r"\b(?:of|at)\s+(?:the\s+)?([A-Z][^,;]*)$", own)
+                portfolio = re.fullmatch(r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s+Minister", own)
+                body = led.group(1) if led else f"{portfolio.group(1)} Ministry" if portfolio else None
+                country = self._state_of_body(body) if body else None
         else:
             role = None
             name = _strip_article(name) if name[:4].lower() == "the " else name  # GUIDE §3: no leading "the"
@@ -544,8 +551,28 @@ class ActorRules:
                     fuller_kind, fuller_country = classify(name)
                     kind = fuller_kind if kind == "other" else kind
                     country = country or fuller_country
+            if country is None and kind in _STATE_BODIES:
+                country = self._state_of_body(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
 
+    def _state_of_body(self, name: str) -> str | None:
+        """'the Interior Ministry said', where the text names it once in full as 'the Moldovan Interior
+        Ministry' or 'the Interior Ministry (MAI) of Moldova': news gives a body's state at its first
+        mention and drops it after. None when the text gives the name with two states."""
+        states = set()
+        for match in re.finditer(rf"(?<![\w’'-]){re.escape(name)}(?![\w’'-])", self.text):
+            before = re.search(rf"({_NAME_TOKEN})\s+$", self.text[: match.start()])
+            if before and (state := classify(f"{without_possessive(before.group(1))} {name}")[1]):
+                states.add(state)
+            after = re.match(rf"(?:\s+\([^()]*\))?\s+of\s+(?:the\s+)?({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})",
+                             self.text[match.end() :])
+            if after and (state := country_of_name(after.group(1))):
+                states.add(state)
+        return states.pop() if len(states) == 1 else None
+
+
+# Kinds of actor that belong to one state: a ministry, a border service, an army unit.
+_STATE_BODIES = ("government_body", "security_service", "military_unit")
 
 _TITLE_ALTERNATIVES = "|".join(
     re.escape(w) for w in sorted(

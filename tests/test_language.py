@@ -526,3 +526,16 @@ def test_an_envoys_title_runs_to_where_he_is_sent_before_the_name() -> None:
     text = "At the minister’s side stood US Ambassador to Peru Ana Ruiz, who said the gear was new."
     actor = ActorRules(text).actor("US Ambassador to Peru Ana Ruiz")
     assert (actor.name, actor.kind, actor.role) == ("Ana Ruiz", "person", "US Ambassador to Peru")
+
+
+def test_a_body_named_short_has_the_state_its_full_mention_gives() -> None:
+    # News gives a body's state at its first mention and drops it after.
+    text = ("A memorandum was signed between the Interior Ministry (MAI) of Moldova and a donor. "
+            "The Interior Ministry said the buses would arrive in May.")
+    assert ActorRules(text).actor("Interior Ministry").country == "MD"
+    text = "The Armenian Emergencies Ministry hosted the drill. Emergencies Minister Ana Ruiz said it went well."
+    assert ActorRules(text).actor("Ana Ruiz").country == "AM"
+    # Named with two states, the short name belongs to neither.
+    text = ("Officials of the Interior Ministry (MAI) of Moldova met officials of the Interior Ministry (MVS) "
+            "of Ukraine. The Interior Ministry said the talks went well.")
+    assert ActorRules(text).actor("Interior Ministry").country is None
