@@ -80,6 +80,13 @@ def test_a_proper_name_whose_predicate_is_an_exercise_names_it() -> None:
     assert exercise_names("Georgia is a partner in the exercise.") == []
 
 
+def test_a_sentences_opening_word_is_no_part_of_the_name_after_it() -> None:
+    from pipeline.strategies.rules.exercise import exercise_names
+
+    assert exercise_names("The Iron Heron 2031 naval drills began on Monday.") == ["Iron Heron 2031"]
+    assert exercise_names("In May 2031 naval drills were held off Port Vell.") == []
+
+
 def test_the_exercise_as_subject_of_its_own_course_gives_its_time_and_place() -> None:
     from pipeline.strategies.rules.exercise import states_time_and_place
 

@@ -274,3 +274,18 @@ def test_the_fuller_kind_words_of_one_exercise_win() -> None:
     other = _exercise(90, name="Iron Heron 2031", description="air defence exercises")
     assert merge_records([_exercise(0, name="Iron Heron 2031", description="naval exercises"), other])[
         0].description == "naval exercises"
+
+
+def test_one_named_exercise_told_starting_and_ending_on_two_days_is_one() -> None:
+    # "Iron Heron 2031 ended on 20 September." ... "Iron Heron 2031 started on 9 September in Port Vell."
+    ended = _exercise(0, name="Iron Heron 2031",
+                      date={"text": "20 September", "start": "2031-09-20", "end": "2031-09-20", "precision": "day"})
+    started = _exercise(500, name="Iron Heron 2031", location="Port Vell",
+                        date={"text": "9 September", "start": "2031-09-09", "end": "2031-09-09", "precision": "day"})
+    assert len(merge_records([ended, started], new_events={ended.id, started.id})) == 1
+    # A name without its year, told in two years, is two editions.
+    this_year = _exercise(0, name="Iron Heron",
+                          date={"text": "9 September", "start": "2031-09-09", "end": "2031-09-09", "precision": "day"})
+    first = _exercise(500, name="Iron Heron",
+                      date={"text": "2008", "start": "2008", "end": "2008", "precision": "year"})
+    assert len(merge_records([this_year, first], new_events={this_year.id, first.id})) == 2

@@ -86,8 +86,12 @@ def exercise_names(text: str) -> list[str]:
     names: list[str] = []
     for pattern in _NAMED_EXERCISE:
         for match in pattern.finditer(text):
+            # "The Sea Breeze 2031 naval drills": a sentence's opening word is no part of the name
+            # that follows it; "In May 2031" leaves no name.
             name = match.group(1)
-            if name.split()[0] in _NOT_NAME_WORDS or name in names:
+            while name.split()[0] in _NOT_NAME_WORDS and len(name.split()) > 1:
+                name = name.split(None, 1)[1]
+            if name.split()[0] in _NOT_NAME_WORDS or not name[:1].isupper() or name in names:
                 continue
             names.append(name)
     for name in [*_named_by_copula(text), *_named_by_its_course(text), *_named_before_the_kind(text),
@@ -384,6 +388,8 @@ def exercise_description(sentence: str) -> str | None:
     named = name_words | {w for name in names for w in name.split()}
     for noun in doc:
         is_exercise_noun = noun.lemma_.lower() in exercise_nouns or noun.lower_ in exercise_nouns
+        if noun.text in named:
+            continue  # "the Andes Guard Exercise 2031": the noun is the name's own word
         if is_exercise_noun and any(c.dep_ in ("compound", "nmod", "appos") and c.text in named for c in noun.children):
             return noun.text
     return None
