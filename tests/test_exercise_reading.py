@@ -168,6 +168,15 @@ def test_what_the_participants_or_the_participation_include_took_part() -> None:
     assert roles("The programme includes Chile and Peru.")["participants"] == []
 
 
+def test_the_members_or_make_up_of_this_edition_include_those_who_take_part() -> None:
+    sentence = "Partner countries for this year’s Iron Heron iteration include Chile, Peru and Japan."
+    assert roles(sentence)["participants"] == ["Chile", "Peru", "Japan"]
+    sentence = "The make-up of partner nations for this year’s edition includes Chile and Peru."
+    assert roles(sentence)["participants"] == ["Chile", "Peru"]
+    # Countries for something else list no one who takes part.
+    assert roles("Partner countries for the trade fair include Chile and Peru.")["participants"] == []
+
+
 def test_such_a_sentence_in_a_paragraph_of_its_own_speaks_of_the_exercise() -> None:
     from pipeline.strategies.rules.exercise import refers_to_exercise
 

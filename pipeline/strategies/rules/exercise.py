@@ -773,7 +773,25 @@ def _names_participants(noun: Any, data: dict[str, Any]) -> bool:
         return True
     joining = _taking_part_lemmas()
     modifiers = [t for c in noun.children if c.dep_ in ("amod", "acl", "relcl") for t in c.subtree]
-    return lemma in data["member_nouns"] and any(t.lemma_.lower() in joining for t in modifiers)
+    if lemma in data["member_nouns"] and any(t.lemma_.lower() in joining for t in modifiers):
+        return True
+    # "Countries for this year's X iteration include ...", "Nations in the drill include ...": the
+    # members of the exercise itself; so is "the make-up of the forces for this year's edition".
+    # The parser splits "make-up" ("make" a compound of "up") and may read "make up" as a verb and particle.
+    first = min([c.i for c in noun.lefts if c.dep_ in ("compound", "punct")], default=noun.i)
+    written = noun.doc[first : noun.i + 1].text.lower()
+    composition = written in data["composition_nouns"] or lemma in data["composition_nouns"] or (
+        lemma == "make" and any(c.dep_ == "prt" and c.lower_ == "up" for c in noun.children)
+    )
+    linked = [o for p in noun.children if p.dep_ == "prep" and p.lower_ in ("for", "in", "of")
+              for o in p.children if o.dep_ == "pobj"]
+    if composition:
+        members = [o for o in linked if o.lemma_.lower() in data["member_nouns"]]
+        linked += [o for m in members for p in m.children if p.dep_ == "prep" and p.lower_ in ("for", "in")
+                   for o in p.children if o.dep_ == "pobj"]
+    return (lemma in data["member_nouns"] or composition) and any(
+        o.lemma_.lower() in data["exercise_nouns"] or o.lemma_.lower() in data["series_nouns"] for o in linked
+    )
 
 
 def _participle_senders(verb: Any) -> list[Any]:
