@@ -436,9 +436,15 @@ def test_units_from_states_in_a_sentence_about_the_exercise_take_part() -> None:
 
 
 def test_a_list_after_including_names_members() -> None:
+    # A counted group the text lists only in part stays beside the members it names (GUIDE).
     assert roles("Ten partner nations, including Chile, Peru and Ecuador, sent troops to the exercise.")[
         "participants"
-    ] == ["Chile", "Peru", "Ecuador"]
+    ] == ["Ten partner nations", "Chile", "Peru", "Ecuador"]
+    assert roles("Over 2,000 soldiers from 47 countries, including Chile and Japan, take part in the drill.")[
+        "participants"
+    ] == ["47 countries", "Chile", "Japan"]
+    # A count with no list is no actor of its own: the article names the states elsewhere, or not at all.
+    assert roles("30 countries are taking part in the exercise.")["participants"] == []
     assert roles("Troops from several nations, including Chile and Peru, took part in the drill.")[
         "participants"
     ] == ["Chile", "Peru"]

@@ -555,9 +555,10 @@ def _members(token: Any) -> list[Any]:
     return found
 
 
-def _add(found: dict[str, list[str]], role: str, name: str, names: list[str]) -> None:
+def _add(found: dict[str, list[str]], role: str, name: str, names: list[str], counted: bool = False) -> None:
     name = _clean_name(name.rsplit("\n", 1)[-1])  # a name never runs over a line break
-    if not name or not re.search(r"[A-Z]", name) or name in names:
+    # A name has a capital; a counted group ("47 countries") is named by its count.
+    if not name or not (counted or re.search(r"[A-Z]", name)) or name in names:
         return
     # The fuller of two names for one body wins ("Southern Federal District" inside "regional border
     # guard directorate of the Southern Federal District").
@@ -636,6 +637,14 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
     if token.pos_ not in ("NOUN", "PROPN"):
         return
     sender = False
+    # "Over 2,000 soldiers from 47 countries, including A and B": a counted group of states the text
+    # lists only in part is one actor, verbatim, beside the members it names (GUIDE). Listed in
+    # full elsewhere, or not at all, the count is no actor of its own.
+    count = next((c for c in token.lefts if c.dep_ == "nummod" and c.like_num), None)
+    in_part = any(c.dep_ == "prep" and c.lower_ in data["member_list_prepositions"] for c in token.rights)
+    if lemma in data["group_nouns"] and lemma != "member" and count is not None and in_part:
+        first = min(t.i for c in token.lefts if c.dep_ not in ("det", "punct") for t in c.subtree)
+        _add(found, role, token.doc[max(first, span.start) : token.i + 1].text, names, counted=True)
     if lemma in data["group_nouns"] and any(
         c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in token.lefts
     ):
