@@ -297,8 +297,9 @@ class ActorRules:
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
         by the wording around the name."""
-        role = self._role_from_parse(name) or self._role_of_apposed(name) or self._role_from_wording(name)
-        if role and all(_is_rank(word) for word in role.split()):
+        parsed = self._role_from_parse(name) or self._role_of_apposed(name)
+        role = parsed or self._role_from_wording(name)
+        if parsed and all(_is_rank(word) for word in parsed.split()):
             # "Maj. Gen. X, commanding general, 8th Y Command,": the parser may miss the apposition that
             # gives the position; the wording finds it, and the position wins over the rank (GUIDE §3).
             worded = self._role_from_wording(name)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pipeline.actors import ActorRules
 from pipeline.documents import Document
 from pipeline.language.parse import parse
-from pipeline.normalize import normalize_date, normalize_money
+from pipeline.normalize import YEAR, normalize_date, normalize_money
 from schemas import RECORD_TYPES, DateRef, Evidence, Record, with_stable_id
 
 
@@ -53,7 +53,7 @@ def assemble_record(
     return with_stable_id(record)
 
 
-_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?![\d,.]\d)")
+_YEAR = re.compile(rf"(?<![\d,.]){YEAR}(?![\d,.]\d)")
 
 
 def _in_the_year_of_its_sentence(date: DateRef, evidence: list[Evidence]) -> DateRef:
@@ -74,7 +74,7 @@ def _told_as_past(date: DateRef, evidence: list[Evidence], text: str, doc_date: 
     """'Earlier in December', told in the past tense in a January article: last December (GUIDE, the
     r154-r173 rulings). A date without its year takes the document's year (§4), which would put
     what the text tells as done after the article was written. `text` is the document's."""
-    if not (doc_date and date.start and date.end) or len(doc_date) < 7 or re.search(r"\b(?:19|20)\d{2}\b", date.text):
+    if not (doc_date and date.start and date.end) or len(doc_date) < 7 or re.search(rf"\b{YEAR}\b", date.text):
         return date
     if date.start[: len(doc_date)] <= doc_date or not re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", date.start):
         return date

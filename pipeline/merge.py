@@ -252,12 +252,13 @@ def _into_the_one_named(records: list[Record]) -> list[Record]:
             if id(r) in fields and r is not target and r.evidence[0].start < target.evidence[0].start
             and kind.missing_core(fields[id(r)]) is None
         ]
+        target_fields = fields[id(target)]
         for record in told_before:
-            if _compatible(record_type, target.model_dump(mode="json"), fields[id(record)]):
+            if _compatible(record_type, target_fields, fields[id(record)]):
                 result.remove(record)
                 joined = combine(target, record)
                 result[result.index(target)] = joined
-                target = joined
+                target, target_fields = joined, joined.model_dump(mode="json")
     return result
 
 

@@ -16,7 +16,8 @@ MONTHS["sept"] = 9
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d{2}"
+# A year as news writes one: "1999", "2031".
+YEAR = r"(?:19|20)\d{2}"
 _DASH = r"\s*[-–—]\s*"
 # "27 February this year", "August last year". Not "next year": news says it of what may happen,
 # rarely of an event's date.
@@ -27,29 +28,29 @@ _YEAR_OFFSETS = {"this": 0, "last": -1}
 _WEEKDAY = rf"(?:{'|'.join(calendar.day_name)}),?\s+"
 _DATE_PATTERNS = [
     # Sunday, June 5 / Tuesday 5 June 2018: the weekday only names the day the date gives
-    rf"\b{_WEEKDAY}(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
-    rf"\b{_WEEKDAY}(?P<d1>{_DAY})\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"\b{_WEEKDAY}(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b",
+    rf"\b{_WEEKDAY}(?P<d1>{_DAY})\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{YEAR}))?\b",
     # May 15-17, 2006 / May 15-17 / June 15 to 16
-    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b",
     # May 30 - June 2
     rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|through|until)\s+)(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})"
-    rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"(?:,?\s+(?P<y>{YEAR}))?\b",
     # May 18, 2006 / May 18 / May 18 last year
-    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    rf"(?P<m>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y>{YEAR})|{_YEAR_WORDS})?\b",
     # 30 May - 2 June 2006 / from 28 May to 3 June
     rf"\b(?P<d1>{_DAY})\s+(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|and|through|until)\s+)(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})"
-    rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"(?:,?\s+(?P<y>{YEAR}))?\b",
     # 15-17 May 2006 / from 5 to 9 June / between 5 and 9 June / 18 May / 27 February this year
     rf"\b(?P<d1>{_DAY})(?:(?:{_DASH}|\s+(?:to|and|through)\s+)(?P<d2>{_DAY}))?\s+(?P<m>{_MONTH})"
-    rf"(?:,?\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    rf"(?:,?\s+(?P<y>{YEAR})|{_YEAR_WORDS})?\b",
     # June-July 2015 / June to July: a span of months
-    rf"\b(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|through|until)\s+)(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    rf"\b(?P<m>{_MONTH})(?:{_DASH}|\s+(?:to|through|until)\s+)(?P<m2>{_MONTH})(?:,?\s+(?P<y>{YEAR}))?\b",
     # this October / last May / in October 2006 / October 2006 / August last year
-    rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR})|{_YEAR_WORDS})?\b",
+    rf"\b(?:(?P<rel>this|last|next|early|late|mid-?)\s*)?(?P<m>{_MONTH})(?:\s+(?P<y>{YEAR})|{_YEAR_WORDS})?\b",
     # the second half of 2013: six months
-    rf"\b(?P<half>first|second)\s+half\s+of\s+(?P<y>{_YEAR})\b",
+    rf"\b(?P<half>first|second)\s+half\s+of\s+(?P<y>{YEAR})\b",
     # 2006 / in 2004
-    rf"\b(?P<y>{_YEAR})\b",
+    rf"\b(?P<y>{YEAR})\b",
     # last year / this year, against the document's own year
     r"\b(?P<ry>[Tt]his|[Ll]ast)\s+year\b",
     # Tuesday / yesterday: resolved against the document's own date when it is known to the day
@@ -57,7 +58,7 @@ _DATE_PATTERNS = [
     # this week / last week / next week: that calendar week, Monday to Sunday, against the document's date
     r"\b(?P<wk>[Tt]his|[Ll]ast|[Nn]ext)\s+week\b",
 ]
-_ISO_DATE = re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
+_ISO_DATE = re.compile(rf"\b(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")
 _WEEKDAYS = [day.lower() for day in calendar.day_name]
 _DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
 _MONTH_ALONE = next(p for p in _DATE_RES if "(?P<rel>" in p.pattern)  # "may" may be the modal verb
@@ -68,6 +69,11 @@ class Found:
     start: int
     end: int
     text: str
+
+
+def is_year(word: str) -> bool:
+    """'2031' is a year; '2,031' and '12031' are not."""
+    return re.fullmatch(YEAR, word) is not None
 
 
 def find_dates(text: str) -> list[Found]:
@@ -171,7 +177,7 @@ def full_date(text: str) -> str | None:
     found = [(iso.start(), iso.group())] if iso else []
     for date in find_dates(text):
         ref = normalize_date(date.text, None)
-        if ref.start and ref.precision in ("day", "month") and re.search(_YEAR, date.text):
+        if ref.start and ref.precision in ("day", "month") and re.search(YEAR, date.text):
             found.append((date.start, ref.start))
     return min(found)[1] if found else None
 

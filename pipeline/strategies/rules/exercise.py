@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.language.parse import entity_of, in_brackets, parse
 from pipeline.language.places import country_of_name, demonym_country, is_country_word
+from pipeline.normalize import is_year
 from pipeline.text import Span, without_possessive
 
 
@@ -339,7 +340,7 @@ def states_time_and_place(sentence: str) -> bool:
             return True
         # "During the X exercises July 7-8 in Y, ...": a date hung on the exercise noun is its own.
         if is_exercise and any(c.ent_type_ == "DATE" and c.dep_ in ("npadvmod", "nmod", "appos")
-                               and not re.fullmatch(r"(?:19|20)\d{2}", c.text) for c in token.children):
+                               and not is_year(c.text) for c in token.children):
             return True
         # "A will join B for training in X as part of Exercise Y": joined for the exercise, then and there.
         verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None) if is_exercise else None

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.language.parse import parse
 from pipeline.language.places import country_of_name, is_country_word
+from pipeline.normalize import is_year
 
 _GENERIC_ACTOR = re.compile(
     r"(?i)^(?:the\s+)?(?:western|foreign|international|regional|local|other|some|many|several|all|its|their)?\s*"
@@ -208,7 +209,7 @@ def _is_place(token: Any, data: dict[str, Any], depth: int = 0) -> bool:
     lemma, lower = token.lemma_.lower(), token.lower_
     if lemma in data["not_place_nouns"] or lower in data["not_place_nouns"] or token.ent_type_ in _TIME_LABELS:
         return False
-    if re.fullmatch(r"(?:19|20)\d\d", token.text) or token.pos_ not in ("NOUN", "PROPN"):
+    if is_year(token.text) or token.pos_ not in ("NOUN", "PROPN"):
         return False
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
         return False  # "in our country", "on its territory": the place seen from someone, no place's name
