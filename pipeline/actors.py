@@ -404,8 +404,7 @@ class ActorRules:
             words = [t for t in doc[title.left_edge.i : title.i + 1] if t.sent.start == token.sent.start]
             while words and (words[0].dep_ in ("det", "punct") or words[0].lower_ in _HONORIFICS):
                 words = words[1:]
-            while len(words) > 1 and _is_rank(words[-1].text) and not all(_is_rank(t.text) for t in words):
-                words = words[:-1]
+            words = _position_before_its_rank(words)
             if words and not all(_is_rank(t.text) for t in words) and len(words) <= 12:
                 last = words[-1]
                 # "the US Ambassador to Tarvia Ana Ruiz": where an envoy is sent is part of the title
@@ -670,19 +669,26 @@ def _is_title_word(word: str) -> bool:
 
 
 def _is_rank(word: str) -> bool:
-    return all(part.lower() in RANK_WORDS or part.lower().rstrip(".") in RANK_WORDS for part in word.split("-") if part)
+    """'General', 'Lt.', 'Colonel-General'; a bare hyphen (spaCy's token inside "Secretary-General") is none."""
+    parts = [part.lower() for part in word.split("-") if part]
+    return bool(parts) and all(part in RANK_WORDS or part.rstrip(".") in RANK_WORDS for part in parts)
 
 
 def _position_before_its_rank(words: list[Any]) -> list[Any]:
     """'District Commander Colonel-General' before a name: the position, without the rank after it
     (GUIDE §3); the words as they are when no position comes before the rank ("Army General")."""
     kept = list(words)
-    while len(kept) > 1 and _is_rank(kept[-1].text):
-        if len(kept) > 2 and kept[-2].text == "-" and kept[-3].whitespace_ == kept[-2].whitespace_ == "" and not (
-            _is_rank(kept[-3].text)
+    while len(kept) > 1:
+        # spaCy splits a hyphenated word ("Colonel-General", "Secretary-General"): the last word is
+        # all the tokens the hyphens join, and it is a rank only if each part is one.
+        first = len(kept) - 1
+        while first >= 2 and kept[first - 1].text == "-" and not (
+            kept[first - 2].whitespace_ or kept[first - 1].whitespace_
         ):
-            break  # "Secretary-General", "Director-General": one title, not a position and its rank
-        kept.pop()
+            first -= 2
+        if first == 0 or not _is_rank("".join(t.text for t in kept[first:])):
+            break
+        del kept[first:]
     has_position = any(_TITLE_RE.fullmatch(t.text) and not _is_rank(t.text) for t in kept)
     return kept if has_position else words
 

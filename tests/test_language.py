@@ -539,3 +539,18 @@ def test_a_body_named_short_has_the_state_its_full_mention_gives() -> None:
     text = ("Officials of the Interior Ministry (MAI) of Moldova met officials of the Interior Ministry (MVS) "
             "of Ukraine. The Interior Ministry said the talks went well.")
     assert ActorRules(text).actor("Interior Ministry").country is None
+
+
+def test_a_hyphenated_rank_is_one_word_and_a_bare_hyphen_is_no_rank() -> None:
+    from pipeline.actors import _is_rank, _position_before_its_rank
+    from pipeline.language.parse import parse
+
+    assert _is_rank("Colonel-General") and not _is_rank("Secretary-General") and not _is_rank("-")
+
+    def position(words: str) -> str:
+        kept = _position_before_its_rank(list(parse(words)))
+        return "".join(t.text_with_ws for t in kept).strip()
+
+    assert position("District Commander Colonel-General") == "District Commander"
+    assert position("Deputy Secretary-General") == "Deputy Secretary-General"
+    assert position("Army General") == "Army General"  # no position before the rank: the words as they are
