@@ -668,6 +668,11 @@ def _is_title_word(word: str) -> bool:
     return lower in TITLE_WORDS or (lower.endswith("s") and lower[:-1] in TITLE_WORDS)
 
 
+def is_title_or_rank(word: str) -> bool:
+    """'Minister', 'Ministers', 'Gen.', 'Colonel-General': a word of a title, never of a name."""
+    return _is_title_word(word.rstrip(".")) or _is_rank(word)
+
+
 def _is_rank(word: str) -> bool:
     """'General', 'Lt.', 'Colonel-General'; a bare hyphen (spaCy's token inside "Secretary-General") is none."""
     parts = [part.lower() for part in word.split("-") if part]

@@ -757,13 +757,13 @@ def _name_closing(subject: Any) -> tuple[int, str] | None:
 def _name_after_title(head: Any) -> tuple[int, str] | None:
     """The person's name that ends a titled phrase: the proper nouns joined to its head as one name,
     back to the first title or rank word ("... of the Army Ivan Petrov" -> "Ivan Petrov")."""
-    from pipeline.actors import RANK_WORDS, TITLE_WORDS, looks_like_person
+    from pipeline.actors import is_title_or_rank, looks_like_person
 
     run = [head]
     for token in reversed(head.doc[: head.i]):
         if token.dep_ != "compound" or token.head.i not in (run[0].i, head.i) or token.pos_ != "PROPN":
             break
-        if token.lower_.rstrip(".") in TITLE_WORDS or token.lower_.rstrip(".") in RANK_WORDS:
+        if is_title_or_rank(token.text):
             break
         run.insert(0, token)
     name = head.doc[run[0].i : head.i + 1].text
