@@ -335,6 +335,8 @@ class ActorRules:
             # A title after the name wins over a rank before it (GUIDE §3: the position, not the rank).
             for child in head.children:
                 if child.dep_ == "appos" and child.i > head.i and not in_brackets(child):
+                    if child.ent_type_ == "PERSON":
+                        continue  # "by Minister A B and Deputy Head C D": the parser's apposition is another person
                     end = _end_before_occasion(child)
                     after = doc[end + 1] if end + 1 < len(doc) else None
                     if after is not None and after.lower_ == "to" and after.head.i in (head.i, child.i) and any(

@@ -554,3 +554,9 @@ def test_a_hyphenated_rank_is_one_word_and_a_bare_hyphen_is_no_rank() -> None:
     assert position("District Commander Colonel-General") == "District Commander"
     assert position("Deputy Secretary-General") == "Deputy Secretary-General"
     assert position("Army General") == "Army General"  # no position before the rank: the words as they are
+
+
+def test_another_titled_person_the_parser_sets_beside_a_name_is_no_title_of_it() -> None:
+    # "A B and C D": the parser may hang the second titled person on the first as an apposition.
+    text = "It was signed on Friday by Minister of Defence Ana Ruiz and EULEX Deputy Head Ivan Petrov."
+    assert ActorRules(text).role("Ana Ruiz") == "Minister of Defence"
