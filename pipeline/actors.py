@@ -103,7 +103,11 @@ _ORG_WORD = (
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 )
 # A name's later words may carry a lowercase particle: "Khaled Bin Attia al-Juhduli".
-_PERSON_RE = re.compile(rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$")
+# Lowercase words that open a surname: "Martinez de Pinillos", "van der Berg".
+_SURNAME_PARTICLES = r"de|da|del|della|di|dos|du|van|von|der|den|ter|la|le"
+_PERSON_RE = re.compile(
+    rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:{_SURNAME_PARTICLES})\s+)?(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$"
+)
 
 
 # The first word of a state's name and its "and", just before a position: "Bosnia and |Herzegovina".
@@ -127,7 +131,9 @@ class ActorRules:
         # Such names run longer ("Khaled Bin Attia"): three words may come before them, two otherwise.
         particle = "-" in surname[:4]
         written = rf"(?i:{re.escape(surname[:1])}){re.escape(surname[1:])}" if particle else re.escape(surname)
-        for match in re.finditer(rf"((?:{_NAME_TOKEN}{_GAP}){{1,{3 if particle else 2}}}){written}\b", self.text):
+        # An initial is a word of the name too: "Joaquin J. Martinez".
+        word = rf"(?:{_NAME_TOKEN}|(?<![\w.])[A-Z]\.)"  # not the end of "H.E."
+        for match in re.finditer(rf"((?:{word}{_GAP}){{1,{3 if particle else 2}}}){written}\b", self.text):
             candidate = match.group(0)
             tokens = candidate.split()
             # "Minister of Defense of Bosnia and Herzegovina Zukan Helez": the end of a state's name.
@@ -146,17 +152,19 @@ class ActorRules:
             if name in as_given and len(candidate) > len(best) and looks_like_person(as_given):
                 best = candidate
         # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
-        after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text)
+        # A surname may open with a lowercase particle: "Joaquin J. Martinez de Pinillos".
+        surname_after = rf"(?P<word>(?:(?:{_SURNAME_PARTICLES}){_GAP})?{_NAME_TOKEN})(?![\w’'])"
+        after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}{surname_after}", self.text)
         # "Mr Tanaka Kenji": after an honorific the whole name follows, in whatever order it is written.
         honorifics = "|".join(re.escape(h.rstrip(".")) for h in _HONORIFICS)
         honored = re.search(
-            rf"(?<![\w’'])(?i:{honorifics})\.?{_GAP}{re.escape(best)}{_GAP}({_NAME_TOKEN})(?![\w’'])", self.text
+            rf"(?<![\w’'])(?i:{honorifics})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])", self.text
         )
         after_honorific = honored is not None and len(best.split()) == 1
         if after_honorific:
             after = honored
         if after and (len(best.split()) >= 2 or after_honorific):
-            word = after.group(1)
+            word = after.group("word")
             if not (word.lower() in TITLE_WORDS or word.lower() in title_endings() or is_country_word(word)
                     or word in _NOT_NAME_CONTINUATIONS) and looks_like_person(f"{best} {word}"):
                 best = f"{best} {word}"
@@ -645,7 +653,7 @@ def person_without_title(phrase: str) -> str:
         return person_without_title(name) if _is_rank(name.split()[0]) and len(name.split()) > 2 else name
     words = phrase.split()
     # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name.
-    while len(words) > 2 and all(
+    while len(words) > 1 and all(
         part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS or part.lower() in RANK_WORDS
         for part in re.split(r"-", words[0]) if part
     ):

@@ -560,3 +560,19 @@ def test_another_titled_person_the_parser_sets_beside_a_name_is_no_title_of_it()
     # "A B and C D": the parser may hang the second titled person on the first as an apposition.
     text = "It was signed on Friday by Minister of Defence Ana Ruiz and EULEX Deputy Head Ivan Petrov."
     assert ActorRules(text).role("Ana Ruiz") == "Minister of Defence"
+
+
+def test_a_rank_or_title_before_a_surname_is_no_part_of_the_name() -> None:
+    assert person_without_title("Admiral Ruiz") == "Ruiz"
+    assert person_without_title("Minister Petrov") == "Petrov"
+    text = "Rear Admiral Ana Ruiz, commander of the Tarvian fleet, arrived. “We are ready,” said Admiral Ruiz."
+    actor = ActorRules(text).actor("Admiral Ruiz")
+    assert (actor.name, actor.role) == ("Ana Ruiz", "commander of the Tarvian fleet")
+
+
+def test_the_full_name_keeps_its_initials_and_surname_particles() -> None:
+    text = "Commodore Tomas J. Varga de Castro, the task group's commander, spoke. Later Varga said the ships sailed."
+    assert ActorRules(text).full_name("Varga") == "Tomas J. Varga de Castro"
+    # The end of an abbreviation ("H.E.") is no initial of the name after it.
+    text = "H.E. Mr Ivan Petrov handed over the keys. Petrov said they were new."
+    assert ActorRules(text).full_name("Petrov") == "Ivan Petrov"
