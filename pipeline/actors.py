@@ -50,6 +50,13 @@ def acronyms() -> dict[str, tuple[str, str | None]]:
     return {name: (kind, country or None) for name, (kind, country) in table.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def ship_prefixes() -> dict[str, tuple[str, str]]:
+    """The prefix a navy or coast guard writes before a ship's name, with the ship's kind and state."""
+    table = tomllib.loads(BODIES.read_text(encoding="utf-8"))["ship_prefixes"]
+    return {prefix: (kind, country) for prefix, (kind, country) in table.items()}
+
+
 _KIND_KEYWORDS: list[tuple[str, str]] = [
     # GUIDE §3: every border guard, border service, coast guard and police body is a security service;
     # military police are armed forces.
@@ -818,6 +825,9 @@ def classify(name: str) -> tuple[str, str | None]:
     body = seat(bare)
     if body:
         return body
+    prefix, _, ship = bare.partition(" ")
+    if prefix in ship_prefixes() and ship[:1].isupper():  # "HMAS Albany": a ship of that state's navy
+        return ship_prefixes()[prefix]
     for acronym, (kind, country) in acronyms().items():
         if re.search(rf"\b{acronym}\b", bare):
             return kind, country or country_in(bare)

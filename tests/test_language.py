@@ -576,3 +576,10 @@ def test_the_full_name_keeps_its_initials_and_surname_particles() -> None:
     # The end of an abbreviation ("H.E.") is no initial of the name after it.
     text = "H.E. Mr Ivan Petrov handed over the keys. Petrov said they were new."
     assert ActorRules(text).full_name("Petrov") == "Ivan Petrov"
+
+
+def test_a_ship_named_with_its_navys_prefix_is_a_unit_of_that_state() -> None:
+    assert classify("HMAS Tarvia Star") == ("military_unit", "AU")
+    assert classify("TCG Vell") == ("military_unit", "TR")
+    assert classify("USCGC Norland") == ("security_service", "US")
+    assert classify("ITS") != ("military_unit", "IT")  # the prefix alone names no ship
