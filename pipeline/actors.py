@@ -506,6 +506,10 @@ class ActorRules:
         if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
             name = named
         name = _state_after_description(name)
+        prefixes = "|".join(map(re.escape, ship_prefixes()))
+        owned_ship = re.search(rf"['’]s\s+((?:{prefixes})\s+[A-Z].*)$", name)
+        if owned_ship:  # "the ADF's HMAS Albany": the prefix says whose ship it is
+            name = owned_ship.group(1)
         kind, country = classify(name)
         if kind == "other" and 2 <= len(name.split()) <= 3 and _PERSON_RE.match(name) and self.role(name):
             # "Chad Godlewski, program chief": a given name that is also a state's is a person's when
@@ -561,7 +565,7 @@ class ActorRules:
                               if (found := body_and_state(m.group(0).strip())) and found[1] == named_as[1]]
                 if longer:
                     name = max(longer, key=len)
-            if kind != "country":
+            if kind != "country" and name.split()[0] not in ship_prefixes():  # a ship's name is whole
                 fuller = self.full_org_name(name)
                 if fuller != name:  # the fuller name may say more: "GOU" -> "Government of the Republic of X"
                     name = fuller

@@ -583,3 +583,7 @@ def test_a_ship_named_with_its_navys_prefix_is_a_unit_of_that_state() -> None:
     assert classify("TCG Vell") == ("military_unit", "TR")
     assert classify("USCGC Norland") == ("security_service", "US")
     assert classify("ITS") != ("military_unit", "IT")  # the prefix alone names no ship
+    # Whose ship it is, the prefix says: an owner's possessive before it is no part of the name.
+    assert ActorRules("The ADF’s HMAS Tarvia Star joined the patrol.").actor("ADF’s HMAS Tarvia Star").name == (
+        "HMAS Tarvia Star"
+    )
