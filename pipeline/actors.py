@@ -57,6 +57,13 @@ def ship_prefixes() -> dict[str, tuple[str, str]]:
     return {prefix: (kind, country) for prefix, (kind, country) in table.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _owned_ship() -> re.Pattern[str]:
+    """"the ADF's HMAS Albany": an owner's possessive before a prefixed ship's name."""
+    prefixes = "|".join(map(re.escape, ship_prefixes()))
+    return re.compile(rf"['’]s\s+((?:{prefixes})\s+[A-Z].*)$")
+
+
 _KIND_KEYWORDS: list[tuple[str, str]] = [
     # GUIDE §3: every border guard, border service, coast guard and police body is a security service;
     # military police are armed forces.
@@ -506,8 +513,7 @@ class ActorRules:
         if named is not None:  # "Chilean Defence Minister General of the Army Ana Ruiz" -> "Ana Ruiz"
             name = named
         name = _state_after_description(name)
-        prefixes = "|".join(map(re.escape, ship_prefixes()))
-        owned_ship = re.search(rf"['’]s\s+((?:{prefixes})\s+[A-Z].*)$", name)
+        owned_ship = _owned_ship().search(name)
         if owned_ship:  # "the ADF's HMAS Albany": the prefix says whose ship it is
             name = owned_ship.group(1)
         kind, country = classify(name)
