@@ -165,3 +165,10 @@ def in_brackets(token: Any) -> bool:
     phrase (its first token) or leaves it just before it; both count."""
     first = token.left_edge
     return first.text == "(" or (first.i > 0 and token.doc[first.i - 1].text == "(")
+
+
+def preposition_objects(token: Any, *prepositions: str) -> list[Any]:
+    """The objects of the prepositions among `prepositions` that hang on `token`: "an agreement
+    with X and Y" -> [X] (the parser hangs Y on X as a conjunct)."""
+    return [o for p in token.children if p.dep_ == "prep" and p.lower_ in prepositions
+            for o in p.children if o.dep_ == "pobj"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person, title_endings
-from pipeline.language.parse import entity_of, in_brackets, parse
+from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
 from pipeline.language.places import country_of_name, is_country_word
 from pipeline.strategies.rules.phrases import ceremony_held, first_place
 
@@ -146,11 +146,10 @@ def _between_parties(noun: Token, deep: bool = False) -> list[Token]:
 def _parties_on_the_noun(noun: Token) -> bool:
     """'the agency's technical agreement with the Ministry': one party owns the document, the other
     is the one it is made with; 'an agreement by their defence ministers': who made it."""
-    owner = any(c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") for c in noun.children)
-    other = any(o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")
-                for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children)
-    made_by = any(o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN") and o.ent_type_ not in ("DATE", "TIME")
-                  for c in noun.children if c.dep_ == "prep" and c.lower_ == "by" for o in c.children)
+    named = ("PROPN", "NOUN")
+    owner = any(c.dep_ == "poss" and c.pos_ in named for c in noun.children)
+    other = any(o.pos_ in named for o in preposition_objects(noun, "with"))
+    made_by = any(o.pos_ in named and o.ent_type_ not in ("DATE", "TIME") for o in preposition_objects(noun, "by"))
     return (owner and other) or made_by
 
 
@@ -434,7 +433,7 @@ def _governments_of(head: Token) -> list[Token]:
     state, GUIDE §10)."""
     if _lemma(head) != "government" or head.tag_ != "NNS":
         return []
-    states = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    states = preposition_objects(head, "of")
     return _coordinated(states[0]) if states else []
 
 

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import entity_of, in_brackets, parse
+from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
 from pipeline.language.places import country_of_name, demonym_country, is_country_word
 from pipeline.normalize import is_year
 from pipeline.text import Span, without_possessive
@@ -793,12 +793,10 @@ def _names_participants(noun: Any, data: dict[str, Any]) -> bool:
     composition = written in data["composition_nouns"] or lemma in data["composition_nouns"] or (
         lemma == "make" and any(c.dep_ == "prt" and c.lower_ == "up" for c in noun.children)
     )
-    linked = [o for p in noun.children if p.dep_ == "prep" and p.lower_ in ("for", "in", "of")
-              for o in p.children if o.dep_ == "pobj"]
+    linked = preposition_objects(noun, "for", "in", "of")
     if composition:
         members = [o for o in linked if o.lemma_.lower() in data["member_nouns"]]
-        linked += [o for m in members for p in m.children if p.dep_ == "prep" and p.lower_ in ("for", "in")
-                   for o in p.children if o.dep_ == "pobj"]
+        linked += [o for m in members for o in preposition_objects(m, "for", "in")]
     return (lemma in data["member_nouns"] or composition) and any(
         o.lemma_.lower() in data["exercise_nouns"] or o.lemma_.lower() in data["series_nouns"] for o in linked
     )
