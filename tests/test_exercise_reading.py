@@ -648,3 +648,49 @@ def test_an_indefinite_exercise_at_the_start_of_a_sentence_is_told_there() -> No
     assert exercise_description(lead) == "multinational naval exercise"
     assert introduces_exercise("An annual rescue drill began in Arica on Monday.")
     assert not introduces_exercise("Analysts said the exercise went well.")
+
+
+def test_what_the_exercise_includes_is_its_scenario_not_who_is_in_it() -> None:
+    assert scenario(
+        "The drills will include joint patrols, the boarding of suspect ships, and rescue operations at sea."
+    ) == ["joint patrols", "boarding of suspect ships", "rescue operations at sea"]
+    assert scenario("Crews from Vell joined the drills, which also involved the use of smoke grenades.") == [
+        "use of smoke grenades",
+    ]
+    assert scenario("An exercise involving toxic chemicals will take place near Port Vell.") == ["toxic chemicals"]
+    assert scenario("Some of the exercise scenarios include countering piracy and fighting oil spills.") == [
+        "countering piracy", "fighting oil spills",
+    ]
+    # Who is in it, counted or named, is no scenario.
+    assert scenario("The exercise will involve 2,000 troops from Tarvia and Norland.") == []
+    assert scenario("The exercise will include 40 vehicles.") == []
+    assert scenario("The minister's visit included talks with the navy.") == []
+
+
+def test_what_was_carried_out_during_the_exercise_is_its_scenario() -> None:
+    assert scenario("During the exercise, the two navies conducted coordinated patrols and joint surveillance.") == [
+        "coordinated patrols", "joint surveillance",
+    ]
+    assert scenario("After the talks, the two navies conducted coordinated patrols.") == []
+
+
+def test_exercises_such_as_list_tasks() -> None:
+    assert scenario(
+        "During the training, the soldiers took part in practical exercises such as fighting at close range "
+        "and evacuating the wounded."
+    ) == ["fighting at close range", "evacuating the wounded"]
+
+
+def test_list_members_with_no_comma_or_and_between_are_one_task() -> None:
+    # The small parser splits "rescue drills" and "mariner skills training" into list members.
+    assert scenario(
+        "During the exercise, the navies conducted coordinated patrols, joint surveillance operations, "
+        "search and rescue drills, and seamanship and mariner skills training."
+    ) == ["coordinated patrols", "joint surveillance operations", "search and rescue drills",
+          "seamanship and mariner skills training"]
+
+
+def test_where_a_task_was_practised_is_no_task() -> None:
+    assert scenario("More than 3,000 sailors practised the defence of the coast in the Gulf of Riga.") == [
+        "defence of the coast",
+    ]

@@ -1096,10 +1096,15 @@ def _reattached_party_preps(exercise: Any, data: dict[str, Any]) -> list[Any]:
     return moved
 
 
+def _own_words(token: Any, span: Any) -> list[int]:
+    """A conjunct's own words: the indices of its subtree without the conjuncts after it."""
+    skipped = {t.i for c in token.children if c.dep_ in ("conj", "cc", "appos") for t in c.subtree}
+    return sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t))
+
+
 def _task(token: Any, span: Any) -> str:
-    """A conjunct's own words: its subtree without the conjuncts after it."""
-    skipped = {t.i for c in token.children if c.dep_ in ("conj", "cc") for t in c.subtree}
-    indices = sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t))
+    """A conjunct's own words as text."""
+    indices = _own_words(token, span)
     text = token.doc[indices[0] : indices[-1] + 1].text if indices else ""
     return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(" ,;:—–-\"“”"))
 
@@ -1119,14 +1124,19 @@ def _tasks(head: Any, span: Any) -> list[str]:
     scenario = patterns()["scenario"]
     frames = scenario["frames"]
     found: list[Any] = []
-    members = [head, *(c for c in head.conjuncts if c.i > head.i)]
+    # "joint patrols, the boarding of ships, and X": the parser may hang a list's member as an apposition.
+    listed = [head, *(c for c in head.conjuncts if c.i > head.i)]
+    listed += [c for m in listed for a in m.children if a.dep_ == "appos" for c in (a, *a.conjuncts) if c.i > head.i]
+    members = sorted({m.i: m for m in listed}.values(), key=lambda t: t.i)
     pairs = _word_pairs(members)
     for member in members:
-        if not _in(span, member) or any(second.i == member.i for second in pairs.values()):
+        if not _in(span, member) or any(first < member.i <= last.i for first, last in pairs.items()):
             continue
         if member.i in pairs:
-            if _in(span, pairs[member.i]):
-                found.append(member.doc[member.i : pairs[member.i].i + 1].text)
+            last = pairs[member.i]
+            if _in(span, last):
+                words = [i for m in (member, last) for i in _own_words(m, span)]
+                found.append(member.doc[min(words) : max(words) + 1].text.strip(" ,;:—–-\"“”"))
             continue
         # "interoperability in fighting X": the task after "in"; an aim alone is no task.
         if member.lemma_.lower() in scenario["aim_nouns"]:
@@ -1137,7 +1147,9 @@ def _tasks(head: Any, span: Any) -> list[str]:
         # "missions to localize X", "the task of protecting X": the task inside the frame.
         if member.lemma_.lower() in frames:
             inner = [c for c in member.children if c.dep_ in ("acl", "relcl")]
-            inner += [o for c in member.children if c.dep_ == "prep" for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            # ... but a frame with a place or time is the task itself: "rescue operations at sea".
+            inner += [o for c in member.children if c.dep_ == "prep" for o in c.children
+                      if o.dep_ == "pcomp" or (o.dep_ == "pobj" and (c.lower_ == "of" or o.tag_ == "VBG"))]
             # "practise missions to localize X": the purpose clause may hang on the verb.
             inner += [c for c in member.head.children
                       if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
@@ -1158,13 +1170,30 @@ def _tasks(head: Any, span: Any) -> list[str]:
 
 
 def _word_pairs(members: list[Any]) -> dict[int, Any]:
-    """"damage control, search and rescue": two bare words joined by "and" are one task, as such
-    pairs are written ("search and rescue", "command and control"). The first word's index -> the second."""
+    """Members of a list that are one task: "damage control, search and rescue": two bare words joined
+    by "and" are one task, as such pairs are written ("search and rescue", "command and control"); and
+    list members with no comma or "and" between them are words of one phrase the parser split
+    ("search and rescue drills", "seamanship and mariner skills training"). The first word's index ->
+    the last member of its task."""
+    def next_to(first: Any, second: Any) -> bool:
+        return bool(second.i == first.i + 1)
+
+    def paired(first: Any, second: Any, after: Any) -> bool:
+        and_between = second.i == first.i + 2 and first.nbor().lower_ == "and"
+        return and_between and _bare(first) and (_bare(second) or (after is not None and next_to(second, after)))
+
     pairs: dict[int, Any] = {}
-    for first, second in itertools.pairwise(members):
-        taken = any(later.i == first.i for later in pairs.values())
-        if not taken and _bare(first) and _bare(second) and second.i == first.i + 2 and first.nbor().lower_ == "and":
-            pairs[first.i] = second
+    start: Any = None
+    joined_by_and = False  # "search and rescue and towing": one pair, then the list goes on
+    for index, (first, second) in enumerate(itertools.pairwise(members)):
+        after = members[index + 2] if index + 2 < len(members) else None
+        by_and = not next_to(first, second) and not joined_by_and and paired(first, second, after)
+        if next_to(first, second) or by_and:
+            start = first if start is None else start
+            pairs[start.i] = second
+            joined_by_and = joined_by_and or by_and
+        else:
+            start, joined_by_and = None, False
     return pairs
 
 
@@ -1195,7 +1224,62 @@ def exercise_scenario(document_text: str, unit: Span) -> list[str]:
             # "built the scenario around repelling a landing and defending a port"
             heads = [o for c in token.head.children if c.dep_ == "prep" and c.lower_ in data["frame_prepositions"]
                      for o in c.children if o.dep_ in ("pobj", "pcomp")]
-        tasks = [task for head in heads for task in _tasks(head, span)]
+        elif token.pos_ == "VERB" and _lists_the_exercise_contents(token, data):
+            # "The drills will include joint patrols and the boarding of ships", "an exercise
+            # involving toxic chemicals": what the exercise is made of, not who is in it.
+            heads = [c for c in token.children if c.dep_ == "dobj" or (c.dep_ == "xcomp" and c.tag_ == "VBG")]
+            heads += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ in ("pobj", "pcomp")]  # "consisted of"
+        elif token.pos_ == "VERB" and _done_during_the_exercise(token, data):
+            # "During the exercise, the two navies conducted coordinated patrols and joint surveillance"
+            heads = [c for c in token.children if c.dep_ == "dobj"]
+        elif token.lower_ == "as" and token.dep_ == "prep" and any(c.lower_ == "such" for c in token.children) and (
+            _is_exercise(token.head, [])
+        ):
+            # "practical exercises such as fighting at close range and evacuating the wounded"
+            heads = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
+        tasks = [task for head in heads if not _names_no_task(head, data) for task in _tasks(head, span)]
         if tasks:
             return tasks
     return []
+
+
+def _exercise_or_content(noun: Any, data: dict[str, Any]) -> bool:
+    """The exercise, a stand-in for it ("it", "the training", "this phase"), or a noun for what it
+    holds ("the exercise scenarios", "the warfare areas"), also as "some of the X"."""
+    if noun.lower_ in data["part_of_words"]:
+        noun = next((o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for o in c.children if o.dep_ == "pobj"), noun)
+    return _is_exercise(noun, []) or noun.lemma_.lower() in data["content_nouns"]
+
+
+def _lists_the_exercise_contents(verb: Any, data: dict[str, Any]) -> bool:
+    """A verb of containing whose subject is the exercise: "the drills included X", "the exercise,
+    which involved X", "an exercise involving X"."""
+    if verb.lemma_.lower() not in data["contents_verbs"]:
+        return False
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.dep_ in ("relcl", "acl") and (not subjects or subjects[0].tag_ in ("WDT", "WP")):
+        return _exercise_or_content(verb.head, data)
+    return any(_exercise_or_content(s, data) for s in subjects)
+
+
+def _done_during_the_exercise(verb: Any, data: dict[str, Any]) -> bool:
+    """A verb of carrying out under "during the exercise": its objects are what the exercise held."""
+    if verb.lemma_.lower() not in data["during_verbs"]:
+        return False
+    return any(_is_exercise(o, []) for c in verb.children if c.dep_ == "prep" and c.lower_ == "during"
+               for o in c.children if o.dep_ == "pobj")
+
+
+def _names_no_task(head: Any, data: dict[str, Any]) -> bool:
+    """Who or where, not what was rehearsed: a named actor or place ("involved troops from A",
+    "practised X in the Gulf of Y"), people, ships or units sent ("involved 2,000 troops"), or
+    someone's taking part ("involved the participation of B")."""
+    exercise = patterns()
+    if head.ent_type_ in (*exercise["actor_labels"], "LOC", "FAC"):
+        return True
+    lemma = head.lemma_.lower()
+    return lemma in exercise["member_nouns"] or lemma in exercise["participation_nouns"] or (
+        lemma in data["count_nouns"] and any(c.dep_ == "nummod" for c in head.children)
+    )
