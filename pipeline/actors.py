@@ -58,6 +58,13 @@ def ship_prefixes() -> dict[str, tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _prefixed_ship() -> re.Pattern[str]:
+    """A prefixed ship's name anywhere in a phrase: "commanding officer of USS Makin Island"."""
+    prefixes = "|".join(map(re.escape, ship_prefixes()))
+    return re.compile(rf"\b({prefixes})\s+[A-Z]")
+
+
+@functools.lru_cache(maxsize=1)
 def _owned_ship() -> re.Pattern[str]:
     """"the ADF's HMAS Albany": an owner's possessive before a prefixed ship's name."""
     prefixes = "|".join(map(re.escape, ship_prefixes()))
@@ -533,6 +540,9 @@ class ActorRules:
             # "Ambassador to Uzbekistan": the state a person is sent to is not theirs.
             own = re.sub(r"\s+to\s+.*$", "", role) if role else None
             country = country or (classify(own)[1] if own else None) or self._state_after(name)
+            if country is None and own and (ship := _prefixed_ship().search(own)):
+                # "commander of EML Sakala": a ship's commander serves the state whose navy writes that prefix.
+                country = ship_prefixes()[ship.group(1)][1]
             if country is None and own:
                 # "PCG spokesman", the text elsewhere "the Philippine Coast Guard (PCG)": the body's state.
                 for acronym in re.findall(r"\b[A-Z]{2,6}\b", own):

@@ -587,3 +587,12 @@ def test_a_ship_named_with_its_navys_prefix_is_a_unit_of_that_state() -> None:
     assert ActorRules("The ADF’s HMAS Tarvia Star joined the patrol.").actor("ADF’s HMAS Tarvia Star").name == (
         "HMAS Tarvia Star"
     )
+
+
+def test_a_ships_commander_serves_the_state_of_the_ships_prefix() -> None:
+    text = "“We trained hard,” said Commander Ana Ruiz, commanding officer of USS Tarvia Star."
+    actor = ActorRules(text).actor("Ana Ruiz")
+    assert (actor.role, actor.country) == ("commanding officer of USS Tarvia Star", "US")
+    # A ship named without a prefix says nothing of its state.
+    text = "“We trained hard,” said Commander Ana Ruiz, commanding officer of the Tarvia Star."
+    assert ActorRules(text).actor("Ana Ruiz").country is None
