@@ -277,3 +277,36 @@ def test_would_in_what_a_past_speech_verb_reports_is_a_pledge() -> None:
     reading = read_sentence("Chile said it would donate two patrol boats to the Peruvian Navy.")
     assert (reading.donor, reading.recipient, reading.status) == ("Chile", "Peruvian Navy", "pledged")
     assert read_sentence("Chile would donate two patrol boats to the Peruvian Navy if asked.").transfers == 0
+
+
+def test_the_programme_that_channels_aid_after_under_through_or_as_part_of() -> None:
+    def program(sentence: str) -> str | None:
+        return read_sentence(sentence).program
+
+    assert program(
+        "Tarvia handed over two boats to Vell under Tarvia's Grant Aid for the Coastal Development Program."
+    ) == "Grant Aid for the Coastal Development Program"
+    assert program(
+        "Seven ambulances were donated to Norland through the Tarvian Civil Protection Mechanism."
+    ) == "Tarvian Civil Protection Mechanism"
+    # "in the frames of", "as part of": the frame noun's "of" names it; its abbreviation is no part of it.
+    assert program(
+        "Norland gave Vell rescue gear in the frames of the Substantial Norland-Vell Package (SNVP)."
+    ) == "Substantial Norland-Vell Package"
+    assert program(
+        "Tarvia gave the Vell police ten jeeps under its programme of Security, Order and Fight against Crime."
+    ) == "Security, Order and Fight against Crime"
+    assert program(
+        "Tarvia delivered ten radios to Vell through the Disarmament Fund funded by the Foreign Office."
+    ) == "Disarmament Fund"
+    # A body, an agreement or a people's aid is no programme.
+    assert program("The US handed over five jeeps to Vell through the Embassy.") is None
+    assert program("Tarvia gave Vell 20 trucks under the memorandum signed in May.") is None
+    assert program("The vehicles were donated to Vell through Japanese aid.") is None
+
+
+def test_a_grant_from_a_state_names_who_paid() -> None:
+    reading = read_sentence(
+        "On Friday the Vell Coast Guard took delivery of six boats bought with a grant of $1.2 million from Tarvia."
+    )
+    assert (reading.donor, reading.recipient) == ("Tarvia", "Vell Coast Guard")

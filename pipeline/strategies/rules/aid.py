@@ -64,6 +64,9 @@ class Lexicon:
     delivered_nouns: frozenset[str]
     ceremony_verbs: frozenset[str]
     program_nouns: frozenset[str]
+    program_frame_prepositions: frozenset[str]
+    program_frame_nouns: frozenset[str]
+    program_heads: frozenset[str]
     contents_verbs: frozenset[str]
     contents_copulas: frozenset[str]
     contents_subjects: frozenset[str]
@@ -100,6 +103,9 @@ def lexicon() -> Lexicon:
         delivered_nouns=frozenset(status["delivered_nouns"]),
         ceremony_verbs=frozenset(status["ceremony_verbs"]),
         program_nouns=frozenset(data["program"]["nouns"]),
+        program_frame_prepositions=frozenset(data["program"]["frame_prepositions"]),
+        program_frame_nouns=frozenset(data["program"]["frame_nouns"]),
+        program_heads=frozenset(data["program"]["nouns"] + data["program"]["named_heads"]),
         contents_verbs=frozenset(data["contents_verbs"]),
         contents_copulas=frozenset(data["contents_copulas"]),
         contents_subjects=frozenset(data["contents_subjects"]),
@@ -716,11 +722,15 @@ def _status(trigger: Token, kind: str) -> tuple[str | None, bool]:
 
 def _program(tokens: list[Token], blanked: set[int]) -> str | None:
     """'through the U.S. State Department's Export Control ... program' -> 'Export Control ... program';
-    'the project, Strengthening ... Potential,' -> the project's name. By the capitalized words next
-    to the programme noun: the parse of long names is too often wrong to follow its arcs."""
+    'the project, Strengthening ... Potential,' -> the project's name. The programme a frame names
+    first ("under Japan's Grant Aid for X Program"), then by the capitalized words next to the
+    programme noun: the parse of long names is too often wrong to follow its arcs."""
     words = lexicon()
     if not tokens:
         return None
+    framed = _program_in_frame(tokens, blanked)
+    if framed:
+        return framed
     doc = tokens[0].doc
     first, last = tokens[0].i, tokens[-1].i
     for token in tokens:
@@ -744,6 +754,74 @@ def _program(tokens: list[Token], blanked: set[int]) -> str | None:
 
 
 _NAME_JOINERS = {"and", "of", "for", "on", "the"}
+
+
+def _program_in_frame(tokens: list[Token], blanked: set[int]) -> str | None:
+    """Aid is channelled "under", "through" or "as part of" its programme: the frame's object when
+    it is a programme by its head noun ("through the EU Civil Protection Mechanism", "as part of the
+    project to support X") or its "of" name ("under its programme of Security and X"). A body
+    ("through the Embassy") or an agreement ("under the memorandum") is no programme."""
+    words = lexicon()
+    inside = {t.i for t in tokens}
+    for prep in tokens:
+        if prep.dep_ != "prep":
+            continue
+        objects = [o for o in prep.children if o.dep_ == "pobj"]
+        # "as part of X", "in the framework of X": the frame noun's "of" object.
+        objects = [inner for o in objects for inner in (
+            [x for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for x in c.children if x.dep_ == "pobj"]
+            if o.lemma_.lower() in words.program_frame_nouns
+            else [o] if prep.lower_ in words.program_frame_prepositions else []
+        )]
+        for head in objects:
+            if head.i > 0 and head.doc[head.i - 1].text == "(":
+                # "the X Package (XP)": the parser may make the abbreviation the head of the name.
+                before = head.doc[head.i - 2] if head.i > 1 else None
+                named = before is not None and before.head == head and before.lemma_.lower() in words.program_heads
+                if named and head.i not in blanked:
+                    return _phrase(head, inside)
+            if head.lemma_.lower() not in words.program_heads or head.i in blanked:
+                continue
+            named = [x for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for x in c.children if x.dep_ == "pobj" and x.is_title]
+            if named and head.lemma_.lower() in words.program_nouns:  # "its programme of Security and X"
+                return _phrase(named[0], inside, listed=True)
+            phrase = _phrase(head, inside)
+            described = any(c.dep_ in ("acl", "relcl") for c in head.children)
+            # A name has a capitalized word that is no state's ("Japanese aid" is no programme).
+            capitalized = [t for t in head.doc[head.left_edge.i : head.i + 1]
+                           if t.is_alpha and (t.is_title or t.is_upper) and t.ent_type_ not in ("NORP", "GPE")]
+            if capitalized or (described and head.lemma_.lower() in words.program_nouns):
+                return phrase
+    return None
+
+
+def _phrase(head: Token, inside: set[int], listed: bool = False) -> str:
+    """A name's words: the head's subtree without its determiner, possessor, a clause after a comma
+    or a final bracketed abbreviation ("Japan's Grant Aid for X Program" -> "Grant Aid for X Program").
+    A `listed` name runs on over commas before capitalized words ("Security, Accountability and X")."""
+    doc = head.doc
+    start = head.left_edge.i
+    for child in head.children:  # a possessor and its words: "the German Foreign Office's"
+        if child.dep_ in ("poss", "det") and child.i < head.i:
+            start = max(start, child.right_edge.i + 1)
+    end = head.right_edge.i
+    clauses = [c.left_edge.i for c in head.children if c.dep_ in ("acl", "relcl") and c.i > head.i]
+    if clauses and not listed:  # "the X Fund funded by the Department of State": the name ends before it
+        end = min(clauses) - 1
+    comma = next((t.i for t in doc[head.i : end + 1] if t.text in (",", ";", "–", "—")
+                  and not (listed and t.i + 1 < len(doc) and doc[t.i + 1].is_title)), None)
+    if comma is not None:
+        end = comma - 1
+    while end > head.i and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    if doc[end].text == ")" and end - 2 > start and doc[end - 2].text == "(":
+        end -= 3  # "Non-Project Grant Assistance (NPGA)": the abbreviation repeats the name
+    elif end - 1 > start and doc[end - 1].text == "(":
+        end -= 2  # ... its closing mark hung elsewhere by the parser
+    start = max(start, min(inside))
+    end = min(end, max(inside))
+    return str(doc[start : end + 1].text).strip(" “”\"")
 
 
 def _is_name_word(token: Token) -> bool:
@@ -851,9 +929,10 @@ def _funder(tokens: list[Token]) -> Token | None:
     for token in tokens:
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in words.funding_nouns and token.head.lower_ == "with":
-            paid_by = _object_of(token, "of")
-            if paid_by is not None and _is_actor(paid_by):
-                return paid_by
+            # "with the support of X"; "bought with a grant of $1.2 million from X": who paid.
+            for paid_by in (_object_of(token, "of"), _object_of(token, "from")):
+                if paid_by is not None and _is_actor(paid_by):
+                    return paid_by
         if lemma in words.funding_participles and token.tag_ == "VBN":
             before = [c for c in token.children if c.i < token.i and c.pos_ == "PROPN"]
             if before and token.doc[token.i - 1].text == "-":
