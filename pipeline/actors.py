@@ -750,6 +750,12 @@ def _end_before_occasion(head: Any) -> int:
     for token in head.subtree:
         if token.i > head.i and token.dep_ in ("acl", "relcl") and token.pos_ in ("VERB", "AUX"):
             end = min(end, token.left_edge.i - 1)
+        # "commanding officer of USS X, one of the ships in the drill": an apposition that describes
+        # what the title names is no part of the title.
+        if token.i > head.i and token.dep_ == "appos" and token.pos_ in ("NUM", "NOUN", "PRON") and (
+            token.left_edge.i > 0 and token.doc[token.left_edge.i - 1].text == ","
+        ):
+            end = min(end, token.left_edge.i - 2)
     return end
 
 

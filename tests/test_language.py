@@ -596,3 +596,13 @@ def test_a_ships_commander_serves_the_state_of_the_ships_prefix() -> None:
     # A ship named without a prefix says nothing of its state.
     text = "“We trained hard,” said Commander Ana Ruiz, commanding officer of the Tarvia Star."
     assert ActorRules(text).actor("Ana Ruiz").country is None
+
+
+def test_an_apposition_describing_what_the_title_names_is_no_part_of_the_title() -> None:
+    text = (
+        "“We trained hard,” said Capt. Tomas Varga, commanding officer of USS Tarvia Star, "
+        "one of the ships taking part in the exercise."
+    )
+    assert ActorRules(text).actor("Tomas Varga").role == "commanding officer of USS Tarvia Star"
+    text = "“We trained hard,” said Tomas Varga, head of the Vell office, the agency that runs the port."
+    assert ActorRules(text).actor("Tomas Varga").role == "head of the Vell office"
