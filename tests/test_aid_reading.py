@@ -310,3 +310,20 @@ def test_a_grant_from_a_state_names_who_paid() -> None:
         "On Friday the Vell Coast Guard took delivery of six boats bought with a grant of $1.2 million from Tarvia."
     )
     assert (reading.donor, reading.recipient) == ("Tarvia", "Vell Coast Guard")
+
+
+def test_a_ceremony_that_hands_over_nothing_named_is_the_place_of_the_delivery_told() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    text = (
+        "Tarvia handed over 21 vehicles to the Vell army on Monday. "
+        "A handover ceremony was held at the Norland barracks in Vell, where the minister said that "
+        "Tarvia is helping with a key task."
+    )
+    start = text.index("A handover")
+    unit = Span(start, len(text), text[start:])
+    overrides = read(text, unit, unit.text, {}).overrides
+    assert overrides["location"] == "the Norland barracks in Vell"
+    # Who speaks at the ceremony gives and receives nothing new: the place joins the delivery told.
+    assert (overrides["donor"], overrides["recipient"], overrides["status"]) == (None, None, None)

@@ -74,6 +74,11 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     )
     if donor.get("name") and recipient.get("name") and _bare(donor["name"]) == _bare(recipient["name"]):
         overrides["recipient"] = None
+    if held_at and not reading.items:
+        # "A handover ceremony was held at the X barracks, where the minister said the US is helping
+        # ...": a ceremony that hands over nothing named is the one of the delivery just told; who
+        # speaks there gives and receives nothing new.
+        overrides.update(donor=None, recipient=None, items=None, value=None, status=None)
     if reading.named_from is not None:  # "to the coast guard", named in full before the sentence
         return Reading(overrides, Span(reading.named_from, unit.end, document_text[reading.named_from : unit.end]))
     return Reading(overrides)
