@@ -694,3 +694,9 @@ def test_where_a_task_was_practised_is_no_task() -> None:
     assert scenario("More than 3,000 sailors practised the defence of the coast in the Gulf of Riga.") == [
         "defence of the coast",
     ]
+
+
+def test_a_time_or_the_exercises_counted_parts_are_no_task() -> None:
+    assert scenario("The troops practised search and rescue for months.") == ["search and rescue"]
+    assert scenario("The exercise will include three distinct phases.") == []
+    assert scenario("The exercise will include live firing, in 2031 and 2032.") == ["live firing"]

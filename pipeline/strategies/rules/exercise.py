@@ -1163,10 +1163,21 @@ def _tasks(head: Any, span: Any) -> list[str]:
         task = _task(member, span) if not further else _without(member, further, span)
         if member.pos_ == "PRON" or member.tag_ in ("WDT", "WP"):
             continue  # "in which ...": a pronoun is no task
+        if _when_or_how_many(member):
+            continue
         if task and len(task.split()) <= 14:
             found.append(task)
         found.extend(t for t in (_task(c, span) for c in further) if t and len(t.split()) <= 14)
     return found
+
+
+def _when_or_how_many(member: Any) -> bool:
+    """A time, a number or the exercise's own parts counted ("in 2012", "for months", "in three
+    distinct phases") says when or how it ran, not what it rehearsed."""
+    if member.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY") or member.like_num:
+        return True
+    counted = any(c.dep_ == "nummod" for c in member.children)
+    return counted and member.lemma_.lower() in patterns()["exercise_stand_ins"]
 
 
 def _word_pairs(members: list[Any]) -> dict[int, Any]:
