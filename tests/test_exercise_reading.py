@@ -700,3 +700,9 @@ def test_a_time_or_the_exercises_counted_parts_are_no_task() -> None:
     assert scenario("The troops practised search and rescue for months.") == ["search and rescue"]
     assert scenario("The exercise will include three distinct phases.") == []
     assert scenario("The exercise will include live firing, in 2031 and 2032.") == ["live firing"]
+
+
+def test_a_sentence_that_tells_what_was_rehearsed_speaks_of_the_exercise() -> None:
+    assert refers_to_exercise("The marines practised boarding a hijacked ferry and freeing its crew.")
+    assert refers_to_exercise("Crews simulated a fire in the engine room.")
+    assert not refers_to_exercise("The marines returned to their base on Friday.")

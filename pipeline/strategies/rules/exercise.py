@@ -288,6 +288,9 @@ def refers_to_exercise(sentence: str) -> bool:
     if any(token.pos_ == "NOUN" and token.lemma_.lower() in data["referring_nouns"]
            and any(c.dep_ == "det" and c.lower_ == "this" for c in token.children) for token in doc):
         return True
+    # "The troops practised boarding a ship": what was rehearsed, told after the exercise.
+    if any(t.pos_ == "VERB" and t.lemma_.lower() in data["scenario"]["rehearsal_verbs"] for t in doc):
+        return True
     # "last year's exercise", "the previous edition": another exercise of the series.
     return any(
         token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns)
