@@ -43,7 +43,16 @@ PAIRED_MARKS = (("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ("
 _TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "with", "for", "in", "on", "to", "a", "an", "at", "by", "from"})
 
 
-def find_quotations(text: str) -> list[Quotation]:
+def is_partial(quotation: Quotation, text: str) -> bool:
+    """A few words quoted inside the writer's own sentence ("praised Albania for making “significant
+    progress”"): shorter than a quotation, begun in lower case, so no name or title."""
+    words = quotation.words(text).split()
+    return 2 <= len(words) < MIN_QUOTE_WORDS and words[0][:1].islower()
+
+
+def find_quotations(text: str, partial: bool = False) -> list[Quotation]:
+    """The quotations of a text; with `partial`, also the few words quoted inside a sentence
+    (`is_partial`), which are a speaker's only when the sentence says who said them."""
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
     found += _straight_quotations(text) + _straight_single_quotations(text)
     found.sort(key=lambda q: (q.start, -q.end))
@@ -62,7 +71,7 @@ def find_quotations(text: str) -> list[Quotation]:
         # X") is a quotation; a name or term in marks carries no such stop.
         inside = text[quotation.start + 1 : quotation.end - 1].rstrip()
         said = len(words) >= 2 and inside[-1:] in (",", ".", "!", "?") and words[0][0].isupper()
-        if (len(words) >= MIN_QUOTE_WORDS or said) and not is_title:
+        if ((len(words) >= MIN_QUOTE_WORDS or said) and not is_title) or (partial and is_partial(quotation, text)):
             result.append(quotation)
     return result
 

@@ -606,3 +606,10 @@ def test_he_is_the_person_whose_name_closes_a_long_title() -> None:
     )
     second = find_quotations(text)[1]
     assert attribute(text, second).speaker == "Ivan Petrov"
+
+
+def test_a_few_words_quoted_in_a_sentence_are_found_only_when_asked_for() -> None:
+    text = "The minister said Vell had made “significant progress” before “Sea Breeze” began."
+    assert _words(text) == []
+    partial = [q.words(text) for q in find_quotations(text, partial=True)]
+    assert partial == ["significant progress"]  # a name in marks is still no quotation

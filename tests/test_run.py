@@ -538,3 +538,19 @@ def test_an_attribution_after_a_dash_grounds_the_speaker_and_cue(tmp_path: Path,
         tmp_path, make_fake,
     ))
     assert (quote["speaker"]["name"], quote["cue"]) == ("Ana Ruiz", "said")
+
+
+def test_a_few_quoted_words_are_a_quote_only_when_a_speech_verb_gives_them_to_someone(
+    tmp_path: Path, strict_fake: Any
+) -> None:
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    (folder / "talks.txt").write_text(
+        "Foreign Minister Ana Ruiz said Vell had made “significant progress” in the talks.\n\n"
+        "The so-called “green corridor” stays closed to trucks.\n",
+        encoding="utf-8",
+    )
+    # No model call: the speaker of the few words is read by rule, and words nobody says are skipped.
+    run_extraction(folder, tmp_path / "run", _settings(), backend=strict_fake)
+    quote = _only(_records(tmp_path / "run")["quote"])
+    assert (quote["text"], quote["speaker"]["name"], quote["cue"]) == ("significant progress", "Ana Ruiz", "said")

@@ -22,6 +22,7 @@ from pipeline.quotes import (
     attribution_context,
     cited_source,
     find_quotations,
+    is_partial,
     mask_citations,
     shorten_quotation,
 )
@@ -196,7 +197,7 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
     only when the wording around a quotation does not name one."""
     text = document.text
     budget = text_budget(backend, prompt)
-    for quotation in find_quotations(text):
+    for quotation in find_quotations(text, partial=True):
         context = attribution_context(text, quotation)
         try:
             attribution = attribute(text, quotation)
@@ -205,6 +206,8 @@ def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterato
             continue
         if attribution.reported_only:
             continue  # words an outlet reports with no one named as saying them: not a Quote (GUIDE §1)
+        if is_partial(quotation, text) and not (attribution.speaker and attribution.cue):
+            continue  # a few words in marks that no speech verb gives to anyone: a term, not a quotation
         fields: dict[str, Any] = {}
         if attribution.speaker is None:
             asked = shorten_quotation(context, text, quotation)
