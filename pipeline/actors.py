@@ -273,7 +273,9 @@ class ActorRules:
             role = self.role(name) or ""
             same_country = country is None or country in (classify(role)[1], country_in(role))
             posts = [title, *same_post().get(title.lower(), [])]
-            if any(post in role.lower() for post in posts) and same_country:
+            # "Colonel-General Ivan Petrov", later "the Russian general said": a rank is a title too.
+            ranked = re.search(rf"(?i:\b{re.escape(title)})\.?\s+{re.escape(name)}", self.text) is not None
+            if (ranked or any(post in role.lower() for post in posts)) and same_country:
                 found.add(self.full_name(name))
         if len(found) == 1:
             return found.pop()

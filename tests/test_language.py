@@ -606,3 +606,11 @@ def test_an_apposition_describing_what_the_title_names_is_no_part_of_the_title()
     assert ActorRules(text).actor("Tomas Varga").role == "commanding officer of USS Tarvia Star"
     text = "“We trained hard,” said Tomas Varga, head of the Vell office, the agency that runs the port."
     assert ActorRules(text).actor("Tomas Varga").role == "head of the Vell office"
+
+
+def test_a_rank_before_the_name_lets_a_later_the_general_refer_back() -> None:
+    text = (
+        "“The boats are new,” Tarvia’s Northern District Commander Colonel-General Ivan Petrov said at the "
+        "ceremony. “They will serve Vell well,” the general said."
+    )
+    assert ActorRules(text).person_titled("the general", at=text.find("the general")) == "Ivan Petrov"
