@@ -44,7 +44,7 @@ _TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "with", "for", "in", "on", "
 
 
 def is_partial(quotation: Quotation, text: str) -> bool:
-    """A few words quoted inside the writer's own sentence ("praised Albania for making “significant
+    """A few words quoted inside the writer's own sentence ("said Vell had made “significant
     progress”"): shorter than a quotation, begun in lower case, so no name or title."""
     words = quotation.words(text).split()
     return 2 <= len(words) < MIN_QUOTE_WORDS and words[0][:1].islower()

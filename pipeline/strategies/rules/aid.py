@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.parse import load_pipeline, parse, pipeline_name
+from pipeline.language.parse import load_pipeline, parse, pipeline_name, preposition_objects
 from pipeline.language.places import country_of_name
 from pipeline.normalize import find_money, parse_count
 from pipeline.quotes import speech_lemmas
@@ -758,9 +758,10 @@ _NAME_JOINERS = {"and", "of", "for", "on", "the"}
 
 def _program_in_frame(tokens: list[Token], blanked: set[int]) -> str | None:
     """Aid is channelled "under", "through" or "as part of" its programme: the frame's object when
-    it is a programme by its head noun ("through the EU Civil Protection Mechanism", "as part of the
-    project to support X") or its "of" name ("under its programme of Security and X"). A body
-    ("through the Embassy") or an agreement ("under the memorandum") is no programme."""
+    it is a programme by its head noun, named ("through the EU Civil Protection Mechanism") or
+    described by a clause the parser hangs on it ("under the project providing advisory services"),
+    or by its "of" name ("under its programme of Security and X"). A body ("through the Embassy")
+    or an agreement ("under the memorandum") is no programme."""
     words = lexicon()
     inside = {t.i for t in tokens}
     for prep in tokens:
@@ -769,21 +770,21 @@ def _program_in_frame(tokens: list[Token], blanked: set[int]) -> str | None:
         objects = [o for o in prep.children if o.dep_ == "pobj"]
         # "as part of X", "in the framework of X": the frame noun's "of" object.
         objects = [inner for o in objects for inner in (
-            [x for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for x in c.children if x.dep_ == "pobj"]
-            if o.lemma_.lower() in words.program_frame_nouns
+            preposition_objects(o, "of") if o.lemma_.lower() in words.program_frame_nouns
             else [o] if prep.lower_ in words.program_frame_prepositions else []
         )]
         for head in objects:
             if head.i > 0 and head.doc[head.i - 1].text == "(":
                 # "the X Package (XP)": the parser may make the abbreviation the head of the name.
                 before = head.doc[head.i - 2] if head.i > 1 else None
-                named = before is not None and before.head == head and before.lemma_.lower() in words.program_heads
-                if named and head.i not in blanked:
+                abbreviated = before is not None and before.head == head and (
+                    before.lemma_.lower() in words.program_heads
+                )
+                if abbreviated and head.i not in blanked:
                     return _phrase(head, inside)
             if head.lemma_.lower() not in words.program_heads or head.i in blanked:
                 continue
-            named = [x for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for x in c.children if x.dep_ == "pobj" and x.is_title]
+            named = [x for x in preposition_objects(head, "of") if x.is_title]
             if named and head.lemma_.lower() in words.program_nouns:  # "its programme of Security and X"
                 return _phrase(named[0], inside, listed=True)
             phrase = _phrase(head, inside)

@@ -1242,8 +1242,7 @@ def exercise_scenario(document_text: str, unit: Span) -> list[str]:
             # "The drills will include joint patrols and the boarding of ships", "an exercise
             # involving toxic chemicals": what the exercise is made of, not who is in it.
             heads = [c for c in token.children if c.dep_ == "dobj" or (c.dep_ == "xcomp" and c.tag_ == "VBG")]
-            heads += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                      for o in c.children if o.dep_ in ("pobj", "pcomp")]  # "consisted of"
+            heads += preposition_objects(token, "of")  # "consisted of"
         elif token.pos_ == "VERB" and _done_during_the_exercise(token, data):
             # "During the exercise, the two navies conducted coordinated patrols and joint surveillance"
             heads = [c for c in token.children if c.dep_ == "dobj"]
@@ -1262,8 +1261,7 @@ def _exercise_or_content(noun: Any, data: dict[str, Any]) -> bool:
     """The exercise, a stand-in for it ("it", "the training", "this phase"), or a noun for what it
     holds ("the exercise scenarios", "the warfare areas"), also as "some of the X"."""
     if noun.lower_ in data["part_of_words"]:
-        noun = next((o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for o in c.children if o.dep_ == "pobj"), noun)
+        noun = next(iter(preposition_objects(noun, "of")), noun)
     return _is_exercise(noun, []) or noun.lemma_.lower() in data["content_nouns"]
 
 
@@ -1282,18 +1280,17 @@ def _done_during_the_exercise(verb: Any, data: dict[str, Any]) -> bool:
     """A verb of carrying out under "during the exercise": its objects are what the exercise held."""
     if verb.lemma_.lower() not in data["during_verbs"]:
         return False
-    return any(_is_exercise(o, []) for c in verb.children if c.dep_ == "prep" and c.lower_ == "during"
-               for o in c.children if o.dep_ == "pobj")
+    return any(_is_exercise(o, []) for o in preposition_objects(verb, "during"))
 
 
 def _names_no_task(head: Any, data: dict[str, Any]) -> bool:
     """Who or where, not what was rehearsed: a named actor or place ("involved troops from A",
     "practised X in the Gulf of Y"), people, ships or units sent ("involved 2,000 troops"), or
     someone's taking part ("involved the participation of B")."""
-    exercise = patterns()
-    if head.ent_type_ in (*exercise["actor_labels"], "LOC", "FAC"):
+    lexicon = patterns()
+    if head.ent_type_ in (*lexicon["actor_labels"], "LOC", "FAC"):
         return True
     lemma = head.lemma_.lower()
-    return lemma in exercise["member_nouns"] or lemma in exercise["participation_nouns"] or (
+    return lemma in lexicon["member_nouns"] or lemma in lexicon["participation_nouns"] or (
         lemma in data["count_nouns"] and any(c.dep_ == "nummod" for c in head.children)
     )
