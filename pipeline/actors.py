@@ -57,18 +57,20 @@ def ship_prefixes() -> dict[str, tuple[str, str]]:
     return {prefix: (kind, country) for prefix, (kind, country) in table.items()}
 
 
+def _ship_prefix_alternatives() -> str:
+    return "|".join(map(re.escape, ship_prefixes()))
+
+
 @functools.lru_cache(maxsize=1)
 def _prefixed_ship() -> re.Pattern[str]:
     """A prefixed ship's name anywhere in a phrase: "commanding officer of USS Makin Island"."""
-    prefixes = "|".join(map(re.escape, ship_prefixes()))
-    return re.compile(rf"\b({prefixes})\s+[A-Z]")
+    return re.compile(rf"\b({_ship_prefix_alternatives()})\s+[A-Z]")
 
 
 @functools.lru_cache(maxsize=1)
 def _owned_ship() -> re.Pattern[str]:
     """"the ADF's HMAS Albany": an owner's possessive before a prefixed ship's name."""
-    prefixes = "|".join(map(re.escape, ship_prefixes()))
-    return re.compile(rf"['’]s\s+((?:{prefixes})\s+[A-Z].*)$")
+    return re.compile(rf"['’]s\s+((?:{_ship_prefix_alternatives()})\s+[A-Z].*)$")
 
 
 _KIND_KEYWORDS: list[tuple[str, str]] = [

@@ -1105,11 +1105,19 @@ def _own_words(token: Any, span: Any) -> list[int]:
     return sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t))
 
 
+# Marks and dashes that edge a task's words in a list, never part of it.
+_TASK_EDGES = " ,;:—–-\"“”"
+
+
+def _task_text(doc: Any, indices: list[int]) -> str:
+    """The words at `indices` (first to last) as a task: without edging marks or a leading article."""
+    text = doc[indices[0] : indices[-1] + 1].text if indices else ""
+    return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(_TASK_EDGES))
+
+
 def _task(token: Any, span: Any) -> str:
     """A conjunct's own words as text."""
-    indices = _own_words(token, span)
-    text = token.doc[indices[0] : indices[-1] + 1].text if indices else ""
-    return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(" ,;:—–-\"“”"))
+    return _task_text(token.doc, _own_words(token, span))
 
 
 def _without(token: Any, conjuncts: list[Any], span: Any) -> str:
@@ -1117,9 +1125,7 @@ def _without(token: Any, conjuncts: list[Any], span: Any) -> str:
     skipped = {t.i for c in conjuncts for t in c.subtree}
     skipped |= {t.i for c in conjuncts for t in c.head.children if t.dep_ in ("cc", "punct")}
     skipped |= {t.i for c in token.children if c.dep_ in ("conj", "cc") for t in c.subtree}
-    indices = sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t))
-    text = token.doc[indices[0] : indices[-1] + 1].text if indices else ""
-    return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(" ,;:—–-\"“”"))
+    return _task_text(token.doc, sorted(t.i for t in token.subtree if t.i not in skipped and _in(span, t)))
 
 
 def _tasks(head: Any, span: Any) -> list[str]:
@@ -1139,7 +1145,7 @@ def _tasks(head: Any, span: Any) -> list[str]:
             last = pairs[member.i]
             if _in(span, last):
                 words = [i for m in (member, last) for i in _own_words(m, span)]
-                found.append(member.doc[min(words) : max(words) + 1].text.strip(" ,;:—–-\"“”"))
+                found.append(member.doc[min(words) : max(words) + 1].text.strip(_TASK_EDGES))
             continue
         # "interoperability in fighting X": the task after "in"; an aim alone is no task.
         if member.lemma_.lower() in scenario["aim_nouns"]:
