@@ -262,7 +262,8 @@ class ActorRules:
         minister" after three ministers are named) and the place `at` where the title stands, the
         one named last before it: news refers back to whom it has just spoken of."""
         words = description.lower().split()
-        title = next((w for w in reversed(words) if _TITLE_RE.fullmatch(w)), None)
+        # "the top diplomat": a word the same-post table lists stands for the titles it names.
+        title = next((w for w in reversed(words) if _TITLE_RE.fullmatch(w) or w in same_post()), None)
         if title is None:
             return None
         country = country_in(description)

@@ -460,6 +460,17 @@ def test_an_envoy_is_the_ambassador_the_text_names() -> None:
     assert attribute(text, _only(text)).speaker == "Mark Hale"
 
 
+def test_the_top_diplomat_who_introduces_a_paragraph_is_the_ambassador_the_text_names() -> None:
+    # "diplomat" is no title word of its own; the same-post table says it stands for an ambassador.
+    text = (
+        "US Ambassador Mark Hale handed over 40 radios to the border troops of Peru on Tuesday.\n\n"
+        "Later, the top diplomat pointed out the aims of the programme:\n"
+        "“We are most concerned about smuggling across the mountain passes.”"
+    )
+    found = attribute(text, _only(text))
+    assert (found.speaker, found.cue and found.cue.text) == ("Mark Hale", "pointed out")
+
+
 def test_a_dash_after_the_closing_mark_goes_on_to_the_speaker() -> None:
     # The splitter ends the sentence at the closing mark; the piece after it opens with a dash.
     text = (
