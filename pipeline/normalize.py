@@ -208,7 +208,7 @@ _MONEY_RES = [
         rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<sym>{_ISO_CODES})\s?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\b",
     ),
     re.compile(
-        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\s*(?:U\.S\.\s+)?"
+        rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<num>{_NUMBER})\s*(?P<scale>{_SCALE_RE})?\s*(?:U\.?S\.?\s+)?"
         rf"(?P<word>{_CURRENCY_WORD_RE})s?\b",
         re.IGNORECASE,
     ),

@@ -140,6 +140,19 @@ def test_a_recipient_that_is_the_donor_again_is_dropped() -> None:
     assert overrides.get("recipient", model["recipient"]) is None
 
 
+def test_a_value_is_money_the_sentence_states_never_a_count() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    sentence = "Tarvia handed over 40 radios to the Vell border guards."
+    model = {"donor": {"name": "Tarvia"}, "value": "40"}
+    assert read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides["value"] is None
+    sentence = "Tarvia handed over 40 radios worth about 700 thousand US dollars to the Vell border guards."
+    model = {"donor": {"name": "Tarvia"}, "value": "40"}
+    found = read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides["value"]
+    assert found == "about 700 thousand US dollars"
+
+
 def test_training_done_together_and_tasks_are_not_given() -> None:
     joint = (
         "Within its planned activities, the Chilean Navy conducts joint training and exercises at every "

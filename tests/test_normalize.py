@@ -95,6 +95,8 @@ def test_a_date_range_never_ends_before_it_starts() -> None:
         ("$1,250,000", 1_250_000, "USD", False),
         ("nearly 40 million lari", 40_000_000, "GEL", True),
         ("US$2.5bn", 2_500_000_000, "USD", False),
+        ("about 700 thousand US dollars", 700_000, "USD", True),
+        ("3 million U.S. dollars", 3_000_000, "USD", False),
     ],
 )
 def test_normalize_money(text: str, amount: float, currency: str, approximate: bool) -> None:

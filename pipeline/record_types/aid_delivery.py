@@ -38,9 +38,10 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     model_recipient = (fields.get("recipient") or {}).get("name")
     if model_recipient and not is_specific_actor(model_recipient):
         overrides["recipient"] = None  # "25" read off "25 all-terrain vehicles" is no one
+    # The value is the money the sentence states; a number the model took for it ("40" of "40
+    # radios") is no value.
     money = find_money(sentence)
-    if money:
-        overrides["value"] = money[0].text
+    overrides["value"] = money[0].text if money else None
     # "provides Moldova 5.5 million euros": an amount is the value, never an item.
     model_items = fields.get("items") or []
     paid = [i for i in model_items if isinstance(i, dict) and _is_amount(i)]
