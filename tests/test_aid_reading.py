@@ -340,3 +340,28 @@ def test_a_ceremony_that_hands_over_nothing_named_is_the_place_of_the_delivery_t
     assert overrides["location"] == "the Norland barracks in Vell"
     # Who speaks at the ceremony gives and receives nothing new: the place joins the delivery told.
     assert (overrides["donor"], overrides["recipient"], overrides["status"]) == (None, None, None)
+
+
+def test_who_comes_to_hand_over_is_the_giver_but_an_event_is_not() -> None:
+    reading = read_sentence(
+        "The Japanese ambassador came to the border post on Tuesday to hand over 40 radios to the Kyrgyz border guards."
+    )
+    assert (reading.donor, reading.recipient) == ("Japanese ambassador", "Kyrgyz border guards")
+    assert reading.items == [("radios", 40)]
+    reading = read_sentence(
+        "A ceremony took place in Osh to deliver three patrol boats from the United States to the navy of Kyrgyzstan."
+    )
+    assert (reading.donor, reading.recipient) == ("United States", "navy of Kyrgyzstan")
+
+
+def test_transmitted_and_furnished_are_handovers() -> None:
+    reading = read_sentence("Japan transmitted 40 radios and two trucks to the Kyrgyz border guards.")
+    assert (reading.donor, reading.recipient) == ("Japan", "Kyrgyz border guards")
+    assert reading.items == [("radios", 40), ("trucks", 2)]
+    reading = read_sentence("Japan furnished the Kyrgyz border guards with 40 radios.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Kyrgyz border guards", [("radios", 40)])
+
+
+def test_a_receiver_supplied_with_goods_in_the_passive() -> None:
+    reading = read_sentence("The Kyrgyz border guards were supplied with 40 radios last week.")
+    assert (reading.recipient, reading.items) == ("Kyrgyz border guards", [("radios", 40)])

@@ -250,6 +250,11 @@ def _subject(verb: Token) -> Token | None:
         if (token.dep_ in ("xcomp", "conj") or participle) and token.head.pos_ in ("VERB", "AUX"):
             token = token.head
             continue
+        if token.dep_ == "advcl" and _children(token, "aux", words=("to",)) and token.head.pos_ == "VERB":
+            # "The ambassador came to Osh to hand over radios": who came is who hands over. An event
+            # ("a ceremony took place to deliver ...") or a passive's subject is no giver.
+            active = [s for s in _children(token.head, "nsubj") if _is_actor(s)]
+            return active[0] if active else None
         return None
     return None
 
@@ -311,8 +316,11 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         if _is_passive(verb):
             transfer.donor = _object_of(verb, "by") or _object_of(verb, "from")
             subject = _children(verb, "nsubjpass")
+            with_object = _object_of(verb, "with")
             if objects and subject:  # "the guards were given radios"
                 recipient, goods = subject[0], objects
+            elif subject and with_object is not None and _is_actor(subject[0]):
+                recipient, goods = subject[0], [with_object]  # "the guards were supplied with radios"
             elif subject:
                 goods = subject
             elif verb.dep_ == "acl":  # "12 motorboats donated by Finland"
