@@ -106,6 +106,7 @@ RANK_WORDS = (
     "admiral", "colonel", "general", "lieutenant", "major", "captain", "brigadier", "commodore", "sergeant",
     "gen", "gen.", "adm", "adm.", "brig", "brig.", "col", "col.", "lt", "lt.", "maj", "maj.", "capt", "capt.",
     "cmdr", "cmdr.", "sgt", "sgt.", "rear", "vice",
+    "marshal", "corporal", "spc", "spc.", "pfc", "pfc.", "cpl", "cpl.", "pvt", "pvt.", "cpt", "cpt.", "cdre", "cdre.",
     # The naval ranks of the former Soviet navies: "Captain 1st Rank", "Captain 3rd Rank".
     "1st", "2nd", "3rd", "rank",
 )
@@ -697,7 +698,7 @@ def person_without_title(phrase: str) -> str:
 _NOT_NAME_CONTINUATIONS = {
     "On", "In", "At", "The", "This", "But", "And", "As", *_WEEKDAYS, *(m for m in calendar.month_name if m),
 }
-_HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
+_HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "excellency"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
@@ -713,6 +714,11 @@ def _is_title_word(word: str) -> bool:
 def is_title_or_rank(word: str) -> bool:
     """'Minister', 'Ministers', 'Gen.', 'Colonel-General': a word of a title, never of a name."""
     return _is_title_word(word.rstrip(".")) or _is_rank(word)
+
+
+def is_honorific(word: str) -> bool:
+    """'Mr.', 'Dr', 'H.E.', 'Excellency': a form of address before a name."""
+    return word.lower() in _HONORIFICS
 
 
 def _is_rank(word: str) -> bool:

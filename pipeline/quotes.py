@@ -548,6 +548,14 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     entity = entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
         return str(entity.text)
+    from pipeline.actors import is_honorific, is_title_or_rank  # actors needs no parse; imported here (layers)
+
+    if is_title_or_rank(token.text) or is_honorific(token.text):
+        # "said Navy Capt. John Miller", "said His Excellency John Miller": the parser may leave the
+        # name after a rank or a form of address out of the subject; the person named next speaks.
+        following = next((e for e in doc.ents if e.label_ == "PERSON" and e.start == token.i + 1), None)
+        if following is not None:
+            return str(following.text)
     # "Commander Colonel-General Alexander Lapin", "Recall, CSTO Secretary-General X": a person in the phrase.
     phrase = [t for t in token.subtree if t.i <= token.i and not quotation.start <= t.idx < quotation.end]
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in phrase)]

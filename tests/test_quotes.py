@@ -471,6 +471,14 @@ def test_the_top_diplomat_who_introduces_a_paragraph_is_the_ambassador_the_text_
     assert (found.speaker, found.cue and found.cue.text) == ("Mark Hale", "pointed out")
 
 
+def test_the_person_named_after_a_rank_or_a_form_of_address_speaks() -> None:
+    # Ranks of enlisted soldiers ("Spc.", "Pfc."), a service before a rank ("Navy Capt."), an air
+    # force rank ("Air Marshal") and a form of address ("His Excellency") stand before the name.
+    for title in ("Spc.", "Pfc.", "Navy Capt.", "Air Marshal", "His Excellency"):
+        text = f"“The drill went well,” said {title} John Miller, who led the company."
+        assert attribute(text, _only(text)).speaker == "John Miller", title
+
+
 def test_a_dash_after_the_closing_mark_goes_on_to_the_speaker() -> None:
     # The splitter ends the sentence at the closing mark; the piece after it opens with a dash.
     text = (
