@@ -706,3 +706,8 @@ def test_a_sentence_that_tells_what_was_rehearsed_speaks_of_the_exercise() -> No
     assert refers_to_exercise("The marines practised boarding a hijacked ferry and freeing its crew.")
     assert refers_to_exercise("Crews simulated a fire in the engine room.")
     assert not refers_to_exercise("The marines returned to their base on Friday.")
+
+
+def test_a_month_after_the_participants_takes_no_part() -> None:
+    found = roles("Peru hosted the exercise with the participation of Chile, Brazil and Ecuador from March 1 to 5.")
+    assert found["participants"] == ["Chile", "Brazil", "Ecuador"]

@@ -603,10 +603,15 @@ def _within(short: str, long: str) -> bool:
     return short != long and re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
 
+_TIMES_AND_AMOUNTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
+
+
 def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[str, list[str]], depth: int) -> None:
     data = patterns()
     if depth > 3 or _is_exercise(token, names) or token.pos_ in ("PRON", "DET", "NUM"):
         return
+    if token.ent_type_ in _TIMES_AND_AMOUNTS:
+        return  # "with the participation of A and B from March 1 to 5": a month takes no part
     lemma = token.lemma_.lower()
     if lemma in data["as_role"] and lemma == "observer":
         role = "observers"  # "... and observers from Pakistan"
