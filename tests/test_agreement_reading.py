@@ -236,3 +236,8 @@ def test_an_agreement_one_party_has_with_another_is_a_document_between_them() ->
     assert states_agreement("The navies first held the drill in 2031 upon an agreement by their defence ministers.")
     assert not states_agreement("Tarvia's cooperation with Norland keeps growing.")
     assert not states_agreement("The measures were discussed between Tarvia and Norland at the Vell summit.")
+
+
+def test_what_a_memorandum_of_understanding_is_about() -> None:
+    reading = read_sentence("Peru and Chile signed a memorandum of understanding on border security cooperation.")
+    assert (reading.facts["kind"], reading.facts["subject"]) == ("memorandum", "border security cooperation")
