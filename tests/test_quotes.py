@@ -479,6 +479,16 @@ def test_the_person_named_after_a_rank_or_a_form_of_address_speaks() -> None:
         assert attribute(text, _only(text)).speaker == "John Miller", title
 
 
+def test_a_speech_verb_right_after_the_closing_mark_comes_before_its_speaker() -> None:
+    # The parser takes the speaker after an inverted "noted" or "underlined" for the verb's object.
+    text = "“The drill went well”, underlined the head of the mission, John Miller."
+    assert attribute(text, _only(text)).speaker == "John Miller"
+    text = "“The drill went well”, noted the head of the mission John Miller."
+    assert attribute(text, _only(text)).speaker == "John Miller"
+    text = "“The drill went well,” stressed the importance of the drill."  # no title, no name: no speaker
+    assert attribute(text, _only(text)).speaker is None
+
+
 def test_a_dash_after_the_closing_mark_goes_on_to_the_speaker() -> None:
     # The splitter ends the sentence at the closing mark; the piece after it opens with a dash.
     text = (
