@@ -241,3 +241,8 @@ def test_an_agreement_one_party_has_with_another_is_a_document_between_them() ->
 def test_what_a_memorandum_of_understanding_is_about() -> None:
     reading = read_sentence("Peru and Chile signed a memorandum of understanding on border security cooperation.")
     assert (reading.facts["kind"], reading.facts["subject"]) == ("memorandum", "border security cooperation")
+
+
+def test_an_mou_is_a_memorandum() -> None:
+    reading = read_sentence("Peru and Chile signed an MoU on border security cooperation.")
+    assert (reading.facts["kind"], reading.facts["subject"]) == ("memorandum", "border security cooperation")
