@@ -246,3 +246,8 @@ def test_what_a_memorandum_of_understanding_is_about() -> None:
 def test_an_mou_is_a_memorandum() -> None:
     reading = read_sentence("Peru and Chile signed an MoU on border security cooperation.")
     assert (reading.facts["kind"], reading.facts["subject"]) == ("memorandum", "border security cooperation")
+
+
+def test_on_behalf_of_says_for_whom_not_what_about() -> None:
+    reading = read_sentence("The document was signed by John Miller on behalf of Peru.")
+    assert "subject" not in reading.facts

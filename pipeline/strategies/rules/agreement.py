@@ -701,6 +701,8 @@ def _subject(noun: Token | None, act: Token | None) -> str | None:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
                 if not objects or objects[0].ent_type_ in {"DATE", "TIME", "GPE"} or _lemma(objects[0])[:3] in _MONTHS:
                     continue
+                if _lemma(objects[0]) == "behalf":
+                    continue  # "signed by A on behalf of Peru": for whom, not what about
                 text = _text_of(_phrase_without_tails(objects[0]))
                 if text:
                     return text
