@@ -483,18 +483,18 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
         # (not one inside the quotation: the parser may hang the verb after it on the quoted clause)
         subjects = [c for c in subjects if not quotation.start <= c.idx < quotation.end]
-    # After the quotation the verb may stand before its speaker, whom the parser then takes for an object.
-    after = [c for c in token.children if c.dep_ in ("dobj", "attr", "npadvmod") and c.i > token.i]
     if not subjects and token.idx >= quotation.end:
+        # After the quotation the verb may stand before its speaker, whom the parser takes for an object.
+        after = [c for c in token.children if c.dep_ in ("dobj", "attr", "npadvmod") and c.i > token.i]
         # '“…”- noted Mr. A B': the name right after the verb.
         subjects = [c for c in after if c.pos_ == "PROPN" and c.left_edge.i == token.i + 1][:1]
-    right_after_mark = token.idx >= quotation.end and not text[quotation.end : token.idx].strip(" ,–—-")
-    if not subjects and right_after_mark and after and after[0].left_edge.i == token.i + 1 and (
-        _ends_in_title(after[0].text) or any(entity_of(c) is not None for c in after)
-    ):
-        # '“…”, noted the head of the mission, A B': right after the closing mark, a title or a name.
-        person = next((c for c in after if (e := entity_of(c)) is not None and e.label_ == "PERSON"), None)
-        subjects = [person or after[0]]
+        right_after_mark = not text[quotation.end : token.idx].strip(" ,–—-")
+        if not subjects and right_after_mark and after and after[0].left_edge.i == token.i + 1 and (
+            _ends_in_title(after[0].text) or any(entity_of(c) is not None for c in after)
+        ):
+            # '“…”, noted the head of the mission, A B': right after the closing mark, a title or a name.
+            person = next((c for c in after if (e := entity_of(c)) is not None and e.label_ == "PERSON"), None)
+            subjects = [person or after[0]]
     if not subjects and token.idx >= quotation.end:
         # '«…», project manager A B said.': the parser took the words after the closing mark into
         # the quotation's sentence; the noun right before the verb is still who says it.

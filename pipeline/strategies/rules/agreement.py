@@ -690,8 +690,7 @@ def _subject(noun: Token | None, act: Token | None) -> str | None:
     table = lexicon()
     # "a memorandum of understanding on X", "a protocol of intent on X": the parser hangs what it is
     # about on the "of" word that completes the document's name.
-    named_by = [o for p in (noun.children if noun is not None else ()) if p.dep_ == "prep" and p.lower_ == "of"
-                for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+    named_by = [o for o in preposition_objects(noun, "of") if o.pos_ == "NOUN"] if noun is not None else []
     owners = [o for o in (noun, *named_by[:1], act) if o is not None]
     for owner in owners:
         for preposition in table.about:

@@ -303,6 +303,7 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         for_object = _object_of(verb, "for")
         recipient = for_object if for_object is not None and _is_actor(for_object) else None
     objects = _direct_objects(verb)
+    with_object = _object_of(verb, "with")  # the goods of "supplied X with Y", "were equipped with Y"
     goods: list[Token] = []
     # "handed over to Peru two patrol boats": the parser reads the receiver and the goods after it as
     # one phrase ("Peru" a modifier of "boats"); the name before the number receives, the rest is given.
@@ -316,7 +317,6 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         if _is_passive(verb):
             transfer.donor = _object_of(verb, "by") or _object_of(verb, "from")
             subject = _children(verb, "nsubjpass")
-            with_object = _object_of(verb, "with")
             if objects and subject:  # "the guards were given radios"
                 recipient, goods = subject[0], objects
             elif subject and with_object is not None and _is_actor(subject[0]):
@@ -328,7 +328,6 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         else:
             # "a ceremony took place to deliver three boats from the United States to ...": no subject.
             transfer.donor = _subject(verb) or _object_of(verb, "from")
-            with_object = _object_of(verb, "with")
             if objects and with_object is not None and _is_actor(objects[0]):  # "supplied the navy with fuel"
                 recipient, goods = objects[0], [with_object]
             else:
@@ -360,7 +359,6 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         transfer.donor = _subject(verb) if not _is_passive(verb) else _object_of(verb, "by")
         if objects and _is_actor(objects[0]):
             recipient = objects[0]
-        with_object = _object_of(verb, "with")
         goods = [with_object] if with_object is not None else []
         if not goods and verb.lemma_ == "train" and verb.lower_ == "training" and recipient is not None:
             goods = [verb]  # "is training officers of the border service": the training is the aid

@@ -603,7 +603,9 @@ def _within(short: str, long: str) -> bool:
     return short != long and re.search(rf"(?<![\w’']){re.escape(short)}(?![\w’'])", long) is not None
 
 
-_TIMES_AND_AMOUNTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
+# The tagger's labels for when and how many: no actor, and no rehearsed task either.
+_TIMES_AND_COUNTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY")
+_TIMES_AND_AMOUNTS = (*_TIMES_AND_COUNTS, "MONEY")
 
 
 def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[str, list[str]], depth: int) -> None:
@@ -1188,7 +1190,7 @@ def _tasks(head: Any, span: Any) -> list[str]:
 def _when_or_how_many(member: Any) -> bool:
     """A time, a number or the exercise's own parts counted ("in 2012", "for months", "in three
     distinct phases") says when or how it ran, not what it rehearsed."""
-    if member.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY") or member.like_num:
+    if member.ent_type_ in _TIMES_AND_COUNTS or member.like_num:
         return True
     counted = any(c.dep_ == "nummod" for c in member.children)
     return counted and member.lemma_.lower() in patterns()["exercise_stand_ins"]
