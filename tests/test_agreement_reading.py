@@ -251,3 +251,21 @@ def test_an_mou_is_a_memorandum() -> None:
 def test_on_behalf_of_says_for_whom_not_what_about() -> None:
     reading = read_sentence("The document was signed by John Miller on behalf of Peru.")
     assert "subject" not in reading.facts
+
+
+def test_the_agreement_told_before_has_the_parties_named_before() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = ("Chile and Peru signed a memorandum on coastal radar data on Monday. "
+            "The agreement was signed at the end of a two-day meeting in Lima.")
+    second = text.index("The agreement")
+    reading = read_agreement(text, second, len(text))
+    assert reading.parties == ["Chile", "Peru"]
+    assert reading.reach is not None and reading.reach[0] == 0
+    # An indefinite agreement refers to nothing told before; two groups before are ambiguous.
+    other = ("Chile and Peru signed a memorandum on coastal radar data on Monday. "
+             "An agreement on fisheries was also signed in Lima.")
+    assert read_agreement(other, other.index("An agreement"), len(other)).parties == []
+    two = ("Chile and Peru met Bolivia and Ecuador in Lima on Monday. "
+           "The agreement was signed at the end of the meeting.")
+    assert read_agreement(two, two.index("The agreement"), len(two)).parties == []

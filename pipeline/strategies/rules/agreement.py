@@ -546,6 +546,22 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     return list(states.values()) if len(states) == size else []
 
 
+def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
+    """"The agreement was signed at the end of the meeting": a definite agreement noun whose sentence
+    names no one refers back; its parties are the one group of names (two or more) the nearest of the
+    two sentences before gives."""
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these"} for c in noun.children):
+        return []
+    doc = noun.doc
+    earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
+    earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
+    for before in earlier:
+        groups = [g for g in _named_groups(list(before), noun) if len(g) >= 2]
+        if groups:
+            return groups[0] if len(groups) == 1 else []
+    return []
+
+
 def _sides_named(heads: list[Token], sentence: Any) -> list[Token]:
     """'between the governments of the two countries': the two the sentence (or the one before) names."""
     if len(heads) != 1:
@@ -781,6 +797,8 @@ def _read(tokens: list[Token]) -> AgreementReading:
     reading = AgreementReading()
     sentence = tokens[0].sent
     heads = [h for h in _party_heads(act, noun, sentence) if h.i >= tokens[0].i]
+    told_before = _parties_told_before(noun, sentence) if not heads and noun is not None else []
+    heads = heads or told_before
     if len(heads) == 1 and not _can_stand_alone(heads[0]):
         heads = []
     # Beside a named party, an unnamed one is kept as the text describes it ("between the Institute and
@@ -801,7 +819,7 @@ def _read(tokens: list[Token]) -> AgreementReading:
     first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     low, high = first, last
     for name, a, b in (n for head in heads for n in _names(head)):
-        if a < first:
+        if a < first and not told_before:
             continue  # a phrase that begins before the clause (a heading the sentence split kept)
         name = name.strip()
         if name and "\n" not in name and name not in names and name.lower() not in {"which", "that", "who"}:
