@@ -269,3 +269,13 @@ def test_the_agreement_told_before_has_the_parties_named_before() -> None:
     two = ("Chile and Peru met Bolivia and Ecuador in Lima on Monday. "
            "The agreement was signed at the end of the meeting.")
     assert read_agreement(two, two.index("The agreement"), len(two)).parties == []
+
+
+def test_the_agreement_told_in_the_lead_has_the_lead_s_parties() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = ("Chile and Peru signed a memorandum on coastal radar data on Monday. "
+            "The ministers toured the port. Talks covered fishing quotas. "
+            "The agreement was signed at the end of a two-day meeting in Lima.")
+    reading = read_agreement(text, text.index("The agreement"), len(text))
+    assert reading.parties == ["Chile", "Peru"]

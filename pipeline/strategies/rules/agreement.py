@@ -549,12 +549,15 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
 def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
     """"The agreement was signed at the end of the meeting": a definite agreement noun whose sentence
     names no one refers back; its parties are the one group of names (two or more) the nearest of the
-    two sentences before gives."""
+    two sentences before gives, or else the article's lead (its first two sentences), where news states
+    who agreed before it tells the rest."""
     if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these"} for c in noun.children):
         return []
     doc = noun.doc
     earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
     earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
+    lead = list(doc.sents)[:2]
+    earlier += [s for s in lead if s.start < sentence.start and s not in earlier]
     for before in earlier:
         groups = [g for g in _named_groups(list(before), noun) if len(g) >= 2]
         if groups:
