@@ -546,6 +546,10 @@ class ActorRules:
             # "Ambassador to Uzbekistan": the state a person is sent to is not theirs.
             own = re.sub(r"\s+to\s+.*$", "", role) if role else None
             country = country or (classify(own)[1] if own else None) or self._state_after(name)
+            if country is None and role:
+                # "Ana Ruiz, Chile’s ambassador to Peru": the state whose title it is, by the possessive.
+                owner = re.search(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)(?:’s|'s)\s+{re.escape(role)}", self.text)
+                country = country_of_name(without_possessive(owner.group(1))) if owner else None
             if country is None and own and (ship := _prefixed_ship().search(own)):
                 # "commander of EML Sakala": a ship's commander serves the state whose navy writes that prefix.
                 country = ship_prefixes()[ship.group(1)][1]

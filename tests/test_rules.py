@@ -226,3 +226,9 @@ def test_a_hyphenated_rank_and_secretary_of_state_are_titles_before_the_name() -
     rules = ActorRules(text)
     assert rules.actor("Brigadier-General Ana Ruiz-Paz").name == "Ana Ruiz-Paz"
     assert rules.full_name("Lind") == "Marco Lind"
+
+
+def test_a_title_a_state_owns_gives_the_person_that_state() -> None:
+    text = "Ana Ruiz, Chile’s ambassador to Peru, said the boats will serve the coast guard well."
+    actor = ActorRules(text).actor("Ana Ruiz")
+    assert actor.country == "CL"  # not Peru, where she is sent
