@@ -365,3 +365,8 @@ def test_transmitted_and_furnished_are_handovers() -> None:
 def test_a_receiver_supplied_with_goods_in_the_passive() -> None:
     reading = read_sentence("The Kyrgyz border guards were supplied with 40 radios last week.")
     assert (reading.recipient, reading.items) == ("Kyrgyz border guards", [("radios", 40)])
+
+
+def test_a_receiver_equipped_with_goods_in_the_passive() -> None:
+    reading = read_sentence("The Peruvian police have been equipped with 12 vehicles funded by Japan.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peruvian police", [("vehicles", 12)])

@@ -359,6 +359,9 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         transfer.donor = _subject(verb) if not _is_passive(verb) else _object_of(verb, "by")
         if objects and _is_actor(objects[0]):
             recipient = objects[0]
+        passive_subject = _children(verb, "nsubjpass") if _is_passive(verb) else []
+        if passive_subject and _is_actor(passive_subject[0]):
+            recipient = passive_subject[0]  # "the police have been equipped with 12 vehicles"
         goods = [with_object] if with_object is not None else []
         if not goods and verb.lemma_ == "train" and verb.lower_ == "training" and recipient is not None:
             goods = [verb]  # "is training officers of the border service": the training is the aid
