@@ -279,3 +279,13 @@ def test_the_agreement_told_in_the_lead_has_the_lead_s_parties() -> None:
             "The agreement was signed at the end of a two-day meeting in Lima.")
     reading = read_agreement(text, text.index("The agreement"), len(text))
     assert reading.parties == ["Chile", "Peru"]
+
+
+def test_the_two_sides_named_in_the_lead() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = ("Chile and Peru held defence talks in Lima on Monday. "
+            "The ministers toured the port. Talks covered fishing quotas. "
+            "The two sides signed a roadmap on coastal radar data.")
+    reading = read_agreement(text, text.index("The two sides"), len(text))
+    assert reading.parties == ["Chile", "Peru"]

@@ -523,12 +523,13 @@ def _named_groups(tokens: list[Token], skip: Token) -> list[list[Token]]:
 def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     """The two parties 'the two sides' stands for: the one group of names the sentence gives before
     it, or else after it ("the two sides signed pacts after a summit of A and B"), or else one of the
-    two sentences before gives, when there is exactly one."""
+    two sentences before or the article's lead (its first two sentences) gives, when there is exactly one."""
     doc = head.doc
     number = next((c.lower_ for c in head.children if c.lower_ in {"two", "three", "both"}), "two")
     size = {"two": 2, "both": 2, "three": 3}[number]
     earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
     earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
+    earlier += [s for s in list(doc.sents)[:2] if s.start < sentence.start and s not in earlier]
     for tokens in ([t for t in sentence if t.i < head.i], [t for t in sentence if t.i > head.i],
                    *(list(s) for s in earlier)):
         groups = [g for g in _named_groups(tokens, head) if len(g) == size]
@@ -799,9 +800,12 @@ def _read(tokens: list[Token]) -> AgreementReading:
     noun = _main_noun(act, nouns)
     reading = AgreementReading()
     sentence = tokens[0].sent
-    heads = [h for h in _party_heads(act, noun, sentence) if h.i >= tokens[0].i]
-    told_before = _parties_told_before(noun, sentence) if not heads and noun is not None else []
-    heads = heads or told_before
+    # A phrase that begins before the clause is a heading the sentence split kept; names from an earlier
+    # sentence are the ones "the two sides" or "the agreement" stand for.
+    heads = [h for h in _party_heads(act, noun, sentence) if h.i >= tokens[0].i or h.i < sentence.start]
+    if not heads and noun is not None:
+        heads = _parties_told_before(noun, sentence)
+    told_before = any(h.i < sentence.start for h in heads)
     if len(heads) == 1 and not _can_stand_alone(heads[0]):
         heads = []
     # Beside a named party, an unnamed one is kept as the text describes it ("between the Institute and
