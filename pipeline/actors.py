@@ -452,6 +452,11 @@ class ActorRules:
                     " ".join(t.text for t in between[1:])
                 ):
                     last = between[-1]
+                subtree = {t.i for t in title.subtree}
+                if last.i == title.i and len(between) >= 2 and between[0].lower_ in ("of", "for") and all(
+                    t.i in subtree and (t.pos_ in ("ADP", "DET") or t.text[:1].isupper()) for t in between
+                ):
+                    last = between[-1]  # "the Minister of Defense of Chile John Miller": the title's "of" phrase
                 return self.text[words[0].idx : last.idx + len(last.text)]
         return None
 

@@ -232,3 +232,9 @@ def test_a_title_a_state_owns_gives_the_person_that_state() -> None:
     text = "Ana Ruiz, Chile’s ambassador to Peru, said the boats will serve the coast guard well."
     actor = ActorRules(text).actor("Ana Ruiz")
     assert actor.country == "CL"  # not Peru, where she is sent
+
+
+def test_a_title_with_its_of_phrase_before_the_name_is_the_whole_title() -> None:
+    text = "The Minister of Defense of Chile John Miller visited Lima. “We thank the EU,” Miller said."
+    actor = ActorRules(text).actor("John Miller")
+    assert (actor.role, actor.country) == ("Minister of Defense of Chile", "CL")
