@@ -96,7 +96,7 @@ TITLE_WORDS = (
     "general", "colonel", "col.", "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché", "manager", "coordinator",
-    "chargé", "chargée",
+    "chargé", "chargée", "member of parliament", "lawmaker", "legislator", "parliamentarian",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
 _SPEECH_VERBS = r"said|says|told|noted|added|stressed|stated|explained|announced|emphasized|emphasised"

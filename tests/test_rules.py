@@ -238,3 +238,9 @@ def test_a_title_with_its_of_phrase_before_the_name_is_the_whole_title() -> None
     text = "The Minister of Defense of Chile John Miller visited Lima. “We thank the EU,” Miller said."
     actor = ActorRules(text).actor("John Miller")
     assert (actor.role, actor.country) == ("Minister of Defense of Chile", "CL")
+
+
+def test_a_lawmaker_s_title_is_a_role() -> None:
+    for text in ("Member of Parliament John Miller said the drills went well.",
+                 "Chilean lawmaker John Miller said the drills went well."):
+        assert ActorRules(text).actor("John Miller").role in ("Member of Parliament", "Chilean lawmaker")
