@@ -289,3 +289,12 @@ def test_the_two_sides_named_in_the_lead() -> None:
             "The two sides signed a roadmap on coastal radar data.")
     reading = read_agreement(text, text.index("The two sides"), len(text))
     assert reading.parties == ["Chile", "Peru"]
+
+
+def test_the_two_ministers_are_the_two_parties_named_before() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = ("Chile and Peru held defence talks in Lima on Monday. "
+            "The two ministers signed a roadmap on coastal radar data.")
+    reading = read_agreement(text, text.index("The two ministers"), len(text))
+    assert reading.parties == ["Chile", "Peru"]
