@@ -520,6 +520,15 @@ def _named_groups(tokens: list[Token], skip: Token) -> list[list[Token]]:
     return groups
 
 
+def _sentences_before(sentence: Any) -> list[Any]:
+    """Where the names a group noun or a definite agreement stands for are told: the two sentences
+    before, nearest first, then the article's lead (its first two sentences)."""
+    doc = sentence.doc
+    earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
+    earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
+    return earlier + [s for s in list(doc.sents)[:2] if s.start < sentence.start and s not in earlier]
+
+
 def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     """The two parties 'the two sides' stands for: the one group of names the sentence gives before
     it, or else after it ("the two sides signed pacts after a summit of A and B"), or else one of the
@@ -527,11 +536,8 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     doc = head.doc
     number = next((c.lower_ for c in head.children if c.lower_ in {"two", "three", "both"}), "two")
     size = {"two": 2, "both": 2, "three": 3}[number]
-    earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
-    earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
-    earlier += [s for s in list(doc.sents)[:2] if s.start < sentence.start and s not in earlier]
     for tokens in ([t for t in sentence if t.i < head.i], [t for t in sentence if t.i > head.i],
-                   *(list(s) for s in earlier)):
+                   *(list(s) for s in _sentences_before(sentence))):
         groups = [g for g in _named_groups(tokens, head) if len(g) == size]
         if groups:
             break
@@ -554,12 +560,7 @@ def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
     who agreed before it tells the rest."""
     if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these"} for c in noun.children):
         return []
-    doc = noun.doc
-    earlier = [doc[s.start - 1].sent for s in [sentence] if s.start > 0]
-    earlier += [doc[s.start - 1].sent for s in earlier if s.start > 0]
-    lead = list(doc.sents)[:2]
-    earlier += [s for s in lead if s.start < sentence.start and s not in earlier]
-    for before in earlier:
+    for before in _sentences_before(sentence):
         groups = [g for g in _named_groups(list(before), noun) if len(g) >= 2]
         if groups:
             return groups[0] if len(groups) == 1 else []
