@@ -1,5 +1,7 @@
 """The agreement reading from spaCy's parse, on sentences of our own."""
 
+import pytest
+
 from pipeline.strategies.rules.agreement import read_sentence, states_agreement
 
 
@@ -271,30 +273,24 @@ def test_the_agreement_told_before_has_the_parties_named_before() -> None:
     assert read_agreement(two, two.index("The agreement"), len(two)).parties == []
 
 
-def test_the_agreement_told_in_the_lead_has_the_lead_s_parties() -> None:
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        # A definite agreement whose sentence and the two before name no one: the lead's parties.
+        ("Chile and Peru signed a memorandum on coastal radar data on Monday. The ministers toured the port. "
+         "Talks covered fishing quotas. The agreement was signed at the end of a two-day meeting in Lima.",
+         "The agreement"),
+        # "The two sides" told three sentences after the lead that names them.
+        ("Chile and Peru held defence talks in Lima on Monday. The ministers toured the port. "
+         "Talks covered fishing quotas. The two sides signed a roadmap on coastal radar data.",
+         "The two sides"),
+        # "The two ministers" stands for the parties as "the two sides" does.
+        ("Chile and Peru held defence talks in Lima on Monday. "
+         "The two ministers signed a roadmap on coastal radar data.",
+         "The two ministers"),
+    ],
+)
+def test_a_reference_back_has_the_parties_named_before(text: str, reference: str) -> None:
     from pipeline.strategies.rules.agreement import read_agreement
 
-    text = ("Chile and Peru signed a memorandum on coastal radar data on Monday. "
-            "The ministers toured the port. Talks covered fishing quotas. "
-            "The agreement was signed at the end of a two-day meeting in Lima.")
-    reading = read_agreement(text, text.index("The agreement"), len(text))
-    assert reading.parties == ["Chile", "Peru"]
-
-
-def test_the_two_sides_named_in_the_lead() -> None:
-    from pipeline.strategies.rules.agreement import read_agreement
-
-    text = ("Chile and Peru held defence talks in Lima on Monday. "
-            "The ministers toured the port. Talks covered fishing quotas. "
-            "The two sides signed a roadmap on coastal radar data.")
-    reading = read_agreement(text, text.index("The two sides"), len(text))
-    assert reading.parties == ["Chile", "Peru"]
-
-
-def test_the_two_ministers_are_the_two_parties_named_before() -> None:
-    from pipeline.strategies.rules.agreement import read_agreement
-
-    text = ("Chile and Peru held defence talks in Lima on Monday. "
-            "The two ministers signed a roadmap on coastal radar data.")
-    reading = read_agreement(text, text.index("The two ministers"), len(text))
-    assert reading.parties == ["Chile", "Peru"]
+    assert read_agreement(text, text.index(reference), len(text)).parties == ["Chile", "Peru"]
