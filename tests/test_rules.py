@@ -59,6 +59,7 @@ def test_exercise_names_with_short_or_joined_years_and_after_the_word_exercise()
 def test_capitalized_words_before_the_kind_name_the_exercise_unless_a_place_people_or_body() -> None:
     assert exercise_names("Troops are taking part in the Kondoritz military exercise near Arica.") == ["Kondoritz"]
     assert exercise_names("the Pacific Breeze drills began on Monday.") == ["Pacific Breeze"]
+    assert exercise_names("Peru took part in the Pacific Breeze manoeuvres.") == ["Pacific Breeze"]
     assert exercise_names("They watched the Black Sea exercise.") == []
     assert exercise_names("They watched the Chilean naval exercise.") == []
     assert exercise_names("They watched the NATO drill.") == []

@@ -109,9 +109,9 @@ def _named_before_the_kind(text: str) -> list[str]:
     article and the kind words of an exercise noun name it, unless they name a state, a people, a
     place or a body ("the Black Sea exercise", "the NATO drill", "the Russian exercise")."""
     found: list[str] = []
-    if "exercise" not in text.lower() and "drill" not in text.lower():
-        return found  # most sentences: no parse needed
     exercise_nouns = set(patterns()["exercise_nouns"])
+    if not any(noun in text.lower() for noun in exercise_nouns):
+        return found  # most sentences: no parse needed
     doc = parse(text)
     for noun in doc:
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in exercise_nouns or not noun.text.islower():
