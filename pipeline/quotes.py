@@ -742,8 +742,9 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     for token in doc:
         if token.idx >= end:
             break
-        if not (token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.head.lemma_.lower() in lemmas):
+        if not (token.dep_ == "nsubj" and token.pos_ == "PROPN"):
             continue
+        speaks = token.head.lemma_.lower() in lemmas
         if any(a <= token.idx < b for a, b in quoted):
             continue
         entity = entity_of(token)
@@ -753,6 +754,11 @@ def _last_person_before(doc: Any, end: int) -> str | None:
         owner = [i for i, t in enumerate(words) if t.text in _POSSESSIVE_MARKS]
         words = words[owner[-1] + 1 :] if owner else words  # "UNDP’s Zuev": the person is Zuev
         name = doc[words[0].i : token.i + 1].text
+        if not speaks:
+            # "Ana Ruiz thanked the donors. “…,” she said": a name the tagger missed, doing something.
+            if entity is None and looks_like_person(name) and len(words) >= 2:
+                people.append((words[0].idx, name))
+            continue
         if _ends_in_title(name):
             # "the Executive Director of X underlined ...": a title is no name; it stands for the
             # one person the text gives it.

@@ -240,6 +240,9 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
          "Ann Berg", "as saying"),
         ("Admiral Ivo Tamm arrived on Monday. “Our cutters will patrol the estuary every night,” he said.\n",
          "Ivo Tamm", "said"),
+        # A name the small model does not tag as a person, doing something before the pronoun's quotation.
+        ("Ana Ruiz thanked the donors. “Our cutters will patrol the estuary every night,” she said.\n",
+         "Ana Ruiz", "said"),
         ("“Our cutters will patrol the estuary every night,” according to Ivo Tamm.\n", "Ivo Tamm",
          "according to"),
     ],
