@@ -288,6 +288,9 @@ def test_the_agreement_told_before_has_the_parties_named_before() -> None:
         ("Chile and Peru held defence talks in Lima on Monday. "
          "The two ministers signed a roadmap on coastal radar data.",
          "The two ministers"),
+        # "They" as the signers: the group named before.
+        ("Chile and Peru held defence talks in Lima on Monday. They signed an agreement on coastal radar data.",
+         "They signed"),
     ],
 )
 def test_a_reference_back_has_the_parties_named_before(text: str, reference: str) -> None:

@@ -560,8 +560,13 @@ def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
     who agreed before it tells the rest."""
     if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these"} for c in noun.children):
         return []
+    return _one_group_before(sentence, noun)
+
+
+def _one_group_before(sentence: Any, skip: Token) -> list[Token]:
+    """The one group of two or more names the nearest of the sentences before gives (none when it gives two)."""
     for before in _sentences_before(sentence):
-        groups = [g for g in _named_groups(list(before), noun) if len(g) >= 2]
+        groups = [g for g in _named_groups(list(before), skip) if len(g) >= 2]
         if groups:
             return groups[0] if len(groups) == 1 else []
     return []
@@ -614,6 +619,8 @@ def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[T
         heads = [state for h in heads for state in _governments_of(h) or [h]]
         if _lemma(act) in lexicon().on_behalf_acts:
             heads = [state for h in heads if (state := _state_of(h)) is not None]
+        if len(heads) == 1 and heads[0].lower_ == "they":
+            return _one_group_before(sentence, heads[0])  # "They signed an agreement on X": the names told before
         heads = [h for h in heads if _can_stand_alone(h) or _titled(h.text) or _is_sides(h)]
         if len(heads) == 1 and _is_sides(heads[0]):
             return _resolve_sides(heads[0], sentence) or heads
