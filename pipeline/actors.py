@@ -325,9 +325,14 @@ class ActorRules:
         match = re.search(rf"{re.escape(name)},?\s+of\s+(?:the\s+)?({state})", self.text)
         if match and country_of_name(match.group(1)):
             return country_of_name(match.group(1))
-        # "Georgia’s Tinatin Khidasheli said": the state whose person the possessive names.
-        owner = re.search(rf"({_NAME_TOKEN})(?:’s|'s)\s+{re.escape(name)}(?![\w’'])", self.text)
-        return country_of_name(without_possessive(owner.group(1))) if owner else None
+        return self._possessor_state(name)  # "Georgia’s Tinatin Khidasheli said"
+
+    def _possessor_state(self, phrase: str, owner_words: int = 1) -> str | None:
+        """The state a possessive before `phrase` names: "Georgia’s Tinatin Khidasheli", "Chile’s
+        ambassador to Peru" (a state's name of up to `owner_words` words)."""
+        owner = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,{owner_words - 1}}}"
+        match = re.search(rf"({owner})(?:’s|'s)\s+{re.escape(phrase)}(?![\w’'])", self.text)
+        return country_of_name(without_possessive(match.group(1))) if match else None
 
     def role(self, name: str) -> str | None:
         """The title the text gives a person: from the parse where it has the person as a name, else
@@ -551,10 +556,8 @@ class ActorRules:
             # "Ambassador to Uzbekistan": the state a person is sent to is not theirs.
             own = re.sub(r"\s+to\s+.*$", "", role) if role else None
             country = country or (classify(own)[1] if own else None) or self._state_after(name)
-            if country is None and role:
-                # "Ana Ruiz, Chile’s ambassador to Peru": the state whose title it is, by the possessive.
-                owner = re.search(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)(?:’s|'s)\s+{re.escape(role)}", self.text)
-                country = country_of_name(without_possessive(owner.group(1))) if owner else None
+            if country is None and role:  # "Ana Ruiz, Chile’s ambassador to Peru": the state whose title it is
+                country = self._possessor_state(role, owner_words=2)
             if country is None and own and (ship := _prefixed_ship().search(own)):
                 # "commander of EML Sakala": a ship's commander serves the state whose navy writes that prefix.
                 country = ship_prefixes()[ship.group(1)][1]

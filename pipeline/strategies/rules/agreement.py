@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -536,13 +536,11 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     doc = head.doc
     number = next((c.lower_ for c in head.children if c.lower_ in {"two", "three", "both"}), "two")
     size = {"two": 2, "both": 2, "three": 3}[number]
-    for tokens in ([t for t in sentence if t.i < head.i], [t for t in sentence if t.i > head.i],
-                   *(list(s) for s in _sentences_before(sentence))):
-        groups = [g for g in _named_groups(tokens, head) if len(g) == size]
-        if groups:
-            break
-    if len(groups) == 1:
-        return groups[0]
+    places = ([t for t in sentence if t.i < head.i], [t for t in sentence if t.i > head.i],
+              *(list(s) for s in _sentences_before(sentence)))
+    group = _one_group(places, head, lambda g: len(g) == size)
+    if group:
+        return group
     # "the forces of the Republic of A and the Republic of B ... the two countries": the parser may
     # not join the names; the states the sentence names before, when there are as many as it says.
     states: dict[str, Token] = {}
@@ -564,9 +562,14 @@ def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
 
 
 def _one_group_before(sentence: Any, skip: Token) -> list[Token]:
-    """The one group of two or more names the nearest of the sentences before gives (none when it gives two)."""
-    for before in _sentences_before(sentence):
-        groups = [g for g in _named_groups(list(before), skip) if len(g) >= 2]
+    """The one group of two or more names the nearest of the sentences before gives."""
+    return _one_group((list(s) for s in _sentences_before(sentence)), skip, lambda g: len(g) >= 2)
+
+
+def _one_group(places: Iterable[list[Token]], skip: Token, fits: Callable[[list[Token]], bool]) -> list[Token]:
+    """The group of names that fits, from the first of `places` that names any; none when it names two."""
+    for tokens in places:
+        groups = [g for g in _named_groups(tokens, skip) if fits(g)]
         if groups:
             return groups[0] if len(groups) == 1 else []
     return []

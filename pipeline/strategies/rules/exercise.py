@@ -110,7 +110,8 @@ def _named_before_the_kind(text: str) -> list[str]:
     place or a body ("the Black Sea exercise", "the NATO drill", "the Russian exercise")."""
     found: list[str] = []
     exercise_nouns = set(patterns()["exercise_nouns"])
-    if not any(noun in text.lower() for noun in exercise_nouns):
+    lowered = text.lower()
+    if not any(noun in lowered for noun in exercise_nouns):
         return found  # most sentences: no parse needed
     doc = parse(text)
     for noun in doc:
