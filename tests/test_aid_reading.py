@@ -370,3 +370,19 @@ def test_a_receiver_supplied_with_goods_in_the_passive() -> None:
 def test_a_receiver_equipped_with_goods_in_the_passive() -> None:
     reading = read_sentence("The Peruvian police have been equipped with 12 vehicles funded by Japan.")
     assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peruvian police", [("vehicles", 12)])
+
+
+def test_goods_moved_after_the_receiver_are_still_given() -> None:
+    # A long object comes after the "to" phrase; the parser hangs it on the receiver.
+    reading = read_sentence("Japan handed over to Peru's border service 40 radios.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peru's border service", [("radios", 40)])
+
+
+def test_a_delivery_noun_names_its_giver_after_its_goods() -> None:
+    reading = read_sentence("The delivery of 40 radios from Japan to Peru took place on Monday.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peru", [("radios", 40)])
+
+
+def test_the_keys_handed_over_stand_for_the_vehicles() -> None:
+    reading = read_sentence("Japan handed over the keys of 12 vehicles to the Peruvian police.")
+    assert (reading.donor, reading.recipient, reading.items) == ("Japan", "Peruvian police", [("vehicles", 12)])

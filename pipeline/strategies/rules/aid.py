@@ -313,6 +313,10 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         counted = [c for c in recipient.lefts if c.dep_ == "nummod"]
         if receiver and counted and receiver[0].i < counted[0].i:
             objects, recipient = [recipient], receiver[0]
+    if recipient is not None and not objects:
+        # "handed over to the border service 40 radios": a long object moved after the receiver, which
+        # the parser hangs on it as an apposition; counted, it is what was given.
+        objects = [c for c in recipient.children if c.dep_ == "appos" and _children(c, "nummod") and not _is_actor(c)]
     if kind == "giving":
         if _is_passive(verb):
             transfer.donor = _object_of(verb, "by") or _object_of(verb, "from")
@@ -370,6 +374,8 @@ def _read_roles(transfer: Transfer, inside: set[int]) -> None:
         goods = [of_object] if of_object is not None else []
         possessor = _children(verb, "poss")
         transfer.donor = _object_of(verb, "by", "from") or (possessor[0] if possessor else None)
+        if transfer.donor is None and of_object is not None:  # "the delivery of 40 radios from Japan to Peru"
+            transfer.donor = _object_of(of_object, "from")
         recipient = recipient or (
             _object_of(of_object, "to") if of_object is not None else None
         )
