@@ -681,7 +681,10 @@ def _issuer_before(doc: Any, text: str, document_noun: Any, quotation: Quotation
                        for agent in acl.children if agent.dep_ == "agent" for o in agent.children if o.dep_ == "pobj"]
             if issuers:
                 return _cited_body(doc, text, issuers[0])
-        if token.lemma_.lower() not in speech["lemmas"] or token.pos_ not in ("VERB", "AUX"):
+        issued = token.lemma_.lower() in speech["issuing"] and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in speech["document_nouns"] for c in token.children
+        )  # "The Navy issued a statement. “…,” the statement said": who issued it speaks
+        if (token.lemma_.lower() not in speech["lemmas"] and not issued) or token.pos_ not in ("VERB", "AUX"):
             continue
         for subject in (c for c in token.children if c.dep_ == "nsubj"):
             ignored = subject.lower_ in _PRONOUNS or subject.lower_ in _NOT_SPEAKERS

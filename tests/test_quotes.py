@@ -571,6 +571,11 @@ def test_the_body_whose_press_release_it_is_speaks() -> None:
     assert attribute(text, find_quotations(text)[0]).speaker == "Chilean Navy"
 
 
+def test_the_body_that_issued_the_statement_speaks_for_it() -> None:
+    text = "The Chilean Navy issued a statement on Monday. “The crews trained for ten days,” the statement said."
+    assert attribute(text, find_quotations(text)[0]).speaker == "Chilean Navy"
+
+
 def test_a_people_the_tagger_calls_a_person_is_no_one_he_can_be() -> None:
     from spacy.tokens import Span
 
