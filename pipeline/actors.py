@@ -127,10 +127,11 @@ _ORG_WORD = (
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 )
 # A name's later words may carry a lowercase particle: "Khaled Bin Attia al-Juhduli".
-# Lowercase words that open a surname: "Martinez de Pinillos", "van der Berg".
-_SURNAME_PARTICLES = r"de|da|del|della|di|dos|du|van|von|der|den|ter|la|le"
+# Lowercase words that open a surname or a patronymic, one or two together: "Martinez de Pinillos",
+# "van der Berg", "Pedro de la Cruz", "Khaled bin Salman".
+_SURNAME_PARTICLES = r"de|da|das|do|del|della|di|dos|du|van|von|der|den|ter|la|le|bin|bint|ibn|ben|abu|al|el"
 _PERSON_RE = re.compile(
-    rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:{_SURNAME_PARTICLES})\s+)?(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$"
+    rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:{_SURNAME_PARTICLES})\s+){{0,2}}(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$"
 )
 
 

@@ -456,6 +456,11 @@ def test_a_surnames_particle_is_lowercase_inside_the_full_name() -> None:
     assert (actor.name, actor.role) == ("Karim Bin Saad al-Harbi", "Commodore")
 
 
+@pytest.mark.parametrize("name", ["Karim bin Saad", "Luis de la Vega", "Omar ibn Yusuf al Harbi", "Ana dos Santos"])
+def test_a_name_with_lowercase_particles_is_a_persons(name: str) -> None:
+    assert classify(name) == ("person", None)
+
+
 def test_a_title_comes_off_a_name_that_ends_in_a_particle_surname() -> None:
     text = "The naval exercise was headed by Commodore General Karim Bin Saad al-Harbi, who said it was good."
     actor = ActorRules(text).actor("Commodore General Karim Bin Saad al-Harbi")
