@@ -81,7 +81,8 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
      r"(?<!military )police|gendarmerie|guard)\b", "security_service"),
     (r"\b(organi[sz]ation|alliance|union|united nations|council of europe|commonwealth|treaty organization)\b",
      "international_org"),
-    (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces|brigade|battalion|regiment|"
+    # "forces?": "the Australian Defence Force", "Task Force 51", "a rapid reaction force".
+    (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces?|brigade|battalion|regiment|"
      r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|"
      r"border guards?|military)\b", "military_unit"),
     (r"\b(ministry|ministries|minister|department|government|parliament|presidential|administration|"

@@ -54,6 +54,11 @@ def test_demonyms_and_possessives_give_the_country_of_a_body() -> None:
     assert country_of_name("Mongolian") is None  # a demonym is not a state's name
 
 
+def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:
+    assert classify("Peruvian Defence Force") == ("military_unit", "PE")
+    assert classify("Task Force 51") == ("military_unit", None)
+
+
 def test_bodies_named_by_their_seat() -> None:
     assert seat("the Kremlin") == ("government_body", "RU")
     assert classify("Pentagon") == ("government_body", "US")
