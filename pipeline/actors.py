@@ -44,6 +44,13 @@ def seated_bodies() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _vessel_nouns() -> str:
+    """The vessel nouns as one alternation, singular or plural ("frigate", "frigates")."""
+    nouns = tomllib.loads(BODIES.read_text(encoding="utf-8")).get("vessel_nouns", [])
+    return "|".join(rf"{re.escape(noun)}s?" for noun in sorted(nouns, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
 def acronyms() -> dict[str, tuple[str, str | None]]:
     """Bodies known by acronym, with their kind and, where they have one, their country."""
     table = tomllib.loads(BODIES.read_text(encoding="utf-8"))["acronyms"]
@@ -546,6 +553,8 @@ class ActorRules:
             # "Chad Godlewski, program chief": a given name that is also a state's is a person's when
             # the text gives the name a title.
             kind, country = "person", None
+        if kind in ("person", "other") and country is None and self._names_a_ship(name):
+            kind = "military_unit"  # "the frigates Alvarez and Cano took part": ships, not people
         if kind == "person":
             first, _, rest = name.partition(" ")
             if looks_like_person(rest) and any(
@@ -611,6 +620,14 @@ class ActorRules:
             if country is None and kind in _STATE_BODIES:
                 country = self._state_of_body(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
+
+    def _names_a_ship(self, name: str) -> bool:
+        """The text introduces `name` with a vessel noun, alone or in a list of names after one
+        ("the corvette Alvarez", "minesweepers Ruiz, Cano and Vega", "the frigate “Alvarez”")."""
+        marks = "[“”\"«»]?"
+        listed = rf"(?:{marks}[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*{marks}\s*(?:,\s*(?:and\s+)?|\s+and\s+))*"
+        pattern = rf"(?i:\b(?:{_vessel_nouns()}))\s+{listed}{marks}{re.escape(name)}(?![\w’'\-])"
+        return re.search(pattern, self.text) is not None
 
     def _state_of_body(self, name: str) -> str | None:
         """'the Interior Ministry said', where the text names it once in full as 'the Moldovan Interior

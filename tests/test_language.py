@@ -54,6 +54,13 @@ def test_demonyms_and_possessives_give_the_country_of_a_body() -> None:
     assert country_of_name("Mongolian") is None  # a demonym is not a state's name
 
 
+def test_a_name_a_vessel_noun_introduces_is_a_ships() -> None:
+    text = "The Peruvian frigates Alvarez and Cano and the minesweeper “Vega” took part. Admiral Ana Ruiz led them."
+    rules = ActorRules(text)
+    assert [rules.actor(name).kind for name in ("Alvarez", "Cano", "Vega")] == ["military_unit"] * 3
+    assert rules.actor("Ana Ruiz").kind == "person"
+
+
 def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:
     assert classify("Peruvian Defence Force") == ("military_unit", "PE")
     assert classify("Task Force 51") == ("military_unit", None)
