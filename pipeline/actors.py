@@ -553,8 +553,9 @@ class ActorRules:
             # "Chad Godlewski, program chief": a given name that is also a state's is a person's when
             # the text gives the name a title.
             kind, country = "person", None
-        if kind in ("person", "other") and country is None and self._names_a_ship(name):
-            kind = "military_unit"  # "the frigates Alvarez and Cano took part": ships, not people
+        if kind in ("person", "other") and country is None and (ship_state := self._ship_named(name)) is not None:
+            # "the frigates Alvarez and Cano took part": ships, not people
+            kind, country = "military_unit", ship_state or None
         if kind == "person":
             first, _, rest = name.partition(" ")
             if looks_like_person(rest) and any(
@@ -621,13 +622,20 @@ class ActorRules:
                 country = self._state_of_body(name)
         return Actor.model_validate({"name": name, "kind": kind, "country": country, "role": role})
 
-    def _names_a_ship(self, name: str) -> bool:
-        """The text introduces `name` with a vessel noun, alone or in a list of names after one
-        ("the corvette Alvarez", "minesweepers Ruiz, Cano and Vega", "the frigate “Alvarez”")."""
+    def _ship_named(self, name: str) -> str | None:
+        """When the text introduces `name` with a vessel noun, alone or in a list of names after one
+        ("the corvette Alvarez", "minesweepers Ruiz, Cano and Vega", "the frigate “Alvarez”"), the
+        ship's state as the two words right before the noun give it ("the Peruvian frigate", "Chile's
+        corvettes", "the Russian border ship"), "" when they give none; None when `name` is no ship's."""
         marks = "[“”\"«»]?"
         listed = rf"(?:{marks}[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*{marks}\s*(?:,\s*(?:and\s+)?|\s+and\s+))*"
         pattern = rf"(?i:\b(?:{_vessel_nouns()}))\s+{listed}{marks}{re.escape(name)}(?![\w’'\-])"
-        return re.search(pattern, self.text) is not None
+        match = re.search(pattern, self.text)
+        if match is None:
+            return None
+        # The two words before the noun: "the Russian border ship X", "Chile's corvette X".
+        owner = re.search(r"(?:[\w’'\-]+\s+){1,2}$", self.text[max(0, match.start() - 80) : match.start()])
+        return (country_in(owner.group(0)) or "") if owner else ""
 
     def _state_of_body(self, name: str) -> str | None:
         """'the Interior Ministry said', where the text names it once in full as 'the Moldovan Interior

@@ -59,6 +59,8 @@ def test_a_name_a_vessel_noun_introduces_is_a_ships() -> None:
     rules = ActorRules(text)
     assert [rules.actor(name).kind for name in ("Alvarez", "Cano", "Vega")] == ["military_unit"] * 3
     assert rules.actor("Ana Ruiz").kind == "person"
+    # The state the words before the vessel noun give is the ship's; "the minesweeper" gives none.
+    assert [rules.actor(name).country for name in ("Alvarez", "Cano", "Vega")] == ["PE", "PE", None]
 
 
 def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:
