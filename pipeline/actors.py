@@ -94,7 +94,7 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
      r"border guards?|military)\b", "military_unit"),
     (r"\b(ministry|ministries|minister|department|government|parliament|presidential|administration|"
      r"agency|committee|office|embassy|consulate|cabinet|state duma|senate|center|centre|institute|academy|"
-     r"service|police|customs)\b", "government_body"),
+     r"service|police|customs|authority|authorities|presidency)\b", "government_body"),
     (r"\b(company|corporation|corp|inc|ltd|llc|jsc|group|shipyard|plant|holding|industries|systems)\b", "company"),
 ]
 
@@ -898,6 +898,10 @@ def classify(name: str) -> tuple[str, str | None]:
     named = country_of_name(bare) or country_of_name(re.sub(r"^(?:the\s+)?Government\s+of\s+", "", bare))
     if named:
         return "country", named  # GUIDE §10: "Government of <State>" is the state
+    governing = re.fullmatch(r"(.+?)\s+government", bare, flags=re.IGNORECASE)
+    owner = without_possessive(governing.group(1)) if governing else ""
+    if governing and (state := country_of_name(owner) or demonym_country(owner)):
+        return "country", state  # ... and so is "the Danish government", "the US Government"
     body = seat(bare)
     if body:
         return body

@@ -63,6 +63,20 @@ def test_a_name_a_vessel_noun_introduces_is_a_ships() -> None:
     assert [rules.actor(name).country for name in ("Alvarez", "Cano", "Vega")] == ["PE", "PE", None]
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("the Peruvian government", "PE"), ("Chile's Government", "CL"), ("US government", "US"),
+     ("United States Government", "US")],
+)
+def test_a_states_government_named_by_its_state_is_the_state(name: str, code: str) -> None:
+    assert classify(name) == ("country", code)  # as "Government of <State>" is (GUIDE §10)
+
+
+def test_authorities_and_a_presidency_are_government_bodies() -> None:
+    assert classify("Peruvian authorities") == ("government_body", "PE")
+    assert classify("the Chilean presidency") == ("government_body", "CL")
+
+
 def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:
     assert classify("Peruvian Defence Force") == ("military_unit", "PE")
     assert classify("Task Force 51") == ("military_unit", None)
