@@ -653,6 +653,12 @@ class ActorRules:
         return states.pop() if len(states) == 1 else None
 
 
+# The last word of a description that names one person by post ("the State Department spokesman").
+_PERSON_TITLE_NOUNS = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "minister", "ambassador", "president", "commander", "chairman",
+    "governor", "envoy", "adviser", "advisor", "mayor", "senator",
+})
+
 # Kinds of actor that belong to one state: a ministry, a border service, an army unit.
 _STATE_BODIES = ("government_body", "security_service", "military_unit")
 
@@ -905,6 +911,9 @@ def classify(name: str) -> tuple[str, str | None]:
     body = seat(bare)
     if body:
         return body
+    if len(bare.split()) > 1 and bare.split()[-1].lower() in _PERSON_TITLE_NOUNS:
+        # "State Department spokesman", "Serbian Defense Minister": a title without its name is a person.
+        return "person", country_in(bare)
     prefix, _, ship = bare.partition(" ")
     if prefix in ship_prefixes() and ship[:1].isupper():  # "HMAS Albany": a ship of that state's navy
         return ship_prefixes()[prefix]

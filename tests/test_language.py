@@ -72,6 +72,12 @@ def test_a_states_government_named_by_its_state_is_the_state(name: str, code: st
     assert classify(name) == ("country", code)  # as "Government of <State>" is (GUIDE §10)
 
 
+def test_a_post_named_without_its_holder_is_a_person() -> None:
+    assert classify("Peruvian Defence Minister") == ("person", "PE")
+    assert classify("the Interior Ministry spokesman")[0] == "person"
+    assert classify("Defence Ministry")[0] == "government_body"
+
+
 def test_authorities_and_a_presidency_are_government_bodies() -> None:
     assert classify("Peruvian authorities") == ("government_body", "PE")
     assert classify("the Chilean presidency") == ("government_body", "CL")
