@@ -38,6 +38,12 @@ def same_post() -> dict[str, list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def post_nouns() -> frozenset[str]:
+    """Words that end a description of one person by post ("the State Department spokesman")."""
+    return frozenset(tomllib.loads(TITLES.read_text(encoding="utf-8")).get("post_nouns", []))
+
+
+@functools.lru_cache(maxsize=1)
 def seated_bodies() -> frozenset[str]:
     """Words that end the name of an office whose full name says where it sits ("... Office in Dushanbe")."""
     return frozenset(tomllib.loads(BODIES.read_text(encoding="utf-8")).get("seated_bodies", []))
@@ -653,12 +659,6 @@ class ActorRules:
         return states.pop() if len(states) == 1 else None
 
 
-# The last word of a description that names one person by post ("the State Department spokesman").
-_PERSON_TITLE_NOUNS = frozenset({
-    "spokesman", "spokeswoman", "spokesperson", "minister", "ambassador", "president", "commander", "chairman",
-    "governor", "envoy", "adviser", "advisor", "mayor", "senator",
-})
-
 # Kinds of actor that belong to one state: a ministry, a border service, an army unit.
 _STATE_BODIES = ("government_body", "security_service", "military_unit")
 
@@ -911,7 +911,7 @@ def classify(name: str) -> tuple[str, str | None]:
     body = seat(bare)
     if body:
         return body
-    if len(bare.split()) > 1 and bare.split()[-1].lower() in _PERSON_TITLE_NOUNS:
+    if len(bare.split()) > 1 and bare.split()[-1].lower() in post_nouns():
         # "State Department spokesman", "Serbian Defense Minister": a title without its name is a person.
         return "person", country_in(bare)
     prefix, _, ship = bare.partition(" ")
