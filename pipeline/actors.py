@@ -904,10 +904,10 @@ def classify(name: str) -> tuple[str, str | None]:
     named = country_of_name(bare) or country_of_name(re.sub(r"^(?:the\s+)?Government\s+of\s+", "", bare))
     if named:
         return "country", named  # GUIDE §10: "Government of <State>" is the state
-    governing = re.fullmatch(r"(.+?)\s+government", bare, flags=re.IGNORECASE)
-    owner = without_possessive(governing.group(1)) if governing else ""
-    if governing and (state := country_of_name(owner) or demonym_country(owner)):
-        return "country", state  # ... and so is "the Danish government", "the US Government"
+    if governing := re.fullmatch(r"(.+?)\s+government", bare, flags=re.IGNORECASE):
+        owner = without_possessive(governing.group(1))
+        if state := country_of_name(owner) or demonym_country(owner):
+            return "country", state  # ... and so is "the Danish government", "the US Government"
     body = seat(bare)
     if body:
         return body
