@@ -410,8 +410,13 @@ class ActorRules:
             named_at = entity.start_char + entity.text.index(name)
             first_named = next(t.i for t in entity if t.idx + len(t.text) > named_at)
             governing = head.head.head if head.dep_ == "pobj" and head.head.dep_ == "prep" else None
-            if governing is not None and governing.i < head.i and _TITLE_RE.fullmatch(governing.text):
-                # "U.S. Ambassador to Uzbekistan Jane Doe": the parser hangs the name on "to".
+            opened = _TITLE_RE.match(self.text, governing.idx) if governing is not None else None
+            titled = governing is not None and (
+                _TITLE_RE.fullmatch(governing.text) is not None or (opened is not None and " " in opened.group(0))
+            )
+            if governing is not None and governing.i < head.i and titled:
+                # "U.S. Ambassador to Uzbekistan Jane Doe": the parser hangs the name on "to"; "Member
+                # of Parliament Jane Doe": on the title's own "of".
                 title = _strip_article(self.text[doc[governing.left_edge.i].idx : named_at].strip(" ,"))
                 if len(title.split()) <= 12:
                     return title
@@ -468,6 +473,8 @@ class ActorRules:
                 # (GUIDE §3), however the parser hangs the state between the title and the name.
                 named_at = token.idx + len(last_word) - len(name)
                 between = [t for t in doc[title.i + 1 : token.i] if t.idx < named_at]
+                while between and between[-1].is_punct:
+                    between = between[:-1]  # "the Chilean Minister of Defence, Ana Ruiz": the comma sets the name off
                 if last.i == title.i and len(between) >= 2 and between[0].lower_ == "to" and country_of_name(
                     " ".join(t.text for t in between[1:])
                 ):
@@ -515,7 +522,11 @@ class ActorRules:
                     break
             if tokens and tokens[-1] in ("of", "for", "to", "the"):
                 tokens = []  # "head of the Izmail detachment": the name is what the title is of
-            titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t)]
+            # "Chief of the General Staff of X": a title word that a capitalized word other than a title
+            # follows is part of a body's name, not where the title ends.
+            titles = [i for i, t in enumerate(tokens) if _TITLE_RE.search(t) and not (
+                i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and not _TITLE_RE.search(tokens[i + 1])
+            )]
             of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for", "to")
             elided = ("d’", "d'")  # "Chargé d’Affaires"
             while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]) and not tokens[-1].startswith(elided):
@@ -664,7 +675,9 @@ _STATE_BODIES = ("government_body", "security_service", "military_unit")
 
 _TITLE_ALTERNATIVES = "|".join(
     re.escape(w) for w in sorted(
-        {w.capitalize() for w in (*TITLE_WORDS, *RANK_WORDS)} | {w for w in TITLE_WORDS if " " not in w},
+        # "Member of Parliament", "Prime Minister": each word of a title capitalized, its "of" not.
+        {" ".join(p if p == "of" else p.capitalize() for p in w.split()) for w in (*TITLE_WORDS, *RANK_WORDS)}
+        | {w for w in TITLE_WORDS if " " not in w},
         key=len, reverse=True,
     )
 )

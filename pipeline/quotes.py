@@ -589,9 +589,10 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
-    if token.pos_ == "NOUN" or _ends_in_title(token.text):
+    if token.pos_ == "NOUN" or _ends_in_title(token.text) or _opens_title(text, token):
         # "project manager from Chile Ana Ruiz said", "Chief of the Border Police of Chile Ana Ruiz
-        # said": the person the description is followed by, at the end of its "from"/"of" phrases.
+        # said", "Member of Parliament Ana Ruiz said": the person the description is followed by, at
+        # the end of its "from"/"of" phrases.
         owners = [token]
         while owners:
             owner = owners.pop(0)
@@ -640,8 +641,21 @@ def _person_words(text: str, tokens: list[Any]) -> str | None:
         tokens = tokens[1:]  # "from Chile Ana Ruiz", "Cmdr. Ana Ruiz"
     if not tokens or any(t.pos_ != "PROPN" for t in tokens):
         return None
-    name = text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
-    return name if looks_like_person(name) else None
+    # "of Parliament Ana Ruiz": the body a title is of may run into the name; the longest run of
+    # the last words that looks like a person's name is the name.
+    for first in range(len(tokens) - 1 if len(tokens) >= 2 else 1):
+        name = text[tokens[first].idx : tokens[-1].idx + len(tokens[-1].text)]
+        if looks_like_person(name):
+            return name
+    return None
+
+
+def _opens_title(text: str, token: Any) -> bool:
+    """'Member' in "Member of Parliament Ana Ruiz": the first word of a title written in several words."""
+    from pipeline.actors import TITLE_WORDS
+
+    opening = text[token.idx : token.idx + 40].lower()
+    return any(" " in title and opening.startswith(title) for title in TITLE_WORDS)
 
 
 def _ends_in_title(words: str) -> bool:

@@ -245,6 +245,9 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
          "Ana Ruiz", "said"),
         ("“Our cutters will patrol the estuary every night,” according to Ivo Tamm.\n", "Ivo Tamm",
          "according to"),
+        # A title in several words whose "of" the parser hangs the name on.
+        ("“Our cutters will patrol the estuary every night,” said Peruvian Member of Parliament Ana Ruiz.\n",
+         "Ana Ruiz", "said"),
     ],
 )
 def test_speaker_is_the_subject_of_the_speech_verb(text: str, speaker: str, cue: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.actors import ActorRules
 from pipeline.strategies.rules.exercise import (
     exercise_description,
@@ -239,6 +241,23 @@ def test_a_title_with_its_of_phrase_before_the_name_is_the_whole_title() -> None
     text = "The Minister of Defense of Chile John Miller visited Lima. “We thank the EU,” Miller said."
     actor = ActorRules(text).actor("John Miller")
     assert (actor.role, actor.country) == ("Minister of Defense of Chile", "CL")
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # The comma that sets the name off ends the title, not its "of" phrase.
+        ("“We train together,” said the Peruvian Minister of Defence, Ana Ruiz, at the port.",
+         "Peruvian Minister of Defence"),
+        # "General" names a staff here; the title runs on to the state.
+        ("Chief of the General Staff of the Armed Forces of Peru Ana Ruiz opened the drills.",
+         "Chief of the General Staff of the Armed Forces of Peru"),
+        ("“We train together,” said Peruvian Member of Parliament Ana Ruiz.", "Peruvian Member of Parliament"),
+    ],
+)
+def test_a_long_title_before_the_name_is_kept_whole(text: str, role: str) -> None:
+    actor = ActorRules(text).actor("Ana Ruiz")
+    assert (actor.role, actor.country) == (role, "PE")
 
 
 def test_a_lawmaker_s_title_is_a_role() -> None:
