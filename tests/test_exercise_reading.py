@@ -711,3 +711,9 @@ def test_a_sentence_that_tells_what_was_rehearsed_speaks_of_the_exercise() -> No
 def test_a_month_after_the_participants_takes_no_part() -> None:
     found = roles("Peru hosted the exercise with the participation of Chile, Brazil and Ecuador from March 1 to 5.")
     assert found["participants"] == ["Chile", "Brazil", "Ecuador"]
+
+
+def test_a_numbered_unit_keeps_its_number() -> None:
+    # The tagger reads the ordinal apart from the unit's name; the number is part of the name.
+    found = roles("Soldiers of the 2nd Cavalry Regiment and the 14th Engineer Brigade took part in Andean Shield.")
+    assert found["participants"] == ["2nd Cavalry Regiment", "14th Engineer Brigade"]

@@ -525,6 +525,7 @@ def _proper_span(token: Any, span: Any) -> Any:
     for child in sorted(token.lefts, key=lambda t: -t.i):
         if child.dep_ in ("compound", "nmod", "amod", "nummod", "poss", "punct") and child.i == left - 1 and (
             child.pos_ in ("PROPN", "NUM") or child.text in ("-", "’s", "'s") or child.text[:1].isupper()
+            or child.ent_type_ == "ORDINAL"  # "14th Engineer Brigade"
         ):
             left = child.i
             left = min(left, min(t.i for t in child.subtree))
@@ -637,6 +638,9 @@ def _one_actor(token: Any, span: Any, names: list[str], role: str, found: dict[s
         if entity.label_ == "NORP" and token.pos_ != "PROPN":
             return
         start, end = max(entity.start, span.start), min(entity.end, span.end)
+        ordinal = token.doc[start - 1] if start > span.start else None
+        if ordinal is not None and ordinal.ent_type_ == "ORDINAL" and start <= ordinal.head.i < end:
+            start -= 1  # "the 14th Engineer Brigade": a unit's number is part of its name
         if token.pos_ == "PROPN" and entity.label_ == "ORG":
             # "the Coast Guard of the Border Service": the name runs on through its "of" phrase.
             proper = _proper_span(token, span)
