@@ -51,6 +51,14 @@ def test_a_batch_is_looked_through_and_money_is_no_item() -> None:
     assert reading.recipient == "Ukrainian border service"
 
 
+def test_the_things_a_general_word_includes_are_the_items() -> None:
+    reading = read_sentence(
+        "The Uruguayan border police received protective gear from Spain, including helmets and 30 flak jackets."
+    )
+    assert reading.items == [("helmets", None), ("flak jackets", 30)]
+    assert (reading.donor, reading.recipient) == ("Spain", "Uruguayan border police")
+
+
 def test_status_from_the_verb_and_what_governs_it() -> None:
     assert read_sentence("Norway will deliver two cutters to Georgia.").status == "pledged"
     assert read_sentence("Japan pledged to supply ten trucks to the Mongolian army.").status == "pledged"

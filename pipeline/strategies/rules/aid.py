@@ -482,6 +482,16 @@ def _goods(token: Token) -> list[tuple[Token, Token | None]]:
             continue
         if any(c.dep_ == "det" and c.lower_ == "no" for c in item.children) or item.lower_ == "one":
             continue  # "sent no one"
+        # "equipment, including helmets and vests": the things named give way to the word for all of
+        # them, as the things a batch holds do (GUIDE: the specific things are the items).
+        # The parser may hang "including" on the verb whose object the general word is.
+        owners = [item, item.head] if item.dep_ == "dobj" else [item]
+        included = [o for owner in owners for p in owner.children if p.dep_ == "prep" and p.lower_ == "including"
+                    for o in p.children if o.dep_ == "pobj"]
+        specific = _goods(included[0]) if included else []
+        if specific:
+            found += specific
+            continue
         found.append((item, quantity))
     return found
 
