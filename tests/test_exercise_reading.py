@@ -717,3 +717,15 @@ def test_a_numbered_unit_keeps_its_number() -> None:
     # The tagger reads the ordinal apart from the unit's name; the number is part of the name.
     found = roles("Soldiers of the 2nd Cavalry Regiment and the 14th Engineer Brigade took part in Andean Shield.")
     assert found["participants"] == ["2nd Cavalry Regiment", "14th Engineer Brigade"]
+
+
+def test_a_verb_with_no_object_of_its_own_shares_the_next_one_s() -> None:
+    assert scenario("During Andean Shield the crews practised spotting and clearing drifting mines.") == [
+        "spotting and clearing drifting mines"
+    ]
+
+
+def test_what_drills_teach_how_to_do_is_the_task() -> None:
+    assert scenario("The Andean Shield exercise included drills on how to stop a hijacked ferry.") == [
+        "stop a hijacked ferry"
+    ]

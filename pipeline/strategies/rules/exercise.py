@@ -1124,7 +1124,7 @@ _TASK_EDGES = " ,;:—–-\"“”"
 def _task_text(doc: Any, indices: list[int]) -> str:
     """The words at `indices` (first to last) as a task: without edging marks or a leading article."""
     text = doc[indices[0] : indices[-1] + 1].text if indices else ""
-    return re.sub(r"^(?:to|the|a|an)\s+", "", text.strip(_TASK_EDGES))
+    return re.sub(r"^(?:how\s+to|to|the|a|an)\s+", "", text.strip(_TASK_EDGES))
 
 
 def _task(token: Any, span: Any) -> str:
@@ -1164,6 +1164,12 @@ def _tasks(head: Any, span: Any) -> list[str]:
             inner = [o for c in member.children if c.dep_ == "prep" and c.lower_ == "in"
                      for o in c.children if o.dep_ in ("pobj", "pcomp")]
             found.extend(_tasks(inner[0], span) if inner else [])
+            continue
+        # "drills on how to handle X", "training in how to board a ship": what they teach is the task.
+        taught = [o for c in member.children if c.dep_ == "prep" for o in c.children
+                  if o.dep_ == "pcomp" and any(a.lower_ == "how" for a in o.children)]
+        if taught:
+            found.extend(_tasks(taught[0], span))
             continue
         # "missions to localize X", "the task of protecting X": the task inside the frame.
         if member.lemma_.lower() in frames:
@@ -1205,14 +1211,19 @@ def _word_pairs(members: list[Any]) -> dict[int, Any]:
     """Members of a list that are one task: "damage control, search and rescue": two bare words joined
     by "and" are one task, as such pairs are written ("search and rescue", "command and control"); and
     list members with no comma or "and" between them are words of one phrase the parser split
-    ("search and rescue drills", "seamanship and mariner skills training"). The first word's index ->
+    ("search and rescue drills", "seamanship and mariner skills training"); a verb joined by "and" to
+    the next with no object of its own shares that one's ("finding and destroying mines"). The first word's index ->
     the last member of its task."""
     def next_to(first: Any, second: Any) -> bool:
         return bool(second.i == first.i + 1)
 
     def paired(first: Any, second: Any, after: Any) -> bool:
         and_between = second.i == first.i + 2 and first.nbor().lower_ == "and"
-        return and_between and _bare(first) and (_bare(second) or (after is not None and next_to(second, after)))
+        # "finding and destroying mines": a verb with nothing of its own shares the next one's object.
+        shared = first.tag_ == "VBG" and second.tag_ == "VBG" and all(c.dep_ in ("cc", "conj") for c in first.children)
+        return and_between and (shared or (
+            _bare(first) and (_bare(second) or (after is not None and next_to(second, after)))
+        ))
 
     pairs: dict[int, Any] = {}
     start: Any = None
