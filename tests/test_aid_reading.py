@@ -150,6 +150,15 @@ def test_a_recipient_that_is_the_donor_again_is_dropped() -> None:
     assert overrides.get("recipient", model["recipient"]) is None
 
 
+def test_the_place_a_handover_sentence_gives_wins_over_the_model_s() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    sentence = "Japan handed over 12 vehicles to the Peruvian police in Cusco on Monday."
+    model = {"donor": {"name": "Japan"}, "location": "Peru"}
+    assert read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides["location"] == "Cusco"
+
+
 def test_a_value_is_money_the_sentence_states_never_a_count() -> None:
     from pipeline.record_types.aid_delivery import read
     from pipeline.text import Span
