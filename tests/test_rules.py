@@ -264,3 +264,8 @@ def test_a_lawmaker_s_title_is_a_role() -> None:
     for text in ("Member of Parliament John Miller said the drills went well.",
                  "Chilean lawmaker John Miller said the drills went well."):
         assert ActorRules(text).actor("John Miller").role in ("Member of Parliament", "Chilean lawmaker")
+
+
+def test_the_one_name_after_an_occasion_s_in_is_its_town() -> None:
+    # The small model tags no entity here; the name after "a meeting in" is where it was held.
+    assert first_place("The Defence Minister spoke at a meeting in Arequipa on Monday.") == "Arequipa"

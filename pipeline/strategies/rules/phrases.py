@@ -152,7 +152,18 @@ def parsed_place(sentence: str) -> str | None:
         for obj in (c for c in token.children if c.dep_ == "pobj"):
             if _is_place(obj, data) and names_a_place(phrase := _place_phrase(sentence, doc, obj, data)):
                 return phrase
+            if token.lower_ == "in" and _town_of_occasion(token.head, obj, data):
+                return str(obj.text)
     return None
+
+
+def _town_of_occasion(head: Any, obj: Any, data: dict[str, Any]) -> bool:
+    """'at a ceremony in Lima': one proper name, not a person's, a people's or an acronym, after the "in"
+    of an occasion names the town it was held in."""
+    return (
+        head.lemma_.lower() in data["occasion_nouns"] and obj.pos_ == "PROPN" and not list(obj.children)
+        and obj.ent_type_ not in ("PERSON", "NORP", *_TIME_LABELS) and not obj.text.isupper()
+    )
 
 
 def names_a_place(phrase: str) -> bool:
