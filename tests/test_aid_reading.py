@@ -157,6 +157,9 @@ def test_the_place_a_handover_sentence_gives_wins_over_the_model_s() -> None:
     sentence = "Japan handed over 12 vehicles to the Peruvian police in Cusco on Monday."
     model = {"donor": {"name": "Japan"}, "location": "Peru"}
     assert read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides["location"] == "Cusco"
+    # A sentence that gives no place leaves none: the small model's place is most often the state's.
+    sentence = "Japan handed over 12 vehicles to the Peruvian police on Monday."
+    assert read(sentence, Span(0, len(sentence), sentence), sentence, model).overrides["location"] is None
 
 
 def test_a_value_is_money_the_sentence_states_never_a_count() -> None:

@@ -269,3 +269,20 @@ def test_a_lawmaker_s_title_is_a_role() -> None:
 def test_the_one_name_after_an_occasion_s_in_is_its_town() -> None:
     # The small model tags no entity here; the name after "a meeting in" is where it was held.
     assert first_place("The Defence Minister spoke at a meeting in Arequipa on Monday.") == "Arequipa"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        # The place hangs on the last name of a chain of "to ... of ..." phrases after the verb.
+        ("Chile handed over radio sets and field kitchens worth 4.5 million pesos to the Peruvian Armed Forces "
+         "in Lima on October 30 under its assistance program.", "Lima"),
+        # ... or on the "worth" of the amount the goods are worth.
+        ("The Chilean Navy received two patrol boats worth $5 million from Japan at the Talcahuano naval base.",
+         "the Talcahuano naval base"),
+    ],
+)
+def test_a_place_after_the_verb_s_phrases_is_where_it_happened(sentence: str, place: str) -> None:
+    from pipeline.strategies.rules.phrases import parsed_place
+
+    assert parsed_place(sentence) == place

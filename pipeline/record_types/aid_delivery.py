@@ -30,8 +30,8 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     held_at = ceremony_place(sentence)
     if held_at:  # "The handover ceremony took place yesterday in Bishkek": the delivery's place
         overrides["location"] = held_at
-    elif reading.status == "delivered" and (handed_at := parsed_place(sentence)):
-        overrides["location"] = handed_at
+    elif reading.status == "delivered":
+        overrides["location"] = parsed_place(sentence)
     model_donor = (fields.get("donor") or {}).get("name")
     # The model's donor stays only where a giver stands (subject of a giving verb, after "by" or
     # "from"): the 270M model often names the recipient or a bystander.

@@ -190,7 +190,18 @@ def _of_an_event(head: Any, data: dict[str, Any]) -> bool:
     ("held in X", "the drills in X", "a meeting in X"), or on a noun of such a phrase's object."""
     if head.pos_ in ("VERB", "AUX") or head.lemma_.lower() in data["not_place_nouns"]:
         return True
-    return head.dep_ == "pobj" and head.head.head.pos_ in ("VERB", "AUX")
+    # "handed over radios to the Border Service of Peru in Lima": up a chain of prepositional
+    # phrases to the verb they complete (a subject's phrase, "the troops of the states in X", is none).
+    # The parser hangs what follows an amount on its "worth" ("received trucks worth $2 million at
+    # X"): from there the chain goes on through the goods to their verb.
+    while head.head.i != head.i and (head.dep_ in ("pobj", "prep") or head.lower_ == "worth"):
+        worth = head.lower_ == "worth"
+        head = head.head
+        if worth and head.dep_ in ("dobj", "nsubjpass"):
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            return True
+    return False
 
 
 def _complement(doc: Any, last: int, obj: Any, data: dict[str, Any]) -> int:
