@@ -643,7 +643,7 @@ def _person_words(text: str, tokens: list[Any]) -> str | None:
         return None
     # "of Parliament Ana Ruiz": the body a title is of may run into the name; the longest run of
     # the last words that looks like a person's name is the name.
-    for first in range(len(tokens) - 1 if len(tokens) >= 2 else 1):
+    for first in range(max(len(tokens) - 1, 1)):  # two words at least, unless there is one
         name = text[tokens[first].idx : tokens[-1].idx + len(tokens[-1].text)]
         if looks_like_person(name):
             return name

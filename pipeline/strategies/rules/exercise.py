@@ -1212,8 +1212,8 @@ def _word_pairs(members: list[Any]) -> dict[int, Any]:
     by "and" are one task, as such pairs are written ("search and rescue", "command and control"); and
     list members with no comma or "and" between them are words of one phrase the parser split
     ("search and rescue drills", "seamanship and mariner skills training"); a verb joined by "and" to
-    the next with no object of its own shares that one's ("finding and destroying mines"). The first word's index ->
-    the last member of its task."""
+    the next with no object of its own shares that one's ("finding and destroying mines"). The first
+    word's index -> the last member of its task."""
     def next_to(first: Any, second: Any) -> bool:
         return bool(second.i == first.i + 1)
 
