@@ -297,3 +297,10 @@ def test_a_reference_back_has_the_parties_named_before(text: str, reference: str
     from pipeline.strategies.rules.agreement import read_agreement
 
     assert read_agreement(text, text.index(reference), len(text)).parties == ["Chile", "Peru"]
+
+
+def test_a_state_whose_name_holds_and_is_one_party() -> None:
+    from pipeline.strategies.rules.agreement import read_sentence
+
+    found = read_sentence("Peru and Bosnia and Herzegovina have signed two agreements on cross-border cooperation.")
+    assert found.parties == ["Peru", "Bosnia and Herzegovina"]
