@@ -410,9 +410,8 @@ class ActorRules:
             named_at = entity.start_char + entity.text.index(name)
             first_named = next(t.i for t in entity if t.idx + len(t.text) > named_at)
             governing = head.head.head if head.dep_ == "pobj" and head.head.dep_ == "prep" else None
-            opened = _TITLE_RE.match(self.text, governing.idx) if governing is not None else None
             titled = governing is not None and (
-                _TITLE_RE.fullmatch(governing.text) is not None or (opened is not None and " " in opened.group(0))
+                _TITLE_RE.fullmatch(governing.text) is not None or opens_long_title(self.text, governing.idx)
             )
             if governing is not None and governing.i < head.i and titled:
                 # "U.S. Ambassador to Uzbekistan Jane Doe": the parser hangs the name on "to"; "Member
@@ -761,6 +760,12 @@ _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
 }
+
+
+def opens_long_title(text: str, at: int) -> bool:
+    """A title written in several words starts at `at`: "Member of Parliament", "Prime Minister"."""
+    match = _TITLE_RE.match(text, at)
+    return match is not None and " " in match.group(0)
 
 
 def _is_title_word(word: str) -> bool:

@@ -556,7 +556,11 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     entity = entity_of(token)
     if entity is not None and entity.label_ == "PERSON":
         return str(entity.text)
-    from pipeline.actors import is_honorific, is_title_or_rank  # actors needs no parse; imported here (layers)
+    from pipeline.actors import (  # actors needs no parse; imported here (layers)
+        is_honorific,
+        is_title_or_rank,
+        opens_long_title,
+    )
 
     if is_title_or_rank(token.text) or is_honorific(token.text):
         # "said Navy Capt. John Miller", "said His Excellency John Miller": the parser may leave the
@@ -589,7 +593,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
-    if token.pos_ == "NOUN" or _ends_in_title(token.text) or _opens_title(text, token):
+    if token.pos_ == "NOUN" or _ends_in_title(token.text) or opens_long_title(text, token.idx):
         # "project manager from Chile Ana Ruiz said", "Chief of the Border Police of Chile Ana Ruiz
         # said", "Member of Parliament Ana Ruiz said": the person the description is followed by, at
         # the end of its "from"/"of" phrases.
@@ -648,14 +652,6 @@ def _person_words(text: str, tokens: list[Any]) -> str | None:
         if looks_like_person(name):
             return name
     return None
-
-
-def _opens_title(text: str, token: Any) -> bool:
-    """'Member' in "Member of Parliament Ana Ruiz": the first word of a title written in several words."""
-    from pipeline.actors import TITLE_WORDS
-
-    opening = text[token.idx : token.idx + 40].lower()
-    return any(" " in title and opening.startswith(title) for title in TITLE_WORDS)
 
 
 def _ends_in_title(words: str) -> bool:

@@ -873,7 +873,7 @@ def _state_names_joined(names: list[tuple[str, int, int]], text: str) -> list[tu
         if joined:
             _, start, end = joined[-1]
             whole = text[start:b]
-            if re.fullmatch(r"\s+and\s+", text[end:a] if end <= a else "x") and country_of_name(whole):
+            if end <= a and re.fullmatch(r"\s+and\s+", text[end:a]) and country_of_name(whole):
                 joined[-1] = (whole, start, b)
                 continue
         joined.append((name, a, b))
