@@ -729,3 +729,14 @@ def test_what_drills_teach_how_to_do_is_the_task() -> None:
     assert scenario("The Andean Shield exercise included drills on how to stop a hijacked ferry.") == [
         "stop a hijacked ferry"
     ]
+
+
+def test_a_states_name_that_holds_and_stays_one_participant() -> None:
+    # The small parser reads "Antigua and Barbuda" in a list as two names.
+    found = roles(
+        "Marines from 12 member states — Antigua and Barbuda, Belize, Haiti, St. Vincent and the Grenadines, "
+        "Trinidad and Tobago — will join sailors from Peru for the drill."
+    )
+    for state in ("Antigua and Barbuda", "St. Vincent and the Grenadines", "Trinidad and Tobago"):
+        assert state in found["participants"]
+    assert not {"Antigua", "Barbuda", "Tobago", "Grenadines"} & set(found["participants"])

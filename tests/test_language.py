@@ -653,3 +653,14 @@ def test_a_rank_before_the_name_lets_a_later_the_general_refer_back() -> None:
         "ceremony. “They will serve Vell well,” the general said."
     )
     assert ActorRules(text).person_titled("the general", at=text.find("the general")) == "Ivan Petrov"
+
+
+def test_two_names_of_a_list_that_make_one_state() -> None:
+    from pipeline.language.places import join_state_names, joined_state
+
+    text = "Peru, Trinidad and Tobago and Chile met Bosnia and the Grenadines."
+    assert join_state_names(["Peru", "Trinidad", "Tobago", "Chile"], text) == ["Peru", "Trinidad and Tobago", "Chile"]
+    # Two states joined by "and" stay two: "Bosnia and the Grenadines" names no state.
+    assert join_state_names(["Chile", "Bosnia", "Grenadines"], text) == ["Chile", "Bosnia", "Grenadines"]
+    assert joined_state(text, (6, 14), (19, 25)) == "Trinidad and Tobago"
+    assert joined_state(text, (19, 25), (6, 14)) is None

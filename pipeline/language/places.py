@@ -87,3 +87,32 @@ def country_in(text: str) -> str | None:
     found = match.group(1)
     table = places()
     return table.names.get(found) or table.demonyms.get(found)
+
+
+# What may stand between the two halves of a state's name that holds "and": "Trinidad and Tobago",
+# "St. Vincent and the Grenadines" (the parser may keep the "and" on the first half).
+_JOINING_GAP = re.compile(r"\s+(?:and\s+)?(?:the\s+)?")
+
+
+def joined_state(text: str, first: tuple[int, int], second: tuple[int, int]) -> str | None:
+    """The state's name that two names of a list make together, joined by the "and" between them
+    ("Trinidad" and "Tobago" in "Trinidad and Tobago"), else None. Spans are (start, end) in `text`."""
+    if not first[1] <= second[0] or not _JOINING_GAP.fullmatch(text, first[1], second[0]):
+        return None
+    whole = text[first[0] : second[1]]
+    return whole if re.search(r"\sand\s", whole) and country_of_name(whole) else None
+
+
+def join_state_names(names: list[str], text: str) -> list[str]:
+    """A list of names read from `text`, with two that are one state's name made one again
+    (["Antigua", "Barbuda", "Peru"] -> ["Antigua and Barbuda", "Peru"])."""
+    joined: list[str] = []
+    for name in names:
+        if joined:
+            pair = re.search(rf"({re.escape(joined[-1])}){_JOINING_GAP.pattern}({re.escape(name)})", text)
+            whole = pair and joined_state(text, pair.span(1), pair.span(2))
+            if whole:
+                joined[-1] = whole
+                continue
+        joined.append(name)
+    return joined

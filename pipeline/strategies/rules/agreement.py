@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person, title_endings
 from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
-from pipeline.language.places import country_of_name, is_country_word
+from pipeline.language.places import country_of_name, is_country_word, joined_state
 from pipeline.strategies.rules.phrases import ceremony_held, first_place
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
@@ -872,8 +872,8 @@ def _state_names_joined(names: list[tuple[str, int, int]], text: str) -> list[tu
     for name, a, b in names:
         if joined:
             _, start, end = joined[-1]
-            whole = text[start:b]
-            if end <= a and re.fullmatch(r"\s+and\s+", text[end:a]) and country_of_name(whole):
+            whole = joined_state(text, (start, end), (a, b))
+            if whole:
                 joined[-1] = (whole, start, b)
                 continue
         joined.append((name, a, b))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
-from pipeline.language.places import country_of_name, demonym_country, is_country_word
+from pipeline.language.places import country_of_name, demonym_country, is_country_word, join_state_names
 from pipeline.normalize import is_year
 from pipeline.text import Span, without_possessive
 
@@ -1094,7 +1094,8 @@ def exercise_roles(document_text: str, unit: Span, sentence: str, names: list[st
                     for obj in child.children:
                         if obj.dep_ == "pobj":
                             _actor_names(obj, span, names, "participants", found)
-    return found
+    # The parser reads "Antigua and Barbuda" as two names of the list.
+    return {role: join_state_names(taken, span.text) for role, taken in found.items()}
 
 
 def _reattached_party_preps(exercise: Any, data: dict[str, Any]) -> list[Any]:
