@@ -740,3 +740,11 @@ def test_a_states_name_that_holds_and_stays_one_participant() -> None:
     for state in ("Antigua and Barbuda", "St. Vincent and the Grenadines", "Trinidad and Tobago"):
         assert state in found["participants"]
     assert not {"Antigua", "Barbuda", "Tobago", "Grenadines"} & set(found["participants"])
+
+
+def test_what_was_part_of_the_drill_took_part() -> None:
+    found = roles("The Peruvian corvette Ana Ruiz and the patrol boat Rio Sama were part of the drill.")
+    assert "Ana Ruiz" in " ".join(found["participants"])
+    assert "Rio Sama" in " ".join(found["participants"])
+    # Part of anything else is no taking part.
+    assert roles("The corvette Ana Ruiz, which is part of the Peruvian Navy, watched the drill.")["participants"] == []

@@ -870,6 +870,9 @@ def _agents(verb: Any) -> list[Any]:
 
 def _acts_on_exercise(verb: Any, names: list[str]) -> bool:
     acted_on = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    # "were part of the drill": what they were part of
+    acted_on += [o for a in acted_on if a.lemma_.lower() == "part" for c in a.children
+                 if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
     acted_on += [o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "into", "during")
                  for o in c.children if o.dep_ == "pobj"]
     if verb.dep_ in ("acl", "relcl"):
