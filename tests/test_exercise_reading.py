@@ -748,3 +748,8 @@ def test_what_was_part_of_the_drill_took_part() -> None:
     assert "Rio Sama" in " ".join(found["participants"])
     # Part of anything else is no taking part.
     assert roles("The corvette Ana Ruiz, which is part of the Peruvian Navy, watched the drill.")["participants"] == []
+
+
+def test_a_name_the_text_calls_an_exercise_is_the_exercise_hosted() -> None:
+    found = roles("In May, Peru will host Andean Shield, the largest exercise ever held in the country.")
+    assert found["organizers"] == ["Peru"]
