@@ -136,6 +136,8 @@ _NAME_TOKEN = rf"{_CAPITAL}(?:[^\W\d_]|['’\-])+"  # any script's letters: "Kal
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
 _WEEKDAYS = tuple(calendar.day_name)
+# A word of a body's name written after a title: capitalized, an ordinal ("8th") or a joining word.
+_UNIT_WORD = r"(?:[A-Z0-9][\w’'.\-]*|of|the|and|for|\([A-Z]{2,}\))"
 _ORG_WORD = (
     r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
@@ -368,7 +370,27 @@ class ActorRules:
         if role and "(" in role and ")" not in role[role.index("(") :]:
             # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
             role = role[: role.index("(")].strip(" ,") or None
-        return role
+        return self._with_unit_after(name, role) if role else None
+
+    def _with_unit_after(self, name: str, role: str) -> str:
+        """"X, commanding general, 8th Theater Support Command.": a bare title set off after the name,
+        then the body it is held in, set off by a second comma, are one role (GUIDE §3: one phrase)."""
+        if re.search(r"\b(?:of|for|to|at|in)\b", role):
+            return role
+        unit = re.search(
+            rf"{re.escape(name)},\s+(?:the\s+)?{re.escape(role)},\s+({_UNIT_WORD}(?:\s+{_UNIT_WORD})*)"
+            rf"(?=\s*(?:[,.;“”\"]|$|\s(?:{_SPEECH_VERBS})\b))",
+            self.text,
+        )
+        words = unit.group(1).split() if unit else []
+        if words and words[-1].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", words[-1]):
+            words[-1] = words[-1][:-1]  # the sentence's full stop
+        if not words or words[0] in ("of", "and", "for") or words[-1] in ("of", "the", "and", "for"):
+            return role
+        body = " ".join(words)
+        if words[0] in (*_WEEKDAYS, *calendar.month_name) or _TITLE_RE.match(words[0]) or looks_like_person(body):
+            return role  # "X, spokesman, Monday"; a second title or a person is someone else's
+        return f"{role}, {body}"
 
     def _role_from_parse(self, name: str) -> str | None:
         """The person's first mention in the parse: its apposition ("Ivan Petrov, head of the OSCE office

@@ -554,7 +554,7 @@ def test_a_name_the_entity_tagger_misses_still_takes_the_title_apposed_to_it() -
 def test_a_position_set_off_after_a_rank_and_name_wins_when_the_parse_misses_it() -> None:
     # The parser reads "commanding general" as a clause here, so only the rank stood before the name.
     text = "Remarks were given by Maj. Gen. Rosa Alvear, commanding general, 4th Tarvian Support Command."
-    assert ActorRules(text).role("Rosa Alvear") == "commanding general"
+    assert ActorRules(text).role("Rosa Alvear") == "commanding general, 4th Tarvian Support Command"
     rank_only = ActorRules("In Riga, Major General Janis Ozols said the boats were new.")
     assert rank_only.role("Janis Ozols") == "Major General"
 
@@ -664,3 +664,13 @@ def test_two_names_of_a_list_that_make_one_state() -> None:
     assert join_state_names(["Chile", "Bosnia", "Grenadines"], text) == ["Chile", "Bosnia", "Grenadines"]
     assert joined_state(text, (6, 14), (19, 25)) == "Trinidad and Tobago"
     assert joined_state(text, (19, 25), (6, 14)) is None
+
+
+def test_the_body_set_off_after_a_bare_title_is_part_of_the_role() -> None:
+    # "Name, title, Body": the second comma sets off where the title is held (GUIDE §3: one phrase).
+    said = "“We are ready,” said Ana Ruiz, spokesperson, Peruvian Navy Southern Command."
+    assert ActorRules(said).role("Ana Ruiz") == "spokesperson, Peruvian Navy Southern Command"
+    # A day, or a title that already says what it is of, takes nothing more.
+    assert ActorRules("“We are ready,” said Ana Ruiz, spokesperson, Monday.").role("Ana Ruiz") == "spokesperson"
+    of_body = "“We are ready,” said Ana Ruiz, head of the press office, Peruvian Navy."
+    assert ActorRules(of_body).role("Ana Ruiz") == "head of the press office"
