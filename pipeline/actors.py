@@ -50,10 +50,15 @@ def seated_bodies() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def vessel_nouns() -> tuple[str, ...]:
+    """Nouns for a ship, written before its name ("the frigate Alvarez"): bodies.toml's list."""
+    return tuple(tomllib.loads(BODIES.read_text(encoding="utf-8")).get("vessel_nouns", []))
+
+
+@functools.lru_cache(maxsize=1)
 def _vessel_nouns() -> str:
     """The vessel nouns as one alternation, singular or plural ("frigate", "frigates")."""
-    nouns = tomllib.loads(BODIES.read_text(encoding="utf-8")).get("vessel_nouns", [])
-    return "|".join(rf"{re.escape(noun)}s?" for noun in sorted(nouns, key=len, reverse=True))
+    return "|".join(rf"{re.escape(noun)}s?" for noun in sorted(vessel_nouns(), key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=1)

@@ -753,3 +753,9 @@ def test_what_was_part_of_the_drill_took_part() -> None:
 def test_a_name_the_text_calls_an_exercise_is_the_exercise_hosted() -> None:
     found = roles("In May, Peru will host Andean Shield, the largest exercise ever held in the country.")
     assert found["organizers"] == ["Peru"]
+
+
+def test_every_vessel_noun_names_who_sent_the_ship() -> None:
+    # One list of vessel nouns (prompts/lexicon/bodies.toml) serves ship names and exercise roles.
+    found = roles("The drill was hosted by the Peruvian Navy and drew minehunters from Chile and Ecuador.")
+    assert found["participants"] == ["Chile", "Ecuador"]

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from pipeline.actors import vessel_nouns
 from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
 from pipeline.language.places import country_of_name, demonym_country, is_country_word, join_state_names
 from pipeline.normalize import is_year
@@ -452,7 +453,11 @@ ROLES = ("participants", "organizers", "observers")
 
 @functools.lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    return tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
+    data = tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
+    # Ships are sent to an exercise and perform it: one list of vessel nouns serves names and roles.
+    data["member_nouns"] = [*data["member_nouns"], *vessel_nouns()]
+    data["roles"]["performer_nouns"] = [*data["roles"]["performer_nouns"], *vessel_nouns()]
+    return data
 
 
 @functools.lru_cache(maxsize=1)
