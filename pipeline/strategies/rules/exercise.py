@@ -514,8 +514,8 @@ def _is_exercise(token: Any, names: list[str]) -> bool:
     if token.lower_ == "game" and any(c.lower_ == "war" for c in token.children):
         return True
     # "will host Decisive Strike, the largest exercise ever held here": a name the text calls an exercise
-    called = [c for c in token.children if c.dep_ == "appos" and c.lemma_.lower() in data["exercise_nouns"]]
-    if token.pos_ == "PROPN" and called:
+    apposed = (c.lemma_.lower() for c in token.children if c.dep_ == "appos")
+    if token.pos_ == "PROPN" and any(lemma in data["exercise_nouns"] for lemma in apposed):
         return True
     return any(token.text in name.split() for name in names) and token.pos_ in ("PROPN", "NUM")
 
