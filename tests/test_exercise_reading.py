@@ -759,3 +759,11 @@ def test_every_vessel_noun_names_who_sent_the_ship() -> None:
     # One list of vessel nouns (prompts/lexicon/bodies.toml) serves ship names and exercise roles.
     found = roles("The drill was hosted by the Peruvian Navy and drew minehunters from Chile and Ecuador.")
     assert found["participants"] == ["Chile", "Ecuador"]
+
+
+def test_what_a_rehearsing_gerund_exercises_are_the_tasks() -> None:
+    found = scenario(
+        "During the drill, Peruvian and Chilean units will work together in exercising air defence, "
+        "maritime interdiction and amphibious operations."
+    )
+    assert found == ["air defence", "maritime interdiction", "amphibious operations"]

@@ -1196,6 +1196,11 @@ def _tasks(head: Any, span: Any) -> list[str]:
             if inner:
                 found.extend(_tasks(inner[0], span))
                 continue
+        # "in exercising air defence and mine countermeasures": what is exercised are the tasks.
+        rehearsed = [c for c in member.children if c.dep_ == "dobj"]
+        if member.tag_ == "VBG" and member.lemma_.lower() in scenario["rehearsing_gerunds"] and rehearsed:
+            found.extend(_tasks(rehearsed[0], span))
+            continue
         # "countering terrorism and illegal immigration": the verb with its first object, then each
         # further object on its own (GUIDE §6: each rehearsed task a separate item).
         objects = [c for c in member.children if c.dep_ == "dobj"] if member.tag_ == "VBG" else []
