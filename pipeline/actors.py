@@ -489,6 +489,9 @@ class ActorRules:
             title = token.head
             if title.i > token.i or title.pos_ not in ("NOUN", "PROPN") or not _TITLE_RE.fullmatch(title.text):
                 continue
+            first_word = token.i - len(name.split()) + 1
+            if any(t.pos_ == "CCONJ" for t in doc[title.i + 1 : first_word]):
+                continue  # "Minister A B and the head of the X Delegation, C D": C D's title is the second
             words = [t for t in doc[title.left_edge.i : title.i + 1] if t.sent.start == token.sent.start]
             while words and (words[0].dep_ in ("det", "punct") or words[0].lower_ in _HONORIFICS):
                 words = words[1:]
@@ -569,7 +572,7 @@ class ActorRules:
         # and Y Agency (XYA), B signed"); the body's name may hold "and" and end in its acronym.
         set_off = re.search(
             rf"(?:^|[“”\",.]\s*|\band\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
-            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+|of\s+(?:the\s+)?)?{words}){{0,6}}"
+            rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+|(?:of|to|for|in)\s+(?:the\s+)?)?{words}){{0,6}}"
             rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+{escaped}\b",
             self.text,
             flags=re.MULTILINE,

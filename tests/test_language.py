@@ -674,3 +674,15 @@ def test_the_body_set_off_after_a_bare_title_is_part_of_the_role() -> None:
     assert ActorRules("“We are ready,” said Ana Ruiz, spokesperson, Monday.").role("Ana Ruiz") == "spokesperson"
     of_body = "“We are ready,” said Ana Ruiz, head of the press office, Peruvian Navy."
     assert ActorRules(of_body).role("Ana Ruiz") == "head of the press office"
+
+
+def test_the_second_titled_person_of_a_pair_has_the_second_title() -> None:
+    # The parser hangs the second name on the first title; the title set off before the name is theirs,
+    # and it may run on through "to" ("the head of the EU Delegation to Peru").
+    text = (
+        "The Minister of Defense of Peru Ana Ruiz and the head of the EU Delegation to Peru, Jan Novak, "
+        "agreed today in Lima on the delivery."
+    )
+    rules = ActorRules(text)
+    assert rules.role("Jan Novak") == "head of the EU Delegation to Peru"
+    assert rules.role("Ana Ruiz") == "Minister of Defense of Peru"
