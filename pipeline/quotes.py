@@ -101,7 +101,13 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
                 quotations += _left_open(text, opened, match.start())
                 opened = None
     if opened is not None:
-        quotations += _left_open(text, opened, len(text.rstrip()))
+        end = len(text.rstrip())
+        # A page cut short inside a quotation of several paragraphs ("“We train together.\n\n“The
+        # next" and no more): the paragraphs it holds whole are the words, up to the last one's end.
+        whole = [m.start() for m in re.finditer(r"[.!?]\s*\n", text[opened:end])]
+        quotations += _left_open(text, opened, end) or (
+            _left_open(text, opened, opened + whole[0] + 1) if whole else []
+        )
     return quotations
 
 

@@ -653,3 +653,13 @@ def test_a_few_words_quoted_in_a_sentence_are_found_only_when_asked_for() -> Non
     assert _words(text) == []
     partial = [q.words(text) for q in find_quotations(text, partial=True)]
     assert partial == ["significant progress"]  # a name in marks is still no quotation
+
+
+def test_a_page_cut_short_inside_a_quotation_of_paragraphs_keeps_the_whole_paragraph() -> None:
+    # The second paragraph opens with a mark (the quotation goes on) and the page ends before it closes.
+    text = (
+        "Rear Admiral Ana Ruiz said: “I think the drill shows the habit we have made of working together.\n"
+        "\n"
+        "“The drill"
+    )
+    assert _words(text) == ["I think the drill shows the habit we have made of working together."]
