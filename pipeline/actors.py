@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import abbreviations, in_brackets, parse
-from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, seat
+from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, places, seat
 from pipeline.text import date_line_opening, without_possessive
 from schemas import Actor
 
@@ -154,6 +154,12 @@ _SURNAME_PARTICLES = r"de|da|das|do|del|della|di|dos|du|van|von|der|den|ter|la|l
 _PERSON_RE = re.compile(
     rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:{_SURNAME_PARTICLES})\s+){{0,2}}(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$"
 )
+
+
+@functools.lru_cache(maxsize=1)
+def _and_state_names() -> tuple[str, ...]:
+    """States whose name holds "and" ("Bosnia and Herzegovina", "Trinidad and Tobago"), as the tables name them."""
+    return tuple(name for name in places().names if " and " in name)
 
 
 # The first word of a state's name and its "and", just before a position: "Bosnia and |Herzegovina".
@@ -529,14 +535,22 @@ class ActorRules:
         if appositive and _TITLE_RE.search(appositive.group(1)):
             return _strip_article(appositive.group(1))
         # "Minister of Defence Kalle Laanet", "Chief of the Border Police of Moldova Dorin Purice".
+        # "Minister of Defense of Bosnia and Herzegovina Ana Ruiz": a state's "and" is inside the title,
+        # so the state's name is read as one word (same length, so offsets hold).
+        joined = {name: name.replace(" ", "-") for name in _and_state_names() if name in self.text}
+        worded = self.text
+        for name, word in joined.items():
+            worded = worded.replace(name, word)
         before = re.search(
             # "Chargé d’Affaires": a French elision inside the title.
             rf"((?:(?:(?:d[’'])?[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}})"
             rf"{escaped}\b",
-            self.text,
+            worded,
         )
         if before:
             tokens = before.group(1).split()
+            for name, word in joined.items():
+                tokens = [name if token == word else token for token in tokens]
             # Not across a sentence end ("... for September. Kyrgyz Emergencies Minister X").
             # "U.S.", "Col.": a full stop that ends no sentence ("the Black Sea. Adm. X" ends one).
             ends = [i for i, t in enumerate(tokens)

@@ -686,3 +686,8 @@ def test_the_second_titled_person_of_a_pair_has_the_second_title() -> None:
     rules = ActorRules(text)
     assert rules.role("Jan Novak") == "head of the EU Delegation to Peru"
     assert rules.role("Ana Ruiz") == "Minister of Defense of Peru"
+
+
+def test_a_title_before_a_name_holds_a_states_name_with_and() -> None:
+    rules = ActorRules("The Minister of Defense of Trinidad and Tobago Ana Ruiz said the boats were new.")
+    assert rules.role("Ana Ruiz") == "Minister of Defense of Trinidad and Tobago"
