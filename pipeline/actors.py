@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import abbreviations, in_brackets, parse
-from pipeline.language.places import country_in, country_of_name, demonym_country, is_country_word, places, seat
+from pipeline.language.places import (
+    country_in,
+    country_of_name,
+    demonym_country,
+    is_country_word,
+    joined_state,
+    places,
+    seat,
+)
 from pipeline.text import date_line_opening, without_possessive
 from schemas import Actor
 
@@ -344,8 +352,8 @@ class ActorRules:
     def _ends_a_state_name(self, word: str, at: int) -> bool:
         """`word`, standing at `at` in the text, ends a two-word state's name that runs before it
         ("Herzegovina" after "Bosnia and ")."""
-        joined = _STATE_FIRST_WORD.search(self.text, 0, at)
-        return joined is not None and country_of_name(f"{joined.group(1)} and {word}") is not None
+        first = _STATE_FIRST_WORD.search(self.text, 0, at)
+        return first is not None and joined_state(self.text, first.span(1), (at, at + len(word))) is not None
 
     def _state_after(self, name: str) -> str | None:
         """'Adm. Jorge Silva of Chile': the state named right after the person."""
