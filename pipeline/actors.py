@@ -536,7 +536,7 @@ class ActorRules:
         # It may run on to the speech verb when the writer left out the second comma ("X, head of
         # the office in Bishkek said").
         appositive = re.search(
-            rf"{escaped},\s+((?:the\s+|a\s+|an\s+)?(?:[^,;:“”\".]|(?<=[A-Z])\.){{3,120}}?)"
+            rf"{escaped},\s+(?!(?:and|or)\s)((?:the\s+|a\s+|an\s+)?(?:[^,;:“”\".]|(?<=[A-Z])\.){{3,120}}?)"
             rf"(?:,|\s+(?=(?:{_SPEECH_VERBS})\b))",
             self.text,
         )
@@ -587,13 +587,14 @@ class ActorRules:
             if tokens and _TITLE_RE.search(" ".join(tokens)):
                 return " ".join(tokens)
         # "..., the UN representative to Georgia, Jane Doe said": the title set off before the name.
-        # It opens after a quotation mark, a comma or the sentence start and ends in its title word
-        # and the body or place it is of/to/for.
+        # It opens after a quotation mark, a comma, the sentence start or the preposition of the verb's
+        # agent or source ("handed over by the Chilean ambassador to Peru, Jan Novak") and ends in its
+        # title word and the body or place it is of/to/for.
         words = r"[A-Z][\w’'.\-]*"
         # A second titled person in a list opens after "and" ("A and the Executive Director of the X
         # and Y Agency (XYA), B signed"); the body's name may hold "and" and end in its acronym.
         set_off = re.search(
-            rf"(?:^|[“”\",.]\s*|\band\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
+            rf"(?:^|[“”\",.]\s*|\b(?:and|by|from|with)\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
             rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+|(?:of|to|for|in)\s+(?:the\s+)?)?{words}){{0,6}}"
             rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+{escaped}\b",
             self.text,

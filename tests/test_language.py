@@ -691,3 +691,14 @@ def test_the_second_titled_person_of_a_pair_has_the_second_title() -> None:
 def test_a_title_before_a_name_holds_a_states_name_with_and() -> None:
     rules = ActorRules("The Minister of Defense of Trinidad and Tobago Ana Ruiz said the boats were new.")
     assert rules.role("Ana Ruiz") == "Minister of Defense of Trinidad and Tobago"
+
+
+def test_titles_of_two_people_set_off_after_by() -> None:
+    # The list's "and" opens the second person's apposition, not a title of the first.
+    text = (
+        "The boats were handed over by the Chilean ambassador to Peru, Jan Novak, and the head of the EU "
+        "delegation in Lima, Ana Ruiz."
+    )
+    rules = ActorRules(text)
+    assert rules.role("Jan Novak") == "Chilean ambassador to Peru"
+    assert rules.role("Ana Ruiz") == "head of the EU delegation in Lima"
