@@ -291,7 +291,8 @@ def attribute(text: str, quotation: Quotation) -> Attribution:
     if not frame_tokens:  # a paragraph that is all quotation
         return (
             _introduced_before(doc, text, quotation) or _headed_by_speaker(doc, text, quotation)
-            or _continues_quotation_before(text, quotation) or Attribution()
+            or _continues_quotation_before(text, quotation) or _attributed_after(text, quotation)
+            or Attribution()
         )
     # The attribution words with the quotation blanked out, same offsets: where a date may be said.
     first, last = frame_tokens[0].idx, frame_tokens[-1].idx + len(frame_tokens[-1].text)
@@ -336,6 +337,19 @@ def _continues_quotation_before(text: str, quotation: Quotation) -> Attribution 
     if before.speaker is None or before.cue is None:
         return None
     return Attribution(before.cue, before.speaker, "")
+
+
+def _attributed_after(text: str, quotation: Quotation) -> Attribution | None:
+    """'“…”\n\n“…,” X said.': a paragraph that is all quotation, followed at once by a quotation
+    paragraph that names its speaker, is that speaker's too (news gives the attribution of a run of
+    quoted paragraphs once). The cue is the later paragraph's, so this one has none of its own."""
+    later = [q for q in find_quotations(text) if q.start >= quotation.end]
+    if not later or text[quotation.end : later[0].start].strip() or "\n" not in text[quotation.end : later[0].start]:
+        return None
+    after = attribute(text, later[0])
+    if after.speaker is None or after.cue is None:
+        return None
+    return Attribution(None, after.speaker, "")
 
 
 def _outlet_quoting(text: str, cue: Any) -> Span | None:

@@ -663,3 +663,15 @@ def test_a_page_cut_short_inside_a_quotation_of_paragraphs_keeps_the_whole_parag
         "“The drill"
     )
     assert _words(text) == ["I think the drill shows the habit we have made of working together."]
+
+
+def test_a_quoted_paragraph_takes_the_speaker_the_next_quoted_paragraph_names() -> None:
+    text = (
+        "The agreement was signed by Ana Ruiz, head of the agency, and Luis Cano.\n\n"
+        "“This deal builds on our long friendship with Peru and our shared goals.”\n\n"
+        "“The purpose of the deal is to build strong links,” Ruiz said."
+    )
+    first, second = find_quotations(text)
+    assert attribute(text, second).speaker == "Ruiz"
+    assert attribute(text, first).speaker == "Ruiz"
+    assert attribute(text, first).cue is None
