@@ -103,10 +103,10 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
     if opened is not None:
         end = len(text.rstrip())
         # A page cut short inside a quotation of several paragraphs ("“We train together.\n\n“The
-        # next" and no more): the paragraphs it holds whole are the words, up to the last one's end.
-        whole = [m.start() for m in re.finditer(r"[.!?]\s*\n", text[opened:end])]
+        # next" and no more): its first paragraph, ended by a full stop, holds the words.
+        first_paragraph = re.compile(r"[.!?]\s*\n").search(text, opened, end)
         quotations += _left_open(text, opened, end) or (
-            _left_open(text, opened, opened + whole[0] + 1) if whole else []
+            _left_open(text, opened, first_paragraph.start() + 1) if first_paragraph else []
         )
     return quotations
 
