@@ -16,12 +16,12 @@ from typing import Any
 
 from pipeline.language.parse import abbreviations, in_brackets, parse
 from pipeline.language.places import (
+    and_state_names,
     country_in,
     country_of_name,
     demonym_country,
     is_country_word,
     joined_state,
-    places,
     seat,
 )
 from pipeline.text import date_line_opening, without_possessive
@@ -149,12 +149,12 @@ _NAME_TOKEN = rf"{_CAPITAL}(?:[^\W\d_]|['’\-])+"  # any script's letters: "Kal
 # A capitalized word that can be part of a name: not a sentence's function word, not a sentence end.
 _GAP = r"[^\S\n]+"  # the space between a name's words: a name never runs over a line break
 _WEEKDAYS = tuple(calendar.day_name)
-# A word of a body's name written after a title: capitalized, an ordinal ("8th") or a joining word.
-_UNIT_WORD = r"(?:[A-Z0-9][\w’'.\-]*|of|the|and|for|\([A-Z]{2,}\))"
 _ORG_WORD = (
     r"(?!(?:The|On|In|At|By|For|And|But|As|Of|A|An|It|This|These|Its|Their|"
     rf"{'|'.join(_WEEKDAYS)})\b)(?:[A-Z][\w’'\-]*|(?:[A-Z]\.)+)"
 )
+# A word of a body's name written after a title: capitalized, an ordinal ("8th") or a joining word.
+_UNIT_WORD = r"(?:[A-Z0-9][\w’'.\-]*|of|the|and|for|\([A-Z]{2,}\))"
 # A name's later words may carry a lowercase particle: "Khaled Bin Attia al-Juhduli".
 # Lowercase words that open a surname or a patronymic, one or two together: "Martinez de Pinillos",
 # "van der Berg", "Pedro de la Cruz", "Khaled bin Salman".
@@ -162,12 +162,6 @@ _SURNAME_PARTICLES = r"de|da|das|do|del|della|di|dos|du|van|von|der|den|ter|la|l
 _PERSON_RE = re.compile(
     rf"^(?:{_NAME_TOKEN}|[A-Z]\.)(?:\s+(?:(?:{_SURNAME_PARTICLES})\s+){{0,2}}(?:(?:[a-z]{{1,3}}-)?{_NAME_TOKEN}|[A-Z]\.))*$"
 )
-
-
-@functools.lru_cache(maxsize=1)
-def _and_state_names() -> tuple[str, ...]:
-    """States whose name holds "and" ("Bosnia and Herzegovina", "Trinidad and Tobago"), as the tables name them."""
-    return tuple(name for name in places().names if " and " in name)
 
 
 # The first word of a state's name and its "and", just before a position: "Bosnia and |Herzegovina".
@@ -545,7 +539,7 @@ class ActorRules:
         # "Minister of Defence Kalle Laanet", "Chief of the Border Police of Moldova Dorin Purice".
         # "Minister of Defense of Bosnia and Herzegovina Ana Ruiz": a state's "and" is inside the title,
         # so the state's name is read as one word (same length, so offsets hold).
-        joined = {name: name.replace(" ", "-") for name in _and_state_names() if name in self.text}
+        joined = {name: name.replace(" ", "-") for name in and_state_names() if name in self.text}
         worded = self.text
         for name, word in joined.items():
             worded = worded.replace(name, word)

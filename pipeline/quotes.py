@@ -76,6 +76,9 @@ def find_quotations(text: str, partial: bool = False) -> list[Quotation]:
     return result
 
 
+_SENTENCE_ENDS_PARAGRAPH = re.compile(r"[.!?]\s*\n")  # a full stop, then the paragraph's line break
+
+
 def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]:
     """Quotations between one style's marks. A quotation that runs over several paragraphs opens
     each continued paragraph with a mark and closes only at its end."""
@@ -104,7 +107,7 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
         end = len(text.rstrip())
         # A page cut short inside a quotation of several paragraphs ("“We train together.\n\n“The
         # next" and no more): its first paragraph, ended by a full stop, holds the words.
-        first_paragraph = re.compile(r"[.!?]\s*\n").search(text, opened, end)
+        first_paragraph = _SENTENCE_ENDS_PARAGRAPH.search(text, opened, end)
         quotations += _left_open(text, opened, end) or (
             _left_open(text, opened, first_paragraph.start() + 1) if first_paragraph else []
         )

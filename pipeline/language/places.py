@@ -116,3 +116,24 @@ def join_state_names(names: list[str], text: str) -> list[str]:
                 continue
         joined.append(name)
     return joined
+
+
+def join_state_spans(names: list[tuple[str, int, int]], text: str) -> list[tuple[str, int, int]]:
+    """Names with their (start, end) in `text`, in text order, with two that are one state's name made
+    one again: ("Bosnia", a, b), ("Herzegovina", c, d) -> ("Bosnia and Herzegovina", a, d)."""
+    joined: list[tuple[str, int, int]] = []
+    for name, start, end in names:
+        if joined:
+            _, first_start, first_end = joined[-1]
+            whole = joined_state(text, (first_start, first_end), (start, end))
+            if whole:
+                joined[-1] = (whole, first_start, end)
+                continue
+        joined.append((name, start, end))
+    return joined
+
+
+@functools.lru_cache(maxsize=1)
+def and_state_names() -> tuple[str, ...]:
+    """States whose name holds "and" ("Bosnia and Herzegovina", "Trinidad and Tobago"), as the tables name them."""
+    return tuple(name for name in places().names if " and " in name)

@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.actors import TITLE_WORDS, looks_like_person, title_endings
 from pipeline.language.parse import entity_of, in_brackets, parse, preposition_objects
-from pipeline.language.places import country_of_name, is_country_word, joined_state
+from pipeline.language.places import country_of_name, is_country_word, join_state_spans
 from pipeline.strategies.rules.phrases import ceremony_held, first_place
 
 LEXICON = Path(__file__).resolve().parents[3] / "prompts" / "lexicon" / "agreement.patterns.toml"
@@ -836,7 +836,7 @@ def _read(tokens: list[Token]) -> AgreementReading:
     names: list[str] = []
     first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     low, high = first, last
-    for name, a, b in _state_names_joined([n for head in heads for n in _names(head)], tokens[0].doc.text):
+    for name, a, b in join_state_spans([n for head in heads for n in _names(head)], tokens[0].doc.text):
         if a < first and not told_before:
             continue  # a phrase that begins before the clause (a heading the sentence split kept)
         name = name.strip()
@@ -863,21 +863,6 @@ def _read(tokens: list[Token]) -> AgreementReading:
     if subject:
         reading.facts["subject"] = subject
     return reading
-
-
-def _state_names_joined(names: list[tuple[str, int, int]], text: str) -> list[tuple[str, int, int]]:
-    """'Bosnia and Herzegovina', 'Trinidad and Tobago': two names the parser reads as a pair are one
-    state's when, joined by the "and" between them, they name it."""
-    joined: list[tuple[str, int, int]] = []
-    for name, a, b in names:
-        if joined:
-            _, start, end = joined[-1]
-            whole = joined_state(text, (start, end), (a, b))
-            if whole:
-                joined[-1] = (whole, start, b)
-                continue
-        joined.append((name, a, b))
-    return joined
 
 
 def states_signing_place(sentence: str) -> bool:

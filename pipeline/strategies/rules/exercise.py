@@ -1196,14 +1196,13 @@ def _tasks(head: Any, span: Any) -> list[str]:
             if inner:
                 found.extend(_tasks(inner[0], span))
                 continue
+        objects = [c for c in member.children if c.dep_ == "dobj"] if member.tag_ == "VBG" else []
         # "in exercising air defence and mine countermeasures": what is exercised are the tasks.
-        rehearsed = [c for c in member.children if c.dep_ == "dobj"]
-        if member.tag_ == "VBG" and member.lemma_.lower() in scenario["rehearsing_gerunds"] and rehearsed:
-            found.extend(_tasks(rehearsed[0], span))
+        if objects and member.lemma_.lower() in scenario["rehearsing_gerunds"]:
+            found.extend(_tasks(objects[0], span))
             continue
         # "countering terrorism and illegal immigration": the verb with its first object, then each
         # further object on its own (GUIDE §6: each rehearsed task a separate item).
-        objects = [c for c in member.children if c.dep_ == "dobj"] if member.tag_ == "VBG" else []
         further = [c for o in objects for c in o.conjuncts if c.i > o.i]
         task = _task(member, span) if not further else _without(member, further, span)
         if member.pos_ == "PRON" or member.tag_ in ("WDT", "WP"):
