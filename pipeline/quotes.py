@@ -53,6 +53,13 @@ def is_partial(quotation: Quotation, text: str) -> bool:
 def find_quotations(text: str, partial: bool = False) -> list[Quotation]:
     """The quotations of a text; with `partial`, also the few words quoted inside a sentence
     (`is_partial`), which are a speaker's only when the sentence says who said them."""
+    return list(_quotations(text, partial))
+
+
+# Each quotation's attribution looks at the quotations around it in the same document: the
+# document's quotations are found once, not once per quotation.
+@functools.lru_cache(maxsize=8)
+def _quotations(text: str, partial: bool) -> tuple[Quotation, ...]:
     found = [q for opening, closing in PAIRED_MARKS for q in _paired_quotations(text, opening, closing)]
     found += _straight_quotations(text) + _straight_single_quotations(text)
     found.sort(key=lambda q: (q.start, -q.end))
@@ -73,7 +80,7 @@ def find_quotations(text: str, partial: bool = False) -> list[Quotation]:
         said = len(words) >= 2 and inside[-1:] in (",", ".", "!", "?") and words[0][0].isupper()
         if ((len(words) >= MIN_QUOTE_WORDS or said) and not is_title) or (partial and is_partial(quotation, text)):
             result.append(quotation)
-    return result
+    return tuple(result)
 
 
 _SENTENCE_ENDS_PARAGRAPH = re.compile(r"[.!?]\s*\n")  # a full stop, then the paragraph's line break
