@@ -186,3 +186,29 @@ def test_a_dash_after_the_models_place_opens_an_aside() -> None:
     sentence = "“Andes Strike” exercise at Arica – the largest exercise ever organized in our country"
     found = _place_and_date(entry("exercise"), sentence, {"location": "Arica – the largest exercise ever organized"})
     assert found["location"] == "Arica"
+
+
+def test_those_sent_or_come_to_an_exercise_told_a_few_sentences_before_are_read_into_it() -> None:
+    text = (
+        "Some 900 soldiers from twelve states opened a joint exercise at Camp Ruiz on Monday.\n"
+        "They marched onto the parade ground with their flags.\n"
+        "The band played the anthems of every state.\n"
+        "The weather was mild.\n"
+        "Ecuador and Bolivia have sent observers.\n"
+    )
+    document = Document(doc_id="t", path=Path("t.txt"), text=text, sha256="0")
+    prompt = load_prompts()["exercise"]
+    read = [u.text for u in read_only_units(document, prompt, candidate_units(document, prompt))]
+    # Four sentences on, past the asked ones; the noun for their role says they speak of it.
+    assert read == ["Ecuador and Bolivia have sent observers."]
+    assert not refers_to_exercise("The weather was mild.")
+
+
+def test_an_edition_of_the_exercise_is_the_exercise_whose_time_and_place_it_gives() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    # The parser hangs "commenced" on "Edition" as a clause of its own: still its predicate.
+    assert states_time_and_place(
+        'The 17th Edition of the joint training exercise "Andes Guard 21" commenced at Camp Ruiz in Arica on Friday.'
+    )
+    assert not states_time_and_place("The 17th edition of the yearbook was printed in Arica on Friday.")

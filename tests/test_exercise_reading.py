@@ -767,3 +767,7 @@ def test_what_a_rehearsing_gerund_exercises_are_the_tasks() -> None:
         "maritime interdiction and amphibious operations."
     )
     assert found == ["air defence", "maritime interdiction", "amphibious operations"]
+
+
+def test_the_conditions_a_task_was_practised_in_are_no_task() -> None:
+    assert scenario("Our sailors practised boarding a burning tanker in rough seas.") == ["boarding a burning tanker"]

@@ -113,6 +113,7 @@ ENTRY = RecordTypeEntry(
     is_fragment=is_fragment,
     same_event=same_event,
     fragments_join_any_distance=True,
+    read_follow=5,
     fuller_phrase_wins=("description",),
     missing_core=missing_core,
     # Measured on the seeds and tests/articles: the model's roles and scenarios were mostly wrong.

@@ -286,6 +286,10 @@ def refers_to_exercise(sentence: str) -> bool:
     # "Sea Falcon 2031 is being conducted at sea and ashore": the exercise by its name, as what is held.
     if _named_by_its_course(sentence):
         return True
+    # "Two states have sent observers", "NATO participants came from A and B": the exercise's
+    # participants, observers or hosts, named by the noun for their role.
+    if any(token.pos_ == "NOUN" and token.lemma_.lower() in data["as_role"] for token in doc):
+        return True
     # "this significant maritime event, organized by X": a demonstrative noun for the event told.
     if any(token.pos_ == "NOUN" and token.lemma_.lower() in data["referring_nouns"]
            and any(c.dep_ == "det" and c.lower_ == "this" for c in token.children) for token in doc):
@@ -316,8 +320,14 @@ def states_time_and_place(sentence: str) -> bool:
              for t in doc if at <= t.idx < at + len(name)}
     for token in doc:
         # "the exercise is being conducted at X", and "A and B will conduct the exercise in X": the
-        # exercise as what is held, whether subject of its course or object of holding it.
-        is_exercise = token.lemma_.lower() in exercise_nouns or token.i in named
+        # exercise as what is held, whether subject of its course or object of holding it. "The 17th
+        # edition of the X exercise commenced at Y": an edition of the exercise is the exercise.
+        is_exercise = token.lemma_.lower() in exercise_nouns or token.i in named or (
+            token.lemma_.lower() in data["series_nouns"] and any(
+                obj.lemma_.lower() in exercise_nouns or obj.i in named
+                for prep in token.children if prep.lower_ == "of" for obj in prep.children if obj.dep_ == "pobj"
+            )
+        )
         held = is_exercise and token.dep_ in ("nsubj", "nsubjpass", "dobj")
         if held and token.head.lemma_.lower() in data["course_verbs"]:
             return True
@@ -339,8 +349,9 @@ def states_time_and_place(sentence: str) -> bool:
         if joined and token.head.head.lemma_.lower() in data["joining_verbs"]:
             return True
         # "The training exercise, held from October 21 to 24 in X, involved ...": the exercise's own
-        # participle of its course says when and where it was held.
-        if is_exercise and any(c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in data["course_verbs"]
+        # participle of its course says when and where it was held. A verb in the past the parser hung
+        # on the exercise the same way ("The 17th Edition of ... commenced at X") is its predicate.
+        if is_exercise and any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lemma_.lower() in data["course_verbs"]
                                for c in token.children):
             return True
         # "During the X exercises July 7-8 in Y, ...": a date hung on the exercise noun is its own.
@@ -1273,8 +1284,11 @@ def exercise_scenario(document_text: str, unit: Span) -> list[str]:
         heads: list[Any] = []
         if token.pos_ == "VERB" and lemma in data["verbs"]:
             heads = [c for c in token.children if c.dep_ in ("dobj", "xcomp") and c.lemma_ not in ("exercise", "drill")]
-            heads += [o for c in token.children if c.dep_ == "prep" and c.lower_ in data["prepositions"]
-                      for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            # "trained in boarding ships": the task after the preposition; "practised boarding a tanker
+            # in heavy seas": with the task told as an action, the phrase says under what conditions.
+            if not any(h.tag_ == "VBG" for h in heads):
+                heads += [o for c in token.children if c.dep_ == "prep" and c.lower_ in data["prepositions"]
+                          for o in c.children if o.dep_ in ("pobj", "pcomp")]
             heads += [c for c in token.children if c.dep_ == "conj" and c.tag_ == "VBG"]
         elif token.pos_ == "NOUN" and lemma in data["nouns"] and token.dep_ in ("nsubj", "nsubjpass"):
             verb = token.head
