@@ -789,11 +789,13 @@ def person_without_title(phrase: str) -> str:
         # "Brig. Gen Roland X": the title may run on into the name's first words.
         return person_without_title(name) if _is_rank(name.split()[0]) and len(name.split()) > 2 else name
     words = phrase.split()
-    # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name.
-    while len(words) > 1 and all(
+    # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name; the
+    # last word of a long title the name was read with ("Minister of Interior Ana Ruiz" -> "Interior
+    # Ana Ruiz", "Deputy Chief of Mission Ana Ruiz" -> "Mission Ana Ruiz") is no word of the name.
+    while len(words) > 1 and (all(
         part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS or part.lower() in RANK_WORDS
         for part in re.split(r"-", words[0]) if part
-    ):
+    ) or (words[0].lower() in title_endings() and len(words) > 2 and looks_like_person(" ".join(words[1:])))):
         words = words[1:]
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
 

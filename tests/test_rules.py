@@ -286,3 +286,25 @@ def test_a_place_after_the_verb_s_phrases_is_where_it_happened(sentence: str, pl
     from pipeline.strategies.rules.phrases import parsed_place
 
     assert parsed_place(sentence) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "name", "role"),
+    [
+        # The parser or the quotation reader may take the title's last word into the name.
+        ("“We thank you,” said the Minister of Interior Tomas Vidal at the ceremony.",
+         "Interior Tomas Vidal", "Tomas Vidal", "Minister of Interior"),
+        ("Peru’s Deputy Chief of Mission Tomas Vidal said the boats will help.",
+         "Mission Tomas Vidal", "Tomas Vidal", "Peru’s Deputy Chief of Mission"),
+        ("Director General of the Border Guard Board Tomas Vidal said the cars are ready.",
+         "Board Tomas Vidal", "Tomas Vidal", "Director General of the Border Guard Board"),
+    ],
+)
+def test_the_body_that_ends_a_title_is_no_word_of_the_name_after_it(
+    text: str, read_as: str, name: str, role: str
+) -> None:
+    actor = ActorRules(text).actor(read_as)
+    assert (actor.name, actor.kind, actor.role) == (name, "person", role)
+    # A body's own name that opens with such a word stays whole.
+    body = ActorRules("The General Police Inspectorate signed it.").actor("General Police Inspectorate")
+    assert body.kind != "person"
