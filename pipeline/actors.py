@@ -46,6 +46,12 @@ def same_post() -> dict[str, list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def general_posts() -> frozenset[str]:
+    """Posts written with "General" after them ("Consul General"): the word is no rank there."""
+    return frozenset(tomllib.loads(TITLES.read_text(encoding="utf-8")).get("general_posts", []))
+
+
+@functools.lru_cache(maxsize=1)
 def post_nouns() -> frozenset[str]:
     """Words that end a description of one person by post ("the State Department spokesman")."""
     return frozenset(tomllib.loads(TITLES.read_text(encoding="utf-8")).get("post_nouns", []))
@@ -124,6 +130,7 @@ TITLE_WORDS = (
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché", "manager", "coordinator",
     "chargé", "chargée", "member of parliament", "lawmaker", "legislator", "parliamentarian",
+    "consul", "commissioner",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
 _SPEECH_VERBS = r"said|says|told|noted|added|stressed|stated|explained|announced|emphasized|emphasised"
@@ -804,7 +811,11 @@ def person_without_title(phrase: str) -> str:
 _NOT_NAME_CONTINUATIONS = {
     "On", "In", "At", "The", "This", "But", "And", "As", *_WEEKDAYS, *(m for m in calendar.month_name if m),
 }
-_HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "excellency"}
+_HONORIFICS = {
+    "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "excellency",
+    # Royal and courtesy titles are no part of a name either (GUIDE, annotations r214-r261).
+    "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
+}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
@@ -853,6 +864,8 @@ def _position_before_its_rank(words: list[Any]) -> list[Any]:
             first -= 2
         if first == 0 or not _is_rank("".join(t.text for t in kept[first:])):
             break
+        if kept[first].lower_ == "general" and kept[first - 1].lower_ in general_posts():
+            break  # "Consul General": one post, no rank after it
         del kept[first:]
     has_position = any(_TITLE_RE.fullmatch(t.text) and not _is_rank(t.text) for t in kept)
     return kept if has_position else words

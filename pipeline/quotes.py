@@ -263,6 +263,7 @@ def _speech() -> dict[str, Any]:
         "document_nouns": set(data["document_nouns"]),
         "issuing": set(data["issuing"]),
         "listening": set(data["listening"]),
+        "person_nouns": set(data["person_nouns"]),
     }
 
 
@@ -272,7 +273,7 @@ def speech_lemmas() -> set[str]:
     return lemmas
 
 
-_PRONOUNS = {"he", "she", "they", "we", "i"}
+_PRONOUNS = {"he", "she", "they", "we", "i", "him", "her"}  # "him": "According to him, ..."
 _POSSESSIVE_MARKS = ("’s", "'s")  # the parser may read them as compounds: "UNDP ’s Zuev"
 _OUTLET = object()  # the cue's subject reports the words: an outlet, a reporter
 # Subjects that name no one.
@@ -653,7 +654,11 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         if named:
             return named
     if entity is None and token.pos_ == "NOUN":
-        return _described(doc, text, token, described) or described
+        found = _described(doc, text, token, described)
+        if found is None and token.lemma_.lower() in _speech()["person_nouns"] and described.lower() == token.lower_:
+            # "“...,” the official said": no title of the official's own; the person named last before.
+            found = _last_person_before(doc, quotation.start)
+        return found or described
     if _ends_in_title(described):
         # "the European Union Ambassador said": the one person the text gives that title.
         from pipeline.actors import ActorRules  # actors needs no parse; imported here to keep layers one-way

@@ -675,3 +675,28 @@ def test_a_quoted_paragraph_takes_the_speaker_the_next_quoted_paragraph_names() 
     assert attribute(text, second).speaker == "Ruiz"
     assert attribute(text, first).speaker == "Ruiz"
     assert attribute(text, first).cue is None
+
+
+def test_the_official_and_him_stand_for_the_person_named_before() -> None:
+    text = (
+        "Interior Minister Tomas Vidal said the vans had reached the coast.\n\n"
+        "“They may arrive by early July,” the official explained.\n\n"
+        "According to him, “the crews are ready for the patrols at sea.”\n"
+    )
+    first, second = find_quotations(text)
+    assert attribute(text, first).speaker == "Tomas Vidal"
+    assert attribute(text, second).speaker == "Tomas Vidal"
+
+
+def test_a_consul_or_a_prince_is_a_title_not_a_name() -> None:
+    from pipeline.actors import ActorRules
+
+    text = (
+        "Chilean Consul General Tomas Vidal spoke at the handover in Callao.\n\n"
+        "“The boats will patrol the bay,” Consul General Vidal said.\n\n"
+        "Prince Faisal bin Tomas, Peru’s deputy defence minister, signed the plan.\n"
+    )
+    rules = ActorRules(text)
+    consul = rules.actor(attribute(text, _only(text)).speaker or "")
+    assert (consul.name, consul.role, consul.country) == ("Tomas Vidal", "Chilean Consul General", "CL")
+    assert rules.actor("Prince Faisal bin Tomas").name == "Faisal bin Tomas"
