@@ -205,7 +205,8 @@ def _is_fuller_actor(current: Any, other: Any) -> bool:
 
 
 def merge_records(
-    records: list[Record], new_events: set[str] | None = None, continuations: set[str] | None = None
+    records: list[Record], new_events: set[str] | None = None, continuations: set[str] | None = None,
+    text: str | None = None,
 ) -> list[Record]:
     """Records of one document, duplicates and fragments merged, in order of first evidence.
 
@@ -222,6 +223,13 @@ def merge_records(
         target = _merge_target(
             record, merged, record.id in (new_events or set()), record.id in (continuations or set())
         )
+        tensed = getattr(record, "status", None) is not None
+        if target is None and tensed and text is not None and _headline(record, text):
+            # A headline tells a past event in the present ("EU gives equipment to Serbia"): its tense
+            # says nothing against the status the article's sentences give the same delivery.
+            untensed = record.model_copy(update={"status": None})
+            target = _merge_target(untensed, merged, record.id in (new_events or set()))
+            record = untensed if target is not None else record
         if target is None:
             merged.append(record)
             continue
@@ -260,6 +268,12 @@ def _into_the_one_named(records: list[Record]) -> list[Record]:
                 result[result.index(target)] = joined
                 target, target_fields = joined, joined.model_dump(mode="json")
     return result
+
+
+def _headline(record: Record, text: str) -> bool:
+    """Told only by lines of their own without a sentence's closing punctuation: a headline (a
+    clause the sentence split cut off, "X has pledged two boats, and Y ...", ends inside its line)."""
+    return _only_titles(record) and all(text[e.end : e.end + 1] in ("", "\n", "\r") for e in record.evidence)
 
 
 def _only_titles(record: Record) -> bool:

@@ -561,7 +561,7 @@ def _extract_document(
         if candidate.continues_event:
             continuations.add(record.id)
     merged = []
-    for record in merge_records(records, new_events, continuations):
+    for record in merge_records(records, new_events, continuations, document.text):
         problem = missing_core(record)
         if problem:
             output.rejects.append(

@@ -289,3 +289,29 @@ def test_one_named_exercise_told_starting_and_ending_on_two_days_is_one() -> Non
     first = _exercise(500, name="Iron Heron",
                       date={"text": "2008", "start": "2008", "end": "2008", "precision": "year"})
     assert len(merge_records([this_year, first], new_events={this_year.id, first.id})) == 2
+
+
+def test_a_headline_s_present_tense_does_not_keep_it_from_the_delivery_it_tells() -> None:
+    def aid(start: int, text: str, **fields: Any) -> AidDelivery:
+        evidence = [Evidence(text=text, start=start, end=start + len(text))]
+        return with_stable_id(AidDelivery(id="", doc_id="d", evidence=evidence, **fields))  # type: ignore[return-value]
+
+    eu = {"name": "European Union", "kind": "international_org"}
+    chile = {"name": "Chile", "kind": "country", "country": "CL"}
+    headline = aid(0, "EU gives radios to Chile", donor=eu, recipient=chile,
+                   items=[{"description": "radios"}], status="delivered")
+    lead = aid(40, "The European Union said it was providing Chile with radios and boats.", donor=eu,
+               recipient=chile, items=[{"description": "radios"}, {"description": "boats"}], status="ongoing")
+    text = "EU gives radios to Chile\n\n".ljust(40) + lead.evidence[0].text
+    merged = merge_records([headline, lead], text=text)
+    assert len(merged) == 1
+    assert merged[0].model_dump()["status"] == "ongoing"  # the article's sentence gives it
+    # A clause the sentence split cut off ends inside its line: no headline, its tense stands.
+    clause = aid(0, "EU gives radios to Chile", donor=eu, recipient=chile,
+                 items=[{"description": "radios"}], status="delivered")
+    cut_off = "EU gives radios to Chile, and ".ljust(40) + lead.evidence[0].text
+    assert len(merge_records([clause, lead], text=cut_off)) == 2
+    # Two sentences of the article with two statuses stay two deliveries.
+    later = aid(200, "The EU will give Chile radios next year.", donor=eu, recipient=chile,
+                items=[{"description": "radios"}], status="pledged")
+    assert len(merge_records([lead, later], text=text)) == 2
