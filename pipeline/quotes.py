@@ -624,6 +624,23 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
+    if describes and token.idx > quotation.end:
+        # '“…,” said British High Commissioner to A, Ambassador to B and C, Ana Ruiz.': a long title
+        # after the verb, then the name set off by a comma where the clause ends, however the parser
+        # hung it inside the title's lists.
+        from pipeline.actors import looks_like_person  # actors needs no parse; imported here (layers)
+
+        inside = {t.i for t in token.subtree}
+        end = token.sent.end
+        while end - 1 > token.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1  # the full stop and the line break
+        start = end
+        while start - 1 > token.i and doc[start - 1].pos_ == "PROPN" and start - 1 in inside:
+            start -= 1
+        if token.i < start < end and doc[start - 1].text == ",":
+            name = doc[start:end].text
+            if looks_like_person(name) and not is_country_word(name):
+                return name
     if token.pos_ == "NOUN" or _ends_in_title(token.text) or opens_long_title(text, token.idx):
         # "project manager from Chile Ana Ruiz said", "Chief of the Border Police of Chile Ana Ruiz
         # said", "Member of Parliament Ana Ruiz said": the person the description is followed by, at

@@ -700,3 +700,11 @@ def test_a_consul_or_a_prince_is_a_title_not_a_name() -> None:
     consul = rules.actor(attribute(text, _only(text)).speaker or "")
     assert (consul.name, consul.role, consul.country) == ("Tomas Vidal", "Chilean Consul General", "CL")
     assert rules.actor("Prince Faisal bin Tomas").name == "Faisal bin Tomas"
+
+
+def test_the_name_after_a_long_title_after_the_verb_speaks() -> None:
+    text = (
+        "“We will train together again next year,” said British High Commissioner to Peru, Non-Resident "
+        "Ambassador to Bolivia, Chile and Ecuador, Ana Ruiz.\n"
+    )
+    assert attribute(text, _only(text)).speaker == "Ana Ruiz"
