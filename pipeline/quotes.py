@@ -610,8 +610,9 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     # apposition to the rank) is still a description.
     describes = token.pos_ == "NOUN" or _ends_in_title(token.text)
     # "the commander of the flotilla, Cmdr. A B,": the parser may hang the name on the "of" phrase.
-    of_objects = [o for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
-                  for o in p.children if o.dep_ == "pobj"] if token.pos_ == "NOUN" else []
+    # "the Deputy Commander for CSTC-A, BG Gary O’brien,": or on its "for" phrase.
+    of_objects = [o for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "for")
+                  for o in p.children if o.dep_ == "pobj"] if describes else []
     apposed = [
         t for owner in [token, *of_objects] for c in owner.children
         if c.dep_ == "appos" and describes and not in_brackets(c)

@@ -708,3 +708,11 @@ def test_the_name_after_a_long_title_after_the_verb_speaks() -> None:
         "Ambassador to Bolivia, Chile and Ecuador, Ana Ruiz.\n"
     )
     assert attribute(text, _only(text)).speaker == "Ana Ruiz"
+
+
+def test_the_name_set_off_after_a_title_s_for_phrase_speaks() -> None:
+    text = (
+        "Then the Deputy Commander for the Andean Task Force, BG Tomas Vidal, speaking at the ceremony said, "
+        "“Our goal is to give the border police good trucks and good training.”\n"
+    )
+    assert attribute(text, _only(text)).speaker == "Tomas Vidal"
