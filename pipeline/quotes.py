@@ -651,7 +651,14 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
             owner = owners.pop(0)
             for prep in (c for c in owner.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
                 for obj in (o for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN"):
-                    named = _person_words(text, [t for t in obj.subtree if t.i <= obj.i])
+                    # "Chief of the General Staff Ana Ruiz": the person the tagger found there, or the
+                    # name the words spell (the article before the body is none of it).
+                    from pipeline.actors import looks_like_person  # actors needs no parse (layers)
+
+                    person = entity_of(obj)
+                    if person is not None and person.label_ == "PERSON" and looks_like_person(str(person.text)):
+                        return str(person.text)
+                    named = _person_words(text, [t for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"])
                     if named:
                         return named
                     owners.append(obj)

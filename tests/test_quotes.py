@@ -716,3 +716,11 @@ def test_the_name_set_off_after_a_title_s_for_phrase_speaks() -> None:
         "“Our goal is to give the border police good trucks and good training.”\n"
     )
     assert attribute(text, _only(text)).speaker == "Tomas Vidal"
+
+
+def test_the_person_at_the_end_of_a_title_s_of_phrase_speaks() -> None:
+    text = (
+        "Uzbekistan’s Chief of the General Staff Shavkat Tursunov also noted that the situation at the border "
+        "\"requires us to remain vigilant and keep the crews ready.\"\n"
+    )
+    assert attribute(text, _only(text)).speaker == "Shavkat Tursunov"
