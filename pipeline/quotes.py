@@ -590,6 +590,7 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     from pipeline.actors import (  # actors needs no parse; imported here (layers)
         is_honorific,
         is_title_or_rank,
+        looks_like_person,
         opens_long_title,
     )
 
@@ -625,23 +626,9 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
         named = _person_words(text, apposed)
         if named:
             return named  # the entity tagger missed the name; its words and place say it is one
-    if describes and token.idx > quotation.end:
-        # '“…,” said British High Commissioner to A, Ambassador to B and C, Ana Ruiz.': a long title
-        # after the verb, then the name set off by a comma where the clause ends, however the parser
-        # hung it inside the title's lists.
-        from pipeline.actors import looks_like_person  # actors needs no parse; imported here (layers)
-
-        inside = {t.i for t in token.subtree}
-        end = token.sent.end
-        while end - 1 > token.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
-            end -= 1  # the full stop and the line break
-        start = end
-        while start - 1 > token.i and doc[start - 1].pos_ == "PROPN" and start - 1 in inside:
-            start -= 1
-        if token.i < start < end and doc[start - 1].text == ",":
-            name = doc[start:end].text
-            if looks_like_person(name) and not is_country_word(name):
-                return name
+    closing = _name_closing_the_clause(doc, token) if describes and token.idx > quotation.end else None
+    if closing is not None:
+        return closing
     if token.pos_ == "NOUN" or _ends_in_title(token.text) or opens_long_title(text, token.idx):
         # "project manager from Chile Ana Ruiz said", "Chief of the Border Police of Chile Ana Ruiz
         # said", "Member of Parliament Ana Ruiz said": the person the description is followed by, at
@@ -653,8 +640,6 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
                 for obj in (o for o in prep.children if o.dep_ == "pobj" and o.pos_ == "PROPN"):
                     # "Chief of the General Staff Ana Ruiz": the person the tagger found there, or the
                     # name the words spell (the article before the body is none of it).
-                    from pipeline.actors import looks_like_person  # actors needs no parse (layers)
-
                     person = entity_of(obj)
                     if person is not None and person.label_ == "PERSON" and looks_like_person(str(person.text)):
                         return str(person.text)
@@ -690,6 +675,25 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
 
         return ActorRules(text).person_titled(described, at=token.idx) or described
     return described
+
+
+def _name_closing_the_clause(doc: Any, title: Any) -> str | None:
+    """'“…,” said British High Commissioner to A, Ambassador to B and C, Ana Ruiz.': after the verb, a
+    long title and then the name set off by a comma where the clause ends, however the parser hung
+    the name inside the title's lists."""
+    from pipeline.actors import looks_like_person  # actors needs no parse; imported here (layers)
+
+    inside = {t.i for t in title.subtree}
+    end = title.sent.end
+    while end - 1 > title.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1  # the full stop and the line break
+    start = end
+    while start - 1 > title.i and doc[start - 1].pos_ == "PROPN" and start - 1 in inside:
+        start -= 1
+    if not (title.i < start < end and doc[start - 1].text == ","):
+        return None
+    name = str(doc[start:end].text)
+    return name if looks_like_person(name) and not is_country_word(name) else None
 
 
 def _person_words(text: str, tokens: list[Any]) -> str | None:
