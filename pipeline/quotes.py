@@ -117,8 +117,24 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
         first_paragraph = _SENTENCE_ENDS_PARAGRAPH.search(text, opened, end)
         quotations += _left_open(text, opened, end) or (
             _left_open(text, opened, first_paragraph.start() + 1) if first_paragraph else []
-        )
+        ) or _cut_off(text, opened, end)
     return quotations
+
+
+def _cut_off(text: str, start: int, end: int) -> list[Quotation]:
+    """A page cut short inside a quotation's last paragraph ("“We train together. I think this is
+    imp" and no more): the words run to where the page ends (GUIDE, annotations r214-r261)."""
+    opened = text[start + 1 : end].lstrip()
+    if "\n" in text[start:end] or text[end - 1 : end] in (".", "!", "?") or not opened[:1].isupper():
+        return []
+    if re.search(r"[\"”»“]|’(?!\w)", opened):
+        return []  # another mark closes it
+    # Only words its own line gives a speaker ("…,” said X. “We have to learn ..."; "saying, “…"): cut
+    # off with no one named, they are no record (ibid.).
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    if not any(t.lemma_.lower() in speech_lemmas() or t.lower_ in _speech()["participles"] for t in parse(line)):
+        return []
+    return [Quotation(start, end, end - len(opened), end)]
 
 
 def _left_open(text: str, start: int, end: int) -> list[Quotation]:

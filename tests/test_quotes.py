@@ -724,3 +724,13 @@ def test_the_person_at_the_end_of_a_title_s_of_phrase_speaks() -> None:
         "\"requires us to remain vigilant and keep the crews ready.\"\n"
     )
     assert attribute(text, _only(text)).speaker == "Shavkat Tursunov"
+
+
+def test_a_page_cut_short_inside_an_attributed_quotation_keeps_its_words() -> None:
+    text = (
+        "“We train together,” said Captain Ana Ruiz. “We have to learn to work with each other. I think this is imp"
+    )
+    second = find_quotations(text)[-1]
+    assert second.words(text) == "We have to learn to work with each other. I think this is imp"
+    # Cut off with no one named on its line, it is no quotation to record.
+    assert [q.words(text) for q in find_quotations("The talks ended.\n\n“We will continue w")] == []
