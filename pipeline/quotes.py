@@ -508,6 +508,8 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
     is_speech = token.lemma_.lower() in speech["lemmas"] and token.pos_ in ("VERB", "AUX")
     if not (is_speech or lower in speech["participles"]):
         return None
+    if any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in token.children):
+        return None  # "the U.S. will continue to “uphold …”": a verb before an infinitive says nothing
     if token.lemma_ == "quote":
         return None  # the outlet quotes; the speaker comes with 'as saying'
     # (Never a mark or a quoted word the parser took for a subject: "…parties.”- noted Mr. A B".)

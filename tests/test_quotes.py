@@ -734,3 +734,9 @@ def test_a_page_cut_short_inside_an_attributed_quotation_keeps_its_words() -> No
     assert second.words(text) == "We have to learn to work with each other. I think this is imp"
     # Cut off with no one named on its line, it is no quotation to record.
     assert [q.words(text) for q in find_quotations("The talks ended.\n\n“We will continue w")] == []
+
+
+def test_a_speech_verb_before_an_infinitive_introduces_no_words() -> None:
+    text = "According to Ana Ruiz, Chile will continue to “keep the strait open to every ship”.\n"
+    attribution = attribute(text, find_quotations(text, partial=True)[0])
+    assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Ana Ruiz", "According to")
