@@ -220,15 +220,14 @@ def merge_records(
     ordered = sorted(records, key=lambda r: (_only_titles(r), r.evidence[0].start, r.record_type))
     merged: list[Record] = []
     for record in ordered:
-        target = _merge_target(
-            record, merged, record.id in (new_events or set()), record.id in (continuations or set())
-        )
+        starts, continues = record.id in (new_events or set()), record.id in (continuations or set())
+        target = _merge_target(record, merged, starts, continues)
         tensed = getattr(record, "status", None) is not None
         if target is None and tensed and text is not None and _headline(record, text):
             # A headline tells a past event in the present ("EU gives equipment to Serbia"): its tense
             # says nothing against the status the article's sentences give the same delivery.
             untensed = record.model_copy(update={"status": None})
-            target = _merge_target(untensed, merged, record.id in (new_events or set()))
+            target = _merge_target(untensed, merged, starts, continues)
             record = untensed if target is not None else record
         if target is None:
             merged.append(record)

@@ -121,14 +121,24 @@ def _paired_quotations(text: str, opening: str, closing: str) -> list[Quotation]
     return quotations
 
 
+def _opened_sentence(text: str, start: int, end: int) -> str | None:
+    """The words a mark at `start` opens up to `end`, when they open a sentence and no other mark
+    closes them ('“We are ready," he said': a retyped closing mark); else None. A mark before a
+    lowercase word opens no sentence."""
+    opened = text[start + 1 : end].lstrip()
+    if not opened[:1].isupper() or re.search(r"[\"”»“]|’(?!\w)", opened):
+        return None
+    return opened
+
+
 def _cut_off(text: str, start: int, end: int) -> list[Quotation]:
     """A page cut short inside a quotation's last paragraph ("“We train together. I think this is
     imp" and no more): the words run to where the page ends (GUIDE, annotations r214-r261)."""
-    opened = text[start + 1 : end].lstrip()
-    if "\n" in text[start:end] or text[end - 1 : end] in (".", "!", "?") or not opened[:1].isupper():
+    if "\n" in text[start:end] or text[end - 1 : end] in (".", "!", "?"):
         return []
-    if re.search(r"[\"”»“]|’(?!\w)", opened):
-        return []  # another mark closes it
+    opened = _opened_sentence(text, start, end)
+    if opened is None:
+        return []
     # Only words its own line gives a speaker ("…,” said X. “We have to learn ..."; "saying, “…"): cut
     # off with no one named, they are no record (ibid.).
     line = text[text.rfind("\n", 0, start) + 1 : start]
@@ -141,11 +151,9 @@ def _left_open(text: str, start: int, end: int) -> list[Quotation]:
     """A quotation whose closing mark the writer (or a page cut short) left out: it runs to the end of
     its paragraph, if what the mark opens is a sentence ("“I consider the crews ready." and no mark
     after it). A mark before a lowercase word opens no sentence, and stays unread."""
-    opened = text[start + 1 : end].lstrip()
-    if not opened[:1].isupper() or text[end - 1 : end] not in (".", "!", "?"):
+    opened = _opened_sentence(text, start, end) if text[end - 1 : end] in (".", "!", "?") else None
+    if opened is None:
         return []
-    if re.search(r"[\"”»“]|’(?!\w)", opened):
-        return []  # another mark closes it ('“We are ready," he said': a retyped closing mark)
     text_start = end - len(opened)
     # "“We will patrol at night, the captain said.": the words end where their attribution begins.
     comma = text.rfind(",", text_start, end)
