@@ -304,3 +304,24 @@ def test_a_state_whose_name_holds_and_is_one_party() -> None:
 
     found = read_sentence("Peru and Bosnia and Herzegovina have signed two agreements on cross-border cooperation.")
     assert found.parties == ["Peru", "Bosnia and Herzegovina"]
+
+
+def test_the_people_who_sign_are_the_parties_not_the_bodies_they_sign_between() -> None:
+    reading = read_sentence(
+        "The same day, Vice Admiral Tomas Vela and Rear Admiral Ruth Okafor signed a cooperation agreement "
+        "between the Chilean Navy and the Nigerian Hydrographic Office."
+    )
+    assert reading.parties == ["Tomas Vela", "Ruth Okafor"]
+
+
+def test_each_signing_for_a_state_names_one_signer() -> None:
+    reading = read_sentence(
+        "At the ceremony held at the Ministry of Defence in Santiago, the Permanent Secretary of the Ministry, "
+        "Dr Ana Morales Vidal signed for Chile while the Assistant Minister of Defence of Peru, Major General "
+        "Luis Paz Soto signed for his country."
+    )
+    # The tagger takes the courtesy title into the name; the actor rules drop it.
+    assert reading.parties == ["Dr Ana Morales Vidal", "Luis Paz Soto"]
+    # A subject the entity tagger does not know as a person, read by the name's form.
+    reading = read_sentence("Dr Ana Morales signed for Chile and Major General Luis Paz signed for Peru.")
+    assert reading.parties == ["Dr Ana Morales", "Luis Paz"]

@@ -199,6 +199,17 @@ def test_the_signers_of_the_agreement_told_before_are_its_parties() -> None:
                             kind="agreement", status="signed")
     merged = merge_records([memorandum, named_after])
     assert len(merged) == 1 and merged[0].model_dump()["kind"] == "memorandum"
+    # "Dr A signed for Chile while B signed for his country": one signer for each state, the first
+    # one's title naming no state; the signers are the parties of the memorandum the lead told.
+    for_each = agreement(80, "Dr Ana Ruiz signed for Chile while Peru's Luis Paz signed for his country.",
+                         parties=[{"name": "Ana Ruiz", "kind": "person"},
+                                  {"name": "Luis Paz", "kind": "person", "country": "PE"}], status="signed")
+    merged = merge_records([lead, for_each])
+    assert len(merged) == 1 and [p["name"] for p in merged[0].model_dump()["parties"]] == ["Ana Ruiz", "Luis Paz"]
+    # Two people of one state are not the signers for two states.
+    same_state = for_each.model_copy(update={"parties": [{"name": "Ana Ruiz", "kind": "person", "country": "PE"},
+                                                          {"name": "Luis Paz", "kind": "person", "country": "PE"}]})
+    assert len(merge_records([lead, same_state])) == 2
 
 
 def test_a_start_day_then_the_whole_course_from_that_day_takes_the_course() -> None:

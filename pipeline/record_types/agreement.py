@@ -87,7 +87,26 @@ def same_event(a: Fields, b: Fields) -> bool:
     was signed in Brussels by A, B and C")."""
     if names_in(a.get("parties")) & names_in(b.get("parties")):
         return True
-    return _only_names_signers(a) or _only_names_signers(b)
+    return _only_names_signers(a) or _only_names_signers(b) or _signers_for_the_states(a, b)
+
+
+def _signers_for_the_states(a: Fields, b: Fields) -> bool:
+    """One record names the states, the other the people who signed for them, one for each state
+    ("Chile and Peru signed a memorandum", then "Minister A signed for Chile and B for Peru")."""
+    for states, people in ((a, b), (b, a)):
+        state_parties, signers = states.get("parties") or [], people.get("parties") or []
+        if len(state_parties) < 2 or any(p.get("kind") != "country" for p in state_parties):
+            continue
+        if any(p.get("kind") != "person" for p in signers):
+            continue
+        codes = [p.get("country") for p in state_parties]
+        known = [p.get("country") for p in signers if p.get("country") is not None]
+        # A signer's title may not name the state ("the Permanent Secretary ... signed for Chile").
+        if None not in codes and len(signers) == len(codes) and known and len(set(known)) == len(known) and set(
+            known
+        ) <= set(codes):
+            return True
+    return False
 
 
 def _only_names_signers(record: Fields) -> bool:

@@ -586,7 +586,49 @@ def _sides_named(heads: list[Token], sentence: Any) -> list[Token]:
     return _resolve_sides(sides, sentence) if sides is not None else []
 
 
+def _signers(act: Token | None) -> list[Token]:
+    """The people who sign, when the sentence names them (GUIDE: the signers are the parties, not the
+    bodies they sign for): "A and B signed an agreement between the Navy and the Office"; "A signed for
+    Chile while B signed for his country" (each signing verb with its own signer)."""
+    if act is None:
+        return []
+    persons = _persons_before(act) if act.pos_ == "VERB" and _lemma(act) in lexicon().signing_acts else []
+    if len(persons) >= 2:
+        return persons
+    signing_for = [
+        verb for verb in act.sent
+        if verb.pos_ == "VERB" and _lemma(verb) in lexicon().signing_acts and preposition_objects(verb, "for")
+    ]
+    people = [person for verb in signing_for for person in _persons_before(verb)]
+    return people if len(signing_for) >= 2 and len(people) == len(signing_for) else []
+
+
+def _persons_before(verb: Token) -> list[Token]:
+    """The people named in the words that run up to the verb ("The same day, Vice Admiral A and Rear
+    Admiral B signed"): names, their titles, "and" and commas, read by the entity tagger rather than by
+    the parse, which often takes a name there for an apposition of the words before."""
+    doc, found = verb.doc, []
+    i = verb.i - 1
+    while i >= verb.sent.start and doc[i].pos_ in ("ADV", "AUX"):
+        i -= 1
+    while i >= verb.sent.start and (doc[i].pos_ == "PROPN" or doc[i].lower_ in ("and", ",", ".")):
+        ent = _entity(doc[i])
+        if ent is not None and ent.label_ == "PERSON" and ent.root not in found:
+            found.append(ent.root)
+        i -= 1
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if not found and subject is not None and subject.pos_ == "PROPN" and _entity(subject) is None:
+        # A name the entity tagger missed, as the verb's own subject: "Dr Ana Morales signed for Chile".
+        words = [t for t in subject.subtree if t.i <= subject.i]
+        if all(t.pos_ == "PROPN" for t in words) and looks_like_person(doc[words[0].i : subject.i + 1].text):
+            found.append(subject)
+    return sorted(found, key=lambda t: t.i)
+
+
 def _party_heads(act: Token | None, noun: Token | None, sentence: Any) -> list[Token]:
+    signers = _signers(act)
+    if signers:
+        return signers
     if noun is not None:
         between = _between_parties(noun, deep=True)
         if len(between) >= 2:
