@@ -34,6 +34,8 @@ def missing_core(record: Record) -> str | None:
 
 def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     kind = entry(record_type)
+    if _listed_apart(kind.listed, a, b):
+        return False
     if kind.points_back(a) or kind.points_back(b):
         return True
     named_alike = False
@@ -50,6 +52,15 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
             continue
         return False
     return True
+
+
+def _listed_apart(listed: tuple[str, ...], a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two records one sentence lists ("agreements on A, B and C"): the same words are evidence of
+    both, and they differ on the field that lists them."""
+    spans = {(e["start"], e["end"]) for e in a.get("evidence") or []}
+    if not spans & {(e["start"], e["end"]) for e in b.get("evidence") or []}:
+        return False
+    return any(_get(a, p) is not None and _get(b, p) is not None and _get(a, p) != _get(b, p) for p in listed)
 
 
 def _within_date(left: str, right: str) -> bool:

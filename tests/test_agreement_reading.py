@@ -314,6 +314,15 @@ def test_the_people_who_sign_are_the_parties_not_the_bodies_they_sign_between() 
     assert reading.parties == ["Tomas Vela", "Ruth Okafor"]
 
 
+def test_a_title_the_tagger_takes_for_a_person_is_no_signer() -> None:
+    # The small tagger reads "Tajik Defense" as a person's name; a person's name has no title words.
+    reading = read_sentence(
+        "Kyrgyz Defense Minister Talant Osmonov and Tajik Defense Minister Rustam Nazarov signed an agreement "
+        "in Khujand on May 12 on joint patrols."
+    )
+    assert reading.parties == ["Talant Osmonov", "Rustam Nazarov"]
+
+
 def test_each_signing_for_a_state_names_one_signer() -> None:
     reading = read_sentence(
         "At the ceremony held at the Ministry of Defence in Santiago, the Permanent Secretary of the Ministry, "
@@ -325,3 +334,27 @@ def test_each_signing_for_a_state_names_one_signer() -> None:
     # A subject the entity tagger does not know as a person, read by the name's form.
     reading = read_sentence("Dr Ana Morales signed for Chile and Major General Luis Paz signed for Peru.")
     assert reading.parties == ["Dr Ana Morales", "Luis Paz"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topics"),
+    [
+        ("Chile and Peru signed agreements on fisheries, border security and disaster relief.",
+         ["fisheries", "border security", "disaster relief"]),
+        ("Chile and Peru signed six memoranda in the fields of science and technology, energy, and ports and "
+         "harbours, which will take effect next year.", ["science and technology", "energy", "ports and harbours"]),
+        ("Chile and Peru have signed four bilateral deals, spanning trade, energy and water management sectors.",
+         ["trade", "energy", "water management"]),
+        ("Chile and Peru signed ten agreements in the economic, cultural and tourism sectors.",
+         ["economic", "cultural", "tourism"]),
+    ],
+)
+def test_documents_listed_by_topic_are_one_record_per_topic(sentence: str, topics: list[str]) -> None:
+    reading = read_sentence(sentence)
+    assert reading.topics == topics
+    assert reading.facts["subject"] == topics[0]
+
+
+def test_one_document_about_two_topics_is_one_record() -> None:
+    reading = read_sentence("Chile and Peru signed an agreement on fisheries and border security.")
+    assert reading.topics == [] and reading.facts["subject"] == "fisheries and border security"

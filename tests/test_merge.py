@@ -326,3 +326,22 @@ def test_a_headline_s_present_tense_does_not_keep_it_from_the_delivery_it_tells(
     later = aid(200, "The EU will give Chile radios next year.", donor=eu, recipient=chile,
                 items=[{"description": "radios"}], status="pledged")
     assert len(merge_records([lead, later], text=text)) == 2
+
+
+def test_agreements_one_sentence_lists_by_topic_stay_apart() -> None:
+    from schemas import Agreement
+
+    sentence = "Chile and Peru signed agreements on fisheries and border security."
+    states = [{"name": "Chile", "kind": "country", "country": "CL"},
+              {"name": "Peru", "kind": "country", "country": "PE"}]
+
+    def listed(subject: str) -> Agreement:
+        evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
+        record = Agreement(id="", doc_id="d", evidence=evidence, parties=states, kind="agreement", status="signed",
+                           subject=subject)
+        return with_stable_id(record)  # type: ignore[return-value]
+
+    assert [r.model_dump()["subject"] for r in merge_records([listed("fisheries"), listed("border security")])] == [
+        "fisheries", "border security"]
+    # The same words read twice with one subject are one record.
+    assert len(merge_records([listed("fisheries"), listed("fisheries")])) == 1

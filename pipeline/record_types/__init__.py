@@ -28,6 +28,9 @@ class Reading:
 
     overrides: Fields
     context: Span | None = None
+    # Several records the sentence lists at once ("agreements on A, B and C"): the values each adds to
+    # `overrides`, one record per entry (empty: one record).
+    each: tuple[Fields, ...] = ()
 
 
 def _never(_: str) -> bool:
@@ -92,6 +95,9 @@ class RecordTypeEntry:
     named_places_only: bool = False
     # Merge: fields that, when both records have them and differ, mean two different events.
     identifying: tuple[str, ...] = ()
+    # Fields a sentence may list several records by (`Reading.each`): records read from one sentence
+    # that differ on them are different events, whatever else they share.
+    listed: tuple[str, ...] = ()
     # How an identifying field's value is compared (path, value -> key): "Amber Fjord 2014" and
     # "Amber Fjord 14" name one exercise.
     identity_key: Callable[[str, Any], Any] = _as_is

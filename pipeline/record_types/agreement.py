@@ -33,7 +33,7 @@ def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Read
         overrides["parties"], resolved = resolve_speakers(document_text, unit, [{"name": n} for n in reading.parties])
         context = resolved or context
     overrides.update(reading.facts)
-    return Reading(overrides, context)
+    return Reading(overrides, context, tuple({"subject": topic} for topic in reading.topics))
 
 
 def resolve_speakers(
@@ -137,6 +137,7 @@ ENTRY = RecordTypeEntry(
     # Agreements are signed in named places ("in Almaty"); "in the northern Caspian" is their subject.
     named_places_only=True,
     identifying=("kind", "date.start"),
+    listed=("subject",),  # "agreements on A, B and C": one record per topic
     identity_key=_identity_key,
     points_back=_only_names_signers,  # "the agreement" there is the memorandum told before
     is_fragment=is_fragment,

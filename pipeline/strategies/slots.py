@@ -186,10 +186,11 @@ def _slot_candidates(
     reading = kind.read(document.text, unit, masked.text, fields)
     overrides.update(reading.overrides)
     if is_record or kind.complete_by_rule(overrides, masked.text):
-        yield Candidate(
-            prompt.record_type, fields, [unit.text], masked, "slots", overrides, reading.context,
-            kind.starts_event(masked.text), continues_event=by_rule_only,
-        )
+        for listed in reading.each or ({},):
+            yield Candidate(
+                prompt.record_type, fields, [unit.text], masked, "slots", overrides | listed, reading.context,
+                kind.starts_event(masked.text), continues_event=by_rule_only,
+            )
 
 
 def _quotes(document: Document, backend: Backend, prompt: SlotPrompt) -> Iterator[Candidate | Skipped]:

@@ -49,6 +49,8 @@ class Lexicon:
     sides: frozenset[str]
     ceremony_nouns: frozenset[str]
     ceremony_verbs: frozenset[str]
+    topics_introduced_by: frozenset[str]
+    field_nouns: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,6 +73,8 @@ def lexicon() -> Lexicon:
         sides=frozenset(data["sides"]),
         ceremony_nouns=frozenset(data["ceremony_nouns"]),
         ceremony_verbs=frozenset(data["ceremony_verbs"]),
+        topics_introduced_by=frozenset(data["topics_introduced_by"]),
+        field_nouns=frozenset(data["field_nouns"]),
     )
 
 
@@ -80,6 +84,8 @@ class AgreementReading:
     facts: dict[str, str] = field(default_factory=dict)
     # Character offsets of the document text the parties were read from, when wider than the sentence.
     reach: tuple[int, int] | None = None
+    # Several documents listed by topic ("agreements on A, B and C"): one record per topic, in order.
+    topics: list[str] = field(default_factory=list)
 
 
 # --- what the sentence's words are ------------------------------------------------------------
@@ -613,7 +619,8 @@ def _persons_before(verb: Token) -> list[Token]:
         i -= 1
     while i >= verb.sent.start and (doc[i].pos_ == "PROPN" or doc[i].lower_ in ("and", ",", ".")):
         ent = _entity(doc[i])
-        if ent is not None and ent.label_ == "PERSON" and ent.root not in found:
+        named = ent is not None and ent.label_ == "PERSON" and _is_person_name(doc[_person_start(ent) : ent.end].text)
+        if named and ent.root not in found:
             found.append(ent.root)
         i -= 1
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -904,7 +911,83 @@ def _read(tokens: list[Token]) -> AgreementReading:
     subject = _subject(noun, act)
     if subject:
         reading.facts["subject"] = subject
+    reading.topics = _topics(noun, act)
+    if reading.topics:
+        reading.facts["subject"] = reading.topics[0]
     return reading
+
+
+def _topics(noun: Token | None, act: Token | None) -> list[str]:
+    """The topics of several documents listed at once, one per document (GUIDE §8, the r194 ruling):
+    "signed agreements on security, infrastructure and economic development", "eight deals spanning
+    trade, energy and security sectors", "memoranda in the fields of science and technology, energy
+    and mining". One document about several topics ("an agreement on A and B") is one record."""
+    if noun is None or not _several(noun):
+        return []
+    table = lexicon()
+    owners = [noun, *noun.conjuncts, *[o for o in preposition_objects(noun, "of") if o.pos_ == "NOUN"]]
+    owners += [act] if act is not None else []
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ == "prep" and child.lower_ in (*table.about, *table.topics_introduced_by):
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+            elif child.dep_ in ("acl", "advcl") and child.lower_ in table.topics_introduced_by:
+                objects = [c for c in child.children if c.dep_ == "dobj"]
+            else:
+                continue
+            listed = _listed(objects[0]) if objects else []
+            if len(listed) >= 2:
+                return listed
+    return []
+
+
+def _several(noun: Token) -> bool:
+    """More than one document: "agreements", "eight memoranda"."""
+    counts = [c for c in noun.children if c.dep_ == "nummod" and c.like_num and c.lower_ not in ("one", "1")]
+    return noun.tag_ in ("NNS", "NNPS") or bool(counts)
+
+
+def _listed(head: Token) -> list[str]:
+    """The items of a list of topics: "A, B and C", or the words before a field noun ("the A, B and C
+    sectors") or after its "of" ("the fields of A, B and C"). In a list with commas an item may hold
+    "and" ("science and technology, energy, and corrections and prisons"); the last item without a
+    comma before it ends at its "and"."""
+    if head.pos_ == "PROPN" or _entity(head) is not None:
+        return []
+    doc = head.doc
+    if _lemma(head) in lexicon().field_nouns:
+        of = preposition_objects(head, "of")
+        if of:
+            return _listed(of[0])
+        start = next((t.i + 1 for t in head.subtree if t.i < head.i and t.dep_ == "det"), head.left_edge.i)
+        words = list(doc[start : head.i])
+    else:
+        words = [t for t in head.subtree if not (t.i > head.i and (t.dep_ in ("relcl", "acl", "appos") or any(
+            a.dep_ in ("relcl", "acl", "appos") and a.i > head.i for a in t.ancestors if a in head.subtree)))]
+        words = sorted(words, key=lambda t: t.i)
+    while words and words[-1].is_punct:
+        words.pop()
+    return _items(words)
+
+
+def _items(words: list[Token]) -> list[str]:
+    groups: list[list[Token]] = [[]]
+    for token in words:
+        if token.text == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    groups = [g for g in groups if g]
+    if len(groups) >= 2 and groups[-1][0].lower_ == "and":
+        groups[-1] = groups[-1][1:]  # "..., and C": the serial comma
+    elif groups:
+        last = groups.pop()
+        cut = next((i for i, t in enumerate(last) if t.lower_ == "and"), None)
+        groups += [last[:cut], last[cut + 1 :]] if cut is not None else [last]
+    items = [_text_of(g) for g in groups]
+    if len(items) < 2 or any(not i or len(i.split()) > 4 or i[0].isupper() for i in items):
+        return []
+    return items
 
 
 def states_signing_place(sentence: str) -> bool:
