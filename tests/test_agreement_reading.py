@@ -358,3 +358,17 @@ def test_documents_listed_by_topic_are_one_record_per_topic(sentence: str, topic
 def test_one_document_about_two_topics_is_one_record() -> None:
     reading = read_sentence("Chile and Peru signed an agreement on fisheries and border security.")
     assert reading.topics == [] and reading.facts["subject"] == "fisheries and border security"
+
+
+def test_the_two_leaders_are_the_two_people_named_before() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = ("Chilean President Maria Gonzalez met Peruvian President Luis Paz in Lima on Monday. "
+            "The two leaders agreed to work closely together on fisheries.")
+    start = text.index("The two leaders")
+    assert read_agreement(text, start, len(text)).parties == ["Maria Gonzalez", "Luis Paz"]
+    # One person named for "the two leaders": no one is guessed.
+    text = ("Chilean President Maria Gonzalez arrived in Lima on Monday. "
+            "The two leaders agreed to work closely together on fisheries.")
+    start = text.index("The two leaders")
+    assert read_agreement(text, start, len(text)).parties == ["two leaders"]

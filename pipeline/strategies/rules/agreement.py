@@ -51,6 +51,7 @@ class Lexicon:
     ceremony_verbs: frozenset[str]
     topics_introduced_by: frozenset[str]
     field_nouns: frozenset[str]
+    person_sides: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,6 +76,7 @@ def lexicon() -> Lexicon:
         ceremony_verbs=frozenset(data["ceremony_verbs"]),
         topics_introduced_by=frozenset(data["topics_introduced_by"]),
         field_nouns=frozenset(data["field_nouns"]),
+        person_sides=frozenset(data["person_sides"]),
     )
 
 
@@ -547,6 +549,8 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     group = _one_group(places, head, lambda g: len(g) == size)
     if group:
         return group
+    if _lemma(head) in lexicon().person_sides:
+        return _people_named(places, size)
     # "the forces of the Republic of A and the Republic of B ... the two countries": the parser may
     # not join the names; the states the sentence names before, when there are as many as it says.
     states: dict[str, Token] = {}
@@ -555,6 +559,23 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
         if code and code not in states:
             states[code] = entity.root
     return list(states.values()) if len(states) == size else []
+
+
+def _people_named(places: Iterable[list[Token]], size: int) -> list[Token]:
+    """'The two leaders agreed ...': the people the nearest place names, when it names as many as the
+    group counts (by the entity tagger: a title before each name breaks the parse's "and")."""
+    for tokens in places:
+        people: dict[str, Token] = {}
+        for token in tokens:
+            ent = _entity(token)
+            if ent is None or ent.label_ != "PERSON" or token != ent.root:
+                continue
+            name = ent.doc[_person_start(ent) : ent.end].text
+            if _is_person_name(name) and len(name.split()) >= 2:
+                people.setdefault(name.split()[-1], token)
+        if people:
+            return list(people.values()) if len(people) == size else []
+    return []
 
 
 def _parties_told_before(noun: Token, sentence: Any) -> list[Token]:
