@@ -192,14 +192,47 @@ def _straight_quotations(text: str) -> list[Quotation]:
                 at = line.start() + closing
                 quotations.append(_quotation(text, paragraph.start + line.start() + opening, paragraph.start + at + 1))
                 marks.remove(at)
-        for open_at, close_at in zip(marks[0::2], marks[1::2], strict=False):
-            quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
+        for open_at, close_at in _straight_pairs(paragraph.text, marks):
+            if close_at is None:
+                line_end = paragraph.start + _line_end(paragraph.text, open_at)
+                quotations += _left_open(text, paragraph.start + open_at, line_end)
+            else:
+                quotations.append(_quotation(text, paragraph.start + open_at, paragraph.start + close_at + 1))
         unpaired_closing = paragraph.text.count("”") - paragraph.text.count("“")
         # (A page may also drop the opening mark of a later quotation in the paragraph: the first
         # curly closing mark after the straight one closes it.)
         if len(marks) == 1 and unpaired_closing >= 1 and (closing := paragraph.text.find("”", marks[0])) != -1:
             quotations.append(_quotation(text, paragraph.start + marks[0], paragraph.start + closing + 1))
     return quotations
+
+
+def _straight_pairs(paragraph: str, marks: list[int]) -> list[tuple[int, int | None]]:
+    """Straight marks paired by the side they face: a mark after a space or at a line's start, before a
+    word, opens; one after a word, before a space or punctuation, closes. An opening mark inside an open
+    quotation on the same line opens a title or phrase quoted within it ('"We signed an "Agreement on
+    X" today," he said'); on a later line it leaves the open one unclosed (a closing mark retyped as
+    another character: '"We are ready,` he said'). A mark that faces neither way takes the turn."""
+    pairs: list[tuple[int, int | None]] = []
+    opened: list[int] = []
+    for at in marks:
+        before, after = paragraph[at - 1 : at], paragraph[at + 1 : at + 2]
+        opens = (before == "" or before.isspace() or before in "([—–") and after != "" and not after.isspace()
+        closes = before != "" and not before.isspace() and (after == "" or after.isspace() or after in ",.;:!?)—–")
+        if opened and opens and not closes:
+            if "\n" in paragraph[opened[0] : at]:
+                pairs.append((opened[0], None))
+                opened = []
+            opened.append(at)
+        elif opened:
+            pairs.append((opened.pop(), at))
+        elif opens or not closes:
+            opened.append(at)
+    return pairs
+
+
+def _line_end(paragraph: str, at: int) -> int:
+    end = paragraph.find("\n", at)
+    return len(paragraph) if end == -1 else end
 
 
 # "'We are ready,' the minister said": a straight single mark opens before a capital, at a

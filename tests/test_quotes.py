@@ -740,3 +740,30 @@ def test_a_speech_verb_before_an_infinitive_introduces_no_words() -> None:
     text = "According to Ana Ruiz, Chile will continue to “keep the strait open to every ship”.\n"
     attribution = attribute(text, find_quotations(text, partial=True)[0])
     assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Ana Ruiz", "According to")
+
+
+def test_straight_marks_pair_by_the_side_they_face() -> None:
+    # One paragraph, one line per sentence. The first quotation's closing mark was retyped as a
+    # backtick: the mark that opens the next line's quotation does not close it.
+    text = (
+        '"Our navies will train together every year, and that matters to both countries,` Admiral Ana Ruiz '
+        "told reporters on Monday.\n"
+        'She said both crews showed "real skill" at sea.\n'
+        '"We have a lot of work ahead of us this year and next," she said.'
+    )
+    assert _words(text) == [
+        "Our navies will train together every year, and that matters to both countries",
+        "We have a lot of work ahead of us this year and next",
+    ]
+    assert [q.words(text) for q in find_quotations(text, partial=True)][1] == "real skill"
+
+
+def test_a_title_quoted_inside_a_straight_quotation_is_part_of_it() -> None:
+    text = (
+        '"Today we have signed an "Agreement on Coastal Patrols between Chile and Peru" with my Peruvian '
+        'colleague, and I want it to last," the minister wrote.'
+    )
+    assert _words(text) == [
+        'Today we have signed an "Agreement on Coastal Patrols between Chile and Peru" with my Peruvian '
+        "colleague, and I want it to last"
+    ]
