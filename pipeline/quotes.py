@@ -158,9 +158,10 @@ def _left_open(text: str, start: int, end: int) -> list[Quotation]:
     # "“We will patrol at night, the captain said.": the words end where their attribution begins.
     comma = text.rfind(",", text_start, end)
     attribution = text[comma + 1 : end] if comma > 0 else ""
-    if len(attribution.split()) <= 10 and any(
-        t.lemma_.lower() in speech_lemmas() and t.pos_ == "VERB" for t in parse(attribution)
-    ):
+    # The speaker's words end where a short clause of who said them begins ("…, the new ambassador Ana
+    # Ruiz told a news conference here on Thursday."): a speech verb within ten words of the comma.
+    verb = next((t for t in parse(attribution) if t.lemma_.lower() in speech_lemmas() and t.pos_ == "VERB"), None)
+    if verb is not None and len(attribution[: verb.idx].split()) <= 10:
         return [Quotation(start, comma, text_start, comma)]
     return [Quotation(start, end, text_start, end)]
 
@@ -907,7 +908,19 @@ def _last_person_before(doc: Any, end: int) -> str | None:
             people.append((words[0].idx, name))
         elif (closing := _name_closing(token)) is not None:
             people.append(closing)
+    # "He pointed out that President A and Minister B ...": people named in a sentence told of "he" or
+    # "she" are others the sentence speaks of; the pronoun still refers to the one named before.
+    people = [(at, name) for at, name in people if not _told_of_a_pronoun(doc, at)]
     return max(people)[1] if people else None
+
+
+def _told_of_a_pronoun(doc: Any, at: int) -> bool:
+    sentence = next((s for s in doc.sents if s.start_char <= at < s.end_char), None)
+    if sentence is None:
+        return False
+    first = next((t for t in sentence if t.is_alpha), None)
+    opens = first is not None and first.lower_ in ("he", "she") and first.dep_ == "nsubj"
+    return opens or any(c.dep_ == "nsubj" and c.lower_ in ("he", "she") for c in sentence.root.children)
 
 
 def _name_closing(subject: Any) -> tuple[int, str] | None:

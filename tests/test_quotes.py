@@ -767,3 +767,26 @@ def test_a_title_quoted_inside_a_straight_quotation_is_part_of_it() -> None:
         'Today we have signed an "Agreement on Coastal Patrols between Chile and Peru" with my Peruvian '
         "colleague, and I want it to last"
     ]
+
+
+def test_he_is_not_a_person_named_in_a_sentence_told_of_him() -> None:
+    text = (
+        "Incoming Chilean ambassador Mateo Fuentes told a news conference on Thursday that ties were strong.\n"
+        "He pointed out that President Obama and Secretary of State Clinton both made that clear.\n"
+        '"We have a lot of work together in the years ahead of us," he said.'
+    )
+    quotation = _only(text)
+    assert attribute(text, quotation).speaker == "Mateo Fuentes"
+
+
+def test_a_long_clause_of_who_said_words_left_open_is_no_part_of_them() -> None:
+    # The closing mark was retyped as a backtick; the clause after the comma names the speaker early
+    # and goes on for more than ten words.
+    text = (
+        '"The way our president sent me here shows how much these ties matter to him,` incoming US ambassador '
+        "Mateo Fuentes told a news conference here in the capital on Thursday.\n"
+        'Later he said both crews showed "real skill" at sea.'
+    )
+    quotations = find_quotations(text)
+    assert quotations[0].words(text) == "The way our president sent me here shows how much these ties matter to him"
+    assert attribute(text, quotations[0]).speaker == "Mateo Fuentes"
