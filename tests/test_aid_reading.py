@@ -409,3 +409,16 @@ def test_a_receiver_equipped_with_goods_in_the_passive() -> None:
 def test_goods_and_giver_in_less_common_orders(sentence: str, expected: tuple[str, str, list[tuple[str, int]]]) -> None:
     reading = read_sentence(sentence)
     assert (reading.donor, reading.recipient, reading.items) == expected
+
+
+def test_the_state_an_envoy_is_posted_to_is_no_recipient() -> None:
+    reading = read_sentence(
+        "The boats were handed over by the Ambassador of Japan to Chile, Akio Tanaka, to the Chilean Navy."
+    )
+    assert reading.recipient == "Chilean Navy"
+    reading = read_sentence(
+        "The consignment was formally handed over today by Ambassador of Japan to Chile Akio Tanaka."
+    )
+    assert reading.recipient is None
+    # A giver's "to" that completes no title still names who receives.
+    assert read_sentence("The ambassador handed over two boats to Chile.").recipient == "Chile"

@@ -49,6 +49,7 @@ class Lexicon:
     vague: frozenset[str]
     money: frozenset[str]
     receivers: frozenset[str]
+    envoy_posts: frozenset[str]
     members: frozenset[str]
     courses: frozenset[str]
     shared_course_words: frozenset[str]
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         vague=frozenset(nouns["vague"]),
         money=frozenset(nouns["money"]),
         receivers=frozenset(nouns["receivers"]),
+        envoy_posts=frozenset(nouns["envoy_posts"]),
         members=frozenset(nouns["members"]),
         courses=frozenset(nouns["courses"]),
         shared_course_words=frozenset(nouns["shared_course_words"]),
@@ -294,9 +296,27 @@ def _direct_objects(verb: Token) -> list[Token]:
     return []
 
 
+def _recipient_after_to(verb: Token) -> Token | None:
+    """The object of the verb's "to", past one that completes an envoy's title right before it ("by the
+    Ambassador of Japan to Chile, A B, to the Chilean Navy")."""
+    for prep in _children(verb, "prep", "dative", "agent", words=("to",)):
+        objects = _children(prep, "pobj")
+        if objects and not _completes_envoy_title(prep):
+            return objects[0]
+    return None
+
+
+def _completes_envoy_title(prep: Token) -> bool:
+    """'the Ambassador of Japan to Chile': a "to" right after an envoy's title (within four words)."""
+    if prep.i == 0:
+        return False
+    before = prep.doc[prep.i - 1]
+    return any(t.lemma_.lower() in lexicon().envoy_posts for t in (before, *before.ancestors) if before.i - 4 <= t.i)
+
+
 def _read_roles(transfer: Transfer, inside: set[int]) -> None:
     verb, kind = transfer.trigger, transfer.kind
-    recipient = _object_of(verb, "to")
+    recipient = _recipient_after_to(verb)
     if recipient is None:  # "gave the border guards 20 radios"
         recipient = next((d for d in _children(verb, "dative") if d.pos_ != "ADP"), None)
     if recipient is None:
@@ -425,7 +445,7 @@ def _attached_low(verb: Token, preposition: str) -> Token | None:
         head = token.head
         while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
             head = head.head
-        if head.i == verb.i:
+        if head.i == verb.i and not (preposition == "to" and _completes_envoy_title(token)):
             found = next((o for o in _children(token, "pobj") if _is_actor(o)), None)
             if found is not None:
                 return found
