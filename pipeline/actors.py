@@ -867,6 +867,12 @@ def _position_before_its_rank(words: list[Any]) -> list[Any]:
         if kept[first].lower_ == "general" and kept[first - 1].lower_ in general_posts():
             break  # "Consul General": one post, no rank after it
         del kept[first:]
+    # "Navy spokesperson Commander", "Deputy Defence Minister Prince": after a post noun another title
+    # word is the person's rank or form of address, not a second post.
+    while len(kept) > 1 and kept[-2].lower_ in post_nouns() and (
+        _TITLE_RE.fullmatch(kept[-1].text) or kept[-1].lower_ in _HONORIFICS
+    ):
+        del kept[-1]
     has_position = any(_TITLE_RE.fullmatch(t.text) and not _is_rank(t.text) for t in kept)
     return kept if has_position else words
 

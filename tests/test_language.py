@@ -198,6 +198,10 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
          "information officer"),
         # A rank with no position before it stays the role, however many words it has.
         ("Army General Pavel Ostrov said so.", "Pavel Ostrov", "Army General"),
+        # After a post noun, a title word is the rank or the form of address, not a second post.
+        ("The flotilla's spokesperson Commander Pavel Ostrov said the ships were ready.", "Pavel Ostrov",
+         "flotilla's spokesperson"),
+        ("Chile's President Dr Ana Ruiz said the ships were ready.", "Ana Ruiz", "Chile's President"),
     ],
 )
 def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) -> None:
