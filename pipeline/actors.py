@@ -387,6 +387,10 @@ class ActorRules:
             role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None
         if role:  # "2019-10-05 Chilean Prime Minister": a date's pieces are no title
             role = re.sub(r"^(?:[\d\-/.:]+\s+)+", "", role) or None
+        while role and role.split()[-1].lower().strip(",") in _FORMS_OF_ADDRESS:
+            # "Minister of International Relations Dr X", "security minister, Mr. X": the form of
+            # address before the name is no part of the title.
+            role = role.rsplit(None, 1)[0].rstrip(" ,") if len(role.split()) > 1 else None
         if role and "(" in role and ")" not in role[role.index("(") :]:
             # "commander of the detachment (Agency, June 14": an unclosed bracket opens a citation.
             role = role[: role.index("(")].strip(" ,") or None
@@ -816,6 +820,7 @@ _HONORIFICS = {
     # Royal and courtesy titles are no part of a name either (GUIDE, annotations r214-r261).
     "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
 }
+_FORMS_OF_ADDRESS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",
