@@ -521,8 +521,10 @@ class ActorRules:
                 # (GUIDE §3), however the parser hangs the state between the title and the name.
                 named_at = token.idx + len(last_word) - len(name)
                 between = [t for t in doc[title.i + 1 : token.i] if t.idx < named_at]
-                while between and between[-1].is_punct:
-                    between = between[:-1]  # "the Chilean Minister of Defence, Ana Ruiz": the comma sets the name off
+                # "the Chilean Minister of Defence, Ana Ruiz": the comma sets the name off; "Minister for
+                # Defence, Dr Ana Ruiz": so do the comma and the form of address.
+                while between and (between[-1].is_punct or between[-1].lower_ in _HONORIFICS):
+                    between = between[:-1]
                 if last.i == title.i and len(between) >= 2 and between[0].lower_ == "to" and country_of_name(
                     " ".join(t.text for t in between[1:])
                 ):

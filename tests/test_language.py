@@ -202,6 +202,9 @@ def test_a_line_break_ends_a_sentence_in_the_parse() -> None:
         ("The flotilla's spokesperson Commander Pavel Ostrov said the ships were ready.", "Pavel Ostrov",
          "flotilla's spokesperson"),
         ("Chile's President Dr Ana Ruiz said the ships were ready.", "Ana Ruiz", "Chile's President"),
+        # The title's "for" phrase, set off from the name by a comma and a form of address.
+        ("Minister for Defence, Dr Ana Ruiz, has charged the Chilean Armed Forces to uphold discipline.",
+         "Ana Ruiz", "Minister for Defence"),
         # A form of address before the name ends no title, whatever word the title ends in.
         ("Chile's Minister of International Relations Dr Ana Ruiz said the ships were ready.", "Ana Ruiz",
          "Chile's Minister of International Relations"),
