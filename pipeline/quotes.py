@@ -141,8 +141,13 @@ def _cut_off(text: str, start: int, end: int) -> list[Quotation]:
         return []
     # Only words its own line gives a speaker ("…,” said X. “We have to learn ..."; "saying, “…"): cut
     # off with no one named, they are no record (ibid.).
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    if not any(t.lemma_.lower() in speech_lemmas() or t.lower_ in _speech()["participles"] for t in parse(line)):
+    # Or the paragraph before ends by telling who speaks ("..., he remarked.\n\n“Admittedly, it is no"):
+    # the words go on from that speaker.
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[:line_start].rstrip()
+    told = [text[line_start:start], before[before.rfind("\n") + 1 :]]
+    cues = speech_lemmas()
+    if not any(t.lemma_.lower() in cues or t.lower_ in _speech()["participles"] for part in told for t in parse(part)):
         return []
     return [Quotation(start, end, end - len(opened), end)]
 

@@ -734,6 +734,11 @@ def test_a_page_cut_short_inside_an_attributed_quotation_keeps_its_words() -> No
     assert second.words(text) == "We have to learn to work with each other. I think this is imp"
     # Cut off with no one named on its line, it is no quotation to record.
     assert [q.words(text) for q in find_quotations("The talks ended.\n\n“We will continue w")] == []
+    # ... unless the paragraph before ends by telling who speaks: the words go on from that speaker.
+    text = "Patrols at sea are hard to run, Admiral Ana Ruiz said.\n\n“Admittedly, it is not easy. We go on w"
+    quotation = _only(text)
+    assert quotation.words(text) == "Admittedly, it is not easy. We go on w"
+    assert attribute(text, quotation).speaker == "Ana Ruiz"
 
 
 def test_a_speech_verb_before_an_infinitive_introduces_no_words() -> None:
