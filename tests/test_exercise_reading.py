@@ -771,3 +771,11 @@ def test_what_a_rehearsing_gerund_exercises_are_the_tasks() -> None:
 
 def test_the_conditions_a_task_was_practised_in_are_no_task() -> None:
     assert scenario("Our sailors practised boarding a burning tanker in rough seas.") == ["boarding a burning tanker"]
+
+
+def test_a_naming_word_gives_the_name_that_follows_it() -> None:
+    assert exercise_names("Code named Operation Desert Lion, the training seeks to sharpen skills.") == [
+        "Operation Desert Lion"
+    ]
+    assert exercise_names("The exercise, codenamed Vigilant Lynx, was held in the north.") == ["Vigilant Lynx"]
+    assert exercise_names("A drill dubbed ‘Steel Shield 2031’ began on Monday.") == ["Steel Shield 2031"]

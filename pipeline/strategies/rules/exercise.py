@@ -97,7 +97,7 @@ def exercise_names(text: str) -> list[str]:
                 continue
             names.append(name)
     for name in [*_named_by_copula(text), *_named_by_its_course(text), *_named_before_the_kind(text),
-                 *_named_after_the_noun(text)]:
+                 *_named_after_the_noun(text), *_named_by_a_naming_word(text)]:
         # "Exercise Cold Response is a winter exercise": the noun before a name is no part of it.
         name = re.sub(r"^(?:Exercises?|Drills?)\s+(?=[A-Z])", "", name)
         if name not in names and not any(name in longer for longer in names):
@@ -204,6 +204,15 @@ def _named_by_its_course(text: str) -> list[str]:
         if _NAME_AND_YEAR.fullmatch(name) and name.split()[0] not in _NOT_NAME_WORDS:
             found.append(name)
     return found
+
+
+def _named_by_a_naming_word(text: str) -> list[str]:
+    """'Code named Operation Desert Lion, the drill ...', 'an exercise dubbed Steel Shield': the
+    capitalized words (or a year) right after a naming word, in quotation marks or not."""
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in patterns()["naming_words"])
+    word = r"(?:[A-Z][\w’'-]*|\d[\w-]*)"
+    pattern = rf"\b(?i:{words})\s+[‘'\"“]?({word}(?:\s+{word})*)"
+    return [m.group(1) for m in re.finditer(pattern, text)]
 
 
 def _named_by_copula(text: str) -> list[str]:
