@@ -372,3 +372,12 @@ def test_the_two_leaders_are_the_two_people_named_before() -> None:
             "The two leaders agreed to work closely together on fisheries.")
     start = text.index("The two leaders")
     assert read_agreement(text, start, len(text)).parties == ["two leaders"]
+
+
+def test_unnamed_representatives_of_states_give_the_states() -> None:
+    reading = read_sentence("Representatives of Chile, Peru and Bolivia signed the convention on Monday.")
+    assert reading.parties == ["Chile", "Peru", "Bolivia"]
+    # Officials of something that is no state stay as the text names them.
+    assert read_sentence("Officials of the two ministries signed a memorandum.").parties == [
+        "Officials of the two ministries"
+    ]

@@ -52,6 +52,7 @@ class Lexicon:
     topics_introduced_by: frozenset[str]
     field_nouns: frozenset[str]
     person_sides: frozenset[str]
+    acting_for_states: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,6 +78,7 @@ def lexicon() -> Lexicon:
         topics_introduced_by=frozenset(data["topics_introduced_by"]),
         field_nouns=frozenset(data["field_nouns"]),
         person_sides=frozenset(data["person_sides"]),
+        acting_for_states=frozenset(data["acting_for_states"]),
     )
 
 
@@ -437,12 +439,15 @@ def _headline_names(act: Token) -> list[Token]:
 
 
 def _governments_of(head: Token) -> list[Token]:
-    """'the Governments of Chile and Peru': the states, each a party (a state's government is the
-    state, GUIDE §10)."""
-    if _lemma(head) != "government" or head.tag_ != "NNS":
+    """'the Governments of Chile and Peru', 'Representatives of Chile, Peru and Bolivia': the states,
+    each a party (a state's government is the state, GUIDE §10; unnamed signers give their states)."""
+    if _lemma(head) not in lexicon().acting_for_states or head.tag_ not in ("NNS", "NNPS"):
         return []
     states = preposition_objects(head, "of")
-    return _coordinated(states[0]) if states else []
+    named = _coordinated(states[0]) if states else []
+    if _lemma(head) != "government" and not all(is_country_word(t.text) for t in named):
+        return []  # "officials of the ministry": no states
+    return named
 
 
 def _person_named_by(noun: Token) -> Token | None:
