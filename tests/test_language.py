@@ -318,6 +318,15 @@ def test_a_title_case_dateline_with_its_day_or_agency_is_parsed_apart(text: str,
     assert next(iter(parse(text).sents)).text.strip() == dateline
 
 
+def test_a_capitals_dateline_whose_dash_the_page_lost_is_parsed_apart() -> None:
+    text = "ARICA, July 18 Chile and Peru have signed four memoranda at the end of the meeting."
+    assert next(iter(parse(text).sents)).text.strip() == "ARICA, July 18"
+    text = "LIMA, 5 May 2031 Chile and Peru met."
+    assert next(iter(parse(text).sents)).text.strip() == "LIMA, 5 May 2031"
+    # Two names in capitals and no day are a headline's subjects, no dateline.
+    assert next(iter(parse("NATO, EU to meet in Lima.").sents)).text.strip() == "NATO, EU to meet in Lima."
+
+
 def test_a_title_case_opening_without_place_marks_is_no_dateline() -> None:
     text = "Lima – the capital – hosted the drill."
     assert next(iter(parse(text).sents)).text.strip() != "Lima –"

@@ -133,13 +133,21 @@ _DATELINE = re.compile(
 )
 
 
+# "HARARE, July 18 Zimbabwe and Namibia have signed ...": a dateline whose dash a page lost; the city in
+# capitals and the day, then the sentence's capital.
+_DATELINE_WITHOUT_DASH = re.compile(
+    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]{2,})*, "
+    r"(?:[A-Z][a-z]+\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)(?:,? \d{4})? +(?=[A-Z])"
+)
+
+
 def _pieces(text: str) -> list[str]:
     """The text cut after every line break and after a line's opening dateline; joined, the pieces
     are the text again."""
     pieces = []
     for match in _LINE.finditer(text):
         line = match.group()
-        dateline = _DATELINE.match(line)
+        dateline = _DATELINE.match(line) or _DATELINE_WITHOUT_DASH.match(line)
         if dateline and dateline.end() < len(line.rstrip()):
             pieces += [line[: dateline.end()], line[dateline.end() :]]
         else:
