@@ -100,11 +100,11 @@ def _signers_for_the_states(a: Fields, b: Fields) -> bool:
         if any(p.get("kind") != "person" for p in signers):
             continue
         codes = [p.get("country") for p in state_parties]
+        # A signer's title may not name the state ("the Permanent Secretary ... signed for Chile"): the
+        # states the signers' titles do name are different ones, all among the record's.
         known = [p.get("country") for p in signers if p.get("country") is not None]
-        # A signer's title may not name the state ("the Permanent Secretary ... signed for Chile").
-        if None not in codes and len(signers) == len(codes) and known and len(set(known)) == len(known) and set(
-            known
-        ) <= set(codes):
+        one_each = bool(known) and len(set(known)) == len(known) and set(known) <= set(codes)
+        if None not in codes and len(signers) == len(codes) and one_each:
             return True
     return False
 
