@@ -455,8 +455,11 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
     sentence = doc[previous.end - 1].sent
     # A body goes on speaking only from a quotation of its own ("“…,” the statement said.\n\n“…”"):
     # a sentence that merely names a body is no introduction.
-    quoting = any(q.start < sentence.end_char and q.end > sentence.start_char - 2 for q in find_quotations(text))
+    quotations = find_quotations(text)
+    quoting = any(q.start < sentence.end_char and q.end > sentence.start_char - 2 for q in quotations)
     for token in sentence:
+        if any(q.start <= token.idx < q.end for q in quotations):
+            continue  # the quoted words are no attribution ("“We had members posted there,” said X")
         found = _speaker_of_cue(doc, text, token, quotation)
         if found is not None and isinstance(found[1], str) and (quoting or _is_person(doc, found[1])):
             return Attribution(found[0], str(found[1]), "")

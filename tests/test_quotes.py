@@ -795,3 +795,12 @@ def test_a_long_clause_of_who_said_words_left_open_is_no_part_of_them() -> None:
     quotations = find_quotations(text)
     assert quotations[0].words(text) == "The way our president sent me here shows how much these ties matter to him"
     assert attribute(text, quotations[0]).speaker == "Mateo Fuentes"
+
+
+def test_the_words_of_the_quotation_before_are_no_attribution_of_the_next() -> None:
+    text = (
+        "“The force has had members posted to Chile as advisers for more than 20 years,” said Commissioner "
+        "Ana Ruiz.\n\n“This new agreement continues our commitment to the region.”\n"
+    )
+    second = find_quotations(text)[-1]
+    assert attribute(text, second).speaker == "Ana Ruiz"
