@@ -302,9 +302,7 @@ def _persons_in(heads: list[Token]) -> list[Token]:
             if token.dep_ == "conj" and token.head in heads and token not in heads:
                 continue
             ent = _entity(token)
-            person = ent is not None and ent.label_ == "PERSON"
-            named = person and _is_person_name(ent.doc[_person_start(ent) : ent.end].text)
-            if named and ent.root not in found:
+            if _person_named(token) is not None and ent.root not in found:
                 found.append(ent.root)
     # "Captain X Doe and Chief of Staff Captain Y Roe": a name conjoined to a person is a person.
     for person in list(found):
@@ -320,6 +318,16 @@ def _person_start(ent: Any) -> int:
     if len(ent) >= 3 and is_country_word(ent[0].text):
         return int(ent.start) + 1
     return int(ent.start)
+
+
+def _person_named(token: Token) -> str | None:
+    """The name of the person entity `token` is part of, without a state the tagger took in before
+    it; None when the entity is no person's name (the tagger's "Tajik Defense")."""
+    ent = _entity(token)
+    if ent is None or ent.label_ != "PERSON":
+        return None
+    name = str(ent.doc[_person_start(ent) : ent.end].text)
+    return name if _is_person_name(name) else None
 
 
 def _is_person_name(text: str) -> bool:
@@ -573,10 +581,8 @@ def _people_named(places: Iterable[list[Token]], size: int) -> list[Token]:
         people: dict[str, Token] = {}
         for token in tokens:
             ent = _entity(token)
-            if ent is None or ent.label_ != "PERSON" or token != ent.root:
-                continue
-            name = ent.doc[_person_start(ent) : ent.end].text
-            if _is_person_name(name) and len(name.split()) >= 2:
+            name = _person_named(token) if ent is not None and token == ent.root else None
+            if name is not None and len(name.split()) >= 2:
                 people.setdefault(name.split()[-1], token)
         if people:
             return list(people.values()) if len(people) == size else []
@@ -645,8 +651,7 @@ def _persons_before(verb: Token) -> list[Token]:
         i -= 1
     while i >= verb.sent.start and (doc[i].pos_ == "PROPN" or doc[i].lower_ in ("and", ",", ".")):
         ent = _entity(doc[i])
-        named = ent is not None and ent.label_ == "PERSON" and _is_person_name(doc[_person_start(ent) : ent.end].text)
-        if named and ent.root not in found:
+        if _person_named(doc[i]) is not None and ent.root not in found:
             found.append(ent.root)
         i -= 1
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
