@@ -779,3 +779,14 @@ def test_a_naming_word_gives_the_name_that_follows_it() -> None:
     ]
     assert exercise_names("The exercise, codenamed Vigilant Lynx, was held in the north.") == ["Vigilant Lynx"]
     assert exercise_names("A drill dubbed ‘Steel Shield 2031’ began on Monday.") == ["Steel Shield 2031"]
+
+
+def test_a_name_in_double_marks_next_to_the_exercise_noun_needs_no_year() -> None:
+    # Real wire copy: "completed the six-week “X Y Z” military training exercise", "the exercise “X”".
+    assert exercise_names("Kenyan and British troops completed the six-week “Savanna Lance Bravo” military "
+                          "training exercise.") == ["Savanna Lance Bravo"]
+    assert exercise_names('Both navies joined the exercise "Coral Wake" off the coast.') == ["Coral Wake"]
+    assert exercise_names('The "Russian-Belarusian" drills began on Monday.') == []
+    assert exercise_names('He said the exercise "went well".') == []
+    # Single marks set off a second name of an exercise named otherwise (its native name): no name.
+    assert exercise_names("The ‘Al-Sakhr Al-Dhahabi’ (Golden Rock) exercise ended.") == []

@@ -97,7 +97,7 @@ def exercise_names(text: str) -> list[str]:
                 continue
             names.append(name)
     for name in [*_named_by_copula(text), *_named_by_its_course(text), *_named_before_the_kind(text),
-                 *_named_after_the_noun(text), *_named_by_a_naming_word(text)]:
+                 *_named_after_the_noun(text), *_named_by_a_naming_word(text), *_named_in_marks(text)]:
         # "Exercise Cold Response is a winter exercise": the noun before a name is no part of it.
         name = re.sub(r"^(?:Exercises?|Drills?)\s+(?=[A-Z])", "", name)
         if name not in names and not any(name in longer for longer in names):
@@ -155,6 +155,31 @@ _AFTER_THE_NOUN = re.compile(
     r"\b(?:exercises?|drills?|maneuvers|manoeuvres)[^\S\n]+((?:[A-Z][\w\-]*)(?:[^\S\n]+[A-Z][\w\-]*){0,2})"
     r"(?=[^\S\n]+[a-z]|[,.;:]|$)"
 )
+
+
+# A name set in double quotation marks next to an exercise noun: "the six-week “X Y” military exercise",
+# "the exercise “X Y”". Marks set a name off from the words around it, so it needs no year. Single
+# marks were measured too (real dev): there they set off a second name of an exercise the article
+# names otherwise (its native name beside the English one, a caption's "'X 2017'" for "X 5"), and
+# each split one exercise in two.
+_QUOTED_NAME = r"[“\"]([A-Z][\w\-]*(?:[^\S\n]+[A-Z0-9][\w\-]*){0,3})[”\"]"
+_NAMED_IN_MARKS = [
+    re.compile(rf"(?<!\w){_QUOTED_NAME}\s+(?:[a-z][\w\-]*\s+){{0,3}}{_EXERCISE_NOUN}\b"),
+    re.compile(rf"\b{_EXERCISE_NOUN},?\s+{_QUOTED_NAME}"),
+]
+
+
+def _named_in_marks(text: str) -> list[str]:
+    """A name in quotation marks right before or after the exercise noun, unless its words only name
+    states or peoples ("the 'Russian-Belarusian' drills")."""
+    found: list[str] = []
+    for pattern in _NAMED_IN_MARKS:
+        for match in pattern.finditer(text):
+            name = match.group(1)
+            if all(is_country_word(w) for w in re.split(r"[\s\-]+", name) if w):
+                continue
+            found.append(name)
+    return found
 
 
 def _named_after_the_noun(text: str) -> list[str]:
