@@ -221,9 +221,18 @@ class ActorRules:
         honored = re.search(
             rf"(?<![\w’'])(?i:{honorifics})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])", self.text
         )
-        after_honorific = honored is not None and len(best.split()) == 1
+        # "Admiral Karambir Singh", later "Karambir said"; "Brig. Gen. Hartind Asrin", later "Hartind
+        # said": after a title or a rank the whole name follows, and many names are referred to by
+        # their first word.
+        titled = re.search(
+            rf"(?<![\w’'])(?i:{_TITLE_ALTERNATION})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])",
+            self.text,
+        )
+        after_honorific = (honored or titled) is not None and len(best.split()) == 1
         if after_honorific:
-            after = honored
+            after = honored or titled
+        if after and _in_title_case_line(self.text, after.start("word")):
+            after = None  # "Jordan's A B Highlights Security Priorities": a headline capitalizes every word
         if after and (len(best.split()) >= 2 or after_honorific):
             word = after.group("word")
             if not (word.lower() in TITLE_WORDS or word.lower() in title_endings() or is_country_word(word)
@@ -833,6 +842,13 @@ def opens_long_title(text: str, at: int) -> bool:
     """A title written in several words starts at `at`: "Member of Parliament", "Prime Minister"."""
     match = _TITLE_RE.match(text, at)
     return match is not None and " " in match.group(0)
+
+
+def _in_title_case_line(text: str, at: int) -> bool:
+    """The line at `at` capitalizes every word, as a headline in title case does: no name runs on there."""
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    words = [w for w in text[start : end if end >= 0 else len(text)].split() if w[:1].isalpha()]
+    return len(words) >= 5 and all(w[:1].isupper() for w in words)
 
 
 def _is_title_word(word: str) -> bool:

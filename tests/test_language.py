@@ -721,3 +721,18 @@ def test_titles_of_two_people_set_off_after_by() -> None:
     rules = ActorRules(text)
     assert rules.role("Jan Novak") == "Chilean ambassador to Peru"
     assert rules.role("Ana Ruiz") == "head of the EU delegation in Lima"
+
+
+def test_a_name_referred_to_by_its_first_word_after_a_title_is_the_whole_name() -> None:
+    # Real wire copy refers to many people by their first name: "Admiral A B", later "A said".
+    text = ("Visiting Navy Admiral Tarun Veer told the gathering in Dhaka of the plans. Brig. Gen. Sudar "
+            "Wiratama said the boats were ready. Tarun said so on Saturday.")
+    rules = ActorRules(text)
+    assert rules.full_name("Tarun") == "Tarun Veer"
+    assert rules.full_name("Sudar") == "Sudar Wiratama"
+
+
+def test_a_name_never_runs_on_into_a_title_case_headline() -> None:
+    text = ("Jordan's Omar Haddad Highlights Security Priorities And Trade For Regional Peace\n"
+            "Jordan's Foreign Minister, Omar Haddad, said on Sunday that security comes first.")
+    assert ActorRules(text).full_name("Omar Haddad") == "Omar Haddad"
