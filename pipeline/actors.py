@@ -315,8 +315,9 @@ class ActorRules:
             return None
         country = country_in(description)
         found = set()
-        # Every pair of capitalized words, overlapping: "President Nursultan Nazarbayev" holds one.
-        for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+{_NAME_TOKEN}))", self.text):
+        # Every pair of capitalized words, overlapping: "President Nursultan Nazarbayev" holds one; a
+        # middle initial may stand between them ("Michael J. Fitzpatrick, Ambassador of ...").
+        for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+(?:[A-Z]\.\s+)?{_NAME_TOKEN}))", self.text):
             name = match.group(1)
             if not looks_like_person(name) or name.split()[0].lower() in TITLE_WORDS:
                 continue

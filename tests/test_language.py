@@ -736,3 +736,9 @@ def test_a_name_never_runs_on_into_a_title_case_headline() -> None:
     text = ("Jordan's Omar Haddad Highlights Security Priorities And Trade For Regional Peace\n"
             "Jordan's Foreign Minister, Omar Haddad, said on Sunday that security comes first.")
     assert ActorRules(text).full_name("Omar Haddad") == "Omar Haddad"
+
+
+def test_the_title_alone_stands_for_the_person_named_with_a_middle_initial() -> None:
+    text = ("The ceremony was attended by Peter K. Lindqvist, Ambassador of Sweden to Chile. “This is a "
+            "good day,” said the Ambassador.")
+    assert ActorRules(text).person_titled("Ambassador", at=len(text) - 5) == "Peter K. Lindqvist"
