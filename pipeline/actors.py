@@ -613,7 +613,10 @@ class ActorRules:
         set_off = re.search(
             rf"(?:^|[“”\",.]\s*|\b(?:and|by|from|with)\s+)((?:the\s+)?(?:{words}\s+){{0,4}}(?i:{_TITLE_ALTERNATION})"
             rf"(?:\s+(?:of|to|for|in)\s+(?:the\s+)?{words}(?:\s+(?:and\s+|(?:of|to|for|in)\s+(?:the\s+)?)?{words}){{0,6}}"
-            rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+{escaped}\b",
+            # A portfolio may list its fields ("Minister for Justice, Equality & Defence"), and a form of
+            # address may stand before the name ("..., Mr. A B").
+            rf"(?:,\s+{words}(?:\s+(?:&|and)\s+{words})+)?"
+            rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+(?:(?:{_ADDRESS_ALTERNATION})\.?\s+)?{escaped}\b",
             self.text,
             flags=re.MULTILINE,
         )
@@ -833,6 +836,7 @@ _HONORIFICS = {
     "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
 }
 _FORMS_OF_ADDRESS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
+_ADDRESS_ALTERNATION = "|".join(sorted({w.rstrip(".").capitalize() for w in _FORMS_OF_ADDRESS} - {"H.e"}))
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",

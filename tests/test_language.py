@@ -742,3 +742,11 @@ def test_the_title_alone_stands_for_the_person_named_with_a_middle_initial() -> 
     text = ("The ceremony was attended by Peter K. Lindqvist, Ambassador of Sweden to Chile. “This is a "
             "good day,” said the Ambassador.")
     assert ActorRules(text).person_titled("Ambassador", at=len(text) - 5) == "Peter K. Lindqvist"
+
+
+def test_a_title_set_off_before_the_name_may_list_its_fields_and_a_form_of_address() -> None:
+    text = ("Today, the Minister for Justice, Equality & Defence, Mr. Conor Daly, T.D., reviewed the troops. "
+            "“We are proud of you,” the Minister said.")
+    rules = ActorRules(text)
+    assert rules.role("Conor Daly") == "Minister for Justice, Equality & Defence"
+    assert rules.person_titled("Minister", at=len(text) - 5) == "Conor Daly"
