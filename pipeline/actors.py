@@ -821,9 +821,15 @@ def person_without_title(phrase: str) -> str:
     while len(words) > 1 and (all(
         part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS or part.lower() in RANK_WORDS
         for part in re.split(r"-", words[0]) if part
-    ) or (words[0].lower() in title_endings() and len(words) > 2 and looks_like_person(" ".join(words[1:])))):
+    ) or (_without_elision(words[0].lower()) in title_endings() and len(words) > 2
+          and looks_like_person(" ".join(words[1:])))):
         words = words[1:]
     return " ".join(words) if len(words) < len(phrase.split()) else phrase
+
+
+def _without_elision(word: str) -> str:
+    """'d’affaires' -> 'affaires': the French elision of "Chargé d’Affaires" is no part of the word."""
+    return re.sub(r"^[dl][’']", "", word)
 
 
 # Capitalized words that follow a name without continuing it: the start of the next clause or a date.

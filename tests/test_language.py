@@ -750,3 +750,9 @@ def test_a_title_set_off_before_the_name_may_list_its_fields_and_a_form_of_addre
     rules = ActorRules(text)
     assert rules.role("Conor Daly") == "Minister for Justice, Equality & Defence"
     assert rules.person_titled("Minister", at=len(text) - 5) == "Conor Daly"
+
+
+def test_the_elided_half_of_charge_d_affaires_is_no_word_of_the_name() -> None:
+    # The tagger may start the person at the title's second half when its first lost the accent.
+    assert person_without_title("D’affaires Lena Moreau") == "Lena Moreau"
+    assert person_without_title("D'Affaires Lena Moreau") == "Lena Moreau"
