@@ -903,6 +903,12 @@ def _last_person_before(doc: Any, end: int) -> str | None:
             # "Ana Ruiz thanked the donors. “…,” she said": a name the tagger missed, doing something.
             if entity is None and looks_like_person(name) and len(words) >= 2:
                 people.append((words[0].idx, name))
+            elif entity is None and _ends_in_title(name):
+                # "The Prime Minister also rubbished the report. “…,” he said": a title doing something
+                # stands for the one person the text gives it.
+                holder = ActorRules(doc.text).person_titled(name, at=token.idx)
+                if holder:
+                    people.append((words[0].idx, holder))
             continue
         if _ends_in_title(name):
             # "the Executive Director of X underlined ...": a title is no name; it stands for the

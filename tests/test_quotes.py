@@ -804,3 +804,12 @@ def test_the_words_of_the_quotation_before_are_no_attribution_of_the_next() -> N
     )
     second = find_quotations(text)[-1]
     assert attribute(text, second).speaker == "Ana Ruiz"
+
+
+def test_he_refers_to_the_person_a_title_doing_something_stands_for() -> None:
+    text = ("The ceremony was opened by Prime Minister Tavita Leiataua. Ambassador Chen Wei, the envoy of "
+            "China, said he had not read the report.\n\n"
+            "The Prime Minister also rejected the report, saying talks were only about the port.\n\n"
+            "“The project we discuss is the port,” he said.")
+    quotation = find_quotations(text)[-1]
+    assert attribute(text, quotation).speaker == "Tavita Leiataua"
