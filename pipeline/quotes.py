@@ -579,6 +579,12 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
     elif not subjects:
         # "X assessed the results, saying: «…»": the participle's subject is its clause's.
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        # "X said the region faces threats, pointing to “…”": a participle set off after what someone
+        # said tells more of the one who said it, wherever the parser hangs it.
+        while clause is not None and clause.dep_ == "ccomp" and clause.head.lemma_.lower() in speech["lemmas"] and (
+            token.i > 0 and doc[token.i - 1].text == ","
+        ):
+            clause = clause.head
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
         # (not one inside the quotation: the parser may hang the verb after it on the quoted clause)
         subjects = [c for c in subjects if not quotation.start <= c.idx < quotation.end]

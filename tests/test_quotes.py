@@ -813,3 +813,11 @@ def test_he_refers_to_the_person_a_title_doing_something_stands_for() -> None:
             "“The project we discuss is the port,” he said.")
     quotation = find_quotations(text)[-1]
     assert attribute(text, quotation).speaker == "Tavita Leiataua"
+
+
+def test_a_participle_set_off_after_what_someone_said_is_theirs() -> None:
+    text = ("Harlow, who was speaking at her party's conference on Saturday, said the region is facing "
+            "many threats, pointing to the “reckless raids” at sea.")
+    quotation = find_quotations(text, partial=True)[0]
+    attribution = attribute(text, quotation)
+    assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Harlow", "pointing")
