@@ -821,3 +821,9 @@ def test_a_participle_set_off_after_what_someone_said_is_theirs() -> None:
     quotation = find_quotations(text, partial=True)[0]
     attribution = attribute(text, quotation)
     assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Harlow", "pointing")
+
+
+def test_remind_and_inform_introduce_a_quotation() -> None:
+    text = "Admiral Ravi Menon reminded the audience that, ‘For our navy this sea is the heart of the region.’"
+    attribution = attribute(text, find_quotations(text, partial=True)[0])
+    assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Ravi Menon", "reminded")
