@@ -129,7 +129,8 @@ TITLE_WORDS = (
     "general", "colonel", "col.", "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson",
     "representative", "secretary", "officer", "governor", "envoy", "adviser", "advisor", "captain", "major",
     "lieutenant", "chair", "leader", "mayor", "senator", "official", "attaché", "manager", "coordinator",
-    "chargé", "chargée", "member of parliament", "lawmaker", "legislator", "parliamentarian",
+    "chargé", "chargée", "charge d’affaires", "charge d'affaires", "member of parliament", "lawmaker",
+    "legislator", "parliamentarian",
     "consul", "commissioner",
 )
 _LOWER_TITLES = r"commander|chief|head|spokesman|director|deputy|minister"
@@ -596,7 +597,7 @@ class ActorRules:
                 i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and not _TITLE_RE.search(tokens[i + 1])
             )]
             of_phrase = bool(titles) and titles[-1] + 1 < len(tokens) and tokens[titles[-1] + 1] in ("of", "for", "to")
-            elided = ("d’", "d'")  # "Chargé d’Affaires"
+            elided = ("d’", "d'", "D’", "D'")  # "Chargé d’Affaires", "Charge D’affaires"
             while tokens and not of_phrase and not _TITLE_RE.search(tokens[-1]) and not tokens[-1].startswith(elided):
                 tokens = tokens[:-1]
             while tokens and tokens[0] in {"The", "On", "In", "At", "By", "And", "As", "When", "While", "But"}:

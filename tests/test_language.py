@@ -756,3 +756,9 @@ def test_the_elided_half_of_charge_d_affaires_is_no_word_of_the_name() -> None:
     # The tagger may start the person at the title's second half when its first lost the accent.
     assert person_without_title("D’affaires Lena Moreau") == "Lena Moreau"
     assert person_without_title("D'Affaires Lena Moreau") == "Lena Moreau"
+
+
+def test_charge_d_affaires_without_its_accent_is_a_title() -> None:
+    text = "Welcoming the vehicles, the UK’s Charge D’affaires Tom Hale said: “This is a good day.”"
+    actor = ActorRules(text).actor("Tom Hale")
+    assert (actor.role, actor.country) == ("UK’s Charge D’affaires", "GB")
