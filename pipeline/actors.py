@@ -289,6 +289,10 @@ class ActorRules:
         fullest = self._state_names.get(country, name)
         return fullest if len(fullest) > len(name) else name
 
+    def state_named(self, country: str) -> str | None:
+        """The longest name the text gives a state, by its code; None when the text never names it."""
+        return self._state_names.get(country)
+
     @functools.cached_property
     def _state_names(self) -> dict[str, str]:
         """The longest name the text gives each state (the first of equal length), read once per document."""

@@ -422,3 +422,15 @@ def test_the_state_an_envoy_is_posted_to_is_no_recipient() -> None:
     assert reading.recipient is None
     # A giver's "to" that completes no title still names who receives.
     assert read_sentence("The ambassador handed over two boats to Chile.").recipient == "Chile"
+
+
+def test_an_envoy_named_only_by_the_state_gives_for_that_state() -> None:
+    from pipeline.record_types.aid_delivery import read
+    from pipeline.text import Span
+
+    text = ("China and Malawi are close partners. The equipment was handed over to the police by the "
+            "Chinese Ambassador on Friday.")
+    unit = Span(text.index("The equipment"), len(text), text[text.index("The equipment"):])
+    assert read(text, unit, unit.text, {}).overrides["donor"] == {"name": "China"}
+    sentence = "Two boats were handed over to the coast guard by the US Ambassador on Thursday."
+    assert read(sentence, Span(0, len(sentence), sentence), sentence, {}).overrides["donor"] == {"name": "US"}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from pipeline.actors import ActorRules
 from pipeline.language.parse import parse
+from pipeline.language.places import country_of_name, demonym_country
 from pipeline.normalize import find_money
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.aid import (
     ceremony_place,
     contents,
     is_general_goods,
+    lexicon,
     read_aid,
     refers_to_delivery,
     states_specific_aid,
@@ -50,7 +53,7 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if paid:
         overrides["items"] = [i for i in model_items if i not in paid] or None  # None: the model's are wrong
     if reading.donor:
-        overrides["donor"] = {"name": reading.donor}
+        overrides["donor"] = {"name": _state_of_envoy(reading.donor, document_text) or reading.donor}
     if reading.recipient:
         overrides["recipient"] = {"name": reading.recipient}
     # A transfer that names no goods ("said at the handover ceremony") leaves a list of contents to read.
@@ -85,6 +88,24 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if reading.named_from is not None:  # "to the coast guard", named in full before the sentence
         return Reading(overrides, Span(reading.named_from, unit.end, document_text[reading.named_from : unit.end]))
     return Reading(overrides)
+
+
+def _state_of_envoy(donor: str, document_text: str) -> str | None:
+    """"handed over by the US Ambassador", "the Chinese ambassador handed over": an envoy named only by
+    the state that sends them gives for that state (GUIDE, annotations r310-r357), named as the text
+    names the state."""
+    words = donor.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) < 2 or words[-1].lower() not in lexicon().envoy_posts:
+        return None
+    state = " ".join(words[:-1])
+    code = country_of_name(state) or (demonym_country(state) if len(words) == 2 else None)
+    if code is None:
+        return None
+    if country_of_name(state):
+        return state
+    return ActorRules(document_text).state_named(code)
 
 
 def _is_amount(item: Fields) -> bool:
