@@ -823,8 +823,10 @@ def person_without_title(phrase: str) -> str:
     # Titles joined by hyphens or abbreviated ("Secretary-General", "Lt.", "Brig.") before a name; the
     # last word of a long title the name was read with ("Minister of Interior Ana Ruiz" -> "Interior
     # Ana Ruiz", "Deputy Chief of Mission Ana Ruiz" -> "Mission Ana Ruiz") is no word of the name.
+    # "Chief-of-Staff Ana Ruiz": a hyphenated title may hold its joining words.
     while len(words) > 1 and (all(
         part.lower().rstrip(".") in TITLE_WORDS or part.lower() in _RANK_ABBREVIATIONS or part.lower() in RANK_WORDS
+        or ("-" in words[0] and (part.lower() in ("of", "the", "in") or part.lower() in title_endings()))
         for part in re.split(r"-", words[0]) if part
     ) or (_without_elision(words[0].lower()) in title_endings() and len(words) > 2
           and looks_like_person(" ".join(words[1:])))):

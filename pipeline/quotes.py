@@ -447,12 +447,17 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
     """A quotation that opens its paragraph with no attribution of its own continues the speaker the
     sentence before it names with a speech verb ("As noted by Minister X, ...\n\n“...”")."""
     paragraph_start = _opened_paragraph(text, quotation)
-    if paragraph_start is None:
-        return None
-    previous = doc.char_span(0, paragraph_start - 1, alignment_mode="contract")
-    if previous is None or not len(previous):
-        return None
-    sentence = doc[previous.end - 1].sent
+    if paragraph_start is not None:
+        previous = doc.char_span(0, paragraph_start - 1, alignment_mode="contract")
+        if previous is None or not len(previous):
+            return None
+        sentence = doc[previous.end - 1].sent
+    else:
+        # "X echoed his opinion. “I consider ...”": a quotation that opens a sentence inside its
+        # paragraph goes on from the sentence just before it, as one that opens a paragraph does.
+        sentence = _sentence_before(doc, text, quotation)
+        if sentence is None:
+            return None
     # A body goes on speaking only from a quotation of its own ("“…,” the statement said.\n\n“…”"):
     # a sentence that merely names a body is no introduction.
     quotations = find_quotations(text)
@@ -464,6 +469,20 @@ def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution
         if found is not None and isinstance(found[1], str) and (quoting or _is_person(doc, found[1])):
             return Attribution(found[0], str(found[1]), "")
     return None
+
+
+def _sentence_before(doc: Any, text: str, quotation: Quotation) -> Any:
+    """The sentence right before the one the quotation opens, in the same paragraph; None when words
+    stand before the quotation in its sentence."""
+    opened = next((s for s in doc.sents if s.start_char <= quotation.start < s.end_char), None)
+    if opened is None or opened.start == 0 or text[opened.start_char : quotation.start].strip():
+        return None
+    previous = doc[opened.start - 1].sent
+    if "\n" in text[previous.start_char : quotation.start]:
+        return None
+    # After a quotation of its own ("“…,” said X. “…”") the speaker goes on by the quotation before.
+    quoting = any(q.start < previous.end_char and q.end > previous.start_char for q in find_quotations(text))
+    return None if quoting else previous
 
 
 def _opened_paragraph(text: str, quotation: Quotation) -> int | None:

@@ -827,3 +827,14 @@ def test_remind_and_inform_introduce_a_quotation() -> None:
     text = "Admiral Ravi Menon reminded the audience that, ‘For our navy this sea is the heart of the region.’"
     attribution = attribute(text, find_quotations(text, partial=True)[0])
     assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Ravi Menon", "reminded")
+
+
+def test_a_quotation_opening_a_sentence_goes_on_from_the_speech_verb_just_before() -> None:
+    text = ("The army chief spoke first. Chief-of-Staff Pavel Dvorak echoed his opinion. “I consider the "
+            "soldiers very well prepared.” The exercise ends on Friday.")
+    attribution = attribute(text, find_quotations(text)[0])
+    assert (attribution.speaker, attribution.cue.text if attribution.cue else None) == ("Pavel Dvorak", "echoed")
+    # After a quotation of its own the sentence's speaker goes on by that quotation's attribution.
+    text = ("“We train together,” said British High Commissioner to Ghana, Ambassador to Togo, Jane Holt. "
+            "“As nations, we share expertise.”")
+    assert attribute(text, find_quotations(text)[1]).speaker == "Jane Holt"
