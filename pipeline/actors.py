@@ -849,7 +849,10 @@ _HONORIFICS = {
     "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
 }
 _FORMS_OF_ADDRESS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
-_ADDRESS_ALTERNATION = "|".join(sorted({w.rstrip(".").capitalize() for w in _FORMS_OF_ADDRESS} - {"H.e"}))
+# "Mr", "Dr", ... as written before a name (an optional full stop follows in the patterns that use it).
+_ADDRESS_ALTERNATION = "|".join(
+    sorted({w.rstrip(".").capitalize() for w in _FORMS_OF_ADDRESS if w.rstrip(".").isalpha()})
+)
 _RANK_ABBREVIATIONS = _HONORIFICS | {
     "gen", "gen.", "brig", "brig.", "lt", "lt.", "maj", "maj.", "col", "col.", "capt", "capt.",
     "adm", "adm.", "cmdr", "cmdr.", "sgt", "sgt.", "amb", "amb.", "rear", "vice", "first",

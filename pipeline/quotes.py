@@ -444,8 +444,9 @@ def _outlet_quoting(text: str, cue: Any) -> Span | None:
 
 
 def _introduced_before(doc: Any, text: str, quotation: Quotation) -> Attribution | None:
-    """A quotation that opens its paragraph with no attribution of its own continues the speaker the
-    sentence before it names with a speech verb ("As noted by Minister X, ...\n\n“...”")."""
+    """A quotation that opens its paragraph, or a sentence inside it, with no attribution of its own
+    continues the speaker the sentence before it names with a speech verb ("As noted by Minister X,
+    ...\n\n“...”", "X echoed his opinion. “...”")."""
     paragraph_start = _opened_paragraph(text, quotation)
     if paragraph_start is not None:
         previous = doc.char_span(0, paragraph_start - 1, alignment_mode="contract")
