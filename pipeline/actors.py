@@ -213,28 +213,27 @@ class ActorRules:
             as_given = candidate[: len(candidate) - len(surname)] + surname  # "... al-Juhduli" as "Al-Juhduli"
             if name in as_given and len(candidate) > len(best) and looks_like_person(as_given):
                 best = candidate
-        # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
-        # A surname may open with a lowercase particle: "Joaquin J. Martinez de Pinillos".
-        surname_after = rf"(?P<word>(?:(?:{_SURNAME_PARTICLES}){_GAP})?{_NAME_TOKEN})(?![\w’'])"
-        after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}{surname_after}", self.text)
-        # "Mr Tanaka Kenji": after an honorific the whole name follows, in whatever order it is written.
-        honorifics = "|".join(re.escape(h.rstrip(".")) for h in _HONORIFICS)
-        honored = re.search(
-            rf"(?<![\w’'])(?i:{honorifics})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])", self.text
-        )
-        # "Admiral Karambir Singh", later "Karambir said"; "Brig. Gen. Hartind Asrin", later "Hartind
-        # said": after a title or a rank the whole name follows, and many names are referred to by
-        # their first word.
-        titled = re.search(
-            rf"(?<![\w’'])(?i:{_TITLE_ALTERNATION})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])",
-            self.text,
-        )
-        after_honorific = (honored or titled) is not None and len(best.split()) == 1
-        if after_honorific:
-            after = honored or titled
+        if len(best.split()) >= 2:
+            # "Héctor Barrios Sandoval": a second surname after the name as given, on the same line.
+            # A surname may open with a lowercase particle: "Joaquin J. Martinez de Pinillos".
+            surname_after = rf"(?P<word>(?:(?:{_SURNAME_PARTICLES}){_GAP})?{_NAME_TOKEN})(?![\w’'])"
+            after = re.search(rf"(?<![\w’']){re.escape(best)}{_GAP}{surname_after}", self.text)
+        else:
+            # "Mr Tanaka Kenji": after an honorific the whole name follows, in whatever order it is
+            # written. "Admiral Karambir Singh", later "Karambir said"; "Brig. Gen. Hartind Asrin", later
+            # "Hartind said": so it does after a title or a rank, and many names are referred to by
+            # their first word.
+            def named_after(words: str) -> re.Match[str] | None:
+                return re.search(
+                    rf"(?<![\w’'])(?i:{words})\.?{_GAP}{re.escape(best)}{_GAP}(?P<word>{_NAME_TOKEN})(?![\w’'])",
+                    self.text,
+                )
+
+            honorifics = "|".join(re.escape(h.rstrip(".")) for h in _HONORIFICS)
+            after = named_after(honorifics) or named_after(_TITLE_ALTERNATION)
         if after and _in_title_case_line(self.text, after.start("word")):
             after = None  # "Jordan's A B Highlights Security Priorities": a headline capitalizes every word
-        if after and (len(best.split()) >= 2 or after_honorific):
+        if after:
             word = after.group("word")
             if not (word.lower() in TITLE_WORDS or word.lower() in title_endings() or is_country_word(word)
                     or word in _NOT_NAME_CONTINUATIONS) and looks_like_person(f"{best} {word}"):

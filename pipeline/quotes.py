@@ -601,8 +601,9 @@ def _speaker_of_cue(doc: Any, text: str, token: Any, quotation: Quotation) -> tu
         clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         # "X said the region faces threats, pointing to “…”": a participle set off after what someone
         # said tells more of the one who said it, wherever the parser hangs it.
-        while clause is not None and clause.dep_ == "ccomp" and clause.head.lemma_.lower() in speech["lemmas"] and (
-            token.i > 0 and doc[token.i - 1].text == ","
+        set_off = token.i > 0 and doc[token.i - 1].text == ","
+        while set_off and clause is not None and clause.dep_ == "ccomp" and (
+            clause.head.lemma_.lower() in speech["lemmas"]
         ):
             clause = clause.head
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []

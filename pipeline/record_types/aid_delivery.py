@@ -100,12 +100,10 @@ def _state_of_envoy(donor: str, document_text: str) -> str | None:
     if len(words) < 2 or words[-1].lower() not in lexicon().envoy_posts:
         return None
     state = " ".join(words[:-1])
-    code = country_of_name(state) or (demonym_country(state) if len(words) == 2 else None)
-    if code is None:
-        return None
     if country_of_name(state):
-        return state
-    return ActorRules(document_text).state_named(code)
+        return state  # "the US Ambassador": the state as the donor's words name it
+    code = demonym_country(state) if len(words) == 2 else None  # "the Chinese Ambassador"
+    return ActorRules(document_text).state_named(code) if code else None
 
 
 def _is_amount(item: Fields) -> bool:
