@@ -396,6 +396,13 @@ class ActorRules:
             worded = self._role_from_wording(name)
             if worded and not all(_is_rank(word) for word in worded.split()):
                 role = worded
+        elif parsed and not _names_a_position(parsed):
+            # "Commander of X's Central Military District Colonel General A B": the parser may start the
+            # words before the name inside the title, leaving a body and a rank; the wording has the
+            # position, and the rank after it goes (GUIDE §3).
+            worded = _without_trailing_ranks(self._role_from_wording(name) or "")
+            if worded.endswith(_without_trailing_ranks(parsed)) and _names_a_position(worded):
+                role = worded
         date_line = date_line_opening(role) if role else None
         if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
             role = re.sub(r"^\S*\s*", "", role[date_line[1] :]) or None
@@ -891,6 +898,22 @@ def _is_rank(word: str) -> bool:
     """'General', 'Lt.', 'Colonel-General'; a bare hyphen (spaCy's token inside "Secretary-General") is none."""
     parts = [part.lower() for part in word.split("-") if part]
     return bool(parts) and all(part in RANK_WORDS or part.rstrip(".") in RANK_WORDS for part in parts)
+
+
+def _names_a_position(role: str) -> bool:
+    """Whether a title names a post ("Commander", "Minister"), not only a rank or a body."""
+    return any(_TITLE_RE.fullmatch(word) and not _is_rank(word) for word in role.split())
+
+
+def _without_trailing_ranks(role: str) -> str:
+    """'Commander of the X District Colonel General' -> 'Commander of the X District'; a post that ends
+    in a rank word ("Consul General", "Attorney General") stays whole."""
+    words = role.split()
+    while len(words) > 1 and _is_rank(words[-1]) and not (
+        words[-1].lower() == "general" and words[-2].lower() in general_posts()
+    ):
+        del words[-1]
+    return " ".join(words)
 
 
 def _position_before_its_rank(words: list[Any]) -> list[Any]:

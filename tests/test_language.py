@@ -578,6 +578,18 @@ def test_a_position_set_off_after_a_rank_and_name_wins_when_the_parse_misses_it(
     assert rank_only.role("Janis Ozols") == "Major General"
 
 
+def test_a_position_before_a_body_and_rank_wins_where_the_parse_starts_inside_the_title() -> None:
+    # The parser may let the words before the name start at the body ("Central Military District"),
+    # leaving a body and a rank; the wording has the position, without the rank (GUIDE §3).
+    text = (
+        "The drills are held at a range 20 kilometers from the border, Commander of Tarvia’s Central "
+        "Military District Colonel General Ivan Dorin said."
+    )
+    assert ActorRules(text).role("Ivan Dorin") == "Commander of Tarvia’s Central Military District"
+    no_position = ActorRules("Eastern Military District Colonel General Ivan Dorin said the drills ended.")
+    assert no_position.role("Ivan Dorin") == "Eastern Military District Colonel General"
+
+
 def test_an_envoys_title_runs_to_where_he_is_sent_before_the_name() -> None:
     assert person_without_title("US Ambassador to Tarvia Ana Ruiz") == "Ana Ruiz"
     assert person_without_title("Ambassador to the United States Ana Ruiz") == "Ana Ruiz"
