@@ -381,3 +381,17 @@ def test_unnamed_representatives_of_states_give_the_states() -> None:
     assert read_sentence("Officials of the two ministries signed a memorandum.").parties == [
         "Officials of the two ministries"
     ]
+
+
+def test_a_model_subject_that_names_the_document_or_the_act_is_no_subject() -> None:
+    from pipeline.record_types.agreement import read
+    from pipeline.strategies.rules.agreement import names_no_topic
+    from pipeline.text import Span
+
+    assert names_no_topic("MoU") and names_no_topic("the agreement") and names_no_topic("signed")
+    assert not names_no_topic("border security") and not names_no_topic("defence")
+    # The sentence's parse names no topic here; the model's "MoU" is the document, not what it is about.
+    text = "Tarvia and Vellia signed an MoU in Lisbon on Monday."
+    assert read(text, Span(0, len(text), text), text, {"subject": "MoU"}).overrides["subject"] is None
+    kept = read(text, Span(0, len(text), text), text, {"subject": "coastal patrols"}).overrides
+    assert "subject" not in kept  # a topic the model read stays the model's

@@ -10,6 +10,7 @@ from pipeline.actors import ActorRules
 from pipeline.quotes import attribute, find_quotations
 from pipeline.record_types import Fields, Reading, RecordTypeEntry, names_in
 from pipeline.strategies.rules.agreement import (
+    names_no_topic,
     names_signers_of_agreement_told,
     read_agreement,
     states_agreement,
@@ -20,7 +21,7 @@ from pipeline.text import Span
 _FIRST_PERSON = {"i", "we"}
 
 
-def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Reading:
+def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Reading:
     """The agreement the sentence's parse states. Parties a clause shares with the rest of its sentence
     (a clause cut at "; " or ", but") are read from the whole sentence, which is then the context."""
     overrides: Fields = {}
@@ -33,6 +34,9 @@ def read(document_text: str, unit: Span, sentence: str, _fields: Fields) -> Read
         overrides["parties"], resolved = resolve_speakers(document_text, unit, [{"name": n} for n in reading.parties])
         context = resolved or context
     overrides.update(reading.facts)
+    model_subject = fields.get("subject")
+    if "subject" not in overrides and isinstance(model_subject, str) and names_no_topic(model_subject):
+        overrides["subject"] = None  # the model's "MoU", "signed": the document or the act, not what it is about
     return Reading(overrides, context, tuple({"subject": topic} for topic in reading.topics))
 
 

@@ -1021,6 +1021,20 @@ def _items(words: list[Token]) -> list[str]:
     return items
 
 
+def names_no_topic(subject: str) -> bool:
+    """A subject that names the document itself ("MoU", "the agreement", "amended protocol") or is a
+    single word that names no thing ("signed"): nothing the agreement is about."""
+    table = lexicon()
+    tokens = [t for t in parse(subject) if not t.is_punct]
+    if len(tokens) == 1 and tokens[0].pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON"):
+        return True
+    return bool(tokens) and all(
+        _lemma(t) in table.nouns or t.lower_ in table.nouns or t.lower_ in table.empty_modifiers
+        or t.pos_ == "DET" or t.lower_ in ("of", "understanding")
+        for t in tokens
+    )
+
+
 def states_signing_place(sentence: str) -> bool:
     """'The signing took place on April 18 in Astana', 'the signing ceremony was held in X': a sentence
     that tells where (and when) the signing told before happened, with a named place."""
