@@ -434,3 +434,10 @@ def test_an_envoy_named_only_by_the_state_gives_for_that_state() -> None:
     assert read(text, unit, unit.text, {}).overrides["donor"] == {"name": "China"}
     sentence = "Two boats were handed over to the coast guard by the US Ambassador on Thursday."
     assert read(sentence, Span(0, len(sentence), sentence), sentence, {}).overrides["donor"] == {"name": "US"}
+
+
+def test_a_body_of_a_state_whose_name_holds_and_is_named_whole() -> None:
+    # The parser reads "Bosnia and Herzegovina" as two conjoined names; the recipient is the whole body.
+    sentence = "The European Union handed over drones to the Border Police of Bosnia and Herzegovina in Mostar."
+    assert read_sentence(sentence).recipient == "Border Police of Bosnia and Herzegovina"
+    assert read_sentence("Tarvia donated two boats to Trinidad and Tobago.").recipient == "Trinidad and Tobago"
