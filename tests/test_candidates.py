@@ -55,6 +55,17 @@ def test_a_year_inside_the_exercises_name_is_not_its_date() -> None:
     assert found["date"] == "5-16 Aug"
 
 
+def test_a_year_joined_to_a_name_by_a_hyphen_is_not_its_date() -> None:
+    from pipeline.record_types import entry
+    from pipeline.strategies.slots import _place_and_date
+
+    # "Tarvan (Shield)-2031": a name the name reader misses still carries its year by the hyphen.
+    sentence = "During the Tarvan (Shield)-2031 exercises July 7-8 in Osh Province, border troops trained."
+    assert _place_and_date(entry("exercise"), sentence, {})["date"] == "July 7-8"
+    # A year after a lowercase word ("mid-2031") is a date.
+    assert _place_and_date(entry("exercise"), "The drills were held in Osh in mid-2031.", {})["date"] == "2031"
+
+
 def test_the_models_place_must_be_a_named_place() -> None:
     from pipeline.record_types import entry
     from pipeline.strategies.slots import _place_and_date

@@ -34,6 +34,10 @@ from pipeline.text import Span, sentences
 MAX_SLOT_TOKENS = 160
 STOP = [END, "\nText:"]
 
+# A year joined by a hyphen to a capitalized word or a bracket: "Zapad-2021", "Bogot (Barrier)-2016".
+_NAME_YEAR = re.compile(r"(?:\b[A-Z][\w’']*|\))-((?:19|20)\d{2})\b")
+
+
 def _cue_sentences(document: Document, prompt: SlotPrompt) -> Iterator[tuple[Span, list[Span]]]:
     """Each sentence with a cue word or the event's name that passes the type's gate, with the
     sentences after it (the document's sentences outside its header)."""
@@ -260,6 +264,8 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
     for name in named:
         event = event.replace(name, " " * len(name))  # "Amber Sweep 2012" carries a year that is not its date
         unnamed = unnamed.replace(name, " " * len(name))
+    # ... and so does a year joined to a name by a hyphen, even a name the name reader misses.
+    event = re.sub(_NAME_YEAR, lambda m: m.group()[: m.start(1) - m.start()] + " " * 4, event)
     # "conducted annually since 2001": when a series began is not when this event happens.
     event = re.sub(r"\bsince\s+(?:\w+\s+){0,2}\d{4}\b", lambda m: " " * len(m.group()), event)
     introduces = kind.introduces(sentence)
