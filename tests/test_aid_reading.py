@@ -441,3 +441,9 @@ def test_a_body_of_a_state_whose_name_holds_and_is_named_whole() -> None:
     sentence = "The European Union handed over drones to the Border Police of Bosnia and Herzegovina in Mostar."
     assert read_sentence(sentence).recipient == "Border Police of Bosnia and Herzegovina"
     assert read_sentence("Tarvia donated two boats to Trinidad and Tobago.").recipient == "Trinidad and Tobago"
+
+
+def test_the_unit_things_are_counted_in_is_looked_through() -> None:
+    # "100 pieces of anti-riot suits": the goods are the suits, counted by the pieces.
+    reading = read_sentence("Japan donated 100 pieces of anti-riot suits and 30 pcs of camp beds to the Kenyan police.")
+    assert reading.items == [("anti-riot suits", 100), ("camp beds", 30)]
