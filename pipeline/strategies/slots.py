@@ -265,7 +265,7 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
         event = event.replace(name, " " * len(name))  # "Amber Sweep 2012" carries a year that is not its date
         unnamed = unnamed.replace(name, " " * len(name))
     # ... and so does a year joined to a name by a hyphen, even a name the name reader misses.
-    event = re.sub(_NAME_YEAR, lambda m: m.group()[: m.start(1) - m.start()] + " " * 4, event)
+    event = _NAME_YEAR.sub(lambda m: m.group()[: m.start(1) - m.start()] + " " * 4, event)
     # "conducted annually since 2001": when a series began is not when this event happens.
     event = re.sub(r"\bsince\s+(?:\w+\s+){0,2}\d{4}\b", lambda m: " " * len(m.group()), event)
     introduces = kind.introduces(sentence)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.language.parse import load_pipeline, parse, pipeline_name, preposition_objects
-from pipeline.language.places import and_state_names, country_of_name
+from pipeline.language.places import country_of_name, through_and_state
 from pipeline.normalize import find_money, parse_count
 from pipeline.quotes import speech_lemmas
 from pipeline.strategies.rules.phrases import ceremony_held, first_place, is_specific_actor
@@ -698,17 +698,7 @@ def _name(token: Token | None, blanked: set[int]) -> str | None:
     span = token.doc[extent[0] : extent[1]]
     if any(t.i in blanked for t in span):
         return None
-    return token.doc.text[span.start_char : _through_and_state(token.doc.text, span.end_char)]
-
-
-def _through_and_state(text: str, end: int) -> int:
-    """Where a name ending at `end` ends when its last word begins a state's name that holds "and" (the
-    parser reads "the Border Police of Bosnia and Herzegovina" as two conjoined names)."""
-    for state in and_state_names():
-        first, rest = state.split(" and ", 1)
-        if text[:end].endswith(first) and text.startswith(f" and {rest}", end):
-            return end + len(f" and {rest}")
-    return end
+    return token.doc.text[span.start_char : through_and_state(token.doc.text, span.end_char)]
 
 
 # --- Status --------------------------------------------------------------------------------------
