@@ -318,7 +318,7 @@ class ActorRules:
         if title is None:
             return None
         country = country_in(description)
-        found = set()
+        found: dict[str, None] = {}  # in text order: the choice below never depends on a set's order
         # Every pair of capitalized words, overlapping: "President Nursultan Nazarbayev" holds one; a
         # middle initial may stand between them ("Michael J. Fitzpatrick, Ambassador of ...").
         for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+(?:[A-Z]\.\s+)?{_NAME_TOKEN}))", self.text):
@@ -331,17 +331,20 @@ class ActorRules:
             # "Colonel-General Ivan Petrov", later "the Russian general said": a rank is a title too.
             ranked = re.search(rf"(?i:\b{re.escape(title)})\.?\s+{re.escape(name)}", self.text) is not None
             if (ranked or any(post in role.lower() for post in posts)) and same_country:
-                found.add(self.full_name(name))
-        if len(found) == 1:
-            return found.pop()
-        if at is None or not found:
+                found[self.full_name(name)] = None
+        # The overlapping pairs of one long name ("A B C D" gives "A B C" and "B C D") are one person,
+        # named by the fullest of them.
+        people = [p for p in found if not any(p != other and f" {p} " in f" {other} " for other in found)]
+        if len(people) == 1:
+            return people[0]
+        if at is None or not people:
             return None
         last_named = {
             person: max((m.start() for m in re.finditer(rf"\b{re.escape(person.split()[-1])}\b", self.text[:at])),
                         default=-1)
-            for person in found
+            for person in people
         }
-        nearest = max(last_named, key=lambda person: last_named[person])
+        nearest = max(last_named, key=lambda person: (last_named[person], len(person)))
         return nearest if last_named[nearest] >= 0 else None
 
     def body_of(self, person: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -774,3 +775,25 @@ def test_charge_d_affaires_without_its_accent_is_a_title() -> None:
     text = "Welcoming the vehicles, the UK’s Charge D’affaires Tom Hale said: “This is a good day.”"
     actor = ActorRules(text).actor("Tom Hale")
     assert (actor.role, actor.country) == ("UK’s Charge D’affaires", "GB")
+
+
+def test_a_title_standing_for_one_long_name_gives_the_same_fullest_name_under_any_hash_seed() -> None:
+    # The overlapping word pairs of one long name are one person; the choice once followed a set's
+    # order, so the speaker changed from run to run with Python's hash seed.
+    import subprocess
+    import sys
+
+    script = (
+        "from pipeline.actors import ActorRules\n"
+        "t = 'Talks were held in Vell with the Commander of the Tarvian Coast Guard Brigadier Mohammad Ali "
+        "Hamdan Al Saadi and his delegation. “We are pleased,” said the Tarvian Coast Guard commander.'\n"
+        "print(ActorRules(t).person_titled('the Tarvian Coast Guard commander', at=t.find('said')))\n"
+    )
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4")
+    }
+    assert found == {"Ali Hamdan Al Saadi"}
