@@ -133,17 +133,17 @@ def join_state_spans(names: list[tuple[str, int, int]], text: str) -> list[tuple
     return joined
 
 
-@functools.lru_cache(maxsize=1)
 def through_and_state(text: str, end: int) -> int:
     """Where a name ending at `end` of `text` ends when its last word begins a state's name that holds
     "and": the parser reads "the Border Police of Bosnia and Herzegovina" as two conjoined names."""
     for state in and_state_names():
         first, rest = state.split(" and ", 1)
-        if text[:end].endswith(first) and text.startswith(f" and {rest}", end):
+        if text.endswith(first, 0, end) and text.startswith(f" and {rest}", end):
             return end + len(f" and {rest}")
     return end
 
 
+@functools.lru_cache(maxsize=1)
 def and_state_names() -> tuple[str, ...]:
     """States whose name holds "and" ("Bosnia and Herzegovina", "Trinidad and Tobago"), as the tables name them."""
     return tuple(name for name in places().names if " and " in name)
