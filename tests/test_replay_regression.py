@@ -8,6 +8,9 @@ After a prompt change, `make record` records the answers again.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,10 +34,13 @@ SETS = {
 }
 
 
+def _recording(name: str) -> Path:
+    return ROOT / "tests" / "recordings" / f"{name}.responses.jsonl"
+
+
 def _replay(name: str, out: Path) -> RunResult:
     folder, _ = SETS[name]
-    recording = ROOT / "tests" / "recordings" / f"{name}.responses.jsonl"
-    result = run_extraction(folder, out, RunSettings(backend="replay", model=str(recording), use_cache=False))
+    result = run_extraction(folder, out, RunSettings(backend="replay", model=str(_recording(name)), use_cache=False))
     assert result.failed_documents == 0
     return result
 
@@ -76,19 +82,15 @@ def test_replay_reproduces_the_same_records(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["articles4", "articles5"])
 def test_replayed_records_do_not_depend_on_the_hash_seed(name: str, tmp_path: Path) -> None:
     """The same inputs give the same records in every process: no choice may follow a set's order,
-    which Python's hash seed changes from run to run (a quote's speaker once did)."""
-    import os
-    import subprocess
-    import sys
-
+    which Python's hash seed changes from run to run (a quote's speaker once did); the run above, in
+    one process, cannot show that."""
     folder, _ = SETS[name]
-    recording = ROOT / "tests" / "recordings" / f"{name}.responses.jsonl"
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}"
         subprocess.run(
             [sys.executable, "-m", "pipeline.cli", "run", str(folder), "--backend", "replay", "--model",
-             str(recording), "--out", str(out), "--no-cache"],
+             str(_recording(name)), "--out", str(out), "--no-cache"],
             check=True, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outputs.append({t: (out / record_file(t)).read_bytes() for t in RECORD_TYPES})
