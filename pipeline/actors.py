@@ -393,18 +393,15 @@ class ActorRules:
         by the wording around the name."""
         parsed = self._role_from_parse(name) or self._role_of_apposed(name)
         role = parsed or self._role_from_wording(name)
-        if parsed and all(_is_rank(word) for word in parsed.split()):
-            # "Maj. Gen. X, commanding general, 8th Y Command,": the parser may miss the apposition that
-            # gives the position; the wording finds it, and the position wins over the rank (GUIDE §3).
-            worded = self._role_from_wording(name)
-            if worded and not all(_is_rank(word) for word in worded.split()):
-                role = worded
-        elif parsed and not _names_a_position(parsed):
-            # "Commander of X's Central Military District Colonel General A B": the parser may start the
-            # words before the name inside the title, leaving a body and a rank; the wording has the
-            # position, and the rank after it goes (GUIDE §3).
+        if parsed:
             worded = _without_trailing_ranks(self._role_from_wording(name) or "")
-            if worded.endswith(_without_trailing_ranks(parsed)) and _names_a_position(worded):
+            if all(_is_rank(word) for word in parsed.split()):
+                # "Maj. Gen. X, commanding general, 8th Y Command,": the parser may miss the apposition
+                # that gives the position; the wording finds it, and the position wins over the rank
+                # (GUIDE §3).
+                if worded and not all(_is_rank(word) for word in worded.split()):
+                    role = worded
+            elif _runs_on(_without_trailing_ranks(parsed), worded):
                 role = worded
         date_line = date_line_opening(role) if role else None
         if role and date_line:  # "date 2017-04-04 Minister of X": the page's date line is no title
@@ -582,7 +579,8 @@ class ActorRules:
             worded = worded.replace(name, word)
         before = re.search(
             # "Chargé d’Affaires": a French elision inside the title.
-            rf"((?:(?:(?:d[’'])?[A-Z][\w’'.\-]*|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}})"
+            # A body's acronym in brackets stays inside ("Armed Forces of X (AFX) Deputy Chief of Staff").
+            rf"((?:(?:(?:d[’'])?[A-Z][\w’'.\-]*|\([A-Z]{{2,8}}\)|{_LOWER_TITLES})\s+(?:(?:of|for|to)\s+(?:the\s+)?(?=[A-Z]))?){{1,9}})"
             rf"{escaped}\b",
             worded,
         )
@@ -917,6 +915,27 @@ def _without_trailing_ranks(role: str) -> str:
     ):
         del words[-1]
     return " ".join(words)
+
+
+def _runs_on(parsed: str, worded: str) -> bool:
+    """Whether the wording's title is the parser's with more of the same title, which the parser cut
+    off: the rest of a body's name or an envoy's posting after it ("Chief of the CSTO | Joint Staff",
+    "Ambassador of the United States | to Ecuador"), or the body before it, named with its acronym
+    ("United States Africa Command (AFRICOM) | Commander") or read by the parser as a body and a rank
+    ("Commander of X's | Central Military District Colonel General")."""
+    if len(worded) <= len(parsed) or not _names_a_position(worded):
+        return False
+    if worded.startswith(parsed):
+        # Capitalized words, joined by "of/to/for/in/and" at most; another title word after the title
+        # is the person's rank or form of address ("PCG Spokesperson | Commander").
+        tail = worded[len(parsed) :]
+        return re.fullmatch(r"(?:\s+(?:(?:of|to|for|in|and)\s+)?(?:the\s+)?[A-Z][\w’'.\-]*)+", tail) is not None and (
+            not any(_TITLE_RE.fullmatch(word) or _is_rank(word) for word in tail.split())
+        )
+    # Capitalized words before a title are as often a headline's or a dateline's ("Wednesday", a
+    # state's name before its demonym): only a body's acronym, or a parse that left no post, says
+    # they are the title's.
+    return worded.endswith(parsed) and ("(" in worded[: -len(parsed)] or not _names_a_position(parsed))
 
 
 def _position_before_its_rank(words: list[Any]) -> list[Any]:

@@ -215,6 +215,29 @@ def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) ->
     assert ActorRules(text).role(name) == role
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # The parser may cut a title short where the wording runs on: the rest of a body's name, an
+        # envoy's posting, or a body named with its acronym in brackets before the post.
+        ("At a briefing, Colonel General Andrei Vell, Chief of the CSTO Joint Staff, stressed that the drills "
+         "are defensive.", "Andrei Vell", "Chief of the CSTO Joint Staff"),
+        ("The ceremony was attended by General Laura Tarvia, Commander of the Vell Southern Command, Michael J. "
+         "Vell, Ambassador of the United States to Ecuador, and Ecuadorian authorities.", "Michael J. Vell",
+         "Ambassador of the United States to Ecuador"),
+        ("Armed Forces of Tarvia (AFT) Deputy Chief of Staff Lt. Gen. Carl Vell said the exercise went well.",
+         "Carl Vell", "Armed Forces of Tarvia (AFT) Deputy Chief of Staff"),
+        ("The announcement was made by Tarvia Africa Command (TAFCOM) Commander General Michael Vell during a "
+         "briefing.", "Michael Vell", "Tarvia Africa Command (TAFCOM) Commander"),
+        # "Commanding General" is one post, as "Director General" is.
+        ("Maj. Gen. Gavin Vell, commanding general, 8th Theater Support Command, said the drill ended.",
+         "Gavin Vell", "commanding general, 8th Theater Support Command"),
+    ],
+)
+def test_the_wordings_fuller_title_wins_over_a_parse_that_cuts_it_short(text: str, name: str, role: str) -> None:
+    assert ActorRules(text).role(name) == role
+
+
 def test_a_full_name_stops_at_the_end_of_a_title() -> None:
     text = (
         "On 3 May, Minister of Foreign Affairs Ana Ruiz and Captain 1st Rank Ivan Petrov signed a memorandum. "
