@@ -14,8 +14,9 @@ from pydantic import ValidationError
 
 from pipeline.actors import ActorRules
 from pipeline.documents import Document
+from pipeline.language.course import part_of_course
 from pipeline.language.parse import parse
-from pipeline.normalize import YEAR, normalize_date, normalize_money
+from pipeline.normalize import YEAR, find_dates, normalize_date, normalize_money
 from schemas import RECORD_TYPES, DateRef, Evidence, Record, with_stable_id
 
 
@@ -37,7 +38,8 @@ def assemble_record(
             date = normalize_date(value, document.doc_date)
             if document.doc_date is None:
                 date = _in_the_year_of_its_sentence(date, evidence)
-            value = _told_as_past(date, evidence, document.text, document.doc_date).model_dump()
+            date = _told_as_past(date, evidence, document.text, document.doc_date)
+            value = _its_course(date, evidence, document.text, document.doc_date).model_dump()
         elif "Money" in annotation:
             value = normalize_money(value).model_dump()
         elif "Actor" in annotation:
@@ -83,6 +85,29 @@ def _told_as_past(date: DateRef, evidence: list[Evidence], text: str, doc_date: 
         return date
     year = str(int(date.start[:4]) - 1)
     return date.model_copy(update={"start": year + date.start[4:], "end": year + date.end[4:]})
+
+
+def _its_course(date: DateRef, evidence: list[Evidence], text: str, doc_date: str | None) -> DateRef:
+    """The event's course as its sentence tells it (GUIDE §4 and its rulings): "will run until April
+    26" gives the last day only; "began on June 12 and will last until June 16" the first day from
+    the one date and the last from the other, the words the start's. `text` is the document's."""
+    said = next((e for e in evidence if date.text in e.text), None)
+    if said is None or not date.end:
+        return date
+    at = said.start + said.text.index(date.text)
+    part = part_of_course(text, at, at + len(date.text))
+    if part == "until":
+        return date.model_copy(update={"start": None})
+    if part != "start":
+        return date
+    for found in find_dates(said.text):
+        later = normalize_date(found.text, doc_date)
+        where = said.start + found.start
+        if where <= at or not later.end or len(later.end) != len(date.end) or later.end <= date.end:
+            continue
+        if part_of_course(text, where, where + len(found.text)) in ("end", "until"):
+            return date.model_copy(update={"end": later.end})
+    return date
 
 
 def _past_tense_at(text: str, at: int) -> bool:

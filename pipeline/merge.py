@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from pipeline.actors import body_and_state
+from pipeline.language.course import part_of_course
 from pipeline.record_types import entry, names_in
 from pipeline.text import one_name, squash
 from schemas import Record, with_stable_id
@@ -144,8 +145,9 @@ def _same_goods(left: Any, right: Any) -> bool:
     return long.endswith(" " + short)
 
 
-def combine(a: Record, b: Record) -> Record:
-    """`a` completed from `b`: a's values win, lists and evidence are united."""
+def combine(a: Record, b: Record, text: str | None = None) -> Record:
+    """`a` completed from `b`: a's values win, lists and evidence are united. With the document's
+    `text`, a start told in one and an end told in the other make one course."""
     data = a.model_dump(mode="json")
     other = b.model_dump(mode="json")
     kind = entry(a.record_type)
@@ -165,6 +167,8 @@ def combine(a: Record, b: Record) -> Record:
             data[key] = value  # an agreement's kind "other", then "memorandum": the kind the text names
         elif _is_fuller_actor(data[key], value):
             data[key] = value  # GUIDE §3: the fullest name the article uses for the party
+        elif text is not None and (course := _one_course(text, (data[key], a), (value, b))) is not None:
+            data[key] = course  # "began on June 12", then "will last until June 16"
         elif _is_finer_date(data[key], value):
             data[key] = value  # the lead's "2017", then "on May 15": the day it happened
         elif key in kind.fuller_phrase_wins and _is_fuller_phrase(data[key], value):
@@ -190,6 +194,28 @@ def _specific(record_type: str, key: str, left: list[Any], right: list[Any]) -> 
     if right_general and left and not left_general:
         return left, []
     return left, right
+
+
+def _one_course(text: str, *dated: tuple[Any, Record]) -> dict[str, Any] | None:
+    """One event's course told in two sentences (GUIDE §4 and its rulings): "began on June 12", then
+    "will last until June 16" or "ended on June 16": the first day from the start's date, the last
+    from the end's, the words the start's. Each date is read where its record's evidence says it."""
+    parts: dict[str, dict[str, Any]] = {}
+    for date, record in dated:
+        if not (isinstance(date, dict) and isinstance(date.get("text"), str) and date.get("end")):
+            return None
+        said = next((e for e in record.evidence if date["text"] in e.text), None)
+        if said is None:
+            return None
+        at = said.start + said.text.index(date["text"])
+        part = part_of_course(text, at, at + len(date["text"]))
+        parts["start" if part == "start" else "end" if part in ("end", "until") else "other"] = date
+    first, last = parts.get("start"), parts.get("end")
+    if first is None or last is None or first.get("start") != first["end"] or len(last["end"]) != len(first["end"]):
+        return None
+    if last["end"] <= first["end"]:
+        return None
+    return {**first, "end": last["end"]}
 
 
 def _is_finer_date(current: Any, other: Any) -> bool:
@@ -243,11 +269,11 @@ def merge_records(
         if target is None:
             merged.append(record)
             continue
-        merged[target] = combine(merged[target], record)
-    return sorted(_into_the_one_named(merged), key=lambda r: (r.evidence[0].start, r.record_type))
+        merged[target] = combine(merged[target], record, text)
+    return sorted(_into_the_one_named(merged, text), key=lambda r: (r.evidence[0].start, r.record_type))
 
 
-def _into_the_one_named(records: list[Record]) -> list[Record]:
+def _into_the_one_named(records: list[Record], text: str | None = None) -> list[Record]:
     """A lead often tells an event before the article gives its name ("Kuwaiti and US forces began a
     joint exercise on Sunday", then "Invincible Sentry 2018 involves ..."). In an article that names
     one event of a type, a record told before the name, complete enough to stand on its own, and
@@ -274,7 +300,7 @@ def _into_the_one_named(records: list[Record]) -> list[Record]:
         for record in told_before:
             if _compatible(record_type, target_fields, fields[id(record)]):
                 result.remove(record)
-                joined = combine(target, record)
+                joined = combine(target, record, text)
                 result[result.index(target)] = joined
                 target, target_fields = joined, joined.model_dump(mode="json")
     return result

@@ -820,3 +820,23 @@ def test_a_title_standing_for_one_long_name_gives_the_same_fullest_name_under_an
         for seed in ("1", "2", "3", "4")
     }
     assert found == {"Ali Hamdan Al Saadi"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "part"),
+    [
+        ("The exercises began in Port Vell on June 12 under a memorandum.", "June 12", "start"),
+        ("Iron Heron 2031 kicked off on Monday.", "Monday", "start"),
+        ("The exercises will last until June 16.", "June 16", "until"),
+        ("The drill, which will run through August 20, brings troops together.", "August 20", "until"),
+        ("The exercise is expected to end with a closing ceremony on February 3 in Norland.", "February 3", "end"),
+        ("The drill concluded on May 5.", "May 5", "end"),
+        ("The drill was held on May 3.", "May 3", None),
+        ("Tarvia handed over two boats on May 3.", "May 3", None),
+    ],
+)
+def test_a_dates_part_in_the_course_is_told_by_the_verb_or_until(sentence: str, words: str, part: str | None) -> None:
+    from pipeline.language.course import part_of_course
+
+    at = sentence.index(words)
+    assert part_of_course(sentence, at, at + len(words)) == part

@@ -345,3 +345,32 @@ def test_agreements_one_sentence_lists_by_topic_stay_apart() -> None:
         "fisheries", "border security"]
     # The same words read twice with one subject are one record.
     assert len(merge_records([listed("fisheries"), listed("fisheries")])) == 1
+
+
+def test_a_start_and_an_end_told_in_two_sentences_make_one_course() -> None:
+    # GUIDE §4 rulings: "began on June 12" ... "will last until June 16" -> June 12 to June 16, the
+    # words the start's; "ended on June 16" the same.
+    text = "Iron Heron 2031 began in Port Vell on June 12. The exercise will last until June 16."
+    day = {"text": "June 12", "start": "2031-06-12", "end": "2031-06-12", "precision": "day"}
+    until = {"text": "June 16", "start": None, "end": "2031-06-16", "precision": "day"}
+
+    def told(sentence: str, **fields: Any) -> Any:
+        from schemas import Exercise
+
+        at = text.index(sentence)
+        evidence = [Evidence(text=sentence, start=at, end=at + len(sentence))]
+        return with_stable_id(Exercise(id="", doc_id="d", evidence=evidence, **fields))
+
+    started = told("Iron Heron 2031 began in Port Vell on June 12.", name="Iron Heron 2031", date=day)
+    lasting = told("The exercise will last until June 16.", name="Iron Heron 2031", date=until)
+    merged = merge_records([started, lasting], text=text)
+    assert len(merged) == 1
+    assert merged[0].model_dump()["date"] == {**day, "end": "2031-06-16"}
+    # Without the text to read the verbs, the start's date stays as it is.
+    assert merge_records([started, lasting])[0].model_dump()["date"] == day
+    # Two days told by no start or end verb are no course.
+    text = "Iron Heron 2031 was held in Port Vell on June 12. Its parade was on June 16."
+    held = told("Iron Heron 2031 was held in Port Vell on June 12.", name="Iron Heron 2031", date=day)
+    parade = told("Its parade was on June 16.", name="Iron Heron 2031",
+                  date={"text": "June 16", "start": "2031-06-16", "end": "2031-06-16", "precision": "day"})
+    assert merge_records([held, parade], text=text)[0].model_dump()["date"] == day

@@ -205,3 +205,30 @@ def test_an_undated_articles_yearless_date_takes_the_one_year_of_its_sentence(
 
     evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
     assert _in_the_year_of_its_sentence(normalize_date(words, None), evidence).start == start
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "start", "end"),
+    [
+        # "until" gives the last day only (GUIDE, r406-r453 rulings), whichever verb it follows.
+        ("The Iron Heron exercise will run until April 26.", "April 26", None, "2031-04-26"),
+        ("The regional drill, which will last through August 20, brings troops to Port Vell.", "August 20",
+         None, "2031-08-20"),
+        # A start and an end in one sentence: the first day from the one, the last from the other.
+        ("Joint exercises of Tarvia and Norland began in Port Vell on June 12 and will last until June 16.",
+         "June 12", "2031-06-12", "2031-06-16"),
+        ("The exercise commenced on January 23 in Port Vell and is expected to end with a closing ceremony "
+         "on February 3 in Norland.", "January 23", "2031-01-23", "2031-02-03"),
+        # One day told, or a start alone: the day itself (GUIDE §4).
+        ("The drill was held on May 3.", "May 3", "2031-05-03", "2031-05-03"),
+        ("The drill began on May 3 with a ceremony attended by 300 guests on May 4.", "May 3",
+         "2031-05-03", "2031-05-03"),
+    ],
+)
+def test_a_course_told_by_its_start_and_end_verbs(sentence: str, words: str, start: str | None, end: str) -> None:
+    from pipeline.assemble import _its_course
+    from schemas import Evidence
+
+    evidence = [Evidence(text=sentence, start=0, end=len(sentence))]
+    date = _its_course(normalize_date(words, "2031-01-10"), evidence, sentence, "2031-01-10")
+    assert (date.start, date.end, date.text) == (start, end, words)
