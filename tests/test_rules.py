@@ -23,6 +23,21 @@ def test_exercise_name_kind_and_duration() -> None:
     assert first_place(sentence) == "Aralsk"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "description", "duration"),
+    [
+        # How long it lasts, written as "<unit>-long", is the duration, not a kind word (GUIDE §6).
+        ("Sea Lynx 2031, a fortnight-long joint training exercise between Tarvia and Norland, began at Port Vell.",
+         "joint training exercise", "fortnight-long"),
+        ("The month-long multinational training exercise began at Port Vell.", "multinational training exercise",
+         "month-long"),
+        ("The two-week joint exercise began at Port Vell.", "joint exercise", "two-week"),
+    ],
+)
+def test_how_long_an_exercise_lasts_is_no_kind_word(sentence: str, description: str, duration: str) -> None:
+    assert (exercise_description(sentence), exercise_duration(sentence)) == (description, duration)
+
+
 def test_a_definite_mention_does_not_introduce_a_new_exercise() -> None:
     assert not introduces_exercise("The exercise ended with a parade.")
 

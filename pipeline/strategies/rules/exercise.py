@@ -274,11 +274,12 @@ _DESCRIPTION = re.compile(
 )
 
 
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+# "two-week", "fortnight-long": how long, written before the noun.
+_HOW_LONG = rf"{_COUNT}-(?:day|week|month|hour)|(?:day|week|fortnight|month)-long"
 _DURATION = re.compile(
-    r"\b(?P<duration>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour)|week-long|"
-    r"day-long|month-long)\b|\b(?:lasted|ran for|continued for)\s+"
-    r"(?P<lasted>(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
-    r"(?:days|weeks|hours))\b"
+    rf"\b(?P<duration>{_HOW_LONG})\b|"
+    rf"\b(?:lasted|ran for|continued for)\s+(?P<lasted>{_COUNT}\s+(?:days|weeks|hours))\b"
 )
 
 
@@ -288,7 +289,7 @@ def _not_descriptive() -> re.Pattern[str]:
     kind it is ("the annual joint drill" is a joint drill; "a successful exercise" has no kind)."""
     words = "|".join(re.escape(w) for w in sorted(patterns()["not_kind_words"], key=len, reverse=True))
     return re.compile(
-        rf"^(?:(?:{words}|(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:day|week|month|hour))\s+)+",
+        rf"^(?:(?:{words}|{_HOW_LONG})\s+)+",
         re.IGNORECASE,
     )
 
