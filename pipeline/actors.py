@@ -323,7 +323,9 @@ class ActorRules:
         # middle initial may stand between them ("Michael J. Fitzpatrick, Ambassador of ...").
         for match in re.finditer(rf"(?=({_NAME_TOKEN}\s+(?:[A-Z]\.\s+)?{_NAME_TOKEN}))", self.text):
             name = match.group(1)
-            if not looks_like_person(name) or name.split()[0].lower() in TITLE_WORDS:
+            first = name.split()[0]
+            # "The President", "In Nairobi": an article or a preposition opens no one's name.
+            if not looks_like_person(name) or first.lower() in TITLE_WORDS or first in _NOT_NAME_CONTINUATIONS:
                 continue
             role = self.role(name) or ""
             same_country = country is None or country in (classify(role)[1], country_in(role))
@@ -628,7 +630,7 @@ class ActorRules:
             # A portfolio may list its fields ("Minister for Justice, Equality & Defence"), and a form of
             # address may stand before the name ("..., Mr. A B").
             rf"(?:,\s+{words}(?:\s+(?:&|and)\s+{words})+)?"
-            rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+(?:(?:{_ADDRESS_ALTERNATION})\.?\s+)?{escaped}\b",
+            rf"(?:\s+\([^()]{{1,20}}\))?)?),\s+(?:(?:the\s+)?(?:{_ADDRESS_ALTERNATION})\.?\s+)?{escaped}\b",
             self.text,
             flags=re.MULTILINE,
         )
@@ -853,9 +855,11 @@ _NOT_NAME_CONTINUATIONS = {
 _HONORIFICS = {
     "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "excellency",
     # Royal and courtesy titles are no part of a name either (GUIDE, annotations r214-r261).
-    "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
+    "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.", "honourable", "honorable",
 }
-_FORMS_OF_ADDRESS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam"}
+_FORMS_OF_ADDRESS = {
+    "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "honourable", "honorable",
+}
 # "Mr", "Dr", ... as written before a name (an optional full stop follows in the patterns that use it).
 _ADDRESS_ALTERNATION = "|".join(
     sorted({w.rstrip(".").capitalize() for w in _FORMS_OF_ADDRESS if w.rstrip(".").isalpha()})

@@ -261,6 +261,14 @@ def test_an_honorific_is_no_part_of_a_name_and_an_envoys_title_runs_to_where_he_
     assert rules.role("Tanaka Kenji") == "Ambassador of Japan to Fiji"
 
 
+@pytest.mark.parametrize("address", ["the Honourable", "the Honorable", "Honourable"])
+def test_the_honourable_is_a_form_of_address_not_part_of_the_name(address: str) -> None:
+    # "Minister for X, the Honourable A B, says": the title set off before the form of address is his.
+    text = f"Tarvia's Minister for National Security, {address} Calixte Vell, says the heads will meet next week."
+    actor = ActorRules(text).actor(f"{address.removeprefix('the ')} Calixte Vell")
+    assert (actor.name, actor.role) == ("Calixte Vell", "Tarvia's Minister for National Security")
+
+
 def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
     rules = ActorRules("\"We are glad,\" said Chilean Navy Brig. Gen Rosa Alvear.")
     actor = rules.actor("Chilean Navy Brig. Gen Rosa Alvear")
@@ -840,3 +848,13 @@ def test_a_dates_part_in_the_course_is_told_by_the_verb_or_until(sentence: str, 
 
     at = sentence.index(words)
     assert part_of_course(sentence, at, at + len(words)) == part
+
+
+def test_the_title_written_as_a_name_is_no_second_person() -> None:
+    # "The President" opening a sentence after "... the president." reads like a titled name; an
+    # article opens no one's name, so the one president the text names is who the title stands for.
+    text = (
+        "NAIROBI, Sept 28 - President Mwai Vell has congratulated the troops. The troops were thanked by the "
+        "president. The President described the soldiers as heroes."
+    )
+    assert ActorRules(text).person_titled("The President") == "Mwai Vell"
