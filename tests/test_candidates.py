@@ -223,3 +223,16 @@ def test_an_edition_of_the_exercise_is_the_exercise_whose_time_and_place_it_give
         'The 17th Edition of the joint training exercise "Andes Guard 21" commenced at Camp Ruiz in Arica on Friday.'
     )
     assert not states_time_and_place("The 17th edition of the yearbook was printed in Arica on Friday.")
+
+
+def test_a_part_of_the_exercise_begun_then_and_there_gives_its_time_and_place() -> None:
+    from pipeline.strategies.rules.exercise import states_time_and_place
+
+    # GUIDE (exercise rulings): an exercise told in phases is one record; the course of its part is its course.
+    assert states_time_and_place(
+        "Participants from 29 countries kicked off the command post and field training portion of Exercise Sea "
+        "Lynx 2031 with opening ceremonies at four sites in Tarvia on March 7, 2031."
+    )
+    assert states_time_and_place("The second phase of the exercise began in Port Vell on May 3.")
+    # A part of something else is no part of an exercise.
+    assert not states_time_and_place("The second phase of the road project began in Port Vell on May 3.")

@@ -356,9 +356,10 @@ def states_time_and_place(sentence: str) -> bool:
     for token in doc:
         # "the exercise is being conducted at X", and "A and B will conduct the exercise in X": the
         # exercise as what is held, whether subject of its course or object of holding it. "The 17th
-        # edition of the X exercise commenced at Y": an edition of the exercise is the exercise.
+        # edition of the X exercise commenced at Y": an edition of the exercise is the exercise, and
+        # the course of a part of it ("the field portion of X began on May 3") is its course.
         is_exercise = token.lemma_.lower() in exercise_nouns or token.i in named or (
-            token.lemma_.lower() in data["series_nouns"] and any(
+            token.lemma_.lower() in (*data["series_nouns"], *data["part_nouns"]) and any(
                 obj.lemma_.lower() in exercise_nouns or obj.i in named
                 for prep in token.children if prep.lower_ == "of" for obj in prep.children if obj.dep_ == "pobj"
             )
