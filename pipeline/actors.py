@@ -923,20 +923,20 @@ def _without_trailing_ranks(role: str) -> str:
 
 def _runs_on(parsed: str, worded: str) -> bool:
     """Whether the wording's title is the parser's with more of the same title, which the parser cut
-    off: the rest of a body's name or an envoy's posting after it ("Chief of the CSTO | Joint Staff",
-    "Ambassador of the United States | to Ecuador"), or the body before it, named with its acronym
-    ("United States Africa Command (AFRICOM) | Commander") or read by the parser as a body and a rank
-    ("Commander of X's | Central Military District Colonel General")."""
+    off: the rest of a body's name or an envoy's posting after it ("Chief of the X | Joint Staff",
+    "Ambassador of X | to Y"), or the body before it, named with its acronym ("X Coastal Command (XCC)
+    | Commander") or read by the parser as a body and a rank ("Commander of X's | Central Military
+    District Colonel General")."""
     if len(worded) <= len(parsed) or not _names_a_position(worded):
         return False
     if worded.startswith(parsed):
         # Capitalized words, joined by "of/to/for/in/and" at most; another title word after the title
-        # is the person's rank or form of address ("PCG Spokesperson | Commander").
+        # is the person's rank or form of address ("X Coast Guard Spokesperson | Commander").
         tail = worded[len(parsed) :]
         return re.fullmatch(r"(?:\s+(?:(?:of|to|for|in|and)\s+)?(?:the\s+)?[A-Z][\w’'.\-]*)+", tail) is not None and (
             not any(_TITLE_RE.fullmatch(word) or _is_rank(word) for word in tail.split())
         )
-    # Capitalized words before a title are as often a headline's or a dateline's ("Wednesday", a
+    # Capitalized words before a title are as often a headline's or a dateline's (a weekday, a
     # state's name before its demonym): only a body's acronym, or a parse that left no post, says
     # they are the title's.
     return worded.endswith(parsed) and ("(" in worded[: -len(parsed)] or not _names_a_position(parsed))

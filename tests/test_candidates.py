@@ -230,8 +230,8 @@ def test_a_part_of_the_exercise_begun_then_and_there_gives_its_time_and_place() 
 
     # GUIDE (exercise rulings): an exercise told in phases is one record; the course of its part is its course.
     assert states_time_and_place(
-        "Participants from 29 countries kicked off the command post and field training portion of Exercise Sea "
-        "Lynx 2031 with opening ceremonies at four sites in Tarvia on March 7, 2031."
+        "Sailors of six navies kicked off the harbour portion of Exercise Sea Lynx 2031 in Port Vell on "
+        "March 7, 2031."
     )
     assert states_time_and_place("The second phase of the exercise began in Port Vell on May 3.")
     # A part of something else is no part of an exercise.

@@ -220,15 +220,12 @@ def test_a_persons_position_wins_over_a_rank(text: str, name: str, role: str) ->
     [
         # The parser may cut a title short where the wording runs on: the rest of a body's name, an
         # envoy's posting, or a body named with its acronym in brackets before the post.
-        ("At a briefing, Colonel General Andrei Vell, Chief of the CSTO Joint Staff, stressed that the drills "
-         "are defensive.", "Andrei Vell", "Chief of the CSTO Joint Staff"),
-        ("The ceremony was attended by General Laura Tarvia, Commander of the Vell Southern Command, Michael J. "
-         "Vell, Ambassador of the United States to Ecuador, and Ecuadorian authorities.", "Michael J. Vell",
-         "Ambassador of the United States to Ecuador"),
+        ("Colonel General Ivan Vell, Chief of the CSTO Joint Staff, told reporters the drills were planned long "
+         "ago.", "Ivan Vell", "Chief of the CSTO Joint Staff"),
+        ("Guests at the handover included Admiral Ana Ruiz, Commander of the Norland Fleet, Peter J. Vell, "
+         "Ambassador of Norland to Tarvia, and local officials.", "Peter J. Vell", "Ambassador of Norland to Tarvia"),
         ("Armed Forces of Tarvia (AFT) Deputy Chief of Staff Lt. Gen. Carl Vell said the exercise went well.",
          "Carl Vell", "Armed Forces of Tarvia (AFT) Deputy Chief of Staff"),
-        ("The announcement was made by Tarvia Africa Command (TAFCOM) Commander General Michael Vell during a "
-         "briefing.", "Michael Vell", "Tarvia Africa Command (TAFCOM) Commander"),
         # "Commanding General" is one post, as "Director General" is.
         ("Maj. Gen. Gavin Vell, commanding general, 8th Theater Support Command, said the drill ended.",
          "Gavin Vell", "commanding general, 8th Theater Support Command"),
@@ -264,9 +261,9 @@ def test_an_honorific_is_no_part_of_a_name_and_an_envoys_title_runs_to_where_he_
 @pytest.mark.parametrize("address", ["the Honourable", "the Honorable", "Honourable"])
 def test_the_honourable_is_a_form_of_address_not_part_of_the_name(address: str) -> None:
     # "Minister for X, the Honourable A B, says": the title set off before the form of address is his.
-    text = f"Tarvia's Minister for National Security, {address} Calixte Vell, says the heads will meet next week."
-    actor = ActorRules(text).actor(f"{address.removeprefix('the ')} Calixte Vell")
-    assert (actor.name, actor.role) == ("Calixte Vell", "Tarvia's Minister for National Security")
+    text = f"The drill was praised by Tarvia's Minister for Home Affairs, {address} Jon Vell, on Friday."
+    actor = ActorRules(text).actor(f"{address.removeprefix('the ')} Jon Vell")
+    assert (actor.name, actor.role) == ("Jon Vell", "Tarvia's Minister for Home Affairs")
 
 
 def test_ranks_written_without_a_full_stop_are_not_part_of_the_name() -> None:
@@ -837,7 +834,7 @@ def test_a_title_standing_for_one_long_name_gives_the_same_fullest_name_under_an
         ("Iron Heron 2031 kicked off on Monday.", "Monday", "start"),
         ("The exercises will last until June 16.", "June 16", "until"),
         ("The drill, which will run through August 20, brings troops together.", "August 20", "until"),
-        ("The exercise is expected to end with a closing ceremony on February 3 in Norland.", "February 3", "end"),
+        ("The drill should finish with a parade on February 3 in Norland.", "February 3", "end"),
         ("The drill concluded on May 5.", "May 5", "end"),
         ("The drill was held on May 3.", "May 3", None),
         ("Tarvia handed over two boats on May 3.", "May 3", None),
@@ -854,7 +851,7 @@ def test_the_title_written_as_a_name_is_no_second_person() -> None:
     # "The President" opening a sentence after "... the president." reads like a titled name; an
     # article opens no one's name, so the one president the text names is who the title stands for.
     text = (
-        "NAIROBI, Sept 28 - President Mwai Vell has congratulated the troops. The troops were thanked by the "
-        "president. The President described the soldiers as heroes."
+        "PORT VELL, Sept 28 - President Ana Vell has visited the base. The crews were thanked by the "
+        "president. The President then inspected the new boats."
     )
-    assert ActorRules(text).person_titled("The President") == "Mwai Vell"
+    assert ActorRules(text).person_titled("The President") == "Ana Vell"

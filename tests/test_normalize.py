@@ -217,8 +217,8 @@ def test_an_undated_articles_yearless_date_takes_the_one_year_of_its_sentence(
         # A start and an end in one sentence: the first day from the one, the last from the other.
         ("Joint exercises of Tarvia and Norland began in Port Vell on June 12 and will last until June 16.",
          "June 12", "2031-06-12", "2031-06-16"),
-        ("The exercise commenced on January 23 in Port Vell and is expected to end with a closing ceremony "
-         "on February 3 in Norland.", "January 23", "2031-01-23", "2031-02-03"),
+        ("The drill commenced on January 23 in Port Vell and should finish with a parade on February 3 in "
+         "Norland.", "January 23", "2031-01-23", "2031-02-03"),
         # One day told, or a start alone: the day itself (GUIDE §4).
         ("The drill was held on May 3.", "May 3", "2031-05-03", "2031-05-03"),
         ("The drill began on May 3 with a ceremony attended by 300 guests on May 4.", "May 3",
