@@ -852,13 +852,13 @@ def _without_elision(word: str) -> str:
 _NOT_NAME_CONTINUATIONS = {
     "On", "In", "At", "The", "This", "But", "And", "As", *_WEEKDAYS, *(m for m in calendar.month_name if m),
 }
-_HONORIFICS = {
-    "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "excellency",
-    # Royal and courtesy titles are no part of a name either (GUIDE, annotations r214-r261).
-    "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.", "honourable", "honorable",
-}
+# How a person is addressed before the name, in a title or set off after it: "Minister X, Mr. A B".
 _FORMS_OF_ADDRESS = {
     "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "h.e.", "sir", "madam", "honourable", "honorable",
+}
+# No part of a name: the forms of address, and royal and courtesy titles (GUIDE, annotations r214-r261).
+_HONORIFICS = _FORMS_OF_ADDRESS | {
+    "excellency", "prince", "princess", "emir", "king", "queen", "sultan", "hon", "hon.",
 }
 # "Mr", "Dr", ... as written before a name (an optional full stop follows in the patterns that use it).
 _ADDRESS_ALTERNATION = "|".join(
