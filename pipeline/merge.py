@@ -37,6 +37,8 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     kind = entry(record_type)
     if _listed_apart(kind.listed, a, b):
         return False
+    if (kind.lends_article_wide(a) or kind.lends_article_wide(b)) and _differ_on(kind.listed, a, b):
+        return False  # "signed seven agreements", then "an agreement on X was also adopted": one of them
     if kind.points_back(a) or kind.points_back(b):
         return True
     named_alike = False
@@ -61,7 +63,11 @@ def _listed_apart(listed: tuple[str, ...], a: dict[str, Any], b: dict[str, Any])
     spans = {(e["start"], e["end"]) for e in a.get("evidence") or []}
     if not spans & {(e["start"], e["end"]) for e in b.get("evidence") or []}:
         return False
-    return any(_get(a, p) is not None and _get(b, p) is not None and _get(a, p) != _get(b, p) for p in listed)
+    return _differ_on(listed, a, b)
+
+
+def _differ_on(paths: tuple[str, ...], a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return any(_get(a, p) is not None and _get(b, p) is not None and _get(a, p) != _get(b, p) for p in paths)
 
 
 def _within_date(left: str, right: str) -> bool:
@@ -270,7 +276,49 @@ def merge_records(
             merged.append(record)
             continue
         merged[target] = combine(merged[target], record, text)
-    return sorted(_into_the_one_named(merged, text), key=lambda r: (r.evidence[0].start, r.record_type))
+    merged = _with_the_articles_values(_into_the_one_named(merged, text))
+    return sorted(merged, key=lambda r: (r.evidence[0].start, r.record_type))
+
+
+def _with_the_articles_values(records: list[Record]) -> list[Record]:
+    """An article that tells one signing often lists the documents signed in sentences of their own,
+    without naming the parties again ("The agreements cover A, B and C"). A record that lacks its core
+    and is another document than each complete record of its type (they differ on the field a list
+    tells them apart by) takes the `article_wide` fields from them when they all give one value and
+    one tells several documents ("signed seven agreements"), with the evidence that names it."""
+    result = list(records)
+    for record_type in dict.fromkeys(r.record_type for r in records):
+        kind = entry(record_type)
+        if not kind.article_wide:
+            continue
+        fields = {id(r): r.model_dump(mode="json") for r in result if r.record_type == record_type}
+        complete = [r for r in result if id(r) in fields and kind.missing_core(fields[id(r)]) is None]
+        for path in kind.article_wide:
+            values = {frozenset(names_in(fields[id(r)].get(path))) for r in complete}
+            if len(values) != 1 or not next(iter(values)):
+                continue
+            if not any(kind.lends_article_wide(fields[id(r)]) for r in complete):
+                continue
+            source = complete[0]
+            for index, record in enumerate(result):
+                data = fields.get(id(record))
+                if data is None or kind.missing_core(data) is None or data.get(path):
+                    continue
+                if any(_compatible(record_type, data, fields[id(other)]) for other in complete):
+                    continue
+                result[index] = _with_value_of(record, source, path)
+    return result
+
+
+def _with_value_of(record: Record, source: Record, path: str) -> Record:
+    """`record` with `source`'s value of `path`, and the evidence of `source` that names it."""
+    data = record.model_dump(mode="json")
+    value = source.model_dump(mode="json")[path]
+    names = names_in(value)
+    naming = [e.model_dump(mode="json") for e in source.evidence if any(n in squash(e.text) for n in names)]
+    spans = {(e["start"], e["end"]): e for e in data["evidence"] + naming}
+    data[path], data["evidence"] = value, [spans[k] for k in sorted(spans)]
+    return with_stable_id(type(record).model_validate(data))
 
 
 def _into_the_one_named(records: list[Record], text: str | None = None) -> list[Record]:

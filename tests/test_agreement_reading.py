@@ -395,3 +395,15 @@ def test_a_model_subject_that_names_the_document_or_the_act_is_no_subject() -> N
     assert read(text, Span(0, len(text), text), text, {"subject": "MoU"}).overrides["subject"] is None
     kept = read(text, Span(0, len(text), text), text, {"subject": "coastal patrols"}).overrides
     assert "subject" not in kept  # a topic the model read stays the model's
+
+
+def test_a_signing_of_several_documents_and_words_that_name_no_topic() -> None:
+    from pipeline.strategies.rules.agreement import tells_several_documents
+
+    assert tells_several_documents("Tarvia and Vell signed six key agreements on Monday.")
+    assert tells_several_documents("The two ministers initialled memoranda on fisheries and mining.")
+    assert not tells_several_documents("Tarvia and Vell signed an agreement on fisheries on Monday.")
+    # "key", "several": how many or how much the documents matter, not what they are about.
+    for words in ("six key agreements", "several agreements", "four important memoranda"):
+        reading = read_sentence(f"Tarvia and Vell signed {words} on Monday.")
+        assert reading.facts.get("subject") is None, words

@@ -374,3 +374,56 @@ def test_a_start_and_an_end_told_in_two_sentences_make_one_course() -> None:
     parade = told("Its parade was on June 16.", name="Iron Heron 2031",
                   date={"text": "June 16", "start": "2031-06-16", "end": "2031-06-16", "precision": "day"})
     assert merge_records([held, parade], text=text)[0].model_dump()["date"] == day
+
+
+def _agreement_told(text: str, sentence: str, **fields: Any) -> Any:
+    from schemas import Agreement
+
+    at = text.index(sentence)
+    evidence = [Evidence(text=sentence, start=at, end=at + len(sentence))]
+    return with_stable_id(Agreement(id="", doc_id="d", evidence=evidence, **fields))
+
+
+_TARVIA_AND_VELL = [{"name": "Tarvia", "kind": "country", "country": None},
+                    {"name": "Vell", "kind": "country", "country": None}]
+
+
+def test_documents_of_one_signing_listed_later_take_its_parties() -> None:
+    # GUIDE rulings: "N memoranda in the fields of A, B and C" are one record per field; a sentence that
+    # lists them after the signing was told names no parties again.
+    lead = "Tarvia and Vell signed six agreements in Port Vell on Monday."
+    listing = "We will be signing memoranda in the fields of fisheries and mining, the minister said."
+    text = f"{lead} {listing}"
+    signing = _agreement_told(text, lead, parties=_TARVIA_AND_VELL, kind="agreement", status="signed")
+    topics = [_agreement_told(text, listing, kind="memorandum", status="signed", subject=s)
+              for s in ("fisheries", "mining")]
+    merged = merge_records([signing, *topics], text=text)
+    assert [(r.model_dump()["subject"], [p["name"] for p in r.model_dump()["parties"]]) for r in merged] == [
+        (None, ["Tarvia", "Vell"]), ("fisheries", ["Tarvia", "Vell"]), ("mining", ["Tarvia", "Vell"])]
+    # The parties' words are evidence of each listed document.
+    assert all(r.evidence[0].text == lead for r in merged)
+
+
+def test_a_document_on_another_topic_is_one_of_the_several_signed() -> None:
+    lead = "Tarvia and Vell signed six agreements on trade on Monday."
+    other = "A framework agreement on fisheries was also adopted."
+    text = f"{lead} {other}"
+    signing = _agreement_told(text, lead, parties=_TARVIA_AND_VELL, kind="agreement", status="signed",
+                              subject="trade")
+    adopted = _agreement_told(text, other, kind="agreement", status="agreed", subject="fisheries")
+    merged = merge_records([signing, adopted], text=text)
+    assert [r.model_dump()["subject"] for r in merged] == ["trade", "fisheries"]
+    assert [p["name"] for p in merged[1].model_dump()["parties"]] == ["Tarvia", "Vell"]
+
+
+def test_an_agreement_told_without_parties_after_one_signing_stays_incomplete() -> None:
+    # One document signed: another agreement the article mentions without its parties (a treaty of
+    # years ago, a deal of other states) is not that signing's, and gets no parties from it.
+    lead = "Tarvia and Vell signed an agreement on trade on Monday."
+    other = "A treaty on fisheries had been in force since 1990."
+    text = f"{lead} {other}"
+    signing = _agreement_told(text, lead, parties=_TARVIA_AND_VELL, kind="agreement", status="signed",
+                              subject="trade")
+    older = _agreement_told(text, other, kind="treaty", status="signed", subject="fisheries")
+    merged = merge_records([signing, older], text=text)
+    assert [r.model_dump()["parties"] for r in merged if r.model_dump()["subject"] == "fisheries"] in ([[]], [])

@@ -57,6 +57,10 @@ def _never_fragment(_: Fields) -> bool:
     return False
 
 
+def _lends_nothing(_: Fields) -> bool:
+    return False
+
+
 def _nothing_missing(_: Fields) -> str | None:
     return None
 
@@ -116,6 +120,11 @@ class RecordTypeEntry:
     is_general: Callable[[str, Any], bool] = _nothing_general
     # Why a merged record is too incomplete to be an event, or None.
     missing_core: Callable[[Fields], str | None] = _nothing_missing
+    # Fields an incomplete record takes from the article's complete records of its type when they all
+    # give one value and one of them `lends_article_wide`: the documents of one signing, listed later
+    # without their parties.
+    article_wide: tuple[str, ...] = ()
+    lends_article_wide: Callable[[Fields], bool] = _lends_nothing
     # How each field's final value is chosen from the model's answer and the reading (pipeline.decide);
     # fields not named here are `reading_first`.
     field_policy: dict[str, str] = field(default_factory=dict)

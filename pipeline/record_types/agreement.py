@@ -15,6 +15,7 @@ from pipeline.strategies.rules.agreement import (
     read_agreement,
     states_agreement,
     states_signing_place,
+    tells_several_documents,
 )
 from pipeline.text import Span
 
@@ -118,6 +119,10 @@ def _only_names_signers(record: Fields) -> bool:
     return bool(evidence) and all(names_signers_of_agreement_told(e["text"]) for e in evidence)
 
 
+def _tells_several(record: Fields) -> bool:
+    return any(tells_several_documents(e["text"]) for e in record.get("evidence") or [])
+
+
 def _identity_key(path: str, value: Any) -> Any:
     """A kind of "other" says only that the text names no kind on the list: it tells no two agreements apart."""
     return None if path == "kind" and value == "other" else value
@@ -148,4 +153,8 @@ ENTRY = RecordTypeEntry(
     same_event=same_event,
     is_general=is_general,
     missing_core=missing_core,
+    # "The agreements cover A, B and C", "we will be signing memoranda in the fields of A and B": the
+    # parties of the signing the article tells.
+    article_wide=("parties",),
+    lends_article_wide=_tells_several,
 )

@@ -197,6 +197,12 @@ def _habitual(act: Token) -> bool:
     return bool(subjects) and all(_bare_plural(t) for t in subjects + objects)
 
 
+def tells_several_documents(sentence: str) -> bool:
+    """'signed seven agreements', 'eight memoranda and agreements', 'the documents': a signing of
+    several documents, which the article may go on to list one by one."""
+    return any(_is_agreement_noun(t) and t.tag_ in {"NNS", "NNPS"} for t in parse(sentence))
+
+
 def states_agreement(sentence: str) -> bool:
     """A verb that makes or moves an agreement (with an agreement noun, or one that signs whatever it
     signs), 'X agreed on/with/to ...' but not 'agreed to provide', or a document 'between X and Y'.
