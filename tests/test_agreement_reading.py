@@ -407,3 +407,15 @@ def test_a_signing_of_several_documents_and_words_that_name_no_topic() -> None:
     for words in ("six key agreements", "several agreements", "four important memoranda"):
         reading = read_sentence(f"Tarvia and Vell signed {words} on Monday.")
         assert reading.facts.get("subject") is None, words
+
+
+def test_documents_whose_topics_a_later_sentence_lists_are_one_each() -> None:
+    # After "Tarvia and Vell signed six agreements", a sentence may list them by what they cover.
+    sentence = "Other agreements cover fisheries, mining and energy."
+    assert states_agreement(sentence)
+    assert read_sentence(sentence).topics == ["fisheries", "mining", "energy"]
+    further = read_sentence("Two further memoranda cover tourism and rail transport.")
+    assert further.topics == ["tourism", "rail transport"]
+    # One document about two topics is one agreement, and says no signing of its own.
+    assert not states_agreement("The agreement covers fisheries and mining.")
+    assert read_sentence("The agreement covers fisheries and mining.").topics == []

@@ -51,6 +51,7 @@ class Lexicon:
     ceremony_verbs: frozenset[str]
     topics_introduced_by: frozenset[str]
     field_nouns: frozenset[str]
+    content_verbs: frozenset[str]
     person_sides: frozenset[str]
     acting_for_states: frozenset[str]
 
@@ -77,6 +78,7 @@ def lexicon() -> Lexicon:
         ceremony_verbs=frozenset(data["ceremony_verbs"]),
         topics_introduced_by=frozenset(data["topics_introduced_by"]),
         field_nouns=frozenset(data["field_nouns"]),
+        content_verbs=frozenset(data["content_verbs"]),
         person_sides=frozenset(data["person_sides"]),
         acting_for_states=frozenset(data["acting_for_states"]),
     )
@@ -178,7 +180,8 @@ def _states(tokens: list[Token]) -> bool:
                 return True
         elif nouns or lemma in lexicon().signing_acts:
             return True
-    return False
+    # "Other agreements cover A, B and C": documents the article has told the signing of, by topic.
+    return any(_content_verb(n) is not None and _topics(n, None) for n in nouns)
 
 
 def _bare_plural(token: Token) -> bool:
@@ -964,18 +967,30 @@ def _topics(noun: Token | None, act: Token | None) -> list[str]:
     table = lexicon()
     owners = [noun, *noun.conjuncts, *[o for o in preposition_objects(noun, "of") if o.pos_ == "NOUN"]]
     owners += [act] if act is not None else []
-    for owner in owners:
+    content = _content_verb(noun)
+    for owner in owners + ([content] if content is not None else []):
         for child in owner.children:
             if child.dep_ == "prep" and child.lower_ in (*table.about, *table.topics_introduced_by):
                 objects = [c for c in child.children if c.dep_ == "pobj"]
             elif child.dep_ in ("acl", "advcl") and child.lower_ in table.topics_introduced_by:
                 objects = [c for c in child.children if c.dep_ == "dobj"]
+            elif owner == content and child.dep_ == "dobj":
+                objects = [child]
             else:
                 continue
             listed = _listed(objects[0]) if objects else []
             if len(listed) >= 2:
                 return listed
     return []
+
+
+def _content_verb(noun: Token) -> Token | None:
+    """'Other agreements cover A, B and C', 'the documents concern A and B': a verb that tells what the
+    documents its subject names are about."""
+    head = noun.head
+    if noun.dep_ == "nsubj" and head.pos_ == "VERB" and _lemma(head) in lexicon().content_verbs:
+        return head
+    return None
 
 
 def _several(noun: Token) -> bool:
