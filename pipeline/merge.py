@@ -227,6 +227,10 @@ def _one_course(text: str, *dated: tuple[Any, Record]) -> dict[str, Any] | None:
 def _is_finer_date(current: Any, other: Any) -> bool:
     if not (isinstance(current, dict) and isinstance(other, dict)):
         return False
+    if current.get("start") is None and current.get("end") is None and (other.get("start") or other.get("end")):
+        # An undated article's "began on April 10", then "X 2014 started on April 10": the same words,
+        # which the second sentence's year places (GUIDE, the r30 ruling).
+        return squash(str(current.get("text"))) == squash(str(other.get("text")))
     if not (isinstance(current.get("start"), str) and isinstance(other.get("start"), str)):
         return False
     end = other.get("end")

@@ -427,3 +427,19 @@ def test_an_agreement_told_without_parties_after_one_signing_stays_incomplete() 
     older = _agreement_told(text, other, kind="treaty", status="signed", subject="fisheries")
     merged = merge_records([signing, older], text=text)
     assert [r.model_dump()["parties"] for r in merged if r.model_dump()["subject"] == "fisheries"] in ([[]], [])
+
+
+def test_a_day_without_its_year_gives_way_to_the_same_day_a_later_sentence_places() -> None:
+    # An undated article: "began on April 10" has no year; "Iron Heron 2031 started on April 10" places
+    # the same words in 2031 (GUIDE, the r30 ruling). A different day left without a year stays.
+    from schemas import Exercise
+
+    def told(at: int, date: dict[str, Any]) -> Any:
+        evidence = [Evidence(text="x" * 10, start=at, end=at + 10)]
+        return with_stable_id(Exercise(id="", doc_id="d", evidence=evidence, name="Iron Heron 2031", date=date))
+
+    unplaced = {"text": "April 10", "start": None, "end": None, "precision": "unknown"}
+    placed = {"text": "April 10", "start": "2031-04-10", "end": "2031-04-10", "precision": "day"}
+    assert merge_records([told(0, unplaced), told(60, placed)])[0].model_dump()["date"] == placed
+    other_day = {"text": "April 12", "start": "2031-04-12", "end": "2031-04-12", "precision": "day"}
+    assert merge_records([told(0, unplaced), told(60, other_day)])[0].model_dump()["date"] == unplaced
