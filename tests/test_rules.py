@@ -113,6 +113,15 @@ def test_event_clause_drops_relative_clauses_and_attributions() -> None:
     assert clause.strip() == "Tajikistan received the boats"  # the relative clause blanked, the attribution cut
 
 
+def test_a_relative_clause_that_says_where_the_subject_is_held_tells_the_event() -> None:
+    sentence = "The drill, which is being held in Port Vell and on the Norland coast, began on April 10."
+    assert event_clause(sentence) == sentence
+    assert first_place(event_clause(sentence)) == "Port Vell"
+    # About another event than the subject: blanked, as any relative clause.
+    other = "The navies rehearsed for Iron Heron, which will be held in Port Vell in May."
+    assert "Port Vell" not in event_clause(other)
+
+
 def test_money_written_with_an_iso_code() -> None:
     from pipeline.normalize import normalize_money
 

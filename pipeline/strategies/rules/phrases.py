@@ -55,10 +55,22 @@ def _without_relative_clauses(clause: str) -> str:
         if verb is None:  # no parse of it: everything after the comma, as a cut
             start = doc[token.i - 1].idx
             return clause[:start] + " " * (len(clause) - start)
+        if _holds_the_subject(verb):
+            continue
         last = max(t.i for t in verb.subtree)
         start, end = doc[token.i - 1].idx, doc[last].idx + len(doc[last].text)
         clause = clause[:start] + " " * (end - start) + clause[end:]
     return clause
+
+
+def _holds_the_subject(verb: Any) -> bool:
+    """A relative clause that says where the main clause's subject is held ("The drill, which is
+    being held in X, began ...")."""
+    antecedent = verb.head
+    return (
+        antecedent.dep_ in ("nsubj", "nsubjpass") and antecedent.head.dep_ == "ROOT"
+        and str(verb.lemma_).lower() in place_phrases()["holding_verbs"]
+    )
 
 
 def reported_clause(sentence: str) -> str:
