@@ -419,3 +419,14 @@ def test_documents_whose_topics_a_later_sentence_lists_are_one_each() -> None:
     # One document about two topics is one agreement, and says no signing of its own.
     assert not states_agreement("The agreement covers fisheries and mining.")
     assert read_sentence("The agreement covers fisheries and mining.").topics == []
+
+
+def test_one_of_several_documents_told_by_what_it_holds() -> None:
+    # After "Tarvia and Vell signed two agreements": "The first agreement stipulates X", "the second
+    # concerns Y" are the two documents, each about what its verb says it holds.
+    first = "The first agreement stipulates joint control of the Port Vell checkpoint."
+    assert states_agreement(first)
+    assert read_sentence(first).facts["subject"] == "joint control of the Port Vell checkpoint"
+    assert read_sentence("Another memorandum covers fisheries.").facts["subject"] == "fisheries"
+    # "The agreement concerns X" speaks of the one document told before: no signing of its own.
+    assert not states_agreement("The agreement concerns fisheries.")

@@ -52,6 +52,7 @@ class Lexicon:
     topics_introduced_by: frozenset[str]
     field_nouns: frozenset[str]
     content_verbs: frozenset[str]
+    one_of_several: frozenset[str]
     person_sides: frozenset[str]
     acting_for_states: frozenset[str]
 
@@ -79,6 +80,7 @@ def lexicon() -> Lexicon:
         topics_introduced_by=frozenset(data["topics_introduced_by"]),
         field_nouns=frozenset(data["field_nouns"]),
         content_verbs=frozenset(data["content_verbs"]),
+        one_of_several=frozenset(data["one_of_several"]),
         person_sides=frozenset(data["person_sides"]),
         acting_for_states=frozenset(data["acting_for_states"]),
     )
@@ -180,8 +182,9 @@ def _states(tokens: list[Token]) -> bool:
                 return True
         elif nouns or lemma in lexicon().signing_acts:
             return True
-    # "Other agreements cover A, B and C": documents the article has told the signing of, by topic.
-    return any(_content_verb(n) is not None and _topics(n, None) for n in nouns)
+    # "Other agreements cover A, B and C", "The second agreement concerns X": documents the article
+    # has told the signing of, by topic.
+    return any(_content_verb(n) is not None and (_topics(n, None) or _one_of_several(n)) for n in nouns)
 
 
 def _bare_plural(token: Token) -> bool:
@@ -948,7 +951,7 @@ def _read(tokens: list[Token]) -> AgreementReading:
         reading.facts["status"] = status
     elif noun is not None and len(_between_parties(noun)) >= 2:
         reading.facts["status"] = "agreed"
-    subject = _subject(noun, act)
+    subject = _subject(noun, act) or _what_it_holds(noun)
     if subject:
         reading.facts["subject"] = subject
     reading.topics = _topics(noun, act)
@@ -991,6 +994,19 @@ def _content_verb(noun: Token) -> Token | None:
     if noun.dep_ == "nsubj" and head.pos_ == "VERB" and _lemma(head) in lexicon().content_verbs:
         return head
     return None
+
+
+def _what_it_holds(noun: Token | None) -> str | None:
+    """'The second agreement concerns data exchange': one of the documents told before, by what the
+    verb of its contents says it holds."""
+    content = _content_verb(noun) if noun is not None and not _several(noun) else None
+    objects = [c for c in content.children if c.dep_ == "dobj"] if content is not None else []
+    return (_text_of(_phrase_without_tails(objects[0])) or None) if objects else None
+
+
+def _one_of_several(noun: Token) -> bool:
+    """'the first agreement', 'the other memorandum', 'another deal': one of documents told together."""
+    return any(c.dep_ in ("amod", "det") and c.lower_ in lexicon().one_of_several for c in noun.children)
 
 
 def _several(noun: Token) -> bool:
