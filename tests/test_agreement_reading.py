@@ -430,3 +430,19 @@ def test_one_of_several_documents_told_by_what_it_holds() -> None:
     assert read_sentence("Another memorandum covers fisheries.").facts["subject"] == "fisheries"
     # "The agreement concerns X" speaks of the one document told before: no signing of its own.
     assert not states_agreement("The agreement concerns fisheries.")
+
+
+def test_both_countries_are_the_two_states_the_headline_names() -> None:
+    from pipeline.strategies.rules.agreement import read_agreement
+
+    text = (
+        "Chile, Peru agree to curb smuggling\n\n"
+        "Officials met in Arica for a week.\n"
+        "Experts from the two countries examined trade.\n"
+        "On fisheries, both countries agreed to set joint quotas.\n"
+    )
+    start = text.index("On fisheries")
+    assert read_agreement(text, start, len(text)).parties == ["Chile", "Peru"]
+    # The nearest sentence that names states names one: no pair to stand for, the group stays as written.
+    one = text.replace("Experts from the two countries examined trade.", "Experts from Chile examined trade.")
+    assert read_agreement(one, one.index("On fisheries"), len(one)).parties == ["both countries"]

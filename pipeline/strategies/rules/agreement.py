@@ -577,13 +577,23 @@ def _resolve_sides(head: Token, sentence: Any) -> list[Token]:
     if _lemma(head) in lexicon().person_sides:
         return _people_named(places, size)
     # "the forces of the Republic of A and the Republic of B ... the two countries": the parser may
-    # not join the names; the states the sentence names before, when there are as many as it says.
+    # not join the names; the states the sentence names before, when there are as many as it says;
+    # else those of the nearest sentence before, or of the lead, that names any ("A, B agree to ...").
+    for start, end in ((sentence.start, head.i), *((s.start, s.end) for s in _sentences_before(sentence))):
+        states = _states_named(doc, start, end)
+        if states:
+            return states if len(states) == size else []
+    return []
+
+
+def _states_named(doc: Any, start: int, end: int) -> list[Token]:
+    """The states the tokens doc[start:end] name, one token each, in order."""
     states: dict[str, Token] = {}
-    for entity in (e for e in doc.ents if e.label_ == "GPE" and e.end <= head.i and e.start >= sentence.start):
+    for entity in (e for e in doc.ents if e.label_ == "GPE" and e.end <= end and e.start >= start):
         code = country_of_name(entity.text) or country_of_name(re.sub(r"^the\s+", "", entity.text))
         if code and code not in states:
             states[code] = entity.root
-    return list(states.values()) if len(states) == size else []
+    return list(states.values())
 
 
 def _people_named(places: Iterable[list[Token]], size: int) -> list[Token]:
