@@ -10,11 +10,12 @@ a fragment of the other (it lacks the fields that identify an event, and stands 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pipeline.actors import body_and_state
 from pipeline.language.course import part_of_course
-from pipeline.record_types import entry, names_in
+from pipeline.record_types import RecordTypeEntry, entry, names_in
 from pipeline.text import one_name, squash
 from schemas import Record, with_stable_id
 
@@ -287,15 +288,11 @@ def merge_records(
 def _with_the_articles_values(records: list[Record]) -> list[Record]:
     """An article that tells one signing often lists the documents signed in sentences of their own,
     without naming the parties again ("The agreements cover A, B and C"). A record that lacks its core
-    and is another document than each complete record of its type (they differ on the field a list
-    tells them apart by) takes the `article_wide` fields from them when they all give one value and
+    and is another document than each complete record of its type (it merges with none: another
+    topic, kind or date) takes the `article_wide` fields from them when they all give one value and
     one tells several documents ("signed seven agreements"), with the evidence that names it."""
     result = list(records)
-    for record_type in dict.fromkeys(r.record_type for r in records):
-        kind = entry(record_type)
-        if not kind.article_wide:
-            continue
-        fields = {id(r): r.model_dump(mode="json") for r in result if r.record_type == record_type}
+    for record_type, kind, fields in _each_type(result, lambda kind: bool(kind.article_wide)):
         complete = [r for r in result if id(r) in fields and kind.missing_core(fields[id(r)]) is None]
         for path in kind.article_wide:
             values = {frozenset(names_in(fields[id(r)].get(path))) for r in complete}
@@ -312,6 +309,17 @@ def _with_the_articles_values(records: list[Record]) -> list[Record]:
                     continue
                 result[index] = _with_value_of(record, source, path)
     return result
+
+
+def _each_type(
+    records: list[Record], wanted: Callable[[RecordTypeEntry], bool]
+) -> Iterator[tuple[str, RecordTypeEntry, dict[int, dict[str, Any]]]]:
+    """Each record type among `records` whose entry is `wanted`, with its records' fields by `id`,
+    read when the type's turn comes (a caller may have replaced records of the types before)."""
+    for record_type in dict.fromkeys(r.record_type for r in records):
+        kind = entry(record_type)
+        if wanted(kind):
+            yield record_type, kind, {id(r): r.model_dump(mode="json") for r in records if r.record_type == record_type}
 
 
 def _with_value_of(record: Record, source: Record, path: str) -> Record:
@@ -334,11 +342,7 @@ def _into_the_one_named(records: list[Record], text: str | None = None) -> list[
     record ("why Moscow watches them") joins nothing. Only for types whose articles rarely tell two
     events at once (`fragments_join_any_distance`)."""
     result = list(records)
-    for record_type in dict.fromkeys(r.record_type for r in records):
-        kind = entry(record_type)
-        if not kind.fragments_join_any_distance:
-            continue
-        fields = {id(r): r.model_dump(mode="json") for r in result if r.record_type == record_type}
+    for record_type, kind, fields in _each_type(result, lambda kind: kind.fragments_join_any_distance):
         named = [r for r in result if id(r) in fields and not kind.is_fragment(fields[id(r)])]
         if len(named) != 1:
             continue

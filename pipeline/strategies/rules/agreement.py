@@ -204,8 +204,8 @@ def _habitual(act: Token) -> bool:
 
 
 def tells_several_documents(sentence: str) -> bool:
-    """'signed seven agreements', 'eight memoranda and agreements', 'the documents': a signing of
-    several documents, which the article may go on to list one by one."""
+    """'signed seven agreements', 'eight memoranda and agreements': a signing of several documents,
+    which the article may go on to list one by one."""
     return any(_is_agreement_noun(t) and t.tag_ in {"NNS", "NNPS"} for t in parse(sentence))
 
 
