@@ -38,8 +38,10 @@ def _compatible(record_type: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     kind = entry(record_type)
     if _listed_apart(kind.listed, a, b):
         return False
-    if (kind.lends_article_wide(a) or kind.lends_article_wide(b)) and _differ_on(kind.listed, a, b):
-        return False  # "signed seven agreements", then "an agreement on X was also adopted": one of them
+    # "signed seven agreements", then "an agreement on X was also adopted": one of them. The field
+    # comparison first: asking whether a record tells several documents reads its sentences' parse.
+    if _differ_on(kind.listed, a, b) and (kind.lends_article_wide(a) or kind.lends_article_wide(b)):
+        return False
     if kind.points_back(a) or kind.points_back(b):
         return True
     named_alike = False
