@@ -131,8 +131,15 @@ def test_money_written_with_an_iso_code() -> None:
 
 
 
-def test_a_capital_named_with_its_country_is_one_place() -> None:
-    assert first_place("The accord was signed in Peru’s capital Lima on Monday.") == "Peru’s capital Lima"
+def test_a_named_town_is_its_name_alone() -> None:
+    # The guide: the place name alone as the text writes it, not what the text says of the town.
+    assert first_place("The accord was signed in Peru’s capital Lima on Monday.") == "Lima"
+    assert first_place("The accord was signed in the Peruvian capital, Lima, on Monday.") == "Lima"
+    assert first_place("The frigates docked in Chile’s northern port of Arica on Monday.") == "Arica"
+    assert first_place("The cadets trained in Chile's Arica last week.") == "Arica"
+    # A place with no name of its own, or a port the text names as "the port of X", keeps its words.
+    assert first_place("The cadets trained in Chile’s northern military zone.") == "Chile’s northern military zone"
+    assert first_place("The frigates docked at the port of Arica on Monday.") == "the port of Arica"
 
 
 def test_a_place_the_text_does_not_name_is_no_place() -> None:
@@ -147,7 +154,8 @@ def test_of_the_inside_a_place() -> None:
 
 
 def test_a_place_with_the_larger_place_it_is_written_with() -> None:
-    assert first_place("The drill was held in Valparaiso, Chile, on May 3.") == "Valparaiso, Chile"
+    # A town's country is no part of its name; a facility keeps the place it is in.
+    assert first_place("The drill was held in Valparaiso, Chile, on May 3.") == "Valparaiso"
     assert first_place("Troops trained at the Lomas Training Center in Chile from May 3.") == (
         "the Lomas Training Center in Chile"
     )

@@ -28,7 +28,13 @@ from pipeline.quotes import (
 )
 from pipeline.record_types import Fields, RecordTypeEntry, entries, entry
 from pipeline.strategies import CHARS_PER_TOKEN, MIN_PIECE_CHARS, Candidate, Skipped, Unread, split_span
-from pipeline.strategies.rules.phrases import event_clause, first_place, names_a_place, place_after_preposition
+from pipeline.strategies.rules.phrases import (
+    event_clause,
+    first_place,
+    name_alone,
+    names_a_place,
+    place_after_preposition,
+)
 from pipeline.text import Span, sentences
 
 MAX_SLOT_TOKENS = 160
@@ -280,6 +286,8 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
         and names_a_place(model_place)
     ):
         overrides["location"] = model_place = None
+    if model_place and name_alone(model_place) != model_place:
+        overrides["location"] = model_place = name_alone(model_place)
     place = first_place(event)
     if place and named_only and place.startswith("the "):
         place = None

@@ -145,7 +145,39 @@ def first_place(sentence: str) -> str | None:
     """Where the sentence says something happened: the first object of a preposition of place that
     names a place, with its own phrase ("at the X and Y training areas in the country of Z"), read off
     the parse; the capitalized-words reading when the parse finds none."""
-    return parsed_place(sentence) or _capitalized_place(sentence)
+    place = parsed_place(sentence) or _capitalized_place(sentence)
+    return name_alone(place) if place else None
+
+
+_NAME = r"[A-Z][\w’'\-]*(?:\s+(?:[A-Z][\w’'\-]*|de|del|al|el))*"
+# "Kazakhstan’s capital, Astana", "the Vietnamese capital Hanoi": a capital is named by its name.
+_CAPITAL = re.compile(
+    rf"^(?:(?:the\s+)?{_NAME}(?:’s|'s)?\s+)?(?:capital(?:\s+city)?)(?:,\s+|\s+)(?P<name>{_NAME})$"
+)
+# "Russia's Kurgan", "Germany’s Baltic Sea port of Kiel": a state's own town.
+_OWNED_PLACE = re.compile(
+    rf"^(?P<owner>{_NAME})(?:’s|'s)\s+(?:(?:[\w\-]+\s+){{0,3}}?(?:port|city|town)(?:,\s+|\s+of\s+|\s+))?"
+    rf"(?P<name>{_NAME})$"
+)
+_PLACE_IN_STATE = re.compile(rf"^(?P<name>{_NAME}),\s+(?P<state>{_NAME})$")  # "Lima, Peru"
+
+
+def name_alone(place: str) -> str:
+    """The place's name alone, as the guide writes it: a named town without what the text says of
+    it ("the Vietnamese capital, Hanoi", "Germany's port of Kiel" -> "Hanoi", "Kiel") and without its
+    country ("Lima, Peru" -> "Lima"). A place with no name of its own keeps its words ("Egypt's
+    southern military zone"), and so do a list of states ("Georgia, Turkey") and the guide's own
+    "the port of X"."""
+    capital = _CAPITAL.match(place)
+    if capital:
+        return capital.group("name")
+    owned = _OWNED_PLACE.match(place)
+    if owned and country_of_name(owned.group("owner")):
+        return owned.group("name")
+    located = _PLACE_IN_STATE.match(place)
+    if located and country_of_name(located.group("state")) and not country_of_name(located.group("name")):
+        return located.group("name")
+    return place
 
 
 def parsed_place(sentence: str) -> str | None:
@@ -307,8 +339,9 @@ _NEXT_WORDS = r"(?=\s*(?:[,.;)]|$|\s+(?:on|from|in|at|to|and|with|between|until|
 
 
 def _wider_place(sentence: str, end: int, place: str) -> str:
-    """The larger place a place is written with: "Dushanbe, Tajikistan", "the X Training Center in
-    Kazakhstan" (a facility in a named place). Only words the parser or the country list calls a place."""
+    """The larger place a place is written with: "Dushanbe, Khatlon", "the X Training Center in
+    Kazakhstan" (a facility in a named place). Only words the parser or the country list calls a place;
+    `name_alone` then drops a town's country ("Dushanbe, Tajikistan" is "Dushanbe")."""
     rest = sentence[end:]
     for pattern in (rf"^,\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}}){_NEXT_WORDS}",
                     rf"^\s+in\s+((?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,2}}){_NEXT_WORDS}"):
