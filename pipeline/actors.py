@@ -117,7 +117,7 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
     (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces?|brigade|battalion|regiment|"
      r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|"
      r"border guards?|military)\b", "military_unit"),
-    (r"\b(ministry|ministries|minister|department|government|parliament|presidential|administration|"
+    (r"\b(ministry|ministries|minister|affairs|department|government|parliament|presidential|administration|"
      r"agency|committee|office|embassy|consulate|cabinet|state duma|senate|center|centre|institute|academy|"
      r"service|police|customs|authority|authorities|presidency)\b", "government_body"),
     (r"\b(company|corporation|corp|inc|ltd|llc|jsc|group|shipyard|plant|holding|industries|systems)\b", "company"),

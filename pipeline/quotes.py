@@ -700,6 +700,9 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
     people = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in phrase)]
     if people:
         return str(people[-1].text)
+    set_off = _person_set_off_before_verb(doc, token)
+    if set_off is not None:
+        return set_off
     # "the deputy commander, Jane Roe, said": a common noun's apposition names the person (never a
     # bracketed citation after a name).
     # A title the tagger calls a proper noun ("Defence Minister General Ana Ruiz said", the name in
@@ -770,6 +773,23 @@ def _name(doc: Any, text: str, token: Any, quotation: Quotation) -> str | None:
 
         return ActorRules(text).person_titled(described, at=token.idx) or described
     return described
+
+
+def _person_set_off_before_verb(doc: Any, subject: Any) -> str | None:
+    """'the Chargé d'Affaires in Tarvia, Dr. Anton Vell, said': a person's name set off by commas
+    right before the speech verb is the subject's apposition, the speaker, however the parser hung
+    it (a long title it misreads may leave the name outside the apposition)."""
+    verb = subject.head
+    if subject.dep_ != "nsubj" or verb.i <= subject.i or doc[verb.i - 1].text != ",":
+        return None
+    person = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == verb.i - 1), None)
+    if person is None or person.start <= subject.i + 1:
+        return None
+    opening = doc[person.start - 1]
+    while opening.i > subject.i and (opening.pos_ == "PROPN" and opening.dep_ == "compound"):
+        opening = doc[opening.i - 1]  # "Dr. Anton Vell": a form of address before the name
+    inside = {t.i for t in subject.subtree}
+    return str(person.text) if opening.text == "," and person.start in inside else None
 
 
 def _name_closing_the_clause(doc: Any, title: Any) -> str | None:

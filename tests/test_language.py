@@ -82,6 +82,8 @@ def test_a_post_named_without_its_holder_is_a_person() -> None:
 def test_authorities_and_a_presidency_are_government_bodies() -> None:
     assert classify("Peruvian authorities") == ("government_body", "PE")
     assert classify("the Chilean presidency") == ("government_body", "CL")
+    # A ministry's words left of a title ("Foreign Affairs and Trade Minister") are a body's, no one's name.
+    assert classify("Foreign Affairs")[0] == "government_body"
 
 
 def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:

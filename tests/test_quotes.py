@@ -248,6 +248,12 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
         # A title in several words whose "of" the parser hangs the name on.
         ("“Our cutters will patrol the estuary every night,” said Peruvian Member of Parliament Ana Ruiz.\n",
          "Ana Ruiz", "said"),
+        # A long title the parser misreads, and the name set off by commas before the verb.
+        ("For his part, the Norland Chargé d’Affaires in Tarvia, Dr. Anton Vell, said: “Our cutters will "
+         "patrol the estuary every night.”\n", "Anton Vell", "said"),
+        # "Foreign Affairs" is a ministry's words, not a person's name.
+        ("“Our cutters will patrol the estuary every night,” Tarvia Foreign Affairs and Regional Integration "
+         "Minister, Anton Vell, said on Wednesday.\n", "Anton Vell", "said"),
     ],
 )
 def test_speaker_is_the_subject_of_the_speech_verb(text: str, speaker: str, cue: str) -> None:
