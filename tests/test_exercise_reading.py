@@ -517,9 +517,16 @@ def test_an_aim_is_no_task_but_the_task_it_is_practised_in_is() -> None:
 
 def test_two_bare_words_joined_by_and_are_one_task() -> None:
     assert scenario("The crews trained in search and rescue and in damage control.")[0] == "search and rescue"
-    assert scenario("The drill will focus on mine clearance, search and rescue and towing.") == [
+    assert scenario("The crews will practise mine clearance, search and rescue and towing.") == [
         "mine clearance", "search and rescue", "towing",
     ]
+
+
+def test_what_an_exercise_focuses_on_is_its_aim_not_a_task() -> None:
+    # In news "focus on" mostly tells what an exercise is for ("strengthening teamwork", "maritime
+    # safety"); only verbs of rehearsing tell its tasks.
+    assert scenario("The drill focused on strengthening teamwork between the crews of the two navies.") == []
+    assert scenario("This year the exercise will focus on maritime safety and emergency response.") == []
 
 
 def test_the_noun_an_exercise_name_is_given_to_describes_it_when_no_kind_words_do() -> None:
