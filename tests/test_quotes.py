@@ -251,6 +251,11 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
         # A long title the parser misreads, and the name set off by commas before the verb.
         ("For his part, the Norland Chargé d’Affaires in Tarvia, Dr. Anton Vell, said: “Our cutters will "
          "patrol the estuary every night.”\n", "Anton Vell", "said"),
+        # A state's "leader" is its president or prime minister, named before; "premier" is the prime minister.
+        ("Tarvian President Anton Vell met the Norland delegation. “Our cutters will patrol the estuary every "
+         "night,” the Tarvian leader said.\n", "Anton Vell", "said"),
+        ("Tarvian Prime Minister Anna Berg met the Norland delegation. “Our cutters will patrol the estuary "
+         "every night,” the Tarvian premier said.\n", "Anna Berg", "said"),
         # "Foreign Affairs" is a ministry's words, not a person's name.
         ("“Our cutters will patrol the estuary every night,” Tarvia Foreign Affairs and Regional Integration "
          "Minister, Anton Vell, said on Wednesday.\n", "Anton Vell", "said"),
