@@ -332,7 +332,13 @@ class ActorRules:
             posts = [title, *same_post().get(title.lower(), [])]
             # "Colonel-General Ivan Petrov", later "the Russian general said": a rank is a title too.
             ranked = re.search(rf"(?i:\b{re.escape(title)})\.?\s+{re.escape(name)}", self.text) is not None
-            if (ranked or any(post in role.lower() for post in posts)) and same_country:
+            # "Saunders is the Permanent Secretary in the Ministry": the text states the person's post.
+            stated = re.search(
+                rf"\b{re.escape(name.split()[-1])},?\s+(?:is|was)\s+(?:also\s+)?(?:the|a|an)\s+(?:[\w’'-]+\s+){{0,3}}?"
+                rf"(?i:{'|'.join(re.escape(post) for post in posts)})\b",
+                self.text,
+            ) is not None
+            if (ranked or stated or any(post in role.lower() for post in posts)) and same_country:
                 found[self.full_name(name)] = None
         # The overlapping pairs of one long name ("A B C D" gives "A B C" and "B C D") are one person,
         # named by the fullest of them.

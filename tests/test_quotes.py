@@ -256,6 +256,10 @@ def test_a_guillemet_quotation_over_two_paragraphs() -> None:
          "night,” the Tarvian leader said.\n", "Anton Vell", "said"),
         ("Tarvian Prime Minister Anna Berg met the Norland delegation. “Our cutters will patrol the estuary "
          "every night,” the Tarvian premier said.\n", "Anna Berg", "said"),
+        # A post the text states with "is" ("Vell is the Permanent Secretary ...") names the person later.
+        ("Major General Anton Vell led the Tarvian delegation. Vell is the Permanent Secretary in the Ministry "
+         "of Security. According to the Permanent Secretary, “our cutters will patrol the estuary every night.”\n",
+         "Anton Vell", "According to"),
         # "Foreign Affairs" is a ministry's words, not a person's name.
         ("“Our cutters will patrol the estuary every night,” Tarvia Foreign Affairs and Regional Integration "
          "Minister, Anton Vell, said on Wednesday.\n", "Anton Vell", "said"),
