@@ -934,6 +934,14 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     for token in doc:
         if token.idx >= end:
             break
+        if _cited_by_according_to(token) and not any(a <= token.idx < b for a, b in quoted):
+            # "According to Luís Tavares, ...": who is cited speaks, a person when the name looks like
+            # one, whatever the tagger calls it.
+            words = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t == token)]
+            cited = doc[words[0].i : token.i + 1].text
+            if looks_like_person(cited) and len(words) >= 2:
+                people.append((words[0].idx, cited))
+            continue
         if not (token.dep_ == "nsubj" and token.pos_ == "PROPN"):
             continue
         speaks = token.head.lemma_.lower() in lemmas
@@ -973,6 +981,15 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     # "she" are others the sentence speaks of; the pronoun still refers to the one named before.
     people = [(at, name) for at, name in people if not _told_of_a_pronoun(doc, at)]
     return max(people)[1] if people else None
+
+
+def _cited_by_according_to(token: Any) -> bool:
+    """The head of the name after "according to"."""
+    to = token.head
+    return (
+        token.dep_ == "pobj" and token.pos_ == "PROPN" and to.lower_ == "to" and to.i > 0
+        and to.doc[to.i - 1].lower_ == "according"
+    )
 
 
 def _told_of_a_pronoun(doc: Any, at: int) -> bool:

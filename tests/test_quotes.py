@@ -293,6 +293,17 @@ def test_he_is_the_last_name_that_spoke_even_when_the_tagger_misses_it() -> None
     assert attribute(text, quotation).speaker == "Nkemelu"
 
 
+def test_he_is_the_person_cited_with_according_to_before_it() -> None:
+    # The small model may tag a Portuguese name as a body; who is cited with "according to" speaks.
+    text = (
+        "Defence ministers Anton Vell and Ivo Tamm signed the deal in Port Vell on Monday.\n\n"
+        "According to João Filipe Tavares, the agreement will allow the two navies to plan patrols together.\n\n"
+        "\u201cWe want to identify the main needs of our coast guard,\u201d he explained.\n"
+    )
+    [quotation] = find_quotations(text)
+    assert attribute(text, quotation).speaker == "João Filipe Tavares"
+
+
 def test_a_quotation_after_an_attributed_one_in_its_paragraph_has_the_same_speaker() -> None:
     text = (
         "“We are glad to host our partners for the drill,” said Chilean Navy Rear Adm. Luis Cano. “This exercise "
