@@ -115,7 +115,7 @@ _KIND_KEYWORDS: list[tuple[str, str]] = [
      "international_org"),
     # "forces?": "the Australian Defence Force", "Task Force 51", "a rapid reaction force".
     (r"\b(navy|naval|flotilla|fleet|army|armed forces|air force|troops|forces?|brigade|battalion|regiment|"
-     r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|"
+     r"division|units?|subunits?|directorate|command|corps|marines|coast guard|garrison|squadron|staff|"
      r"border guards?|military)\b", "military_unit"),
     (r"\b(ministry|ministries|minister|affairs|department|government|parliament|presidential|administration|"
      r"agency|committee|office|embassy|consulate|cabinet|state duma|senate|center|centre|institute|academy|"

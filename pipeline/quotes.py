@@ -980,7 +980,32 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     # "He pointed out that President A and Minister B ...": people named in a sentence told of "he" or
     # "she" are others the sentence speaks of; the pronoun still refers to the one named before.
     people = [(at, name) for at, name in people if not _told_of_a_pronoun(doc, at)]
-    return max(people)[1] if people else None
+    if not people:
+        return None
+    last = max(people)
+    # "A said on behalf of B and C that ... . “…,” he went on": of the people one sentence names, the
+    # one who speaks in it is whom the next sentence's "he" goes on with.
+    sentence = doc.char_span(last[0], last[0] + 1, alignment_mode="expand")
+    if sentence is not None:
+        bounds = sentence[0].sent
+        speaking = [
+            (at, name) for at, name in people
+            if bounds.start_char <= at < bounds.end_char and _speaks_at(doc, at, lemmas)
+        ]
+        if speaking:
+            return max(speaking)[1]
+    return last[1]
+
+
+def _speaks_at(doc: Any, at: int, lemmas: set[str]) -> bool:
+    """Whether the name that starts at `at` is the subject of a speech verb."""
+    span = doc.char_span(at, at + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span[0]
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head
+    return head.dep_ == "nsubj" and str(head.head.lemma_).lower() in lemmas
 
 
 def _cited_by_according_to(token: Any) -> bool:

@@ -84,6 +84,8 @@ def test_authorities_and_a_presidency_are_government_bodies() -> None:
     assert classify("the Chilean presidency") == ("government_body", "CL")
     # A ministry's words left of a title ("Foreign Affairs and Trade Minister") are a body's, no one's name.
     assert classify("Foreign Affairs")[0] == "government_body"
+    # ... and a staff is a body: "Chief of Defence Staff, A B, says" names no "Defence Staff" person.
+    assert classify("Defence Staff")[0] == "military_unit"
 
 
 def test_a_defence_force_named_in_the_singular_is_a_military_unit() -> None:
