@@ -985,9 +985,9 @@ def _last_person_before(doc: Any, end: int) -> str | None:
     last = max(people)
     # "A said on behalf of B and C that ... . “…,” he went on": of the people one sentence names, the
     # one who speaks in it is whom the next sentence's "he" goes on with.
-    sentence = doc.char_span(last[0], last[0] + 1, alignment_mode="expand")
-    if sentence is not None:
-        bounds = sentence[0].sent
+    named_at = doc.char_span(last[0], last[0] + 1, alignment_mode="expand")
+    if named_at is not None:
+        bounds = named_at[0].sent
         speaking = [
             (at, name) for at, name in people
             if bounds.start_char <= at < bounds.end_char and _speaks_at(doc, at, lemmas)
@@ -1009,7 +1009,7 @@ def _speaks_at(doc: Any, at: int, lemmas: set[str]) -> bool:
 
 
 def _cited_by_according_to(token: Any) -> bool:
-    """The head of the name after "according to"."""
+    """Whether `token` heads the name after "according to" ("According to A B, ...")."""
     to = token.head
     return (
         token.dep_ == "pobj" and token.pos_ == "PROPN" and to.lower_ == "to" and to.i > 0

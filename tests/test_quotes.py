@@ -293,26 +293,22 @@ def test_he_is_the_last_name_that_spoke_even_when_the_tagger_misses_it() -> None
     assert attribute(text, quotation).speaker == "Nkemelu"
 
 
-def test_he_goes_on_with_the_one_who_spoke_in_the_sentence_before() -> None:
-    # Of the people one sentence names, its speaker, not the last one named, is whom "he" goes on with.
-    text = (
-        "Anton Vell said on behalf of Minister Ivo Tamm and the officers of the force that they wished to "
-        "express their sympathy.\n\u201cWe would like to provide you with some support to help your "
-        "recovery,\u201d he concluded.\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # Of the people one sentence names, its speaker, not the last one named, is whom "he" goes on with.
+        ("Anton Vell said on behalf of Minister Ivo Tamm and the officers of the force that they wished to "
+         "express their sympathy.\n\u201cWe would like to provide you with some support to help your "
+         "recovery,\u201d he concluded.\n", "Anton Vell"),
+        # The small model may tag a Portuguese name as a body; who is cited with "according to" speaks.
+        ("Defence ministers Anton Vell and Ivo Tamm signed the deal in Port Vell on Monday.\n\n"
+         "According to João Filipe Tavares, the agreement will allow the two navies to plan patrols together.\n\n"
+         "\u201cWe want to identify the main needs of our coast guard,\u201d he explained.\n", "João Filipe Tavares"),
+    ],
+)
+def test_he_is_the_one_who_spoke_or_was_cited_before(text: str, speaker: str) -> None:
     [quotation] = find_quotations(text)
-    assert attribute(text, quotation).speaker == "Anton Vell"
-
-
-def test_he_is_the_person_cited_with_according_to_before_it() -> None:
-    # The small model may tag a Portuguese name as a body; who is cited with "according to" speaks.
-    text = (
-        "Defence ministers Anton Vell and Ivo Tamm signed the deal in Port Vell on Monday.\n\n"
-        "According to João Filipe Tavares, the agreement will allow the two navies to plan patrols together.\n\n"
-        "\u201cWe want to identify the main needs of our coast guard,\u201d he explained.\n"
-    )
-    [quotation] = find_quotations(text)
-    assert attribute(text, quotation).speaker == "João Filipe Tavares"
+    assert attribute(text, quotation).speaker == speaker
 
 
 def test_a_quotation_after_an_attributed_one_in_its_paragraph_has_the_same_speaker() -> None:

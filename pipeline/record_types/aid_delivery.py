@@ -18,7 +18,7 @@ from pipeline.strategies.rules.aid import (
     refers_to_delivery,
     states_specific_aid,
 )
-from pipeline.strategies.rules.phrases import is_specific_actor, name_alone, parsed_place
+from pipeline.strategies.rules.phrases import is_specific_actor, parsed_place
 from pipeline.text import Span, one_name, squash
 
 
@@ -34,8 +34,7 @@ def read(document_text: str, unit: Span, sentence: str, fields: Fields) -> Readi
     if held_at:  # "The handover ceremony took place yesterday in Bishkek": the delivery's place
         overrides["location"] = held_at
     elif reading.status == "delivered":
-        place = parsed_place(sentence)
-        overrides["location"] = name_alone(place) if place else None
+        overrides["location"] = parsed_place(sentence)
     model_donor = (fields.get("donor") or {}).get("name")
     # The model's donor stays only where a giver stands (subject of a giving verb, after "by" or
     # "from"): the 270M model often names the recipient or a bystander.

@@ -286,8 +286,8 @@ def _place_and_date(kind: RecordTypeEntry, sentence: str, fields: Fields) -> Fie
         and names_a_place(model_place)
     ):
         overrides["location"] = model_place = None
-    if model_place and name_alone(model_place) != model_place:
-        overrides["location"] = model_place = name_alone(model_place)
+    if model_place and (alone := name_alone(model_place)) != model_place:
+        overrides["location"] = model_place = alone  # the guide's extent, as for the reading's place
     place = first_place(event)
     if place and named_only and place.startswith("the "):
         place = None

@@ -146,7 +146,7 @@ def first_place(sentence: str) -> str | None:
     names a place, with its own phrase ("at the X and Y training areas in the country of Z"), read off
     the parse; the capitalized-words reading when the parse finds none."""
     place = parsed_place(sentence) or _capitalized_place(sentence)
-    return name_alone(place) if place else None
+    return name_alone(place) if place else None  # (the parse's place is its name alone already)
 
 
 _NAME = r"[A-Z][\w’'\-]*(?:\s+(?:[A-Z][\w’'\-]*|de|del|al|el))*"
@@ -181,6 +181,12 @@ def name_alone(place: str) -> str:
 
 
 def parsed_place(sentence: str) -> str | None:
+    """The parse's reading of `first_place`, the place's name alone (`name_alone`)."""
+    place = _parsed_place_phrase(sentence)
+    return name_alone(place) if place else None
+
+
+def _parsed_place_phrase(sentence: str) -> str | None:
     data = place_phrases()
     doc = parse(sentence)
     for token in doc:
